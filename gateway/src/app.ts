@@ -1,0 +1,109 @@
+import fs from "node:fs";
+import { ApolloGateway, IntrospectAndCompose } from "@apollo/gateway";
+import { ApolloServer } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
+import {
+  Logger,
+  RunningService,
+  createHttpApp,
+  createLogger,
+  createMetrics,
+  formatError,
+  listen,
+  observabilityPlugin,
+} from "@solo/kit";
+import express from "express";
+import Redis from "ioredis";
+import { createAuthenticator } from "./authenticate";
+import { GatewayConfig } from "./config";
+import type { GatewayContext } from "./context";
+import { introspectionGuard } from "./introspection";
+import { bodyErrorHandler, limitRules, requestShapeGuard } from "./limits";
+import { createRateLimiter } from "./rate-limit";
+import { IdentityForwardingDataSource } from "./subgraph-data-source";
+import { internalUrl, readinessUrl, subgraphEndpoints } from "./supergraph";
+
+export async function startGateway(config: GatewayConfig, logger: Logger = createLogger("gateway")): Promise<RunningService> {
+  const metrics = createMetrics("gateway");
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    : undefined;
+  redis?.on("error", (error) => logger.warn({ err: error }, "redis error"));
+
+  let endpoints: Record<string, string>;
+  let supergraphSdl: string | IntrospectAndCompose;
+  if (config.supergraphSource === "file") {
+    supergraphSdl = fs.readFileSync(config.supergraphPath, "utf8");
+    endpoints = subgraphEndpoints(supergraphSdl, config.subgraphUrls);
+  } else {
+    endpoints = config.subgraphUrls;
+    supergraphSdl = new IntrospectAndCompose({
+      subgraphs: Object.entries(endpoints).map(([name, url]) => ({ name, url })),
+    });
+  }
+
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => new IdentityForwardingDataSource({ url: endpoints[name] ?? url }),
+    logger,
+  });
+  const authenticate = createAuthenticator({
+    apiKeyVerifyUrl: () => (endpoints.users ? internalUrl(endpoints.users, "/internal/api-keys/verify") : undefined),
+  });
+  const rateLimiter = createRateLimiter(config.rateLimit, redis, logger);
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    // Gated per request by introspectionGuard, which knows who is asking.
+    introspection: true,
+    validationRules: limitRules(config.limits),
+    formatError: formatError({ hideSuggestions: config.hideFieldSuggestions }),
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    plugins: [observabilityPlugin(metrics), introspectionGuard(config.introspection)],
+  });
+  await apollo.start();
+
+  const app = createHttpApp({
+    logger,
+    metrics,
+    ready: async () => {
+      await Promise.all(
+        Object.entries(endpoints).map(async ([name, url]) => {
+          const response = await fetch(readinessUrl(url), { signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
+          if (!response?.ok) throw new Error(`subgraph ${name} is not ready`);
+        }),
+      );
+    },
+  });
+  app.use(
+    "/graphql",
+    express.json({ limit: config.limits.maxBodyBytes }),
+    bodyErrorHandler(config.limits.maxBodyBytes),
+    requestShapeGuard(config.limits),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<GatewayContext> => {
+        const ip = req.ip ?? "unknown";
+        let identity;
+        try {
+          identity = await authenticate({
+            authorization: req.header("authorization"),
+            apiKey: req.header("x-api-key"),
+          });
+        } catch (error) {
+          await rateLimiter.checkFailedAuthentication(ip);
+          throw error;
+        }
+        await rateLimiter.check(identity, ip);
+        return { identity, requestId: req.id, log: req.log };
+      },
+    }),
+  );
+
+  const running = await listen(app, config.port, config.host, async () => {
+    await apollo.stop();
+    await redis?.quit().catch(() => undefined);
+  });
+  logger.info({ url: running.url, subgraphs: endpoints }, "gateway ready");
+  return { url: running.url, port: running.port, close: running.close };
+}

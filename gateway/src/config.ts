@@ -1,0 +1,74 @@
+import path from "node:path";
+import { envInt, envString, isProduction, projectRoot } from "@solo/kit";
+
+export interface RateLimitConfig {
+  /** Requests per window for one signed-in user. */
+  user: number;
+  /** Requests per window for one API key. */
+  apiKey: number;
+  /** Requests per window for one IP address without credentials (and for failed authentications). */
+  anonymous: number;
+  windowSeconds: number;
+}
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  /** "file": schema/supergraph.graphql (default); "compose": compose the running subgraphs (development). */
+  supergraphSource: "file" | "compose";
+  supergraphPath: string;
+  /** name → URL; overrides the routing URLs in the supergraph (compose mode needs every subgraph here). */
+  subgraphUrls: Record<string, string>;
+  redisUrl?: string;
+  limits: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number; maxBodyBytes: number };
+  rateLimit: RateLimitConfig;
+  /** Introspection for everyone (development) or for admins only (production default). */
+  introspection: "everyone" | "admins";
+  hideFieldSuggestions: boolean;
+}
+
+/** SUBGRAPHS="users=http://...,content=http://..." and SUBGRAPH_URL_<NAME>=http://... */
+function subgraphUrlsFromEnv(): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const pair of (process.env.SUBGRAPHS ?? "").split(",").filter(Boolean)) {
+    const [name, url] = pair.split("=");
+    if (name && url) urls[name.trim()] = url.trim();
+  }
+  for (const [key, value] of Object.entries(process.env)) {
+    const match = /^SUBGRAPH_URL_([A-Z0-9_]+)$/.exec(key);
+    if (match && value) urls[match[1].toLowerCase()] = value;
+  }
+  return urls;
+}
+
+export function gatewayConfigFromEnv(): GatewayConfig {
+  const source = envString("SUPERGRAPH_SOURCE", "file");
+  if (source !== "file" && source !== "compose") throw new Error(`SUPERGRAPH_SOURCE must be file or compose, got ${source}`);
+  const introspection = envString("INTROSPECTION", isProduction() ? "admins" : "everyone");
+  if (introspection !== "everyone" && introspection !== "admins") {
+    throw new Error(`INTROSPECTION must be everyone or admins, got ${introspection}`);
+  }
+  return {
+    port: envInt("PORT", 4000),
+    host: envString("HOST", "127.0.0.1"),
+    supergraphSource: source,
+    supergraphPath: envString("SUPERGRAPH_PATH", path.join(projectRoot(), "schema", "supergraph.graphql")),
+    subgraphUrls: subgraphUrlsFromEnv(),
+    redisUrl: process.env.REDIS_URL || undefined,
+    limits: {
+      maxDepth: envInt("MAX_DEPTH", 10),
+      maxAliases: envInt("MAX_ALIASES", 15),
+      maxCost: envInt("MAX_COST", 5000),
+      maxTokens: envInt("MAX_TOKENS", 2000),
+      maxBodyBytes: envInt("MAX_BODY_BYTES", 102_400),
+    },
+    rateLimit: {
+      user: envInt("RATE_LIMIT_USER", 600),
+      apiKey: envInt("RATE_LIMIT_API_KEY", 1200),
+      anonymous: envInt("RATE_LIMIT_ANONYMOUS", 120),
+      windowSeconds: envInt("RATE_LIMIT_WINDOW_SECONDS", 60),
+    },
+    introspection,
+    hideFieldSuggestions: isProduction(),
+  };
+}

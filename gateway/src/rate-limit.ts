@@ -1,0 +1,55 @@
+import { Identity, Logger, requestError } from "@solo/kit";
+import type Redis from "ioredis";
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimitConfig } from "./config";
+
+type Bucket = "user" | "apiKey" | "anonymous";
+
+/**
+ * Fixed-window limits per user, per API key and per IP. With Redis every gateway replica shares the
+ * counts; without it each keeps its own (one node only). If Redis fails, counting falls back to
+ * memory rather than refusing traffic.
+ */
+export function createRateLimiter(config: RateLimitConfig, redis: Redis | undefined, logger: Logger) {
+  const make = (bucket: Bucket, points: number): RateLimiterAbstract => {
+    const base = { points, duration: config.windowSeconds, keyPrefix: `rl:${bucket}` };
+    if (!redis) return new RateLimiterMemory(base);
+    return new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: new RateLimiterMemory(base) });
+  };
+  const limiters: Record<Bucket, RateLimiterAbstract> = {
+    user: make("user", config.user),
+    apiKey: make("apiKey", config.apiKey),
+    anonymous: make("anonymous", config.anonymous),
+  };
+
+  async function consume(bucket: Bucket, key: string): Promise<void> {
+    try {
+      await limiters[bucket].consume(key);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) {
+        logger.error({ err: rejection }, "rate limiter failed");
+        return;
+      }
+      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw requestError(
+        "RATE_LIMITED",
+        `Too many requests: retry in ${retryAfterSeconds} s`,
+        { retryAfterSeconds },
+        { "retry-after": String(retryAfterSeconds) },
+      );
+    }
+  }
+
+  return {
+    /** Counts one request for whoever made it. */
+    async check(identity: Identity, ip: string): Promise<void> {
+      if (identity.kind === "user") return consume("user", identity.userId);
+      if (identity.kind === "apiKey") return consume("apiKey", identity.apiKeyId);
+      return consume("anonymous", ip);
+    },
+    /** Failed authentications count against the caller's IP, which bounds token and key guessing. */
+    checkFailedAuthentication(ip: string): Promise<void> {
+      return consume("anonymous", ip);
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { AuthChecker, Authorized } from "type-graphql";
+import { forbidden, unauthenticated } from "./errors";
+import { Identity, RoleName } from "./identity";
+
+/**
+ * Who may call a field. `roles`: the caller's role must be one of them (any signed-in caller when
+ * omitted). `scope`: what an API key needs to call it; without one, API keys may not call it at all.
+ */
+export interface AccessRule {
+  roles?: RoleName[];
+  scope?: string;
+}
+
+/** Field guard: `@Access({ roles: ["ADMIN"], scope: "users:read" })`, or `@Access()` for any signed-in user. */
+export function Access(rule: AccessRule = {}): MethodDecorator & PropertyDecorator {
+  return Authorized<AccessRule>(rule);
+}
+
+export function checkAccess(identity: Identity, rule: AccessRule): void {
+  if (identity.kind === "anonymous") throw unauthenticated();
+  if (identity.kind === "apiKey") {
+    if (!rule.scope) throw forbidden("API keys cannot call this field");
+    if (!identity.scopes.includes(rule.scope)) throw forbidden(`This API key lacks the scope "${rule.scope}"`);
+  }
+  if (rule.roles && !rule.roles.includes(identity.role)) throw forbidden();
+}
+
+export const accessChecker: AuthChecker<{ identity: Identity }, AccessRule> = ({ context }, rules) => {
+  for (const rule of rules.length ? rules : [{}]) checkAccess(context.identity, rule);
+  return true;
+};

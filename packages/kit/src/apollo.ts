@@ -1,0 +1,46 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { GraphQLFormattedError } from "graphql";
+import { isClientError } from "./errors";
+import type { Logger } from "./logger";
+import { ServiceMetrics } from "./metrics";
+
+/** Counts operations and errors by code, and logs unexpected errors with the request id. */
+export function observabilityPlugin(metrics: ServiceMetrics): ApolloServerPlugin<{ log?: Logger }> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, operation, operationName, errors, contextValue }) {
+          const outcome = errors?.length || (response.body.kind === "single" && response.body.singleResult.errors)
+            ? "error"
+            : "ok";
+          metrics.operations.inc({
+            operation: operationName ?? "anonymous",
+            type: operation?.operation ?? "unknown",
+            outcome,
+          });
+          for (const error of errors ?? []) {
+            const code = String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR");
+            metrics.errors.inc({ code });
+            if (!isClientError(code)) contextValue.log?.error({ err: error.originalError ?? error }, "operation failed");
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Client errors keep their message and code; anything else is a bug whose details stay in the
+ * logs. Field suggestions ("Did you mean ...") leak the schema, so production drops them.
+ */
+export function formatError(options: { hideSuggestions: boolean }) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (!isClientError(code)) {
+      return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
+    }
+    const message = options.hideSuggestions ? formatted.message.replace(/ ?Did you mean .+\?$/, "") : formatted.message;
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, message, extensions };
+  };
+}

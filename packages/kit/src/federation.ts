@@ -1,0 +1,50 @@
+import { buildSubgraphSchema, printSubgraphSchema } from "@apollo/subgraph";
+import { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
+import { printSchemaWithDirectives } from "@graphql-tools/utils";
+import { GraphQLSchema } from "graphql";
+import { DateTimeResolver } from "graphql-scalars";
+import gql from "graphql-tag";
+import { buildSchema, BuildSchemaOptions, createResolversMap } from "type-graphql";
+import { accessChecker } from "./access";
+
+const FEDERATION_LINK = `extend schema
+  @link(
+    url: "https://specs.apollo.dev/federation/v2.7"
+    import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@override", "@interfaceObject"]
+  )`;
+
+export interface SubgraphSchemaOptions {
+  resolvers: BuildSchemaOptions["resolvers"];
+  orphanedTypes?: BuildSchemaOptions["orphanedTypes"];
+  /** `{ User: { __resolveReference } }`: merged in after printing, or they would be lost. */
+  referenceResolvers?: GraphQLResolverMap<any>;
+}
+
+/**
+ * type-graphql builds the schema from decorators; it is printed with its directives and handed to
+ * buildSubgraphSchema, which adds _service/_entities. Resolvers come from the type-graphql schema,
+ * so its auth checks and validation still run.
+ */
+export async function buildFederatedSchema(options: SubgraphSchemaOptions): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: options.resolvers,
+    orphanedTypes: options.orphanedTypes,
+    authChecker: accessChecker,
+    skipCheck: true,
+    validate: { forbidUnknownValues: false },
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+  });
+  const resolvers = createResolversMap(schema) as GraphQLResolverMap<any>;
+  for (const [typeName, fields] of Object.entries(options.referenceResolvers ?? {})) {
+    resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) } as never;
+  }
+  return buildSubgraphSchema({
+    typeDefs: gql(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`),
+    resolvers,
+  });
+}
+
+/** The SDL the subgraph publishes (what composition and rover read). */
+export function printSubgraphSdl(schema: GraphQLSchema): string {
+  return printSubgraphSchema(schema).trim() + "\n";
+}

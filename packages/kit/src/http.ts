@@ -1,0 +1,130 @@
+import crypto from "node:crypto";
+import http from "node:http";
+import { AddressInfo } from "node:net";
+import express, { Express, NextFunction, Request, Response } from "express";
+import { REQUEST_ID_HEADER } from "./identity";
+import type { Logger } from "./logger";
+import { ServiceMetrics } from "./metrics";
+
+declare module "express-serve-static-core" {
+  interface Request {
+    id: string;
+    log: Logger;
+  }
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * The HTTP shell shared by the gateway and every subgraph: request ids (taken from the caller when
+ * well-formed, so one id follows a request through the gateway into subgraphs), JSON access logs,
+ * liveness, readiness and Prometheus metrics.
+ */
+export function createHttpApp(options: {
+  logger: Logger;
+  metrics: ServiceMetrics;
+  ready: () => Promise<void>;
+}): Express {
+  const { logger, metrics } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", process.env.TRUST_PROXY ?? "loopback");
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.header(REQUEST_ID_HEADER);
+    req.id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    req.log = logger.child({ requestId: req.id });
+    res.setHeader(REQUEST_ID_HEADER, req.id);
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = req.path === "/graphql" || req.path.startsWith("/internal") ? req.path : "other";
+      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      if (req.path !== "/health" && req.path !== "/metrics") {
+        req.log.info(
+          { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) },
+          "request",
+        );
+      }
+    });
+    next();
+  });
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/ready", async (req, res) => {
+    try {
+      await options.ready();
+      res.json({ status: "ready" });
+    } catch (error) {
+      req.log.warn({ err: error }, "not ready");
+      res.status(503).json({ status: "unavailable", reason: (error as Error).message });
+    }
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  return app;
+}
+
+export async function listen(
+  app: Express,
+  port: number,
+  host: string,
+  onClose: () => Promise<void>,
+): Promise<RunningService & { server: http.Server }> {
+  const server = http.createServer(app);
+  // Keep-alive sockets from the gateway must not hold a shutdown open forever.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    port: address.port,
+    url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}/graphql`,
+    close: () =>
+      (closing ??= (async () => {
+        // Stop accepting, let in-flight requests finish, then release what they were using.
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await stopped;
+        await onClose();
+      })()),
+  };
+}
+
+/** SIGTERM/SIGINT: finish in-flight work, release resources, exit; a second signal exits at once. */
+export function exitGracefullyOnSignals(logger: Logger, close: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const timer = setTimeout(() => {
+      logger.error("shutdown took too long, exiting");
+      process.exit(1);
+    }, Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 15_000));
+    timer.unref();
+    close().then(
+      () => {
+        logger.info("stopped");
+        process.exit(0);
+      },
+      (error) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}

@@ -1,0 +1,112 @@
+import { FilterQuery } from "@mikro-orm/core";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { ClassType, Directive, Field, Int, ObjectType } from "type-graphql";
+import { badInput } from "./errors";
+
+@ObjectType({ description: "Relay page information" })
+@Directive("@shareable")
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Page<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** `Connection(User)` declares UserConnection and UserEdge for a node type. */
+export function Connection<T extends object>(nodeType: ClassType<T>, name = nodeType.name) {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field()
+    cursor!: string;
+
+    @Field(() => nodeType)
+    node!: T;
+  }
+
+  @ObjectType()
+  abstract class ConnectionType {
+    @Field(() => [EdgeType])
+    edges!: Edge<T>[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    @Field(() => Int)
+    totalCount!: number;
+  }
+  return ConnectionType;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+interface Keyed {
+  id: string;
+  createdAt: Date;
+}
+
+/**
+ * Keyset pagination over (createdAt, id): a cursor names the last row seen, so rows inserted
+ * between two page requests neither repeat nor shift the next page.
+ */
+export async function paginate<T extends Keyed>(
+  em: EntityManager,
+  entity: ClassType<T>,
+  where: FilterQuery<T>,
+  args: { first?: number | null; after?: string | null; direction?: "asc" | "desc" },
+): Promise<Page<T>> {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, "first");
+  }
+  const direction = args.direction ?? "asc";
+  const op = direction === "asc" ? "$gt" : "$lt";
+  const conditions: FilterQuery<T>[] = [where];
+  if (args.after) {
+    const { createdAt, id } = decodeCursor(args.after);
+    conditions.push({
+      $or: [{ createdAt: { [op]: createdAt } }, { createdAt, id: { [op]: id } }],
+    } as FilterQuery<T>);
+  }
+  const [rows, totalCount] = await Promise.all([
+    em.find(entity, { $and: conditions } as FilterQuery<T>, {
+      orderBy: { createdAt: direction, id: direction } as never,
+      limit: first + 1,
+    }),
+    em.count(entity, where),
+  ]);
+  const nodes = rows.slice(0, first);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(node), node }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}
+
+function encodeCursor(row: Keyed): string {
+  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [iso, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    const createdAt = new Date(iso);
+    if (typeof id !== "string" || Number.isNaN(createdAt.getTime())) throw new Error();
+    return { createdAt, id };
+  } catch {
+    throw badInput("after is not a valid cursor", "after");
+  }
+}

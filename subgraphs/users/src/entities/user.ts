@@ -1,0 +1,51 @@
+import { randomUUID } from "node:crypto";
+import { Entity, Index, OptionalProps, Enum, PrimaryKey, Property } from "@mikro-orm/core";
+import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { Plan, Role } from "./enums";
+
+/**
+ * An account. Other subgraphs extend it by key; fields that only the account itself and admins may
+ * read (email, plan, timezone, apiKeys) are resolved in UserFieldsResolver.
+ */
+@ObjectType({ description: "A person with an account" })
+@Directive('@key(fields: "id")')
+@Entity({ tableName: "users" })
+@Index({ properties: ["createdAt", "id"] })
+export class User {
+  [OptionalProps]?: "role" | "plan" | "timezone" | "createdAt" | "updatedAt";
+
+  @Field(() => ID)
+  @PrimaryKey({ type: "uuid" })
+  id: string = randomUUID();
+
+  @Property({ type: "text" })
+  email!: string;
+
+  /** Lower-cased email: uniqueness and login are case-insensitive. */
+  @Property({ type: "text", unique: true })
+  emailNormalized!: string;
+
+  @Property({ type: "text", hidden: true, lazy: true })
+  passwordHash!: string;
+
+  @Field()
+  @Property({ type: "text" })
+  displayName!: string;
+
+  @Field(() => Role)
+  @Enum({ items: () => Role, type: "text" })
+  role: Role = Role.STUDENT;
+
+  @Enum({ items: () => Plan, type: "text" })
+  plan: Plan = Plan.FREE;
+
+  @Property({ type: "text" })
+  timezone: string = "UTC";
+
+  @Field()
+  @Property({ type: "timestamptz" })
+  createdAt: Date = new Date();
+
+  @Property({ type: "timestamptz", onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,20 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { SubgraphContext, loaderById } from "@solo/kit";
+import DataLoader from "dataloader";
+import { ApiKey, User } from "../entities";
+
+export function createLoaders(em: EntityManager) {
+  return {
+    userById: loaderById((ids) => em.find(User, { id: { $in: [...ids] } })),
+    apiKeysByOwner: new DataLoader<string, ApiKey[]>(async (ownerIds) => {
+      const keys = await em.find(
+        ApiKey,
+        { owner: { $in: [...ownerIds] } },
+        { orderBy: { createdAt: "asc", id: "asc" } },
+      );
+      return ownerIds.map((ownerId) => keys.filter((key) => key.owner.id === ownerId));
+    }),
+  };
+}
+
+export type UsersContext = SubgraphContext<ReturnType<typeof createLoaders>>;

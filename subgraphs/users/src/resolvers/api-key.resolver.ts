@@ -1,0 +1,52 @@
+import { API_KEY_SCOPES, Access, badInput, forbidden, isAdmin, isApiKeyScope, notFound } from "@solo/kit";
+import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { ApiKey, User } from "../entities";
+import { UsersContext } from "../loaders";
+import { recordAudit } from "../services/audit";
+import { newApiKeySecret } from "../services/api-keys";
+import { CreateApiKeyInput, CreateApiKeyPayload } from "./types";
+
+@Resolver(() => ApiKey)
+export class ApiKeyResolver {
+  /** Keys are made with a user token only: a key cannot mint keys. */
+  @Access()
+  @Mutation(() => CreateApiKeyPayload, { description: "Create a partner API key; its secret is returned once" })
+  async createApiKey(@Arg("input") input: CreateApiKeyInput, @Ctx() ctx: UsersContext): Promise<CreateApiKeyPayload> {
+    if (ctx.identity.kind !== "user") throw forbidden();
+    const name = input.name.trim();
+    if (!name) throw badInput("name must not be blank", "name");
+    const unknown = input.scopes.filter((scope) => !isApiKeyScope(scope));
+    if (unknown.length) {
+      throw badInput(`Unknown scopes: ${unknown.join(", ")}. Known: ${API_KEY_SCOPES.join(", ")}`, "scopes");
+    }
+    const owner = ctx.em.getReference(User, ctx.identity.userId);
+    const apiKey = ctx.em.create(ApiKey, {
+      owner,
+      name,
+      scopes: [...new Set(input.scopes)],
+      secretHash: "",
+      createdAt: new Date(),
+    });
+    const { secret, secretHash } = newApiKeySecret(apiKey.id);
+    apiKey.secretHash = secretHash;
+    recordAudit(ctx.em, ctx, "api_key.created", { type: "ApiKey", id: apiKey.id }, { name, scopes: apiKey.scopes });
+    await ctx.em.flush();
+    return { secret, apiKey };
+  }
+
+  @Access()
+  @Mutation(() => ApiKey, { description: "Revoke a key at once; revoking twice changes nothing" })
+  async revokeApiKey(@Arg("id", () => ID) id: string, @Ctx() ctx: UsersContext): Promise<ApiKey> {
+    if (ctx.identity.kind !== "user") throw forbidden();
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+    const apiKey = isUuid ? await ctx.em.findOne(ApiKey, { id }) : null;
+    // Someone else's key is reported as missing, so ids cannot be probed.
+    if (!apiKey || (apiKey.owner.id !== ctx.identity.userId && !isAdmin(ctx.identity))) throw notFound("API key");
+    if (!apiKey.revokedAt) {
+      apiKey.revokedAt = new Date();
+      recordAudit(ctx.em, ctx, "api_key.revoked", { type: "ApiKey", id: apiKey.id });
+      await ctx.em.flush();
+    }
+    return apiKey;
+  }
+}

@@ -1,0 +1,23 @@
+import { Access, paginate } from "@solo/kit";
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { AuditLogEntry, Role, User } from "../entities";
+import { UsersContext } from "../loaders";
+import { AuditLogConnection } from "./types";
+
+@Resolver(() => AuditLogEntry)
+export class AuditLogResolver {
+  @Access({ roles: [Role.ADMIN], scope: "users:read" })
+  @Query(() => AuditLogConnection, { description: "Account, role and key changes, newest first (admins only)" })
+  auditLog(
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Ctx() { em }: UsersContext,
+  ): Promise<AuditLogConnection> {
+    return paginate(em, AuditLogEntry, {}, { first, after, direction: "desc" });
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "Null for system actions" })
+  actor(@Root() entry: AuditLogEntry, @Ctx() { loaders }: UsersContext): Promise<User | null> | null {
+    return entry.actorId ? loaders.userById.load(entry.actorId) : null;
+  }
+}

@@ -1,0 +1,77 @@
+import { UniqueConstraintViolationException } from "@mikro-orm/core";
+import { Access, badInput, conflict, envList, unauthenticated } from "@solo/kit";
+import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import { Role, User } from "../entities";
+import { UsersContext } from "../loaders";
+import { recordAudit } from "../services/audit";
+import { MAX_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../services/passwords";
+import { revokeSession, rotateRefreshToken, startSession } from "../services/sessions";
+import { AuthPayload, RegisterInput } from "./types";
+
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+@Resolver()
+export class AuthResolver {
+  @Mutation(() => AuthPayload, { description: "Create an account and sign in" })
+  async register(@Arg("input") input: RegisterInput, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
+    const displayName = input.displayName.trim();
+    if (!displayName) throw badInput("displayName must not be blank", "displayName");
+    const emailNormalized = normalizeEmail(input.email);
+    const { em } = ctx;
+    if (await em.count(User, { emailNormalized })) throw conflict("An account with this email already exists");
+
+    const admins = envList("ADMIN_EMAILS").map(normalizeEmail);
+    const user = em.create(User, {
+      email: input.email.trim(),
+      emailNormalized,
+      passwordHash: await hashPassword(input.password),
+      displayName,
+      role: admins.includes(emailNormalized) ? Role.ADMIN : Role.STUDENT,
+      timezone: input.timezone ?? "UTC",
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    recordAudit(em, { ...ctx, userId: user.id }, "user.registered", { type: "User", id: user.id }, { role: user.role });
+    try {
+      return await startSession(em, user);
+    } catch (error) {
+      // Two registrations raced past the count above; the unique index decides.
+      if (error instanceof UniqueConstraintViolationException) throw conflict("An account with this email already exists");
+      throw error;
+    }
+  }
+
+  @Mutation(() => AuthPayload, { description: "Sign in with email and password" })
+  async login(
+    @Arg("email") email: string,
+    @Arg("password") password: string,
+    @Ctx() { em }: UsersContext,
+  ): Promise<AuthPayload> {
+    // One message and one code for both causes, and an argon2 verification in both: neither the
+    // answer nor its timing tells whether the email has an account.
+    const user =
+      email.length <= 254 && password.length <= MAX_PASSWORD_LENGTH
+        ? await em.findOne(User, { emailNormalized: normalizeEmail(email) }, { populate: ["passwordHash"] })
+        : null;
+    const valid = await verifyPassword(user?.passwordHash, password.slice(0, MAX_PASSWORD_LENGTH));
+    if (!user || !valid) throw unauthenticated("Invalid email or password");
+    return startSession(em, user);
+  }
+
+  @Mutation(() => AuthPayload, { description: "Trade a refresh token for new tokens (the old one is retired)" })
+  refreshSession(@Arg("refreshToken") refreshToken: string, @Ctx() { em }: UsersContext): Promise<AuthPayload> {
+    return rotateRefreshToken(em, refreshToken);
+  }
+
+  @Access()
+  @Mutation(() => Boolean, { description: "End this login: its refresh tokens stop working" })
+  async logout(@Ctx() ctx: UsersContext): Promise<boolean> {
+    if (ctx.identity.kind !== "user") throw unauthenticated("Sign in with a user token to log out");
+    const revoked = await revokeSession(ctx.em, ctx.identity.sessionId, "logout");
+    if (revoked) {
+      recordAudit(ctx.em, ctx, "session.ended", { type: "Session", id: ctx.identity.sessionId });
+      await ctx.em.flush();
+    }
+    return true;
+  }
+}

@@ -1,0 +1,8 @@
+import { ApiKeyResolver } from "./api-key.resolver";
+import { AuditLogResolver } from "./audit-log.resolver";
+import { AuthResolver } from "./auth.resolver";
+import { UserResolver } from "./user.resolver";
+
+export { resolveUserReference } from "./user.resolver";
+
+export const resolvers = [AuthResolver, UserResolver, ApiKeyResolver, AuditLogResolver] as const;

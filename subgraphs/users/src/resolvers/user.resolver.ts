@@ -1,0 +1,105 @@
+import { Access, Identity, badInput, forbidden, isAdmin, notFound, paginate } from "@solo/kit";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { ApiKey, Plan, Role, User } from "../entities";
+import { UsersContext } from "../loaders";
+import { recordAudit } from "../services/audit";
+import { UpdateProfileInput, UserConnection } from "./types";
+
+/** Email, plan, time zone and keys are the account's own business (and admins'). */
+function canSeePrivate(identity: Identity, user: User): boolean {
+  return (identity.kind !== "anonymous" && identity.userId === user.id) || isAdmin(identity);
+}
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => User, { nullable: true, description: "The signed-in account; null when signed out" })
+  async me(@Ctx() { identity, loaders }: UsersContext): Promise<User | null> {
+    if (identity.kind === "anonymous") return null;
+    if (identity.kind === "apiKey" && !identity.scopes.includes("users:read")) {
+      throw forbidden('This API key lacks the scope "users:read"');
+    }
+    return loaders.userById.load(identity.userId);
+  }
+
+  @Access({ roles: [Role.ADMIN], scope: "users:read" })
+  @Query(() => UserConnection, { description: "Every account, oldest first (admins only)" })
+  users(
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("role", () => Role, { nullable: true }) role: Role | null,
+    @Ctx() { em }: UsersContext,
+  ): Promise<UserConnection> {
+    return paginate(em, User, role ? { role } : {}, { first, after, direction: "asc" });
+  }
+
+  @Access({ roles: [Role.ADMIN], scope: "users:write" })
+  @Mutation(() => User, { description: "Change an account's role (admins only)" })
+  async setUserRole(
+    @Arg("userId", () => ID) userId: string,
+    @Arg("role", () => Role) role: Role,
+    @Ctx() ctx: UsersContext,
+  ): Promise<User> {
+    const user = await ctx.loaders.userById.load(userId);
+    if (!user) throw notFound("User");
+    if (ctx.identity.kind !== "anonymous" && ctx.identity.userId === user.id) {
+      throw forbidden("Admins cannot change their own role");
+    }
+    if (user.role !== role) {
+      recordAudit(ctx.em, ctx, "user.role_changed", { type: "User", id: user.id }, { from: user.role, to: role });
+      user.role = role;
+      await ctx.em.flush();
+    }
+    return user;
+  }
+
+  @Access({ scope: "users:write" })
+  @Mutation(() => User, { description: "Change the signed-in account's profile" })
+  async updateProfile(@Arg("input") input: UpdateProfileInput, @Ctx() ctx: UsersContext): Promise<User> {
+    if (ctx.identity.kind === "anonymous") throw forbidden();
+    const user = await ctx.loaders.userById.load(ctx.identity.userId);
+    if (!user) throw notFound("User");
+    const changes: Record<string, { from: string; to: string }> = {};
+    const displayName = input.displayName?.trim();
+    if (input.displayName !== undefined && input.displayName !== null) {
+      if (!displayName) throw badInput("displayName must not be blank", "displayName");
+    }
+    if (displayName && displayName !== user.displayName) {
+      changes.displayName = { from: user.displayName, to: displayName };
+      user.displayName = displayName;
+    }
+    if (input.timezone && input.timezone !== user.timezone) {
+      changes.timezone = { from: user.timezone, to: input.timezone };
+      user.timezone = input.timezone;
+    }
+    if (Object.keys(changes).length) {
+      recordAudit(ctx.em, ctx, "user.profile_updated", { type: "User", id: user.id }, changes);
+      await ctx.em.flush();
+    }
+    return user;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Visible to the account itself and admins" })
+  email(@Root() user: User, @Ctx() { identity }: UsersContext): string | null {
+    return canSeePrivate(identity, user) ? user.email : null;
+  }
+
+  @FieldResolver(() => Plan, { nullable: true, description: "Visible to the account itself and admins" })
+  plan(@Root() user: User, @Ctx() { identity }: UsersContext): Plan | null {
+    return canSeePrivate(identity, user) ? user.plan : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "IANA time zone; visible to the account itself and admins" })
+  timezone(@Root() user: User, @Ctx() { identity }: UsersContext): string | null {
+    return canSeePrivate(identity, user) ? user.timezone : null;
+  }
+
+  @FieldResolver(() => [ApiKey], { nullable: true, description: "Visible to the account itself and admins" })
+  apiKeys(@Root() user: User, @Ctx() { identity, loaders }: UsersContext): Promise<ApiKey[]> | null {
+    return canSeePrivate(identity, user) ? loaders.apiKeysByOwner.load(user.id) : null;
+  }
+}
+
+/** Entity resolution for other subgraphs: batched, one query for every User in a response. */
+export function resolveUserReference(reference: { id: string }, ctx: UsersContext): Promise<User | null> {
+  return ctx.loaders.userById.load(reference.id);
+}

@@ -1,0 +1,64 @@
+import { addDays } from "./time";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { apiError, unauthenticated } from "@solo/kit";
+import { RefreshToken, Session, User } from "../entities";
+import { issueAccessToken, newOpaqueSecret, refreshTokenTtlDays, sha256 } from "./tokens";
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: Date;
+  user: User;
+}
+
+/** Persists a new refresh token for the session (flushed by the caller) and signs an access token. */
+async function issueTokens(em: EntityManager, session: Session, user: User): Promise<IssuedTokens> {
+  const refreshToken = newOpaqueSecret();
+  em.create(RefreshToken, {
+    session,
+    tokenHash: sha256(refreshToken),
+    createdAt: new Date(),
+    expiresAt: addDays(new Date(), refreshTokenTtlDays()),
+  });
+  const { accessToken, expiresAt } = await issueAccessToken(user, session.id);
+  return { accessToken, refreshToken, expiresAt, user };
+}
+
+export async function startSession(em: EntityManager, user: User): Promise<IssuedTokens> {
+  const session = em.create(Session, { user, createdAt: new Date() });
+  const tokens = await issueTokens(em, session, user);
+  await em.flush();
+  return tokens;
+}
+
+const invalidRefreshToken = () => unauthenticated("Invalid or expired refresh token");
+
+/**
+ * Rotation: a refresh token works once. Presenting a retired one means it leaked (or a client
+ * raced itself), so the whole login is revoked and must sign in again.
+ */
+export async function rotateRefreshToken(em: EntityManager, presented: string): Promise<IssuedTokens> {
+  const token = await em.findOne(RefreshToken, { tokenHash: sha256(presented) }, { populate: ["session.user"] });
+  if (!token || token.session.revokedAt || token.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken();
+
+  // The conditional update is the lock: of two concurrent uses, exactly one sees a row to retire.
+  const retired = await em.nativeUpdate(RefreshToken, { id: token.id, rotatedAt: null }, { rotatedAt: new Date() });
+  if (retired === 0) {
+    await em.nativeUpdate(
+      Session,
+      { id: token.session.id, revokedAt: null },
+      { revokedAt: new Date(), revokedReason: "refresh_token_reuse" },
+    );
+    throw apiError("UNAUTHENTICATED", "Refresh token was already used; this login has been revoked", {
+      reason: "REFRESH_TOKEN_REUSED",
+    });
+  }
+  const tokens = await issueTokens(em, token.session, token.session.user);
+  await em.flush();
+  return tokens;
+}
+
+export async function revokeSession(em: EntityManager, sessionId: string, reason: string): Promise<boolean> {
+  const revoked = await em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: new Date(), revokedReason: reason });
+  return revoked > 0;
+}

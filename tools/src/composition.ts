@@ -1,0 +1,30 @@
+import "reflect-metadata";
+import { composeServices } from "@apollo/composition";
+import { parse, printSchema } from "graphql";
+import { printSubgraphSdl } from "@solo/kit";
+import { SubgraphEntry, loadSubgraphSchema, readSubgraphs } from "./rover-config";
+
+export interface Composition {
+  subgraphs: { entry: SubgraphEntry; sdl: string }[];
+  supergraphSdl: string;
+  /** The schema clients see (no join/link machinery): what codegen and contract checks use. */
+  apiSdl: string;
+}
+
+/** Builds every subgraph listed in rover.yaml from its code and composes them, as rover would. */
+export async function composeSupergraph(): Promise<Composition> {
+  const subgraphs = await Promise.all(
+    readSubgraphs().map(async (entry) => ({ entry, sdl: printSubgraphSdl(await loadSubgraphSchema(entry)) })),
+  );
+  const result = composeServices(
+    subgraphs.map(({ entry, sdl }) => ({ name: entry.name, url: entry.routingUrl, typeDefs: parse(sdl) })),
+  );
+  if (result.errors) {
+    throw new Error(`composition failed:\n${result.errors.map((error) => `- ${error.message}`).join("\n")}`);
+  }
+  return {
+    subgraphs,
+    supergraphSdl: result.supergraphSdl.trim() + "\n",
+    apiSdl: printSchema(result.schema.toAPISchema().toGraphQLJSSchema()).trim() + "\n",
+  };
+}

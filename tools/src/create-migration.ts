@@ -1,0 +1,50 @@
+import "reflect-metadata";
+import path from "node:path";
+import { MikroORM, ReflectMetadataProvider } from "@mikro-orm/core";
+import { Migrator } from "@mikro-orm/migrations";
+import { PostgreSqlDriver } from "@mikro-orm/postgresql";
+import { createTestDatabase } from "@solo/kit/dist/src/testing";
+import { readSubgraphs } from "./rover-config";
+
+/**
+ * `npm run migration:create -- <subgraph> [name]`: applies the subgraph's migrations to a scratch
+ * database, diffs its entities against the result, and writes the difference as a new migration.
+ */
+async function main() {
+  const [name, label] = process.argv.slice(2);
+  const entry = readSubgraphs().find((subgraph) => subgraph.name === name);
+  if (!entry) throw new Error(`usage: npm run migration:create -- <subgraph> [name]; unknown subgraph "${name}"`);
+  process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const scratch = await createTestDatabase("migration");
+  const { entities } = require(path.join(entry.dir, "dist", "src", "entities"));
+  const orm = await MikroORM.init<PostgreSqlDriver>({
+    driver: PostgreSqlDriver,
+    clientUrl: scratch.url,
+    schema: name,
+    entities,
+    metadataProvider: ReflectMetadataProvider,
+    extensions: [Migrator],
+    migrations: {
+      path: path.join(entry.dir, "dist", "migrations"),
+      pathTs: path.join(entry.dir, "migrations"),
+      glob: "!(*.d).js",
+      tableName: `${name}.mikro_orm_migrations`,
+      snapshot: false,
+      emit: "ts",
+    },
+  });
+  try {
+    await orm.em.getConnection().execute(`create schema if not exists "${name}"`);
+    await orm.getMigrator().up();
+    const result = await orm.getMigrator().createMigration(path.join(entry.dir, "migrations"), false, false, label);
+    console.log(result.diff.up.length ? `wrote migrations/${result.fileName}` : "entities match the migrations: nothing to write");
+  } finally {
+    await orm.close();
+    await scratch.drop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

