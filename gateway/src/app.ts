@@ -107,3 +107,5 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   logger.info({ url: running.url, subgraphs: endpoints }, "gateway ready");
   return { url: running.url, port: running.port, close: running.close };
 }
+export { gatewayConfigFromEnv } from "./config";
+export type { GatewayConfig } from "./config";

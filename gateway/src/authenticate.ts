@@ -1,9 +1,17 @@
-import { Identity, ANONYMOUS, ROLES, RoleName, platformSecrets, requestError, signServiceToken } from "@solo/kit";
+import {
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ISSUER,
+  ANONYMOUS,
+  API_KEY_PREFIX,
+  Identity,
+  ROLES,
+  RoleName,
+  platformSecrets,
+  requestError,
+  signServiceToken,
+} from "@solo/kit";
 import { errors as joseErrors, importSPKI, jwtVerify } from "jose";
 
-export const ACCESS_TOKEN_ISSUER = "solo";
-export const ACCESS_TOKEN_AUDIENCE = "solo-api";
-const API_KEY_PREFIX = "solo_";
 
 export interface Credentials {
   authorization?: string;

@@ -9,6 +9,8 @@ export interface RateLimitConfig {
   /** Requests per window for one IP address without credentials (and for failed authentications). */
   anonymous: number;
   windowSeconds: number;
+  /** Redis key prefix; replicas of one deployment share it. */
+  keyPrefix: string;
 }
 
 export interface GatewayConfig {
@@ -67,6 +69,7 @@ export function gatewayConfigFromEnv(): GatewayConfig {
       apiKey: envInt("RATE_LIMIT_API_KEY", 1200),
       anonymous: envInt("RATE_LIMIT_ANONYMOUS", 120),
       windowSeconds: envInt("RATE_LIMIT_WINDOW_SECONDS", 60),
+      keyPrefix: envString("RATE_LIMIT_KEY_PREFIX", "solo:rl"),
     },
     introspection,
     hideFieldSuggestions: isProduction(),

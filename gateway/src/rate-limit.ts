@@ -12,7 +12,7 @@ type Bucket = "user" | "apiKey" | "anonymous";
  */
 export function createRateLimiter(config: RateLimitConfig, redis: Redis | undefined, logger: Logger) {
   const make = (bucket: Bucket, points: number): RateLimiterAbstract => {
-    const base = { points, duration: config.windowSeconds, keyPrefix: `rl:${bucket}` };
+    const base = { points, duration: config.windowSeconds, keyPrefix: `${config.keyPrefix}:${bucket}` };
     if (!redis) return new RateLimiterMemory(base);
     return new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: new RateLimiterMemory(base) });
   };

@@ -36,11 +36,41 @@ export function observabilityPlugin(metrics: ServiceMetrics): ApolloServerPlugin
 export function formatError(options: { hideSuggestions: boolean }) {
   return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
+    const validationErrors = formatted.extensions?.validationErrors;
+    if (Array.isArray(validationErrors)) return formatValidationErrors(formatted, validationErrors);
     if (!isClientError(code)) {
       return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
     }
     const message = options.hideSuggestions ? formatted.message.replace(/ ?Did you mean .+\?$/, "") : formatted.message;
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, message, extensions };
+  };
+}
+
+interface ClassValidatorError {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ClassValidatorError[];
+}
+
+/**
+ * type-graphql reports class-validator failures with the whole input attached (passwords
+ * included): only the field paths and messages go back to the client.
+ */
+function formatValidationErrors(formatted: GraphQLFormattedError, errors: ClassValidatorError[]): GraphQLFormattedError {
+  const fields: { field: string; message: string }[] = [];
+  const collect = (list: ClassValidatorError[], prefix: string) => {
+    for (const error of list) {
+      const field = prefix ? `${prefix}.${error.property}` : error.property;
+      for (const message of Object.values(error.constraints ?? {})) fields.push({ field, message });
+      collect(error.children ?? [], field);
+    }
+  };
+  collect(errors, "");
+  return {
+    message: fields.map((entry) => entry.message).join("; ") || "Invalid input",
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: "BAD_USER_INPUT", fields },
   };
 }

@@ -12,6 +12,10 @@ export type Identity =
 
 export const ANONYMOUS: Identity = { kind: "anonymous" };
 
+/** Access tokens (signed by the users subgraph, verified by the gateway) carry these claims. */
+export const ACCESS_TOKEN_ISSUER = "solo";
+export const ACCESS_TOKEN_AUDIENCE = "solo-api";
+
 /** Header that carries the gateway-signed identity to subgraphs. */
 export const IDENTITY_HEADER = "x-solo-identity";
 export const REQUEST_ID_HEADER = "x-request-id";

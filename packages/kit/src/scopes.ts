@@ -1,3 +1,6 @@
+/** Every API key secret starts with this, so a bearer value can be told apart from a JWT. */
+export const API_KEY_PREFIX = "solo_";
+
 /** Every scope an API key can hold: `<subgraph area>:<read|write>`. */
 export const API_KEY_SCOPES = [
   "users:read",

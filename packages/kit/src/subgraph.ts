@@ -1,4 +1,5 @@
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import express, { Express } from "express";
@@ -51,6 +52,7 @@ export async function startSubgraphServer<Loaders>(
     introspection: !isProduction(),
     formatError: formatError({ hideSuggestions: isProduction() }),
     plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
       observabilityPlugin(metrics),
     ],
   });

@@ -5,8 +5,14 @@ import { Role, User } from "../entities";
 import { UsersContext } from "../loaders";
 import { recordAudit } from "../services/audit";
 import { MAX_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../services/passwords";
-import { revokeSession, rotateRefreshToken, startSession } from "../services/sessions";
+import { IssuedTokens, revokeSession, rotateRefreshToken, startSession } from "../services/sessions";
 import { AuthPayload, RegisterInput } from "./types";
+
+/** The rest of this response is read by the account that just signed in (its own email, plan…). */
+function signedInAs(ctx: UsersContext, tokens: IssuedTokens): AuthPayload {
+  ctx.identity = { kind: "user", userId: tokens.user.id, role: tokens.user.role, sessionId: tokens.sessionId };
+  return tokens;
+}
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -33,7 +39,7 @@ export class AuthResolver {
     });
     recordAudit(em, { ...ctx, userId: user.id }, "user.registered", { type: "User", id: user.id }, { role: user.role });
     try {
-      return await startSession(em, user);
+      return signedInAs(ctx, await startSession(em, user));
     } catch (error) {
       // Two registrations raced past the count above; the unique index decides.
       if (error instanceof UniqueConstraintViolationException) throw conflict("An account with this email already exists");
@@ -45,8 +51,9 @@ export class AuthResolver {
   async login(
     @Arg("email") email: string,
     @Arg("password") password: string,
-    @Ctx() { em }: UsersContext,
+    @Ctx() ctx: UsersContext,
   ): Promise<AuthPayload> {
+    const { em } = ctx;
     // One message and one code for both causes, and an argon2 verification in both: neither the
     // answer nor its timing tells whether the email has an account.
     const user =
@@ -55,12 +62,12 @@ export class AuthResolver {
         : null;
     const valid = await verifyPassword(user?.passwordHash, password.slice(0, MAX_PASSWORD_LENGTH));
     if (!user || !valid) throw unauthenticated("Invalid email or password");
-    return startSession(em, user);
+    return signedInAs(ctx, await startSession(em, user));
   }
 
   @Mutation(() => AuthPayload, { description: "Trade a refresh token for new tokens (the old one is retired)" })
-  refreshSession(@Arg("refreshToken") refreshToken: string, @Ctx() { em }: UsersContext): Promise<AuthPayload> {
-    return rotateRefreshToken(em, refreshToken);
+  async refreshSession(@Arg("refreshToken") refreshToken: string, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
+    return signedInAs(ctx, await rotateRefreshToken(ctx.em, refreshToken));
   }
 
   @Access()

@@ -1,19 +1,15 @@
 import crypto from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { API_KEY_PREFIX } from "@solo/kit";
 import { ApiKey, User } from "../entities";
 import { newOpaqueSecret, sha256 } from "./tokens";
 
-const PREFIX = "solo_";
-const FORMAT = /^solo_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
+const FORMAT = new RegExp(`^${API_KEY_PREFIX}([0-9a-f]{32})_([A-Za-z0-9_-]{43})$`);
 
 /** `solo_<key id>_<secret>`: the id finds the row, the secret is compared by hash. */
 export function newApiKeySecret(keyId: string): { secret: string; secretHash: string } {
   const secret = newOpaqueSecret();
-  return { secret: `${PREFIX}${keyId.replace(/-/g, "")}_${secret}`, secretHash: sha256(secret) };
-}
-
-export function looksLikeApiKey(value: string): boolean {
-  return value.startsWith(PREFIX);
+  return { secret: `${API_KEY_PREFIX}${keyId.replace(/-/g, "")}_${secret}`, secretHash: sha256(secret) };
 }
 
 export interface VerifiedApiKey {

@@ -1,7 +1,7 @@
-import { addDays } from "./time";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { apiError, unauthenticated } from "@solo/kit";
 import { RefreshToken, Session, User } from "../entities";
+import { addDays } from "./time";
 import { issueAccessToken, newOpaqueSecret, refreshTokenTtlDays, sha256 } from "./tokens";
 
 export interface IssuedTokens {
@@ -9,6 +9,7 @@ export interface IssuedTokens {
   refreshToken: string;
   expiresAt: Date;
   user: User;
+  sessionId: string;
 }
 
 /** Persists a new refresh token for the session (flushed by the caller) and signs an access token. */
@@ -21,7 +22,7 @@ async function issueTokens(em: EntityManager, session: Session, user: User): Pro
     expiresAt: addDays(new Date(), refreshTokenTtlDays()),
   });
   const { accessToken, expiresAt } = await issueAccessToken(user, session.id);
-  return { accessToken, refreshToken, expiresAt, user };
+  return { accessToken, refreshToken, expiresAt, user, sessionId: session.id };
 }
 
 export async function startSession(em: EntityManager, user: User): Promise<IssuedTokens> {

@@ -1,10 +1,8 @@
 import crypto from "node:crypto";
-import { envInt, platformSecrets } from "@solo/kit";
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, envInt, platformSecrets } from "@solo/kit";
 import { SignJWT, importPKCS8 } from "jose";
 import type { Role } from "../entities";
 
-export const ACCESS_TOKEN_ISSUER = "solo";
-export const ACCESS_TOKEN_AUDIENCE = "solo-api";
 
 export const accessTokenTtlSeconds = () => envInt("ACCESS_TOKEN_TTL_SECONDS", 900);
 export const refreshTokenTtlDays = () => envInt("REFRESH_TOKEN_TTL_DAYS", 30);

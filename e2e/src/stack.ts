@@ -1,0 +1,182 @@
+import "reflect-metadata";
+import fs from "node:fs";
+import path from "node:path";
+import { GatewayConfig, gatewayConfigFromEnv, startGateway } from "@solo/gateway";
+import { RunningService, countQueries, createLogger, projectRoot } from "@solo/kit";
+import { createTestDatabase } from "@solo/kit/dist/src/testing";
+import { startUsersSubgraph } from "@solo/users";
+import { Client } from "pg";
+
+export interface StackOptions {
+  gateway?: Partial<Omit<GatewayConfig, "limits" | "rateLimit">> & {
+    limits?: Partial<GatewayConfig["limits"]>;
+    rateLimit?: Partial<GatewayConfig["rateLimit"]>;
+  };
+}
+
+/**
+ * The real thing, in-process: the users subgraph on its own test database and the gateway loading
+ * the checked-in supergraph, both listening on loopback ports. Tests talk to it over HTTP only.
+ */
+export async function startStack(options: StackOptions = {}) {
+  const database = await createTestDatabase("e2e");
+  const logger = createLogger("test");
+  const users = await startUsersSubgraph({ port: 0, databaseUrl: database.url, logger });
+  const defaults = gatewayConfigFromEnv();
+  const config: GatewayConfig = {
+    ...defaults,
+    ...options.gateway,
+    port: 0,
+    host: "127.0.0.1",
+    supergraphSource: "file",
+    supergraphPath: path.join(projectRoot(), "schema", "supergraph.graphql"),
+    subgraphUrls: { users: users.url, ...options.gateway?.subgraphUrls },
+    redisUrl: options.gateway?.redisUrl ?? process.env.REDIS_URL,
+    limits: { ...defaults.limits, ...options.gateway?.limits },
+    // Generous by default so suites do not trip each other; the rate-limit suite sets its own.
+    rateLimit: {
+      ...defaults.rateLimit,
+      user: 100_000,
+      apiKey: 100_000,
+      anonymous: 100_000,
+      keyPrefix: `test:${Math.random().toString(36).slice(2)}`,
+      ...options.gateway?.rateLimit,
+    },
+  };
+  let gateway: RunningService;
+  try {
+    gateway = await startGateway(config, logger);
+  } catch (error) {
+    await users.close();
+    await database.drop();
+    throw error;
+  }
+  const sql = countQueries(users.orm);
+  const db = new Client({ connectionString: database.url });
+  await db.connect();
+
+  return {
+    url: gateway.url,
+    origin: new URL(gateway.url).origin,
+    usersUrl: users.url,
+    databaseUrl: database.url,
+    /** SQL statements the users subgraph has sent since the last reset. */
+    sql,
+    /** Direct SQL for assertions about stored state. */
+    db,
+    client: (credentials: Credentials = {}) => new GraphQLClient(gateway.url, credentials),
+    async close() {
+      await gateway.close();
+      await users.close();
+      await db.end();
+      await database.drop();
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+export interface Credentials {
+  token?: string;
+  apiKey?: string;
+  headers?: Record<string, string>;
+}
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  headers: Headers;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+}
+
+export class GraphQLClient {
+  constructor(
+    readonly url: string,
+    readonly credentials: Credentials = {},
+  ) {}
+
+  withToken(token: string): GraphQLClient {
+    return new GraphQLClient(this.url, { ...this.credentials, token });
+  }
+
+  async request<T = any>(query: string, variables?: Record<string, unknown>, operationName?: string): Promise<GraphQLResponse<T>> {
+    return this.raw(JSON.stringify({ query, variables, operationName }));
+  }
+
+  async raw<T = any>(body: string, extraHeaders: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+    const headers: Record<string, string> = { "content-type": "application/json", ...this.credentials.headers, ...extraHeaders };
+    if (this.credentials.token) headers.authorization = `Bearer ${this.credentials.token}`;
+    if (this.credentials.apiKey) headers["x-api-key"] = this.credentials.apiKey;
+    const response = await fetch(this.url, { method: "POST", headers, body });
+    const text = await response.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new Error(`non-JSON response ${response.status}: ${text.slice(0, 200)}`);
+    }
+    return { status: response.status, headers: response.headers, data: json.data, errors: json.errors };
+  }
+
+  /** Sends one named operation from clients/operations, unchanged. */
+  op<T = any>(name: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+    return this.request<T>(contractOperation(name), variables, name);
+  }
+}
+
+const operations = new Map<string, string>();
+
+/** The text of one operation of the client contract (clients/operations/*.graphql). */
+export function contractOperation(name: string): string {
+  if (!operations.size) {
+    const { parse, print } = require("graphql") as typeof import("graphql");
+    const dir = path.join(projectRoot(), "clients", "operations");
+    for (const file of fs.readdirSync(dir).filter((entry) => entry.endsWith(".graphql"))) {
+      for (const definition of parse(fs.readFileSync(path.join(dir, file), "utf8")).definitions) {
+        if (definition.kind === "OperationDefinition" && definition.name) operations.set(definition.name.value, print(definition));
+      }
+    }
+  }
+  const text = operations.get(name);
+  if (!text) throw new Error(`no contract operation named ${name}`);
+  return text;
+}
+
+let counter = 0;
+export function uniqueEmail(label = "user"): string {
+  counter += 1;
+  return `${label}.${process.pid}.${Date.now()}.${counter}@example.test`;
+}
+
+export const PASSWORD = "correct horse battery staple";
+
+/** Registers through the contract's Register operation and returns the payload. */
+export async function register(
+  stack: Stack,
+  overrides: Partial<{ email: string; password: string; displayName: string; timezone: string }> = {},
+) {
+  const input = { email: uniqueEmail(), password: PASSWORD, displayName: "Test User", ...overrides };
+  const response = await stack.client().op("Register", { input });
+  if (response.errors) throw new Error(`register failed: ${JSON.stringify(response.errors)}`);
+  const payload = response.data.register;
+  return { ...payload, email: input.email, password: input.password, client: stack.client({ token: payload.accessToken }) };
+}
+
+/**
+ * A fingerprint of every row of every table in a schema: "the database is unchanged" means two
+ * snapshots are equal, not merely that the row counts match.
+ */
+export async function tableSnapshot(stack: Stack, schema = "users"): Promise<Record<string, string>> {
+  const tables = await stack.db.query(
+    "select table_name from information_schema.tables where table_schema = $1 and table_name <> 'mikro_orm_migrations' order by 1",
+    [schema],
+  );
+  const snapshot: Record<string, string> = {};
+  for (const { table_name } of tables.rows) {
+    const result = await stack.db.query(
+      `select count(*)::int as n, coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as hash from "${schema}"."${table_name}" t`,
+    );
+    snapshot[table_name] = `${result.rows[0].n}:${result.rows[0].hash}`;
+  }
+  return snapshot;
+}
