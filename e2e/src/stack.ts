@@ -162,6 +162,17 @@ export async function register(
   return { ...payload, email: input.email, password: input.password, client: stack.client({ token: payload.accessToken }) };
 }
 
+/** Registers with an address listed in ADMIN_EMAILS, which makes the account an ADMIN. */
+export async function registerAdmin(stack: Stack) {
+  const email = uniqueEmail("admin");
+  process.env.ADMIN_EMAILS = email;
+  try {
+    return await register(stack, { email, displayName: "Admin" });
+  } finally {
+    delete process.env.ADMIN_EMAILS;
+  }
+}
+
 /**
  * A fingerprint of every row of every table in a schema: "the database is unchanged" means two
  * snapshots are equal, not merely that the row counts match.

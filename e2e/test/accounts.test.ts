@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { PASSWORD, Stack, register, startStack, uniqueEmail } from "../src/stack";
+import { PASSWORD, Stack, register, registerAdmin, startStack, uniqueEmail } from "../src/stack";
 
 describe("accounts and sessions through the gateway", () => {
   let stack: Stack;
@@ -182,13 +182,3 @@ describe("accounts and sessions through the gateway", () => {
     });
   });
 });
-
-export async function registerAdmin(stack: Stack) {
-  const email = uniqueEmail("admin");
-  process.env.ADMIN_EMAILS = email;
-  try {
-    return await register(stack, { email, displayName: "Admin" });
-  } finally {
-    delete process.env.ADMIN_EMAILS;
-  }
-}

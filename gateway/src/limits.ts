@@ -3,15 +3,25 @@ import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { requestError } from "@solo/kit";
 import type { NextFunction, Request, Response } from "express";
-import { Lexer, Source, TokenKind, ValidationRule } from "graphql";
+import { GraphQLError, Lexer, Source, TokenKind, ValidationContext, ValidationRule } from "graphql";
 import { GatewayConfig } from "./config";
 
 /** Depth, alias and cost limits, checked with the rest of validation (GRAPHQL_VALIDATION_FAILED). */
 export function limitRules(limits: GatewayConfig["limits"]): ValidationRule[] {
+  // The armor rules throw by default, which surfaces as an internal error; reported instead, the
+  // failures join the other validation errors.
+  const report = {
+    exposeLimits: true,
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ""))),
+    ],
+  };
   return [
-    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, exposeLimits: true }) as unknown as ValidationRule,
-    maxAliasesRule({ n: limits.maxAliases, exposeLimits: true }) as unknown as ValidationRule,
-    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, exposeLimits: true }) as unknown as ValidationRule,
+    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...report }) as unknown as ValidationRule,
+    maxAliasesRule({ n: limits.maxAliases, ...report }) as unknown as ValidationRule,
+    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...report }) as unknown as ValidationRule,
   ];
 }
 

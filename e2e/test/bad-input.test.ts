@@ -1,0 +1,208 @@
+import assert from "node:assert/strict";
+import crypto from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, IDENTITY_HEADER, platformSecrets } from "@solo/kit";
+import { SignJWT, importPKCS8 } from "jose";
+import { GraphQLResponse, PASSWORD, Stack, register, startStack, tableSnapshot } from "../src/stack";
+
+/**
+ * Every bad request gets a GraphQL error with a code, a sensible HTTP status, and changes nothing:
+ * the users schema is fingerprinted before and after each case.
+ */
+describe("bad input", () => {
+  let stack: Stack;
+  let account: Awaited<ReturnType<typeof register>>;
+  let revokedKey: string;
+
+  before(async () => {
+    stack = await startStack({ gateway: { limits: { maxDepth: 5, maxAliases: 10, maxTokens: 500, maxBodyBytes: 8_192 } } });
+    account = await register(stack);
+    const created = await account.client.op("CreateApiKey", { input: { name: "old", scopes: ["users:read"] } });
+    revokedKey = created.data.createApiKey.secret;
+    await account.client.op("RevokeApiKey", { id: created.data.createApiKey.apiKey.id });
+  });
+  after(() => stack.close());
+
+  async function expectRefused(
+    send: () => Promise<GraphQLResponse>,
+    expected: { code: string; status?: number; message?: RegExp },
+    // `any` lets a test body return this promise directly (node:test wants Promise<void>).
+  ): Promise<any> {
+    const before = await tableSnapshot(stack);
+    const response = await send();
+    assert.ok(response.errors?.length, `expected an error, got ${JSON.stringify(response.data)}`);
+    assert.equal(response.errors![0].extensions?.code, expected.code, JSON.stringify(response.errors));
+    if (expected.status) assert.equal(response.status, expected.status);
+    if (expected.message) assert.match(response.errors![0].message, expected.message);
+    assert.ok(!response.data || Object.values(response.data).every((value) => value === null), "no data for a refused request");
+    assert.deepEqual(await tableSnapshot(stack), before, "the database is unchanged");
+    return response;
+  }
+
+  const signAccessToken = async (claims: Record<string, unknown>, expiresIn: string | number, key?: string) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: "EdDSA" })
+      .setSubject(account.user.id)
+      .setIssuer(ACCESS_TOKEN_ISSUER)
+      .setAudience(ACCESS_TOKEN_AUDIENCE)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(expiresIn)
+      .sign(await importPKCS8(key ?? platformSecrets().jwtPrivateKey, "EdDSA"));
+
+  it("malformed JSON", async () => {
+    await expectRefused(() => stack.client().raw('{"query": "{ me { id } }"'), { code: "BAD_REQUEST", status: 400, message: /not valid JSON/ });
+  });
+
+  it("a body that is not an operation", () =>
+    expectRefused(() => stack.client().raw('{"variables": {}}'), { code: "BAD_REQUEST", status: 400 }));
+
+  it("a query with a syntax error", () =>
+    expectRefused(() => stack.client().request("{ me { id "), { code: "GRAPHQL_PARSE_FAILED", status: 400 }));
+
+  it("a field that does not exist", () =>
+    expectRefused(() => stack.client().request("{ me { password } }"), { code: "GRAPHQL_VALIDATION_FAILED", status: 400 }));
+
+  it("variables of the wrong type", () =>
+    expectRefused(() => stack.client().op("Register", { input: { email: 42, password: true, displayName: ["x"] } }), {
+      code: "BAD_USER_INPUT",
+      status: 400,
+    }));
+
+  it("missing required variables", () =>
+    expectRefused(() => stack.client().op("Login", { email: "a@b.test" }), { code: "BAD_USER_INPUT", status: 400 }));
+
+  it("an oversized body", () =>
+    expectRefused(
+      () => stack.client().op("Register", { input: { email: "big@x.test", password: "x".repeat(20_000), displayName: "Big" } }),
+      { code: "PAYLOAD_TOO_LARGE", status: 413 },
+    ));
+
+  it("a document with too many tokens", () =>
+    expectRefused(() => stack.client().request(`{ ${Array.from({ length: 600 }, () => "__typename").join(" ")} }`), {
+      code: "BAD_REQUEST",
+      status: 400,
+      message: /too large/,
+    }));
+
+  it("a depth bomb", () =>
+    expectRefused(
+      () =>
+        account.client.request(
+          "{ auditLog { edges { node { actor { apiKeys { id } } } } } }",
+        ),
+      { code: "GRAPHQL_VALIDATION_FAILED", status: 400, message: /depth/i },
+    ));
+
+  it("an alias bomb", () =>
+    expectRefused(() => account.client.request(`{ ${Array.from({ length: 12 }, (_, i) => `a${i}: me { id }`).join(" ")} }`), {
+      code: "GRAPHQL_VALIDATION_FAILED",
+      status: 400,
+      message: /alias/i,
+    }));
+
+  it("batched operations", () =>
+    expectRefused(
+      () => account.client.raw(JSON.stringify(Array.from({ length: 50 }, () => ({ query: "{ me { id } }" })))),
+      { code: "BAD_REQUEST", status: 400, message: /Batched/ },
+    ));
+
+  it("a wrong password", () =>
+    expectRefused(() => stack.client().op("Login", { email: account.email, password: "not the password" }), {
+      code: "UNAUTHENTICATED",
+    }));
+
+  it("a registration that repeats an email", () =>
+    expectRefused(
+      () => stack.client().op("Register", { input: { email: account.email, password: PASSWORD, displayName: "Twin" } }),
+      { code: "CONFLICT" },
+    ));
+
+  it("an expired access token", async () => {
+    const expired = await signAccessToken({ role: "ADMIN", sid: crypto.randomUUID() }, Math.floor(Date.now() / 1000) - 60);
+    const response = await expectRefused(() => stack.client({ token: expired }).request("{ me { id } }"), {
+      code: "UNAUTHENTICATED",
+      status: 401,
+      message: /expired/,
+    });
+    assert.equal(response.errors![0].extensions?.reason, "TOKEN_EXPIRED");
+  });
+
+  it("a token signed with another key", async () => {
+    const { privateKey } = crypto.generateKeyPairSync("ed25519");
+    const forged = await signAccessToken(
+      { role: "ADMIN", sid: crypto.randomUUID() },
+      "10m",
+      privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    );
+    await expectRefused(() => stack.client({ token: forged }).op("UserDirectory", { first: 1 }), { code: "UNAUTHENTICATED", status: 401 });
+  });
+
+  it("a tampered token (role claim edited)", async () => {
+    const [header, payload, signature] = account.accessToken.split(".");
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
+    const tampered = [header, Buffer.from(JSON.stringify({ ...claims, role: "ADMIN" })).toString("base64url"), signature].join(".");
+    await expectRefused(() => stack.client({ token: tampered }).op("UserDirectory", { first: 1 }), { code: "UNAUTHENTICATED", status: 401 });
+  });
+
+  it("an alg: none token", async () => {
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const now = Math.floor(Date.now() / 1000);
+    const unsigned = `${encode({ alg: "none", typ: "JWT" })}.${encode({
+      sub: account.user.id,
+      role: "ADMIN",
+      sid: crypto.randomUUID(),
+      iss: ACCESS_TOKEN_ISSUER,
+      aud: ACCESS_TOKEN_AUDIENCE,
+      iat: now,
+      exp: now + 600,
+    })}.`;
+    await expectRefused(() => stack.client({ token: unsigned }).op("UserDirectory", { first: 1 }), { code: "UNAUTHENTICATED", status: 401 });
+  });
+
+  it("an HS256 token keyed with the public key (algorithm confusion)", async () => {
+    const confused = await new SignJWT({ role: "ADMIN", sid: crypto.randomUUID() })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(account.user.id)
+      .setIssuer(ACCESS_TOKEN_ISSUER)
+      .setAudience(ACCESS_TOKEN_AUDIENCE)
+      .setExpirationTime("10m")
+      .sign(new TextEncoder().encode(platformSecrets().jwtPublicKey));
+    await expectRefused(() => stack.client({ token: confused }).op("UserDirectory", { first: 1 }), { code: "UNAUTHENTICATED", status: 401 });
+  });
+
+  it("a malformed Authorization header", () =>
+    expectRefused(() => stack.client({ headers: { authorization: "Basic dXNlcjpwYXNz" } }).request("{ me { id } }"), {
+      code: "UNAUTHENTICATED",
+      status: 401,
+    }));
+
+  it("a revoked API key", () =>
+    expectRefused(() => stack.client({ apiKey: revokedKey }).request("{ me { id } }"), {
+      code: "UNAUTHENTICATED",
+      status: 401,
+      message: /revoked/,
+    }));
+
+  it("a made-up API key", () =>
+    expectRefused(() => stack.client({ apiKey: `solo_${"0".repeat(32)}_${"A".repeat(43)}` }).request("{ me { id } }"), {
+      code: "UNAUTHENTICATED",
+      status: 401,
+    }));
+
+  it("an identity header forged by the client is ignored, not trusted", async () => {
+    const response = await stack.client({ headers: { [IDENTITY_HEADER]: "eyJhbGciOiJIUzI1NiJ9.e30.forged" } }).request("{ me { id } }");
+    assert.deepEqual(response.data, { me: null });
+  });
+
+  it("a reused refresh token: refused, and the only change is that login's revocation", async () => {
+    const victim = await register(stack);
+    await stack.client().op("RefreshSession", { refreshToken: victim.refreshToken });
+    const before = await tableSnapshot(stack);
+    const response = await stack.client().op("RefreshSession", { refreshToken: victim.refreshToken });
+    assert.equal(response.errors?.[0].extensions?.code, "UNAUTHENTICATED");
+    const afterwards = await tableSnapshot(stack);
+    assert.deepEqual({ ...afterwards, sessions: undefined }, { ...before, sessions: undefined });
+    const sessions = await stack.db.query("select revoked_reason from users.sessions where user_id = $1", [victim.user.id]);
+    assert.deepEqual(sessions.rows, [{ revoked_reason: "refresh_token_reuse" }]);
+  });
+});
