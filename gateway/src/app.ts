@@ -26,9 +26,11 @@ import { internalUrl, readinessUrl, subgraphEndpoints } from "./supergraph";
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger("gateway")): Promise<RunningService> {
   const metrics = createMetrics("gateway");
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true })
     : undefined;
   redis?.on("error", (error) => logger.warn({ err: error }, "redis error"));
+  // Counting starts in Redis: until it connects, limits would fall back to this replica's memory.
+  await redis?.connect().catch((error) => logger.warn({ err: error }, "redis unavailable at start; rate limits use memory until it is"));
 
   let endpoints: Record<string, string>;
   let supergraphSdl: string | IntrospectAndCompose;

@@ -43,11 +43,13 @@ export function createHttpApp(options: {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = req.path === "/graphql" || req.path.startsWith("/internal") ? req.path : "other";
+      // req.path is relative to the mount point by now; the original URL is not.
+      const path = req.originalUrl.split("?")[0];
+      const route = path === "/graphql" || path.startsWith("/internal/") ? path : "other";
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      if (req.path !== "/health" && req.path !== "/metrics") {
+      if (path !== "/health" && path !== "/metrics") {
         req.log.info(
-          { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) },
+          { method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) },
           "request",
         );
       }

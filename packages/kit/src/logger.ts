@@ -7,7 +7,7 @@ export type { Logger };
 export function createLogger(service: string): Logger {
   return pino({
     name: service,
-    level: envString("LOG_LEVEL", process.env.NODE_ENV === "test" ? "warn" : "info"),
+    level: envString("LOG_LEVEL", process.env.NODE_ENV === "test" ? "error" : "info"),
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {

@@ -1,0 +1,184 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import Redis from "ioredis";
+import { Stack, register, registerAdmin, startStack } from "../src/stack";
+
+describe("gateway operations: health, readiness, metrics, request ids", () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack.close());
+
+  it("answers /health and /ready on the gateway and the subgraph", async () => {
+    for (const base of [stack.origin, new URL(stack.usersUrl).origin]) {
+      assert.deepEqual(await (await fetch(`${base}/health`)).json(), { status: "ok" });
+      const ready = await fetch(`${base}/ready`);
+      assert.equal(ready.status, 200, base);
+    }
+  });
+
+  it("exposes Prometheus metrics counting operations and error codes", async () => {
+    await stack.client().request("{ me { id } }", undefined);
+    await stack.client().request("query Nope { nope }");
+    const text = await (await fetch(`${stack.origin}/metrics`)).text();
+    assert.match(text, /^# TYPE graphql_operations_total counter$/m);
+    assert.match(text, /graphql_errors_total\{code="GRAPHQL_VALIDATION_FAILED",service="gateway"\} \d+/);
+    assert.match(text, /http_request_duration_seconds_bucket\{.*route="\/graphql"/);
+    assert.match(text, /process_resident_memory_bytes/);
+  });
+
+  it("carries the request id from the client through the gateway into the subgraph", async () => {
+    const requestId = `it-${Date.now()}`;
+    const account = await register(stack);
+    const response = await account.client.raw(
+      JSON.stringify({ query: `mutation { updateProfile(input: { displayName: "Traced" }) { id } }` }),
+      { "x-request-id": requestId },
+    );
+    assert.equal(response.headers.get("x-request-id"), requestId);
+    const audit = await stack.db.query("select request_id from users.audit_log where action = 'user.profile_updated' and resource_id = $1", [
+      account.user.id,
+    ]);
+    assert.equal(audit.rows[0].request_id, requestId, "the subgraph saw the gateway's request id");
+    const generated = await stack.client().request("{ me { id } }");
+    assert.match(generated.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+  });
+
+  it("keeps CSRF prevention on: a simple GET without a preflight header is refused", async () => {
+    const response = await fetch(`${stack.url}?query=${encodeURIComponent("{ me { id } }")}`);
+    assert.equal(response.status, 400);
+    assert.match(await response.text(), /CSRF|preflight/i);
+  });
+
+  it("serves a subgraph called directly, without the gateway's identity, public fields only", async () => {
+    const account = await register(stack);
+    const direct = async (query: string, headers: Record<string, string> = {}) => {
+      const response = await fetch(stack.usersUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ query }),
+      });
+      return response.json() as Promise<any>;
+    };
+    assert.deepEqual((await direct("{ me { id } }")).data, { me: null });
+    // Even the user's own bearer token means nothing to a subgraph: only the gateway's signed identity counts.
+    const withToken = await direct("{ me { id } }", { authorization: `Bearer ${account.accessToken}` });
+    assert.deepEqual(withToken.data, { me: null });
+    const admin = await direct("{ users(first: 1) { totalCount } }");
+    assert.equal(admin.errors[0].extensions.code, "UNAUTHENTICATED");
+    const entity = await direct(
+      `{ _entities(representations: [{ __typename: "User", id: "${account.user.id}" }]) { ... on User { id displayName email } } }`,
+    );
+    assert.deepEqual(entity.data._entities, [{ id: account.user.id, displayName: "Test User", email: null }]);
+  });
+
+  it("reports not ready when a subgraph is down", async () => {
+    const other = await startStack({ gateway: { subgraphUrls: { users: "http://127.0.0.1:9/graphql" } } }).catch(() => undefined);
+    if (other) {
+      try {
+        const ready = await fetch(`${other.origin}/ready`);
+        assert.equal(ready.status, 503);
+        assert.match(((await ready.json()) as { reason: string }).reason, /users/);
+      } finally {
+        await other.close();
+      }
+    }
+    assert.ok(other, "the gateway starts from the supergraph file even when a subgraph is unreachable");
+  });
+});
+
+describe("gateway introspection and error detail in production mode", () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ gateway: { introspection: "admins", hideFieldSuggestions: true } });
+  });
+  after(() => stack.close());
+
+  it("allows introspection for admins only", async () => {
+    const query = "{ __schema { queryType { name } } }";
+    const anonymous = await stack.client().request(query);
+    assert.equal(anonymous.errors?.[0].extensions?.code, "FORBIDDEN");
+    const student = await register(stack);
+    assert.equal((await student.client.request(`{ __type(name: "User") { name } }`)).errors?.[0].extensions?.code, "FORBIDDEN");
+    const admin = await registerAdmin(stack);
+    const allowed = await admin.client.request(query);
+    assert.deepEqual(allowed.data, { __schema: { queryType: { name: "Query" } } });
+    assert.deepEqual((await stack.client().request("{ __typename }")).data, { __typename: "Query" });
+  });
+
+  it("does not suggest field names", async () => {
+    const response = await stack.client().request("{ me { displayNam } }");
+    assert.equal(response.errors?.[0].extensions?.code, "GRAPHQL_VALIDATION_FAILED");
+    assert.doesNotMatch(response.errors![0].message, /Did you mean/);
+  });
+});
+
+for (const backend of ["memory", "redis"] as const) {
+  describe(`rate limits (${backend})`, { skip: backend === "redis" && !process.env.REDIS_URL && "REDIS_URL is not set" }, () => {
+    let stack: Stack;
+    before(async () => {
+      stack = await startStack({
+        gateway: {
+          redisUrl: backend === "redis" ? process.env.REDIS_URL : undefined,
+          rateLimit: { anonymous: 5, user: 8, apiKey: 8, windowSeconds: 60 },
+        },
+      });
+    });
+    after(() => stack.close());
+
+    it("limits anonymous callers per IP and answers RATE_LIMITED with a retry hint", async () => {
+      const statuses: number[] = [];
+      let last;
+      for (let i = 0; i < 7; i++) {
+        last = await stack.client().request("{ __typename }");
+        statuses.push(last.status);
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
+      assert.equal(last!.errors?.[0].extensions?.code, "RATE_LIMITED");
+      const retry = Number(last!.errors?.[0].extensions?.retryAfterSeconds);
+      assert.ok(retry >= 1 && retry <= 60, `retryAfterSeconds ${retry}`);
+      assert.equal(last!.headers.get("retry-after"), String(retry));
+    });
+
+    it("counts a signed-in user on their own budget, not the IP's", async () => {
+      // The IP budget is spent above; a token gets its own.
+      const session = (await registerWhileLimited(stack)).client;
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) statuses.push((await session.request("{ me { id } }")).status);
+      assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 200, 429, 429]);
+    });
+
+    if (backend === "redis") {
+      it("shares the counts between gateway replicas", async () => {
+        const prefix = `test:shared:${Date.now()}`;
+        const limits = { anonymous: 4, user: 100, apiKey: 100, windowSeconds: 60, keyPrefix: prefix };
+        const a = await startStack({ gateway: { redisUrl: process.env.REDIS_URL, rateLimit: limits } });
+        const b = await startStack({ gateway: { redisUrl: process.env.REDIS_URL, rateLimit: limits } });
+        try {
+          const statuses: number[] = [];
+          for (const replica of [a, b, a, b, a, b]) statuses.push((await replica.client().request("{ __typename }")).status);
+          assert.deepEqual(statuses, [200, 200, 200, 200, 429, 429]);
+          const redis = new Redis(process.env.REDIS_URL!);
+          try {
+            assert.equal((await redis.keys(`${prefix}:anonymous:*`)).length, 1, "one counter for the IP, in Redis");
+          } finally {
+            redis.disconnect();
+          }
+        } finally {
+          await a.close();
+          await b.close();
+        }
+      });
+    }
+  });
+}
+
+/** Registration is anonymous: with the IP budget spent, create the account through a fresh IP bucket. */
+async function registerWhileLimited(stack: Stack) {
+  const { uniqueEmail, PASSWORD } = await import("../src/stack");
+  const response = await stack.client({ headers: { "x-forwarded-for": "203.0.113.7" } }).op("Register", {
+    input: { email: uniqueEmail(), password: PASSWORD, displayName: "Limited" },
+  });
+  if (response.errors) throw new Error(JSON.stringify(response.errors));
+  return { client: stack.client({ token: response.data.register.accessToken }) };
+}
