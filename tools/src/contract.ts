@@ -1,0 +1,74 @@
+import fs from "node:fs";
+import path from "node:path";
+import {
+  DefinitionNode,
+  DocumentNode,
+  GraphQLError,
+  GraphQLSchema,
+  Kind,
+  OperationDefinitionNode,
+  buildSchema,
+  parse,
+  validate,
+} from "graphql";
+import { projectRoot } from "@solo/kit";
+
+export interface ContractOperation {
+  file: string;
+  name: string;
+  document: DocumentNode;
+}
+
+/** The contract operations, one document each (clients/operations is the project's copy). */
+export function loadContractOperations(dir = path.join(projectRoot(), "clients", "operations")): ContractOperation[] {
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith(".graphql"))
+    .sort()
+    .flatMap((file) => splitOperations(parse(fs.readFileSync(path.join(dir, file), "utf8"))).map((document) => ({
+      file,
+      name: (document.definitions[0] as OperationDefinitionNode).name?.value ?? "anonymous",
+      document,
+    })));
+}
+
+/** One document per operation, each with the fragments of its file (validation rejects unused ones). */
+export function splitOperations(document: DocumentNode): DocumentNode[] {
+  const fragments = document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION);
+  return document.definitions
+    .filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)
+    .map((operation) => ({
+      kind: Kind.DOCUMENT,
+      definitions: [operation as DefinitionNode, ...fragments.filter((fragment) => usesFragment(operation, fragment.name.value))],
+    }));
+}
+
+function usesFragment(operation: OperationDefinitionNode, name: string): boolean {
+  return JSON.stringify(operation).includes(`"kind":"FragmentSpread","name":{"kind":"Name","value":"${name}"}`);
+}
+
+/** Errors that mean "not built yet": a type or a field the supergraph does not have at all. */
+const NOT_BUILT_YET = [/^Unknown type "\w+"\./, /^Cannot query field "\w+" on type "\w+"\./];
+
+export type Verdict = { status: "valid" } | { status: "pending"; missing: string[] } | { status: "invalid"; errors: string[] };
+
+/**
+ * valid: the supergraph serves it as written. pending: it needs types or fields a later subgraph
+ * adds. invalid: anything else (a wrong argument, type or nullability on something that exists).
+ */
+export function judgeOperation(schema: GraphQLSchema, document: DocumentNode): Verdict {
+  // graphql 16 validates an operation whose root type is missing as if it were empty.
+  const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
+  if (!schema.getRootType(operation.operation)) {
+    return { status: "pending", missing: [`the schema has no ${operation.operation} root type`] };
+  }
+  const errors = validate(schema, document);
+  if (!errors.length) return { status: "valid" };
+  const messages = errors.map((error: GraphQLError) => error.message);
+  const unexplained = messages.filter((message) => !NOT_BUILT_YET.some((pattern) => pattern.test(message)));
+  return unexplained.length ? { status: "invalid", errors: unexplained } : { status: "pending", missing: messages };
+}
+
+export function loadApiSchema(root = projectRoot()): GraphQLSchema {
+  return buildSchema(fs.readFileSync(path.join(root, "schema", "api.graphql"), "utf8"));
+}

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { promisify } from "node:util";
+import { projectRoot } from "@solo/kit";
+import { composeSupergraph } from "../src/composition";
+import { judgeOperation, loadApiSchema, loadContractOperations } from "../src/contract";
+import { readSubgraphs } from "../src/rover-config";
+
+const root = projectRoot();
+const read = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
+
+describe("the composed supergraph", () => {
+  it("is checked in exactly as a fresh composition writes it (run `npm run compose` if this fails)", async () => {
+    const composition = await composeSupergraph();
+    assert.equal(read("schema/supergraph.graphql"), composition.supergraphSdl, "schema/supergraph.graphql is stale");
+    assert.equal(read("schema/api.graphql"), composition.apiSdl, "schema/api.graphql is stale");
+    for (const { entry, sdl } of composition.subgraphs) {
+      assert.equal(fs.readFileSync(entry.schemaFile, "utf8"), sdl, `${path.relative(root, entry.schemaFile)} is stale`);
+    }
+  });
+
+  it("lists in rover.yaml every subgraph folder, with a routing URL and a schema file", () => {
+    const listed = readSubgraphs().map((entry) => entry.name).sort();
+    const folders = fs.readdirSync(path.join(root, "subgraphs")).sort();
+    assert.deepEqual(listed, folders);
+    for (const entry of readSubgraphs()) {
+      assert.ok(entry.port > 0, `${entry.name} routing_url names a port`);
+      assert.ok(fs.existsSync(entry.schemaFile), `${entry.name} schema file exists`);
+    }
+    assert.match(read("rover.yaml"), /^federation_version: =2\.\d+\.\d+$/m);
+  });
+});
+
+describe("the client contract", () => {
+  const contractDir = path.join(root, "..", "shared", "contract");
+
+  it("is copied unchanged into clients/operations", { skip: !fs.existsSync(contractDir) && "no shared/contract beside the project" }, () => {
+    const contract = fs.readdirSync(contractDir).filter((file) => file.endsWith(".graphql")).sort();
+    const copies = fs.readdirSync(path.join(root, "clients", "operations")).filter((file) => file.endsWith(".graphql")).sort();
+    assert.deepEqual(copies, contract);
+    for (const file of contract) {
+      assert.equal(read(`clients/operations/${file}`), fs.readFileSync(path.join(contractDir, file), "utf8"), file);
+    }
+  });
+
+  it("validates every operation whose types exist, and no operation is wrong for the schema", () => {
+    const schema = loadApiSchema();
+    const verdicts = loadContractOperations().map((operation) => ({ ...operation, verdict: judgeOperation(schema, operation.document) }));
+    const invalid = verdicts.filter((entry) => entry.verdict.status === "invalid");
+    assert.deepEqual(
+      invalid.map((entry) => `${entry.file} ${entry.name}: ${JSON.stringify(entry.verdict)}`),
+      [],
+      "operations that contradict the schema",
+    );
+    // The users subgraph serves all of users.graphql but `avatar`, which the content subgraph adds.
+    const users = verdicts.filter((entry) => entry.file === "users.graphql");
+    const pending = users.filter((entry) => entry.verdict.status !== "valid").map((entry) => entry.name);
+    assert.deepEqual(pending.sort(), ["Me", "UpdateProfile"]);
+    for (const name of pending) {
+      const verdict = users.find((entry) => entry.name === name)!.verdict;
+      assert.deepEqual(verdict, { status: "pending", missing: ['Cannot query field "avatar" on type "User".'] });
+    }
+    const valid = verdicts.filter((entry) => entry.verdict.status === "valid").length;
+    console.log(`contract: ${valid} of ${verdicts.length} operations validate; the rest need subgraphs not built yet`);
+  });
+
+  it("generates typed documents with codegen.yml", async () => {
+    const bin = path.join(root, "node_modules", ".bin", "graphql-codegen");
+    await promisify(execFile)(bin, ["--config", "codegen.yml", "--silent"], { cwd: root });
+    const generated = read("clients/generated/graphql.ts");
+    for (const name of ["Register", "Login", "RefreshSession", "Logout", "UserDirectory", "SetUserRole", "CreateApiKey", "RevokeApiKey", "MyApiKeys", "AuditLog"]) {
+      assert.match(generated, new RegExp(`export const ${name}Document`), name);
+      assert.match(generated, new RegExp(`export type ${name}Mutation|export type ${name}Query`), name);
+    }
+  });
+});
+
+describe("docker-compose.yml", () => {
+  it("runs Postgres, Redis, an S3 store, every subgraph and the gateway, each with a health check", async () => {
+    const YAML = await import("yaml");
+    const compose = YAML.parse(read("docker-compose.yml"));
+    const services = Object.keys(compose.services);
+    for (const name of ["postgres", "redis", "s3", "gateway", ...readSubgraphs().map((entry) => entry.name)]) {
+      assert.ok(services.includes(name), `service ${name}`);
+      assert.ok(compose.services[name].healthcheck?.test, `${name} has a health check`);
+    }
+    for (const entry of readSubgraphs()) {
+      const env = compose.services.gateway.environment;
+      assert.equal(env[`SUBGRAPH_URL_${entry.name.toUpperCase()}`], `http://${entry.name}:${entry.port}/graphql`);
+    }
+  });
+});
