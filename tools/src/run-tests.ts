@@ -38,6 +38,8 @@ async function main() {
       },
     );
     child.on("exit", (exitCode) => resolve(exitCode ?? 1));
+    // Ctrl-C reaches the test runner too; wait for it, then clean up below.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   });
   await postgres?.stop();
   fs.rmSync(scratch, { recursive: true, force: true });

@@ -36,7 +36,13 @@ async function main() {
       databaseUrl = await ensureDatabase(postgres.adminUrl, "solo");
     }
 
-    const subgraphs = readSubgraphs(root);
+    // PORT_OFFSET shifts every port, so a second copy (or a test) can run beside the first.
+    const offset = envInt("PORT_OFFSET", 0);
+    const subgraphs = readSubgraphs(root).map((subgraph) => {
+      const url = new URL(subgraph.routingUrl);
+      url.port = String(subgraph.port + offset);
+      return { ...subgraph, port: subgraph.port + offset, routingUrl: url.toString() };
+    });
     const subgraphUrls: Record<string, string> = {};
     for (const subgraph of subgraphs) {
       const proc = startProcess(subgraph.name, path.join(subgraph.dir, "dist", "src", "index.js"), {
@@ -53,7 +59,7 @@ async function main() {
       ),
     );
 
-    const port = envInt("PORT", 4000);
+    const port = envInt("PORT", 4000) + offset;
     const gateway = startProcess("gateway", path.join(root, "gateway", "dist", "src", "index.js"), {
       ...subgraphUrls,
       SUBGRAPHS: subgraphs.map((subgraph) => `${subgraph.name}=${subgraph.routingUrl}`).join(","),

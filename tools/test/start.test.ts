@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { projectRoot } from "@solo/kit";
+import { freePort } from "../src/embedded-postgres";
+
+/**
+ * `npm start` as a newcomer runs it: no DATABASE_URL, so an embedded Postgres under the data
+ * folder; every subgraph and the gateway as processes; Ctrl-C stops them all; accounts survive.
+ */
+describe("npm start with no DATABASE_URL", () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "solo-start-"));
+  const started: ChildProcess[] = [];
+  after(() => {
+    // A failed assertion must not leave a platform running: end the whole process group.
+    for (const child of started) {
+      if (child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function start(offset: number, pgPort: number) {
+    const env: NodeJS.ProcessEnv = { ...process.env, SOLO_DATA_DIR: dataDir, PORT_OFFSET: String(offset), EMBEDDED_POSTGRES_PORT: String(pgPort) };
+    delete env.DATABASE_URL;
+    delete env.REDIS_URL;
+    delete env.NODE_ENV;
+    env.LOG_LEVEL = "warn";
+    const child = spawn(process.execPath, [path.join(projectRoot(), "tools", "dist", "src", "start.js")], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    started.push(child);
+    let output = "";
+    child.stdout!.on("data", (chunk) => (output += chunk));
+    child.stderr!.on("data", (chunk) => (output += chunk));
+    const deadline = Date.now() + 120_000;
+    while (!/SOLO supergraph ready: (\S+)/.test(output)) {
+      if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`npm start was not ready in time:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return { child, url: /SOLO supergraph ready: (\S+)/.exec(output)![1], output: () => output };
+  }
+
+  async function stop(child: ChildProcess): Promise<number | null> {
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGINT");
+    return exited;
+  }
+
+  const post = async (url: string, query: string, variables: object) =>
+    (await (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) })).json()) as any;
+
+  it("starts everything, stops everything on Ctrl-C, and keeps accounts across a restart", { timeout: 300_000 }, async () => {
+    const offset = 20_000 + Math.floor(Math.random() * 10_000);
+    const pgPort = await freePort();
+    const first = await start(offset, pgPort);
+    assert.equal(first.url, `http://127.0.0.1:${4000 + offset}/graphql`);
+    assert.match(first.output(), /starting an embedded Postgres/);
+    const input = { email: "persist@example.test", password: "survives restarts", displayName: "Persistent" };
+    const registered = await post(first.url, "mutation($input: RegisterInput!) { register(input: $input) { user { id } } }", { input });
+    assert.equal(registered.errors, undefined);
+    assert.equal(await stop(first.child), 0);
+    for (const port of [4000 + offset, 4001 + offset]) {
+      const reachable = await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false);
+      assert.equal(reachable, false, `port ${port} is closed after Ctrl-C`);
+    }
+    assert.ok(fs.existsSync(path.join(dataDir, "postgres", "PG_VERSION")), "Postgres data lives under the data folder");
+
+    const second = await start(offset, pgPort);
+    try {
+      const login = await post(second.url, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { id } } }", {
+        e: input.email,
+        p: input.password,
+      });
+      assert.equal(login.data?.login.user.id, registered.data.register.user.id);
+    } finally {
+      assert.equal(await stop(second.child), 0);
+    }
+  });
+});
