@@ -28,7 +28,7 @@ export async function startStack(options: StackOptions = {}) {
     ...options.gateway,
     port: 0,
     host: "127.0.0.1",
-    supergraphSource: "file",
+    supergraphSource: options.gateway?.supergraphSource ?? "file",
     supergraphPath: path.join(projectRoot(), "schema", "supergraph.graphql"),
     subgraphUrls: { users: users.url, ...options.gateway?.subgraphUrls },
     redisUrl: options.gateway?.redisUrl ?? process.env.REDIS_URL,

@@ -194,15 +194,19 @@ describe("bad input", () => {
     assert.deepEqual(response.data, { me: null });
   });
 
-  it("a reused refresh token: refused, and the only change is that login's revocation", async () => {
+  it("a reused refresh token: refused, and the only changes are that login's revocation and its audit row", async () => {
     const victim = await register(stack);
     await stack.client().op("RefreshSession", { refreshToken: victim.refreshToken });
     const before = await tableSnapshot(stack);
     const response = await stack.client().op("RefreshSession", { refreshToken: victim.refreshToken });
     assert.equal(response.errors?.[0].extensions?.code, "UNAUTHENTICATED");
     const afterwards = await tableSnapshot(stack);
-    assert.deepEqual({ ...afterwards, sessions: undefined }, { ...before, sessions: undefined });
+    assert.deepEqual({ ...afterwards, sessions: undefined, audit_log: undefined }, { ...before, sessions: undefined, audit_log: undefined });
     const sessions = await stack.db.query("select revoked_reason from users.sessions where user_id = $1", [victim.user.id]);
     assert.deepEqual(sessions.rows, [{ revoked_reason: "refresh_token_reuse" }]);
+    const audit = await stack.db.query("select action, resource_type from users.audit_log where actor_id = $1 order by created_at", [
+      victim.user.id,
+    ]);
+    assert.deepEqual(audit.rows.map((row) => row.action), ["user.registered", "session.revoked_on_reuse"]);
   });
 });

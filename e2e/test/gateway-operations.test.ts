@@ -87,6 +87,33 @@ describe("gateway operations: health, readiness, metrics, request ids", () => {
   });
 });
 
+describe("gateway limits and supergraph sources", () => {
+  it("refuses an operation over the cost limit", async () => {
+    const stack = await startStack({ gateway: { limits: { maxCost: 20 } } });
+    try {
+      const admin = await registerAdmin(stack);
+      const cheap = await admin.client.request("{ me { id } }");
+      assert.equal(cheap.errors, undefined);
+      const costly = await admin.client.op("AuditLog", { first: 10 });
+      assert.equal(costly.errors?.[0].extensions?.code, "GRAPHQL_VALIDATION_FAILED");
+      assert.match(costly.errors![0].message, /cost/i);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it("composes the supergraph from the running subgraphs in compose mode", async () => {
+    const stack = await startStack({ gateway: { supergraphSource: "compose" } });
+    try {
+      const account = await register(stack);
+      const me = await account.client.request("{ me { id } }");
+      assert.equal(me.data.me.id, account.user.id);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
 describe("gateway introspection and error detail in production mode", () => {
   let stack: Stack;
   before(async () => {

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { apiError, unauthenticated } from "@solo/kit";
+import { ANONYMOUS, apiError, unauthenticated } from "@solo/kit";
+import { recordAudit } from "./audit";
 import { RefreshToken, Session, User } from "../entities";
 import { addDays } from "./time";
 import { issueAccessToken, newOpaqueSecret, refreshTokenTtlDays, sha256 } from "./tokens";
@@ -45,11 +46,16 @@ export async function rotateRefreshToken(em: EntityManager, presented: string): 
   // The conditional update is the lock: of two concurrent uses, exactly one sees a row to retire.
   const retired = await em.nativeUpdate(RefreshToken, { id: token.id, rotatedAt: null }, { rotatedAt: new Date() });
   if (retired === 0) {
-    await em.nativeUpdate(
+    const revoked = await em.nativeUpdate(
       Session,
       { id: token.session.id, revokedAt: null },
       { revokedAt: new Date(), revokedReason: "refresh_token_reuse" },
     );
+    if (revoked) {
+      const user = token.session.user;
+      recordAudit(em, { identity: ANONYMOUS, userId: user.id }, "session.revoked_on_reuse", { type: "Session", id: token.session.id });
+      await em.flush();
+    }
     throw apiError("UNAUTHENTICATED", "Refresh token was already used; this login has been revoked", {
       reason: "REFRESH_TOKEN_REUSED",
     });
