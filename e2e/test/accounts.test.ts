@@ -131,13 +131,20 @@ describe("accounts and sessions through the gateway", () => {
     assert.equal(otherRefresh.errors, undefined);
   });
 
-  it("lets exactly one of two concurrent refreshes with the same token succeed", async () => {
+  it("treats the loser of two concurrent refreshes as reuse: one rotates, then the login is revoked", async () => {
+    // The contract's rule, applied strictly: a refresh token works once, and a second use of it,
+    // even a near-simultaneous one from the same client, revokes the whole login.
     const account = await register(stack);
     const results = await Promise.all([
       stack.client().op("RefreshSession", { refreshToken: account.refreshToken }),
       stack.client().op("RefreshSession", { refreshToken: account.refreshToken }),
     ]);
-    assert.equal(results.filter((result) => !result.errors).length, 1);
+    const winners = results.filter((result) => !result.errors);
+    const losers = results.filter((result) => result.errors);
+    assert.equal(winners.length, 1);
+    assert.equal(losers[0].errors?.[0].extensions?.reason, "REFRESH_TOKEN_REUSED");
+    const next = await stack.client().op("RefreshSession", { refreshToken: winners[0].data.refreshSession.refreshToken });
+    assert.equal(next.errors?.[0].extensions?.code, "UNAUTHENTICATED");
   });
 
   it("logs out: that login's refresh tokens stop working, and it is audited", async () => {
@@ -146,12 +153,41 @@ describe("accounts and sessions through the gateway", () => {
     assert.deepEqual(out.data, { logout: true });
     const refresh = await stack.client().op("RefreshSession", { refreshToken: account.refreshToken });
     assert.equal(refresh.errors?.[0].extensions?.code, "UNAUTHENTICATED");
+    // The access token of that login stops too, before it expires.
+    const me = await account.client.request("{ me { id } }");
+    assert.equal(me.status, 401);
+    assert.equal(me.errors?.[0].extensions?.reason, "SESSION_ENDED");
     const audit = await stack.db.query("select action from users.audit_log where actor_id = $1 order by created_at", [
       account.user.id,
     ]);
     assert.deepEqual(audit.rows.map((row) => row.action), ["user.registered", "session.ended"]);
     const anonymous = await stack.client().op("Logout");
     assert.equal(anonymous.errors?.[0].extensions?.code, "UNAUTHENTICATED");
+  });
+
+  it("applies a role change from the next request, even with a token signed before it", async () => {
+    const first = await registerAdmin(stack);
+    const second = await registerAdmin(stack);
+    assert.equal((await first.client.op("UserDirectory", { first: 1 })).errors, undefined);
+    await second.client.op("SetUserRole", { userId: first.user.id, role: "STUDENT" });
+    const demoted = await first.client.op("UserDirectory", { first: 1 });
+    assert.equal(demoted.errors?.[0].extensions?.code, "FORBIDDEN");
+    const escalate = await first.client.op("SetUserRole", { userId: first.user.id, role: "ADMIN" });
+    assert.equal(escalate.errors?.[0].extensions?.code, "FORBIDDEN");
+  });
+
+  it("does not let an API key register, sign in or refresh", async () => {
+    const owner = await register(stack);
+    const { secret } = (await owner.client.op("CreateApiKey", { input: { name: "k", scopes: ["users:write", "users:read"] } })).data.createApiKey;
+    const key = stack.client({ apiKey: secret });
+    const attempts = [
+      await key.op("Register", { input: { email: uniqueEmail(), password: PASSWORD, displayName: "Bot" } }),
+      await key.op("Login", { email: owner.email, password: PASSWORD }),
+      await key.op("RefreshSession", { refreshToken: owner.refreshToken }),
+    ];
+    assert.deepEqual(attempts.map((attempt) => attempt.errors?.[0].extensions?.code), ["FORBIDDEN", "FORBIDDEN", "FORBIDDEN"]);
+    const stillValid = await stack.client().op("RefreshSession", { refreshToken: owner.refreshToken });
+    assert.equal(stillValid.errors, undefined, "the refused refresh did not consume the token");
   });
 
   it("shows private fields to the account itself only", async () => {

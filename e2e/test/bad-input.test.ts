@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, IDENTITY_HEADER, platformSecrets } from "@solo/kit";
 import { SignJWT, importPKCS8 } from "jose";
-import { GraphQLResponse, PASSWORD, Stack, register, startStack, tableSnapshot } from "../src/stack";
+import { GraphQLResponse, PASSWORD, Stack, register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
 
 /**
  * Every bad request gets a GraphQL error with a code, a sensible HTTP status, and changes nothing:
@@ -189,7 +189,32 @@ describe("bad input", () => {
       status: 401,
     }));
 
-  it("an identity header forged by the client is ignored, not trusted", async () => {
+  it("an id that is not a UUID", async () => {
+    const admin = await registerAdmin(stack);
+    await expectRefused(() => admin.client.op("SetUserRole", { userId: "abc", role: "ADMIN" }), { code: "NOT_FOUND" });
+    await expectRefused(() => admin.client.op("RevokeApiKey", { id: "'; drop table users; --" }), { code: "NOT_FOUND" });
+  });
+
+  it("a well-formed cursor that names no row", async () => {
+    const admin = await registerAdmin(stack);
+    const cursor = Buffer.from(JSON.stringify(["2026-01-01T00:00:00.000Z", "not-a-uuid"])).toString("base64url");
+    await expectRefused(() => admin.client.op("UserDirectory", { first: 2, after: cursor }), { code: "BAD_USER_INPUT" });
+  });
+
+  it("NUL characters in text", async () => {
+    await expectRefused(
+      () => stack.client().op("Register", { input: { email: "nul@example.test", password: PASSWORD, displayName: "Nul\u0000Byte" } }),
+      { code: "BAD_USER_INPUT", message: /NUL/ },
+    );
+    await expectRefused(() => stack.client().op("Login", { email: "a\u0000@example.test", password: PASSWORD }), {
+      code: "BAD_USER_INPUT",
+    });
+    await expectRefused(() => account.client.op("CreateApiKey", { input: { name: "\u0000", scopes: ["users:read"] } }), {
+      code: "BAD_USER_INPUT",
+    });
+  });
+
+  it("an identity header sent by a client is not passed on (the gateway signs its own)", async () => {
     const response = await stack.client({ headers: { [IDENTITY_HEADER]: "eyJhbGciOiJIUzI1NiJ9.e30.forged" } }).request("{ me { id } }");
     assert.deepEqual(response.data, { me: null });
   });

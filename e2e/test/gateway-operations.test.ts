@@ -117,7 +117,7 @@ describe("gateway limits and supergraph sources", () => {
 describe("gateway introspection and error detail in production mode", () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack({ gateway: { introspection: "admins", hideFieldSuggestions: true } });
+    stack = await startStack({ gateway: { introspection: "admins", hideSchemaDetails: true } });
   });
   after(() => stack.close());
 

@@ -50,7 +50,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     logger,
   });
   const authenticate = createAuthenticator({
-    apiKeyVerifyUrl: () => (endpoints.users ? internalUrl(endpoints.users, "/internal/api-keys/verify") : undefined),
+    usersInternalUrl: (route) => (endpoints.users ? internalUrl(endpoints.users, route) : undefined),
   });
   const rateLimiter = createRateLimiter(config.rateLimit, redis, logger);
 
@@ -59,7 +59,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     // Gated per request by introspectionGuard, which knows who is asking.
     introspection: true,
     validationRules: limitRules(config.limits),
-    formatError: formatError({ hideSuggestions: config.hideFieldSuggestions }),
+    formatError: formatError({ production: config.hideSchemaDetails }),
+    // Shutdown is ours (exitGracefullyOnSignals): Apollo's own handler would stop it twice.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     plugins: [observabilityPlugin(metrics), introspectionGuard(config.introspection)],

@@ -19,14 +19,47 @@ export interface Credentials {
 }
 
 /**
- * Turns a request's credentials into an Identity, once per request, at the gateway. Access tokens
- * are verified locally (EdDSA public key); API keys are checked with the users subgraph, which
- * owns them, so a revoked key stops working on the next request.
+ * Turns a request's credentials into an Identity, once per request, at the gateway. An access
+ * token's signature is checked here (EdDSA public key), its session with the users subgraph, which
+ * owns sessions and keys: a logout, a revoked key or a changed role holds from the next request.
  */
-export function createAuthenticator(options: { apiKeyVerifyUrl: () => string | undefined }) {
+export function createAuthenticator(options: { usersInternalUrl: (route: string) => string | undefined }) {
   let publicKey: ReturnType<typeof importSPKI> | undefined;
 
+  /** Asks the users subgraph, which owns keys and sessions; null when it says no (404). */
+  async function askUsers<T>(route: string, body: object): Promise<T | null> {
+    const url = options.usersInternalUrl(route);
+    if (!url) throw requestError("SERVICE_UNAVAILABLE", "Credentials cannot be checked right now");
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${await signServiceToken("gateway")}` },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(5_000),
+      });
+    } catch {
+      throw requestError("SERVICE_UNAVAILABLE", "Credentials cannot be checked right now");
+    }
+    if (response.status === 404) return null;
+    if (!response.ok) throw requestError("SERVICE_UNAVAILABLE", "Credentials cannot be checked right now");
+    return (await response.json()) as T;
+  }
+
   async function verifyAccessToken(token: string): Promise<Identity> {
+    const claims = await verifySignature(token);
+    const session = await askUsers<{ role: RoleName }>("/internal/sessions/verify", {
+      sessionId: claims.sessionId,
+      userId: claims.userId,
+    });
+    if (!session) {
+      throw requestError("UNAUTHENTICATED", "This login has ended: sign in again", { reason: "SESSION_ENDED" });
+    }
+    // The role as it is now, not as it was when the token was signed.
+    return { ...claims, role: session.role };
+  }
+
+  async function verifySignature(token: string): Promise<Extract<Identity, { kind: "user" }>> {
     publicKey ??= importSPKI(platformSecrets().jwtPublicKey, "EdDSA");
     try {
       const { payload } = await jwtVerify(token, await publicKey, {
@@ -48,25 +81,12 @@ export function createAuthenticator(options: { apiKeyVerifyUrl: () => string | u
   }
 
   async function verifyApiKey(key: string): Promise<Identity> {
-    const url = options.apiKeyVerifyUrl();
-    if (!url) throw requestError("SERVICE_UNAVAILABLE", "API keys cannot be checked right now");
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${await signServiceToken("gateway")}` },
-        body: JSON.stringify({ key }),
-        signal: AbortSignal.timeout(5_000),
-      });
-    } catch {
-      throw requestError("SERVICE_UNAVAILABLE", "API keys cannot be checked right now");
-    }
-    if (response.status === 404) {
-      throw requestError("UNAUTHENTICATED", "Invalid or revoked API key", { reason: "API_KEY_INVALID" });
-    }
-    if (!response.ok) throw requestError("SERVICE_UNAVAILABLE", "API keys cannot be checked right now");
-    const body = (await response.json()) as { apiKeyId: string; userId: string; role: RoleName; scopes: string[] };
-    return { kind: "apiKey", apiKeyId: body.apiKeyId, userId: body.userId, role: body.role, scopes: body.scopes };
+    const verified = await askUsers<{ apiKeyId: string; userId: string; role: RoleName; scopes: string[] }>(
+      "/internal/api-keys/verify",
+      { key },
+    );
+    if (!verified) throw requestError("UNAUTHENTICATED", "Invalid or revoked API key", { reason: "API_KEY_INVALID" });
+    return { kind: "apiKey", ...verified };
   }
 
   return async function authenticate(credentials: Credentials): Promise<Identity> {

@@ -26,7 +26,8 @@ export interface GatewayConfig {
   rateLimit: RateLimitConfig;
   /** Introspection for everyone (development) or for admins only (production default). */
   introspection: "everyone" | "admins";
-  hideFieldSuggestions: boolean;
+  /** Drop field suggestions and subgraph names from errors (production default). */
+  hideSchemaDetails: boolean;
 }
 
 /** SUBGRAPHS="users=http://...,content=http://..." and SUBGRAPH_URL_<NAME>=http://... */
@@ -72,6 +73,6 @@ export function gatewayConfigFromEnv(): GatewayConfig {
       keyPrefix: envString("RATE_LIMIT_KEY_PREFIX", "solo:rl"),
     },
     introspection,
-    hideFieldSuggestions: isProduction(),
+    hideSchemaDetails: isProduction(),
   };
 }

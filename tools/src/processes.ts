@@ -6,22 +6,55 @@ export interface ManagedProcess {
   exited: Promise<number | null>;
 }
 
-export function startProcess(name: string, script: string, env: NodeJS.ProcessEnv): ManagedProcess {
+/**
+ * Each service in a process group of its own (detached): a terminal's Ctrl-C then reaches only
+ * the supervisor, which stops them in order. SOLO_SUPERVISOR_PID lets them stop themselves if the
+ * supervisor dies first.
+ */
+export function startProcess(name: string, script: string, env: NodeJS.ProcessEnv, stdout: "inherit" | "pipe" = "inherit"): ManagedProcess {
   const child = spawn(process.execPath, ["--enable-source-maps", script], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, ...env, SOLO_SUPERVISOR_PID: String(process.pid) },
+    stdio: ["ignore", stdout, "inherit"],
+    detached: true,
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(signal ? 128 : code)));
   return { name, child, exited };
 }
 
-/** SIGTERM, then SIGKILL if it has not exited within the grace period. */
-export async function stopProcess(proc: ManagedProcess, graceMs = 20_000): Promise<void> {
-  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  proc.child.kill("SIGTERM");
+/** SIGTERM, then SIGKILL if it has not exited within the grace period; resolves to the exit code. */
+export async function stopProcess(proc: ManagedProcess, graceMs = 20_000): Promise<number | null> {
+  if (proc.child.exitCode === null && proc.child.signalCode === null) {
+    proc.child.kill("SIGTERM");
+  }
   const timer = setTimeout(() => proc.child.kill("SIGKILL"), graceMs);
-  await proc.exited;
+  const code = await proc.exited;
   clearTimeout(timer);
+  return code;
+}
+
+/** Resolves with the first line that starts with `prefix`, passing other output through. */
+export function waitForLine(proc: ManagedProcess, prefix: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    let found = false;
+    proc.child.stdout!.on("data", (chunk: Buffer) => {
+      if (found) return void process.stdout.write(chunk);
+      buffer += chunk.toString();
+      const lines = buffer.split("\n");
+      buffer = lines.pop() ?? "";
+      for (const line of lines) {
+        if (!found && line.startsWith(prefix)) {
+          found = true;
+          resolve(line.slice(prefix.length).trim());
+        } else {
+          process.stdout.write(`${line}\n`);
+        }
+      }
+    });
+    proc.exited.then((code) => {
+      if (!found) reject(new Error(`${proc.name} exited with code ${code} before it was ready`));
+    });
+  });
 }
 
 /** Polls a URL until it answers 2xx. */

@@ -1,39 +1,54 @@
 import path from "node:path";
 import { dataDir, envInt, platformSecrets, projectRoot } from "@solo/kit";
-import { ensureDatabase, startEmbeddedPostgres, EmbeddedPostgres } from "./embedded-postgres";
-import { ManagedProcess, startProcess, stopProcess, waitUntilReady } from "./processes";
+import { ManagedProcess, startProcess, stopProcess, waitForLine, waitUntilReady } from "./processes";
 import { readSubgraphs } from "./rover-config";
 
 /**
  * `npm start`: the whole platform on one machine. With DATABASE_URL (and REDIS_URL) set it uses
- * them; without, it starts an embedded Postgres whose data stays in .data/postgres.
+ * them; without, it starts an embedded Postgres whose data stays in .data/postgres. Ctrl-C stops
+ * the gateway, then the subgraphs, then the database; the exit code is 0 only if all stopped cleanly.
  */
 async function main() {
   const root = projectRoot();
-  const processes: ManagedProcess[] = [];
-  let postgres: EmbeddedPostgres | undefined;
+  const services: ManagedProcess[] = [];
+  let database: ManagedProcess | undefined;
   let stopping = false;
 
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log("\nstopping the platform…");
-    // Gateway first so nothing new reaches the subgraphs, then the subgraphs, then the database.
-    for (const proc of [...processes].reverse()) await stopProcess(proc);
-    await postgres?.stop().catch((error) => console.error("embedded postgres did not stop cleanly", error));
-    process.exit(code);
+    let clean = code === 0;
+    for (const proc of [...services].reverse()) {
+      const exitCode = await stopProcess(proc);
+      if (exitCode !== 0) {
+        console.error(`${proc.name} stopped with exit code ${exitCode}`);
+        clean = false;
+      }
+    }
+    if (database && (await stopProcess(database)) !== 0) {
+      console.error("embedded postgres did not stop cleanly");
+      clean = false;
+    }
+    process.exit(clean ? 0 : 1);
   };
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
+  const watch = (proc: ManagedProcess) =>
+    proc.exited.then((exitCode) => {
+      if (stopping) return;
+      console.error(`${proc.name} exited with code ${exitCode}`);
+      void shutdown(1);
+    });
 
   try {
     platformSecrets(); // create the development keys once, before several processes race to
     let databaseUrl = process.env.DATABASE_URL;
     if (!databaseUrl) {
-      const dir = path.join(dataDir(), "postgres");
-      console.log(`DATABASE_URL is not set: starting an embedded Postgres in ${path.relative(root, dir)}`);
-      postgres = await startEmbeddedPostgres({ dir, port: envInt("EMBEDDED_POSTGRES_PORT", 54320) });
-      databaseUrl = await ensureDatabase(postgres.adminUrl, "solo");
+      console.log(`DATABASE_URL is not set: starting an embedded Postgres in ${path.relative(root, path.join(dataDir(), "postgres"))}`);
+      database = startProcess("postgres", path.join(__dirname, "postgres-process.js"), {}, "pipe");
+      databaseUrl = await waitForLine(database, "READY ");
+      watch(database);
     }
 
     // PORT_OFFSET shifts every port, so a second copy (or a test) can run beside the first.
@@ -49,13 +64,13 @@ async function main() {
         PORT: String(subgraph.port),
         DATABASE_URL: databaseUrl,
       });
-      processes.push(proc);
-      watch(proc, shutdown);
+      services.push(proc);
+      watch(proc);
       subgraphUrls[`SUBGRAPH_URL_${subgraph.name.toUpperCase()}`] = subgraph.routingUrl;
     }
     await Promise.all(
       subgraphs.map((subgraph, index) =>
-        waitUntilReady(subgraph.routingUrl.replace(/\/graphql$/, "/ready"), 120_000, processes[index].exited),
+        waitUntilReady(subgraph.routingUrl.replace(/\/graphql$/, "/ready"), 120_000, services[index].exited),
       ),
     );
 
@@ -65,21 +80,14 @@ async function main() {
       SUBGRAPHS: subgraphs.map((subgraph) => `${subgraph.name}=${subgraph.routingUrl}`).join(","),
       PORT: String(port),
     });
-    processes.push(gateway);
-    watch(gateway, shutdown);
+    services.push(gateway);
+    watch(gateway);
     await waitUntilReady(`http://127.0.0.1:${port}/ready`, 60_000, gateway.exited);
     console.log(`\nSOLO supergraph ready: http://127.0.0.1:${port}/graphql  (Ctrl-C stops everything)\n`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     await shutdown(1);
   }
-}
-
-function watch(proc: ManagedProcess, shutdown: (code: number) => Promise<void>) {
-  proc.exited.then((code) => {
-    console.error(`${proc.name} exited with code ${code}`);
-    void shutdown(1);
-  });
 }
 
 main();

@@ -6,7 +6,8 @@ import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import { projectRoot } from "@solo/kit";
 import { composeSupergraph } from "../src/composition";
-import { judgeOperation, loadApiSchema, loadContractOperations } from "../src/contract";
+import { GraphQLEnumType, GraphQLInputObjectType, isNonNullType } from "graphql";
+import { judgeOperation, loadApiSchema, loadContractOperations, readContractTypes } from "../src/contract";
 import { readSubgraphs } from "../src/rover-config";
 
 const root = projectRoot();
@@ -65,6 +66,54 @@ describe("the client contract", () => {
     }
     const valid = verdicts.filter((entry) => entry.verdict.status === "valid").length;
     console.log(`contract: ${valid} of ${verdicts.length} operations validate; the rest need subgraphs not built yet`);
+  });
+
+  // Input fields a later issue adds; each must really be missing, so this list cannot go stale.
+  const PENDING_INPUT_FIELDS = ["UpdateProfileInput.avatarAssetId"];
+
+  it("defines every contract input field and enum value on the types that exist", { skip: !fs.existsSync(contractDir) && "no shared/contract" }, () => {
+    const schema = loadApiSchema();
+    const problems: string[] = [];
+    const missing: string[] = [];
+    for (const contractType of readContractTypes(fs.readFileSync(path.join(contractDir, "README.md"), "utf8"))) {
+      const type = schema.getType(contractType.name);
+      if (!type) continue; // a later subgraph's type
+      if (contractType.values) {
+        if (!(type instanceof GraphQLEnumType)) problems.push(`${contractType.name} is not an enum`);
+        else {
+          const values = type.getValues().map((value) => value.name).sort();
+          if (JSON.stringify(values) !== JSON.stringify([...contractType.values].sort())) {
+            problems.push(`${contractType.name} has ${values.join(" ")}, the contract ${contractType.values.join(" ")}`);
+          }
+        }
+        continue;
+      }
+      if (!(type instanceof GraphQLInputObjectType)) {
+        problems.push(`${contractType.name} is not an input type`);
+        continue;
+      }
+      const fields = type.getFields();
+      for (const [name, expected] of contractType.fields!) {
+        const field = fields[name];
+        if (!field) {
+          missing.push(`${contractType.name}.${name}`);
+          continue;
+        }
+        if (isNonNullType(field.type) === expected.optional) {
+          problems.push(`${contractType.name}.${name} is ${field.type}, the contract says ${expected.optional ? "optional" : "required"}`);
+        }
+        if (expected.type && !String(field.type).replace(/!$/, "").startsWith(expected.type.replace(/!$/, ""))) {
+          problems.push(`${contractType.name}.${name} is ${field.type}, the contract says ${expected.type}`);
+        }
+      }
+      for (const [name, field] of Object.entries(fields)) {
+        if (!contractType.fields!.has(name) && isNonNullType(field.type) && field.defaultValue === undefined) {
+          problems.push(`${contractType.name}.${name} is required but not in the contract: clients would fail`);
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+    assert.deepEqual(missing.sort(), [...PENDING_INPUT_FIELDS].sort());
   });
 
   it("generates typed documents with codegen.yml", async () => {

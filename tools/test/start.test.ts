@@ -52,9 +52,10 @@ describe("npm start with no DATABASE_URL", () => {
     return { child, url: /SOLO supergraph ready: (\S+)/.exec(output)![1], output: () => output };
   }
 
+  /** Ctrl-C as a terminal sends it: SIGINT to the whole foreground process group. */
   async function stop(child: ChildProcess): Promise<number | null> {
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    child.kill("SIGINT");
+    process.kill(-child.pid!, "SIGINT");
     return exited;
   }
 
@@ -70,7 +71,8 @@ describe("npm start with no DATABASE_URL", () => {
     const input = { email: "persist@example.test", password: "survives restarts", displayName: "Persistent" };
     const registered = await post(first.url, "mutation($input: RegisterInput!) { register(input: $input) { user { id } } }", { input });
     assert.equal(registered.errors, undefined);
-    assert.equal(await stop(first.child), 0);
+    // 0 means every service and the database also stopped with exit code 0 (start.ts checks).
+    assert.equal(await stop(first.child), 0, first.output());
     for (const port of [4000 + offset, 4001 + offset]) {
       const reachable = await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false);
       assert.equal(reachable, false, `port ${port} is closed after Ctrl-C`);

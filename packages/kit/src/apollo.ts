@@ -2,10 +2,11 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLFormattedError } from "graphql";
 import { isClientError } from "./errors";
 import type { Logger } from "./logger";
-import { ServiceMetrics } from "./metrics";
+import { ServiceMetrics, boundedLabels } from "./metrics";
 
 /** Counts operations and errors by code, and logs unexpected errors with the request id. */
 export function observabilityPlugin(metrics: ServiceMetrics): ApolloServerPlugin<{ log?: Logger }> {
+  const operationLabel = boundedLabels();
   return {
     async requestDidStart() {
       return {
@@ -14,7 +15,7 @@ export function observabilityPlugin(metrics: ServiceMetrics): ApolloServerPlugin
             ? "error"
             : "ok";
           metrics.operations.inc({
-            operation: operationName ?? "anonymous",
+            operation: operationLabel(operationName),
             type: operation?.operation ?? "unknown",
             outcome,
           });
@@ -31,9 +32,10 @@ export function observabilityPlugin(metrics: ServiceMetrics): ApolloServerPlugin
 
 /**
  * Client errors keep their message and code; anything else is a bug whose details stay in the
- * logs. Field suggestions ("Did you mean ...") leak the schema, so production drops them.
+ * logs. In production, field suggestions ("Did you mean ...") and subgraph names are dropped: they
+ * map the schema and the deployment for whoever asks.
  */
-export function formatError(options: { hideSuggestions: boolean }) {
+export function formatError(options: { production: boolean }) {
   return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     const validationErrors = formatted.extensions?.validationErrors;
@@ -41,9 +43,9 @@ export function formatError(options: { hideSuggestions: boolean }) {
     if (!isClientError(code)) {
       return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
     }
-    const message = options.hideSuggestions ? formatted.message.replace(/ ?Did you mean .+\?$/, "") : formatted.message;
-    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, message, extensions };
+    const message = options.production ? formatted.message.replace(/ ?Did you mean .+\?$/, "") : formatted.message;
+    const { stacktrace: _stacktrace, serviceName, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, message, extensions: options.production || !serviceName ? extensions : { ...extensions, serviceName } };
   };
 }
 

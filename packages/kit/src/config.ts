@@ -46,3 +46,10 @@ export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/solo";
 export function databaseUrl(): string {
   return envString("DATABASE_URL", DEFAULT_DATABASE_URL);
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are UUIDs; anything else cannot name a row, and Postgres would reject it as a uuid. */
+export function isUuid(value: unknown): value is string {
+  return typeof value === "string" && UUID.test(value);
+}

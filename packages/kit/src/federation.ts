@@ -6,6 +6,7 @@ import { DateTimeResolver } from "graphql-scalars";
 import gql from "graphql-tag";
 import { buildSchema, BuildSchemaOptions, createResolversMap } from "type-graphql";
 import { accessChecker } from "./access";
+import { guardInput } from "./input-guards";
 
 const FEDERATION_LINK = `extend schema
   @link(
@@ -30,6 +31,7 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,
     authChecker: accessChecker,
+    globalMiddlewares: [guardInput],
     skipCheck: true,
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import http from "node:http";
 import { AddressInfo } from "node:net";
 import express, { Express, NextFunction, Request, Response } from "express";
+import { isProduction } from "./config";
 import { REQUEST_ID_HEADER } from "./identity";
 import type { Logger } from "./logger";
 import { ServiceMetrics } from "./metrics";
@@ -21,6 +22,15 @@ export interface RunningService {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** TRUST_PROXY: true, false, a hop count, or addresses/subnets (Express syntax); default loopback. */
+export function trustProxySetting(value: string | undefined): boolean | number | string {
+  if (!value) return "loopback";
+  if (value === "true") return true;
+  if (value === "false") return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
 /**
  * The HTTP shell shared by the gateway and every subgraph: request ids (taken from the caller when
  * well-formed, so one id follows a request through the gateway into subgraphs), JSON access logs,
@@ -34,7 +44,7 @@ export function createHttpApp(options: {
   const { logger, metrics } = options;
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", process.env.TRUST_PROXY ?? "loopback");
+  app.set("trust proxy", trustProxySetting(process.env.TRUST_PROXY));
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header(REQUEST_ID_HEADER);
     req.id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
@@ -68,10 +78,30 @@ export function createHttpApp(options: {
       res.status(503).json({ status: "unavailable", reason: (error as Error).message });
     }
   });
-  app.get("/metrics", async (_req, res) => {
+  app.get("/metrics", async (req, res) => {
+    if (!mayScrape(req)) {
+      res.status(404).end();
+      return;
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   return app;
+}
+
+/**
+ * Metrics describe the service to its operators, not to clients: with METRICS_TOKEN set, a scrape
+ * must present it; without, only loopback may scrape in production.
+ */
+function mayScrape(req: Request): boolean {
+  const token = process.env.METRICS_TOKEN;
+  if (token) {
+    const presented = Buffer.from(req.header("authorization") ?? "");
+    const expected = Buffer.from(`Bearer ${token}`);
+    return presented.length === expected.length && crypto.timingSafeEqual(presented, expected);
+  }
+  if (!isProduction()) return true;
+  const address = req.socket.remoteAddress ?? "";
+  return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
 }
 
 export async function listen(
@@ -96,9 +126,12 @@ export async function listen(
     close: () =>
       (closing ??= (async () => {
         // Stop accepting, let in-flight requests finish, then release what they were using.
+        // Keep-alive connections go as soon as they fall idle, not when their client hangs up.
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const sweeper = setInterval(() => server.closeIdleConnections(), 50);
         server.closeIdleConnections();
         await stopped;
+        clearInterval(sweeper);
         await onClose();
       })()),
   };
@@ -129,4 +162,24 @@ export function exitGracefullyOnSignals(logger: Logger, close: () => Promise<voi
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  watchSupervisor(() => stop("SIGTERM"));
+}
+
+/**
+ * `npm start` runs services in process groups of their own (so a terminal's Ctrl-C reaches only
+ * the supervisor, which stops them in order). If the supervisor dies without stopping them, they
+ * notice here and stop themselves rather than linger.
+ */
+export function watchSupervisor(onGone: () => void): void {
+  const pid = Number(process.env.SOLO_SUPERVISOR_PID);
+  if (!pid) return;
+  const timer = setInterval(() => {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      clearInterval(timer);
+      onGone();
+    }
+  }, 1_000);
+  timer.unref();
 }

@@ -8,6 +8,7 @@ export * from "./errors";
 export * from "./federation";
 export * from "./http";
 export * from "./identity";
+export * from "./input-guards";
 export * from "./logger";
 export * from "./metrics";
 export * from "./orm";

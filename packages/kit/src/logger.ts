@@ -1,3 +1,4 @@
+import { DriverException } from "@mikro-orm/core";
 import pino, { Logger } from "pino";
 import { envString } from "./config";
 
@@ -10,9 +11,30 @@ export function createLogger(service: string): Logger {
     level: envString("LOG_LEVEL", process.env.NODE_ENV === "test" ? "error" : "info"),
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
+    serializers: { err: serializeError },
     redact: {
       paths: ["req.headers.authorization", "req.headers['x-api-key']", "req.headers['x-solo-identity']"],
       censor: "[redacted]",
     },
   });
+}
+
+/**
+ * Database errors carry the statement and its bound values in their message and detail: a
+ * password hash or an email would end up in the logs. They are logged by code and names only.
+ */
+export function serializeError(error: unknown): unknown {
+  if (error instanceof DriverException || (error instanceof Error && error.name === "DatabaseError")) {
+    const db = error as Error & Record<string, unknown>;
+    return {
+      type: db.name,
+      code: db.code,
+      sqlState: db.sqlState,
+      constraint: db.constraint,
+      table: db.table,
+      column: db.column,
+      stack: (db.stack ?? "").split("\n").filter((line) => line.startsWith("    at ")).join("\n"),
+    };
+  }
+  return pino.stdSerializers.err(error as Error);
 }

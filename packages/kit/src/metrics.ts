@@ -35,3 +35,20 @@ export function createMetrics(service: string): ServiceMetrics {
     }),
   };
 }
+
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * Operation names come from clients: used as labels unchecked, anyone could create a time series
+ * per request. The first `limit` well-formed names are kept; the rest count as "other".
+ */
+export function boundedLabels(limit = 200): (name: string | null | undefined) => string {
+  const seen = new Set<string>();
+  return (name) => {
+    if (!name) return "anonymous";
+    if (seen.has(name)) return name;
+    if (!OPERATION_NAME.test(name) || seen.size >= limit) return "other";
+    seen.add(name);
+    return name;
+  };
+}

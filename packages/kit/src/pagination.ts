@@ -1,6 +1,7 @@
 import { FilterQuery } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ClassType, Directive, Field, Int, ObjectType } from "type-graphql";
+import { isUuid } from "./config";
 import { badInput } from "./errors";
 
 @ObjectType({ description: "Relay page information" })
@@ -104,7 +105,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [iso, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     const createdAt = new Date(iso);
-    if (typeof id !== "string" || Number.isNaN(createdAt.getTime())) throw new Error();
+    if (!isUuid(id) || Number.isNaN(createdAt.getTime())) throw new Error();
     return { createdAt, id };
   } catch {
     throw badInput("after is not a valid cursor", "after");

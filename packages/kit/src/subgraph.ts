@@ -50,7 +50,9 @@ export async function startSubgraphServer<Loaders>(
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema: options.schema,
     introspection: !isProduction(),
-    formatError: formatError({ hideSuggestions: isProduction() }),
+    formatError: formatError({ production: isProduction() }),
+    // Shutdown is ours (exitGracefullyOnSignals): Apollo's own handler would stop it twice.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       observabilityPlugin(metrics),

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { formatError } from "../src/apollo";
 
 describe("error formatting", () => {
-  const format = formatError({ hideSuggestions: true });
+  const format = formatError({ production: true });
 
   it("keeps client errors and their codes", () => {
     assert.deepEqual(format({ message: "nope", extensions: { code: "FORBIDDEN" } }), {
@@ -39,8 +39,47 @@ describe("error formatting", () => {
     assert.ok(!JSON.stringify(formatted).includes("hunter2"));
   });
 
-  it("drops field suggestions when asked to", () => {
+  it("drops subgraph names in production, keeps them in development", () => {
+    const error = { message: "nope", extensions: { code: "FORBIDDEN", serviceName: "users" } };
+    assert.deepEqual(format(error).extensions, { code: "FORBIDDEN" });
+    assert.deepEqual(formatError({ production: false })(error).extensions, { code: "FORBIDDEN", serviceName: "users" });
+  });
+
+  it("drops field suggestions in production", () => {
     const formatted = format({ message: 'Cannot query field "nam" on type "User". Did you mean "name"?', extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
     assert.equal(formatted.message, 'Cannot query field "nam" on type "User".');
+  });
+});
+
+describe("error logging", () => {
+  it("logs database errors without their statement or values", async () => {
+    const { UniqueConstraintViolationException } = await import("@mikro-orm/core");
+    const { serializeError } = await import("../src/logger");
+    const cause = Object.assign(new Error('insert into "users" ("password_hash") values ($argon2id$secret) - duplicate key'), {
+      code: "23505",
+      detail: "Key (email_normalized)=(ada@example.com) already exists.",
+      constraint: "users_email_normalized_unique",
+    });
+    const error = new UniqueConstraintViolationException(cause);
+    const logged = JSON.stringify(serializeError(error));
+    assert.ok(!logged.includes("argon2id"), logged);
+    assert.ok(!logged.includes("ada@example.com"), logged);
+    assert.match(logged, /users_email_normalized_unique/);
+  });
+});
+
+describe("metric labels", () => {
+  it("keeps client-chosen operation names from growing the label set without bound", async () => {
+    const { boundedLabels } = await import("../src/metrics");
+    const label = boundedLabels(3);
+    assert.deepEqual([label("A"), label("B"), label("C"), label("D"), label("A"), label(null), label("bad name!")], [
+      "A",
+      "B",
+      "C",
+      "other",
+      "A",
+      "anonymous",
+      "other",
+    ]);
   });
 });

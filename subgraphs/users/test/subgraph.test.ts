@@ -66,11 +66,28 @@ describe("users subgraph, called directly", () => {
     assert.equal(atFifty, atFive);
   });
 
-  it("returns null for a reference to a user that does not exist", async () => {
+  it("returns null for a reference to a user that does not exist, or to an id that is not a UUID", async () => {
     const result = await call(
-      `{ _entities(representations: [{ __typename: "User", id: "00000000-0000-4000-8000-000000000000" }]) { ... on User { id } } }`,
+      `{ _entities(representations: [{ __typename: "User", id: "00000000-0000-4000-8000-000000000000" }, { __typename: "User", id: "x'--" }]) { ... on User { id } } }`,
     );
-    assert.deepEqual(result.data._entities, [null]);
+    assert.equal(result.errors, undefined);
+    assert.deepEqual(result.data._entities, [null, null]);
+  });
+
+  it("shows email, plan and time zone to the account itself and admins, and null to anyone else", async () => {
+    const [ada, grace] = await registerMany(2);
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id email plan timezone apiKeys { id } } } }`;
+    const both = { r: [ada, grace].map((id) => ({ __typename: "User", id })) };
+    const asAda = await call(query, both, { kind: "user", userId: ada, role: "STUDENT", sessionId: ada });
+    const [self, other] = asAda.data._entities;
+    assert.match(self.email, /@example\.test$/);
+    assert.equal(self.plan, "FREE");
+    assert.deepEqual(self.apiKeys, []);
+    assert.deepEqual(other, { id: grace, email: null, plan: null, timezone: null, apiKeys: null });
+    const asAdmin = await call(query, both, { kind: "user", userId: "00000000-0000-4000-8000-000000000001", role: "ADMIN", sessionId: "s" });
+    assert.ok(asAdmin.data._entities.every((user: any) => user.email && user.plan && user.timezone));
+    const anonymous = await call(query, both);
+    assert.ok(anonymous.data._entities.every((user: any) => user.email === null && user.apiKeys === null));
   });
 
   it("trusts an identity only when the gateway signed it", async () => {

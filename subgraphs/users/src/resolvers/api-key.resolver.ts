@@ -1,4 +1,4 @@
-import { API_KEY_SCOPES, Access, badInput, forbidden, isAdmin, isApiKeyScope, notFound } from "@solo/kit";
+import { API_KEY_SCOPES, Access, badInput, forbidden, isAdmin, isApiKeyScope, isUuid, notFound } from "@solo/kit";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import { ApiKey, User } from "../entities";
 import { UsersContext } from "../loaders";
@@ -38,8 +38,7 @@ export class ApiKeyResolver {
   @Mutation(() => ApiKey, { description: "Revoke a key at once; revoking twice changes nothing" })
   async revokeApiKey(@Arg("id", () => ID) id: string, @Ctx() ctx: UsersContext): Promise<ApiKey> {
     if (ctx.identity.kind !== "user") throw forbidden();
-    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-    const apiKey = isUuid ? await ctx.em.findOne(ApiKey, { id }) : null;
+    const apiKey = isUuid(id) ? await ctx.em.findOne(ApiKey, { id }) : null;
     // Someone else's key is reported as missing, so ids cannot be probed.
     if (!apiKey || (apiKey.owner.id !== ctx.identity.userId && !isAdmin(ctx.identity))) throw notFound("API key");
     if (!apiKey.revokedAt) {

@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import { Access, badInput, conflict, envList, unauthenticated } from "@solo/kit";
+import { Access, badInput, conflict, envList, forbidden, unauthenticated } from "@solo/kit";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { Role, User } from "../entities";
 import { UsersContext } from "../loaders";
@@ -7,6 +7,11 @@ import { recordAudit } from "../services/audit";
 import { MAX_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../services/passwords";
 import { IssuedTokens, revokeSession, rotateRefreshToken, startSession } from "../services/sessions";
 import { AuthPayload, RegisterInput } from "./types";
+
+/** Signing up and signing in are for people: an API key has no business doing either. */
+function refuseApiKeys(ctx: UsersContext): void {
+  if (ctx.identity.kind === "apiKey") throw forbidden("API keys cannot register, sign in or refresh sessions");
+}
 
 /** The rest of this response is read by the account that just signed in (its own email, plan…). */
 function signedInAs(ctx: UsersContext, tokens: IssuedTokens): AuthPayload {
@@ -20,6 +25,7 @@ const normalizeEmail = (email: string) => email.trim().toLowerCase();
 export class AuthResolver {
   @Mutation(() => AuthPayload, { description: "Create an account and sign in" })
   async register(@Arg("input") input: RegisterInput, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
+    refuseApiKeys(ctx);
     const displayName = input.displayName.trim();
     if (!displayName) throw badInput("displayName must not be blank", "displayName");
     const emailNormalized = normalizeEmail(input.email);
@@ -53,6 +59,7 @@ export class AuthResolver {
     @Arg("password") password: string,
     @Ctx() ctx: UsersContext,
   ): Promise<AuthPayload> {
+    refuseApiKeys(ctx);
     const { em } = ctx;
     // One message and one code for both causes, and an argon2 verification in both: neither the
     // answer nor its timing tells whether the email has an account.
@@ -67,6 +74,7 @@ export class AuthResolver {
 
   @Mutation(() => AuthPayload, { description: "Trade a refresh token for new tokens (the old one is retired)" })
   async refreshSession(@Arg("refreshToken") refreshToken: string, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
+    refuseApiKeys(ctx);
     return signedInAs(ctx, await rotateRefreshToken(ctx.em, refreshToken));
   }
 

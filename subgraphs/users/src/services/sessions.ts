@@ -69,3 +69,9 @@ export async function revokeSession(em: EntityManager, sessionId: string, reason
   const revoked = await em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: new Date(), revokedReason: reason });
   return revoked > 0;
 }
+
+/** The account's current role if the session is live and belongs to it; null otherwise. */
+export async function activeSessionRole(em: EntityManager, sessionId: string, userId: string): Promise<User["role"] | null> {
+  const session = await em.findOne(Session, { id: sessionId, user: userId, revokedAt: null }, { populate: ["user"] });
+  return session?.user.role ?? null;
+}
