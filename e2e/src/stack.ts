@@ -1,13 +1,16 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
+import { startContentSubgraph } from "@solo/content";
 import { GatewayConfig, gatewayConfigFromEnv, startGateway } from "@solo/gateway";
-import { RunningService, countQueries, createLogger, projectRoot } from "@solo/kit";
+import { RunningService, StorageConfig, countQueries, createLogger, projectRoot } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { startUsersSubgraph } from "@solo/users";
 import { Client } from "pg";
+import { startTestObjectStore } from "./object-store";
 
 export interface StackOptions {
+  content?: { pendingUploadMaxAgeMs?: number; sweepIntervalMs?: number; auditRelayIntervalMs?: number };
   gateway?: Partial<Omit<GatewayConfig, "limits" | "rateLimit">> & {
     limits?: Partial<GatewayConfig["limits"]>;
     rateLimit?: Partial<GatewayConfig["rateLimit"]>;
@@ -21,7 +24,18 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}) {
   const database = await createTestDatabase("e2e");
   const logger = createLogger("test");
-  const users = await startUsersSubgraph({ port: 0, databaseUrl: database.url, logger });
+  const objectStore = await startTestObjectStore();
+  let contentUrl: string | undefined;
+  const users = await startUsersSubgraph({ port: 0, databaseUrl: database.url, logger, peers: { contentUrl: () => contentUrl } });
+  const content = await startContentSubgraph({
+    port: 0,
+    databaseUrl: database.url,
+    storage: objectStore.config,
+    usersUrl: users.url,
+    logger,
+    jobs: { sweepIntervalMs: 0, auditRelayIntervalMs: 0, ...options.content },
+  });
+  contentUrl = content.url;
   const defaults = gatewayConfigFromEnv();
   const config: GatewayConfig = {
     ...defaults,
@@ -30,7 +44,7 @@ export async function startStack(options: StackOptions = {}) {
     host: "127.0.0.1",
     supergraphSource: options.gateway?.supergraphSource ?? "file",
     supergraphPath: path.join(projectRoot(), "schema", "supergraph.graphql"),
-    subgraphUrls: { users: users.url, ...options.gateway?.subgraphUrls },
+    subgraphUrls: { users: users.url, content: content.url, ...options.gateway?.subgraphUrls },
     redisUrl: options.gateway?.redisUrl ?? process.env.REDIS_URL,
     limits: { ...defaults.limits, ...options.gateway?.limits },
     // Generous by default so suites do not trip each other; the rate-limit suite sets its own.
@@ -47,11 +61,14 @@ export async function startStack(options: StackOptions = {}) {
   try {
     gateway = await startGateway(config, logger);
   } catch (error) {
+    await content.close();
     await users.close();
+    await objectStore.close();
     await database.drop();
     throw error;
   }
   const sql = countQueries(users.orm);
+  const contentSql = countQueries(content.orm);
   const db = new Client({ connectionString: database.url });
   await db.connect();
 
@@ -60,14 +77,29 @@ export async function startStack(options: StackOptions = {}) {
     origin: new URL(gateway.url).origin,
     usersUrl: users.url,
     databaseUrl: database.url,
+    contentUrl: content.url,
+    content,
+    storage: content.storage,
+    storageConfig: objectStore.config as StorageConfig,
     /** SQL statements the users subgraph has sent since the last reset. */
     sql,
+    /** SQL statements the content subgraph has sent since the last reset. */
+    contentSql,
+    /** Requests the gateway has sent to each subgraph (its subgraph_fetches_total metric). */
+    async subgraphFetches(): Promise<Record<string, number>> {
+      const text = await (await fetch(`${new URL(gateway.url).origin}/metrics`)).text();
+      const counts: Record<string, number> = {};
+      for (const match of text.matchAll(/^subgraph_fetches_total\{[^}]*subgraph="(\w+)"[^}]*\} (\d+)$/gm)) counts[match[1]] = Number(match[2]);
+      return counts;
+    },
     /** Direct SQL for assertions about stored state. */
     db,
     client: (credentials: Credentials = {}) => new GraphQLClient(gateway.url, credentials),
     async close() {
       await gateway.close();
+      await content.close();
       await users.close();
+      await objectStore.close();
       await db.end();
       await database.drop();
     },

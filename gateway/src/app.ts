@@ -14,6 +14,7 @@ import {
 } from "@solo/kit";
 import express from "express";
 import Redis from "ioredis";
+import { Counter } from "prom-client";
 import { createAuthenticator } from "./authenticate";
 import { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
@@ -25,6 +26,14 @@ import { internalUrl, readinessUrl, subgraphEndpoints } from "./supergraph";
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger("gateway")): Promise<RunningService> {
   const metrics = createMetrics("gateway");
+  // Fetches per subgraph: with DataLoader-style batching in the query planner, a request costs a
+  // number of fetches fixed by its shape, not by the length of its lists.
+  const subgraphFetches = new Counter({
+    name: "subgraph_fetches_total",
+    help: "Requests the gateway sent to each subgraph",
+    labelNames: ["subgraph"],
+    registers: [metrics.registry],
+  });
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true })
     : undefined;
@@ -46,7 +55,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
 
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new IdentityForwardingDataSource({ url: endpoints[name] ?? url }),
+    buildService: ({ name, url }) =>
+      new IdentityForwardingDataSource({ url: endpoints[name] ?? url }, () => subgraphFetches.inc({ subgraph: name })),
     logger,
   });
   const authenticate = createAuthenticator({

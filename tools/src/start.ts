@@ -4,9 +4,10 @@ import { ManagedProcess, startProcess, stopProcess, waitForLine, waitUntilReady 
 import { readSubgraphs } from "./rover-config";
 
 /**
- * `npm start`: the whole platform on one machine. With DATABASE_URL (and REDIS_URL) set it uses
- * them; without, it starts an embedded Postgres whose data stays in .data/postgres. Ctrl-C stops
- * the gateway, then the subgraphs, then the database; the exit code is 0 only if all stopped cleanly.
+ * `npm start`: the whole platform on one machine. With DATABASE_URL, S3_ENDPOINT (and REDIS_URL)
+ * set it uses them; without, it starts an embedded Postgres (.data/postgres) and a local S3 store
+ * (.data/objects). Ctrl-C stops the gateway, then the subgraphs, then those; the exit code is 0 only
+ * if all stopped cleanly.
  */
 async function main() {
   const root = projectRoot();
@@ -27,7 +28,7 @@ async function main() {
       }
     }
     if (database && (await stopProcess(database)) !== 0) {
-      console.error("embedded postgres did not stop cleanly");
+      console.error("the local services did not stop cleanly");
       clean = false;
     }
     process.exit(clean ? 0 : 1);
@@ -44,10 +45,20 @@ async function main() {
   try {
     platformSecrets(); // create the development keys once, before several processes race to
     let databaseUrl = process.env.DATABASE_URL;
-    if (!databaseUrl) {
-      console.log(`DATABASE_URL is not set: starting an embedded Postgres in ${path.relative(root, path.join(dataDir(), "postgres"))}`);
-      database = startProcess("postgres", path.join(__dirname, "postgres-process.js"), {}, "pipe");
-      databaseUrl = await waitForLine(database, "READY ");
+    const storageEnv: Record<string, string> = {};
+    if (!databaseUrl || !process.env.S3_ENDPOINT) {
+      const missing = [!databaseUrl && "DATABASE_URL", !process.env.S3_ENDPOINT && "S3_ENDPOINT"].filter(Boolean);
+      const standIns = [!databaseUrl && "an embedded Postgres (.data/postgres)", !process.env.S3_ENDPOINT && "a local S3 store (.data/objects)"];
+      console.log(`${missing.join(" and ")} not set: starting ${standIns.filter(Boolean).join(" and ")}`);
+      database = startProcess("local services", path.join(__dirname, "local-services.js"), {
+        WITH_POSTGRES: databaseUrl ? "0" : "1",
+        WITH_S3: process.env.S3_ENDPOINT ? "0" : "1",
+      }, "pipe");
+      const ready = JSON.parse(await waitForLine(database, "READY ")) as { databaseUrl?: string; s3Endpoint?: string };
+      databaseUrl ??= ready.databaseUrl!;
+      if (ready.s3Endpoint) {
+        Object.assign(storageEnv, { S3_ENDPOINT: ready.s3Endpoint, S3_REGION: "auto", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER" });
+      }
       watch(database);
     }
 
@@ -58,15 +69,17 @@ async function main() {
       url.port = String(subgraph.port + offset);
       return { ...subgraph, port: subgraph.port + offset, routingUrl: url.toString() };
     });
-    const subgraphUrls: Record<string, string> = {};
+    // Every process learns where every subgraph is: subgraphs call each other's /internal routes.
+    const subgraphUrls = Object.fromEntries(subgraphs.map((subgraph) => [`SUBGRAPH_URL_${subgraph.name.toUpperCase()}`, subgraph.routingUrl]));
     for (const subgraph of subgraphs) {
       const proc = startProcess(subgraph.name, path.join(subgraph.dir, "dist", "src", "index.js"), {
+        ...subgraphUrls,
+        ...storageEnv,
         PORT: String(subgraph.port),
         DATABASE_URL: databaseUrl,
       });
       services.push(proc);
       watch(proc);
-      subgraphUrls[`SUBGRAPH_URL_${subgraph.name.toUpperCase()}`] = subgraph.routingUrl;
     }
     await Promise.all(
       subgraphs.map((subgraph, index) =>

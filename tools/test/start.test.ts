@@ -28,9 +28,16 @@ describe("npm start with no DATABASE_URL", () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function start(offset: number, pgPort: number) {
-    const env: NodeJS.ProcessEnv = { ...process.env, SOLO_DATA_DIR: dataDir, PORT_OFFSET: String(offset), EMBEDDED_POSTGRES_PORT: String(pgPort) };
+  async function start(offset: number, pgPort: number, s3Port: number) {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      SOLO_DATA_DIR: dataDir,
+      PORT_OFFSET: String(offset),
+      EMBEDDED_POSTGRES_PORT: String(pgPort),
+      EMBEDDED_S3_PORT: String(s3Port),
+    };
     delete env.DATABASE_URL;
+    delete env.S3_ENDPOINT;
     delete env.REDIS_URL;
     delete env.NODE_ENV;
     env.LOG_LEVEL = "warn";
@@ -59,18 +66,41 @@ describe("npm start with no DATABASE_URL", () => {
     return exited;
   }
 
-  const post = async (url: string, query: string, variables: object) =>
-    (await (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) })).json()) as any;
+  const post = async (url: string, query: string, variables: object, token?: string) =>
+    (await (
+      await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      })
+    ).json()) as any;
 
   it("starts everything, stops everything on Ctrl-C, and keeps accounts across a restart", { timeout: 300_000 }, async () => {
     const offset = 20_000 + Math.floor(Math.random() * 10_000);
-    const pgPort = await freePort();
-    const first = await start(offset, pgPort);
+    const [pgPort, s3Port] = [await freePort(), await freePort()];
+    const first = await start(offset, pgPort, s3Port);
     assert.equal(first.url, `http://127.0.0.1:${4000 + offset}/graphql`);
-    assert.match(first.output(), /starting an embedded Postgres/);
+    assert.match(first.output(), /starting an embedded Postgres \(\.data\/postgres\) and a local S3 store/);
     const input = { email: "persist@example.test", password: "survives restarts", displayName: "Persistent" };
-    const registered = await post(first.url, "mutation($input: RegisterInput!) { register(input: $input) { user { id } } }", { input });
+    const registered = await post(first.url, "mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }", { input });
     assert.equal(registered.errors, undefined);
+
+    // The local S3 store is up with its bucket: an upload goes through end to end.
+    const token = registered.data.register.accessToken;
+    const bytes = Buffer.from("\x89PNG local store");
+    const ticket = await post(
+      first.url,
+      "mutation($input: CreateUploadUrlInput!) { createUploadUrl(input: $input) { uploadUrl headers { name value } asset { id key } } }",
+      { input: { filename: "me.png", contentType: "image/png", sizeBytes: bytes.length, purpose: "AVATAR" } },
+      token,
+    );
+    assert.equal(ticket.errors, undefined, JSON.stringify(ticket.errors));
+    const { uploadUrl, headers, asset } = ticket.data.createUploadUrl;
+    const put = await fetch(uploadUrl, { method: "PUT", headers: Object.fromEntries(headers.map((h: any) => [h.name, h.value])), body: bytes });
+    assert.equal(put.status, 200);
+    const done = await post(first.url, "mutation($id: ID!) { completeUpload(assetId: $id) { status } }", { id: asset.id }, token);
+    assert.equal(done.data?.completeUpload.status, "READY", JSON.stringify(done));
+    assert.ok(fs.readdirSync(path.join(dataDir, "objects")).length > 0, "objects live under the data folder");
     // 0 means every service and the database also stopped with exit code 0 (start.ts checks).
     assert.equal(await stop(first.child), 0, first.output());
     for (const port of [4000 + offset, 4001 + offset]) {
@@ -79,7 +109,7 @@ describe("npm start with no DATABASE_URL", () => {
     }
     assert.ok(fs.existsSync(path.join(dataDir, "postgres", "PG_VERSION")), "Postgres data lives under the data folder");
 
-    const second = await start(offset, pgPort);
+    const second = await start(offset, pgPort, s3Port);
     try {
       const login = await post(second.url, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { id } } }", {
         e: input.email,

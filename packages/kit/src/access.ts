@@ -5,10 +5,12 @@ import { Identity, RoleName } from "./identity";
 /**
  * Who may call a field. `roles`: the caller's role must be one of them (any signed-in caller when
  * omitted). `scope`: what an API key needs to call it; without one, API keys may not call it at all.
+ * `public`: anonymous callers too (roles then apply to signed-in callers only).
  */
 export interface AccessRule {
   roles?: RoleName[];
   scope?: string;
+  public?: boolean;
 }
 
 /** Field guard: `@Access({ roles: ["ADMIN"], scope: "users:read" })`, or `@Access()` for any signed-in user. */
@@ -17,7 +19,10 @@ export function Access(rule: AccessRule = {}): MethodDecorator & PropertyDecorat
 }
 
 export function checkAccess(identity: Identity, rule: AccessRule): void {
-  if (identity.kind === "anonymous") throw unauthenticated();
+  if (identity.kind === "anonymous") {
+    if (rule.public) return;
+    throw unauthenticated();
+  }
   if (identity.kind === "apiKey") {
     if (!rule.scope) throw forbidden("API keys cannot call this field");
     if (!identity.scopes.includes(rule.scope)) throw forbidden(`This API key lacks the scope "${rule.scope}"`);

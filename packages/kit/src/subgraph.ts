@@ -31,6 +31,10 @@ export interface SubgraphServerOptions<Loaders> {
   createLoaders: (em: EntityManager) => Loaders;
   /** Extra routes (internal endpoints) mounted before /graphql. */
   routes?: (app: Express) => void;
+  /** Readiness beyond the database (object storage, …). */
+  ready?: () => Promise<void>;
+  /** Runs after in-flight requests finish and before the database closes (stop jobs here). */
+  beforeClose?: () => Promise<void>;
 }
 
 export async function startSubgraphServer<Loaders>(
@@ -43,6 +47,7 @@ export async function startSubgraphServer<Loaders>(
     metrics,
     ready: async () => {
       await orm.em.getConnection().execute("select 1");
+      await options.ready?.();
     },
   });
   options.routes?.(app);
@@ -77,6 +82,7 @@ export async function startSubgraphServer<Loaders>(
   );
   const running = await listen(app, options.port, options.host ?? "127.0.0.1", async () => {
     await apollo.stop();
+    await options.beforeClose?.();
     await orm.close();
   });
   logger.info({ url: running.url }, `${options.name} subgraph ready`);

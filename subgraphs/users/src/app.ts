@@ -2,7 +2,7 @@ import path from "node:path";
 import { Logger, RunningService, createLogger, openDatabase, startSubgraphServer, Orm } from "@solo/kit";
 import { entities } from "./entities";
 import { mountInternalRoutes } from "./internal-routes";
-import { createLoaders } from "./loaders";
+import { UsersPeers, createLoaders } from "./loaders";
 import { buildUsersSchema } from "./schema";
 
 export const SCHEMA = "users";
@@ -13,6 +13,7 @@ export interface UsersSubgraphOptions {
   host?: string;
   databaseUrl: string;
   logger?: Logger;
+  peers?: UsersPeers;
 }
 
 export async function startUsersSubgraph(options: UsersSubgraphOptions): Promise<RunningService & { orm: Orm }> {
@@ -32,7 +33,7 @@ export async function startUsersSubgraph(options: UsersSubgraphOptions): Promise
       schema: await buildUsersSchema(),
       orm,
       logger,
-      createLoaders,
+      createLoaders: (em) => createLoaders(em, options.peers),
       routes: (app) => mountInternalRoutes(app, orm),
     });
   } catch (error) {

@@ -1,14 +1,15 @@
-import express, { Express, Request, Response } from "express";
-import { Orm, isUuid, verifyServiceToken } from "@solo/kit";
+import express, { Express } from "express";
+import { Orm, internalOnly, isUuid } from "@solo/kit";
+import { AuditLogEntry } from "./entities";
 import { verifyApiKey } from "./services/api-keys";
 import { activeSessionRole } from "./services/sessions";
 
 /**
- * Not part of the graph: the gateway checks credentials here once per request. Only callers
- * holding the internal secret may ask, so these cannot be used to probe keys or sessions.
+ * Not part of the graph: the gateway checks credentials here once per request, and other
+ * subgraphs deliver audit events. Only callers holding the internal secret may call them.
  */
 export function mountInternalRoutes(app: Express, orm: Orm): void {
-  const json = express.json({ limit: "4kb" });
+  const json = express.json({ limit: "1mb" });
 
   app.post("/internal/api-keys/verify", json, internalOnly, async (req, res) => {
     const key = typeof req.body?.key === "string" ? req.body.key : "";
@@ -25,10 +26,55 @@ export function mountInternalRoutes(app: Express, orm: Orm): void {
     if (role) res.json({ userId, role });
     else res.status(404).json({ error: "session ended" });
   });
+
+  // Audit events from other subgraphs' outboxes. Inserted by id, ignoring repeats: a relay that
+  // retries after a crash delivers each event once.
+  app.post("/internal/audit-events", json, internalOnly, async (req, res) => {
+    const events: unknown[] = Array.isArray(req.body?.events) ? req.body.events : [];
+    const rows = events.filter(isAuditEvent).map((event) => ({
+      id: event.id,
+      actorId: event.actorId ?? null,
+      apiKeyId: event.apiKeyId ?? null,
+      action: event.action,
+      resourceType: event.resourceType,
+      resourceId: event.resourceId,
+      details: event.details ?? null,
+      requestId: event.requestId ?? null,
+      createdAt: new Date(event.createdAt),
+    }));
+    if (rows.length !== events.length) {
+      res.status(400).json({ error: "malformed audit events" });
+      return;
+    }
+    if (rows.length) {
+      await orm.em.fork().createQueryBuilder(AuditLogEntry).insert(rows).onConflict("id").ignore().execute();
+    }
+    res.json({ accepted: rows.length });
+  });
 }
 
-async function internalOnly(req: Request, res: Response, next: () => void) {
-  const caller = await verifyServiceToken(req.header("authorization")?.replace(/^Bearer /i, ""));
-  if (caller) next();
-  else res.status(401).json({ error: "unauthorised" });
+interface IncomingAuditEvent {
+  id: string;
+  actorId?: string | null;
+  apiKeyId?: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  details?: Record<string, unknown> | null;
+  requestId?: string | null;
+  createdAt: string;
+}
+
+function isAuditEvent(value: unknown): value is IncomingAuditEvent {
+  const event = value as IncomingAuditEvent;
+  const optionalUuid = (id: unknown) => id === null || id === undefined || isUuid(id);
+  return (
+    typeof event === "object" &&
+    event !== null &&
+    isUuid(event.id) &&
+    optionalUuid(event.actorId) &&
+    optionalUuid(event.apiKeyId) &&
+    [event.action, event.resourceType, event.resourceId].every((text) => typeof text === "string" && text.length > 0 && text.length <= 200) &&
+    !Number.isNaN(Date.parse(event.createdAt))
+  );
 }

@@ -12,7 +12,7 @@ import { Plan, Role } from "./enums";
 @Entity({ tableName: "users" })
 @Index({ properties: ["createdAt", "id"] })
 export class User {
-  [OptionalProps]?: "role" | "plan" | "timezone" | "createdAt" | "updatedAt";
+  [OptionalProps]?: "role" | "plan" | "timezone" | "createdAt" | "updatedAt" | "avatarAssetId";
 
   @Field(() => ID)
   @PrimaryKey({ type: "uuid" })
@@ -41,6 +41,12 @@ export class User {
 
   @Property({ type: "text" })
   timezone: string = "UTC";
+
+  /** A READY AVATAR upload in the content subgraph, which resolves `avatar` from it. */
+  @Field(() => ID, { nullable: true })
+  @Directive("@inaccessible")
+  @Property({ type: "uuid", nullable: true })
+  avatarAssetId: string | null = null;
 
   @Field()
   @Property({ type: "timestamptz" })

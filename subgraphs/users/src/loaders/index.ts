@@ -1,10 +1,12 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { SubgraphContext, loaderById } from "@solo/kit";
+import { SubgraphContext, loaderById, subgraphUrl } from "@solo/kit";
 import DataLoader from "dataloader";
 import { ApiKey, User } from "../entities";
 
-export function createLoaders(em: EntityManager) {
+/** Per request: loaders, and where the other subgraphs this one calls are. */
+export function createLoaders(em: EntityManager, peers: UsersPeers = {}) {
   return {
+    contentUrl: peers.contentUrl?.() ?? subgraphUrl("content"),
     userById: loaderById((ids) => em.find(User, { id: { $in: [...ids] } })),
     apiKeysByOwner: new DataLoader<string, ApiKey[]>(async (ownerIds) => {
       const keys = await em.find(
@@ -15,6 +17,11 @@ export function createLoaders(em: EntityManager) {
       return ownerIds.map((ownerId) => keys.filter((key) => key.owner.id === ownerId));
     }),
   };
+}
+
+export interface UsersPeers {
+  /** The content subgraph (avatars); SUBGRAPH_URL_CONTENT when not given. */
+  contentUrl?: () => string | undefined;
 }
 
 export type UsersContext = SubgraphContext<ReturnType<typeof createLoaders>>;

@@ -1,6 +1,6 @@
 import { Connection } from "@solo/kit";
 import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, Length, MaxLength, Validate } from "class-validator";
-import { Field, InputType, ObjectType } from "type-graphql";
+import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { ApiKey, AuditLogEntry, User } from "../entities";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../services/passwords";
 import { IanaTimezone } from "./validators";
@@ -39,6 +39,9 @@ export class UpdateProfileInput {
   @IsOptional()
   @Validate(IanaTimezone)
   timezone?: string;
+
+  @Field(() => ID, { nullable: true, description: "A READY AVATAR upload of yours; null removes the picture" })
+  avatarAssetId?: string | null;
 }
 
 @InputType()

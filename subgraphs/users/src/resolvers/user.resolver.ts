@@ -1,4 +1,4 @@
-import { Access, Identity, badInput, forbidden, isAdmin, notFound, paginate } from "@solo/kit";
+import { Access, Identity, apiError, badInput, forbidden, isAdmin, isUuid, notFound, paginate, postInternal } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ApiKey, Plan, Role, User } from "../entities";
 import { UsersContext } from "../loaders";
@@ -71,6 +71,11 @@ export class UserResolver {
       changes.timezone = { from: user.timezone, to: input.timezone };
       user.timezone = input.timezone;
     }
+    if (input.avatarAssetId !== undefined && input.avatarAssetId !== user.avatarAssetId) {
+      if (input.avatarAssetId !== null) await requireAvatarUpload(ctx.loaders.contentUrl, user.id, input.avatarAssetId);
+      changes.avatarAssetId = { from: user.avatarAssetId ?? "", to: input.avatarAssetId ?? "" };
+      user.avatarAssetId = input.avatarAssetId;
+    }
     if (Object.keys(changes).length) {
       recordAudit(ctx.em, ctx, "user.profile_updated", { type: "User", id: user.id }, changes);
       await ctx.em.flush();
@@ -96,6 +101,20 @@ export class UserResolver {
   @FieldResolver(() => [ApiKey], { nullable: true, description: "Visible to the account itself and admins" })
   apiKeys(@Root() user: User, @Ctx() { identity, loaders }: UsersContext): Promise<ApiKey[]> | null {
     return canSeePrivate(identity, user) ? loaders.apiKeysByOwner.load(user.id) : null;
+  }
+}
+
+/** The content subgraph owns uploads: it says whether this one may become the account's picture. */
+async function requireAvatarUpload(contentUrl: string | undefined, userId: string, assetId: string): Promise<void> {
+  if (!contentUrl) throw apiError("SERVICE_UNAVAILABLE", "Avatars cannot be changed right now");
+  const answer = isUuid(assetId)
+    ? await postInternal(contentUrl, "/internal/assets/verify", { assetId, ownerId: userId, purpose: "AVATAR" }, "users").catch(() => null)
+    : { status: 404, body: null };
+  if (!answer || (answer.status !== 200 && answer.status !== 404)) {
+    throw apiError("SERVICE_UNAVAILABLE", "Avatars cannot be changed right now");
+  }
+  if (answer.status === 404) {
+    throw badInput("avatarAssetId must name one of your AVATAR uploads that has completed (status READY)", "avatarAssetId");
   }
 }
 

@@ -1,0 +1,43 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ObjectStorage, StorageConfig } from "@solo/kit";
+
+/**
+ * The object store tests upload to: S3_ENDPOINT's when set (with a bucket of the test's own),
+ * else a real s3rver on a loopback port with its files in a temporary folder.
+ */
+export async function startTestObjectStore(): Promise<{ config: StorageConfig; close(): Promise<void> }> {
+  const bucket = `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  if (process.env.S3_ENDPOINT) {
+    const config: StorageConfig = {
+      endpoint: process.env.S3_ENDPOINT,
+      region: process.env.S3_REGION ?? "auto",
+      bucket,
+      accessKeyId: process.env.S3_ACCESS_KEY_ID ?? "",
+      secretAccessKey: process.env.S3_SECRET_ACCESS_KEY ?? "",
+    };
+    await new ObjectStorage(config).ensureBucket();
+    return { config, close: async () => undefined };
+  }
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), "solo-s3-"));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const S3rver = require("s3rver");
+  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory });
+  const { port } = await server.run();
+  const config: StorageConfig = {
+    endpoint: `http://127.0.0.1:${port}`,
+    region: "auto",
+    bucket,
+    accessKeyId: "S3RVER",
+    secretAccessKey: "S3RVER",
+  };
+  await new ObjectStorage(config).ensureBucket();
+  return {
+    config,
+    async close() {
+      await server.close();
+      fs.rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from "node:crypto";
+import { Entity, Index, LockMode, OptionalProps, PrimaryKey, Property } from "@mikro-orm/core";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { Identity } from "./identity";
+import { postInternal } from "./internal-http";
+import type { Orm } from "./orm";
+
+/**
+ * The audit log lives in the users subgraph. Other subgraphs write their audit events here, in
+ * their own schema and in the same flush as the change, and a periodic relay delivers them: a
+ * change is never committed without its audit row, even if users is down at that moment.
+ */
+@Entity({ tableName: "audit_outbox" })
+@Index({ properties: ["createdAt"] })
+export class AuditOutboxEntry {
+  [OptionalProps]?: "actorId" | "apiKeyId" | "details" | "requestId" | "createdAt";
+
+  @PrimaryKey({ type: "uuid" })
+  id: string = randomUUID();
+
+  @Property({ type: "uuid", nullable: true })
+  actorId: string | null = null;
+
+  @Property({ type: "uuid", nullable: true })
+  apiKeyId: string | null = null;
+
+  @Property({ type: "text" })
+  action!: string;
+
+  @Property({ type: "text" })
+  resourceType!: string;
+
+  @Property({ type: "text" })
+  resourceId!: string;
+
+  @Property({ type: "jsonb", nullable: true })
+  details: Record<string, unknown> | null = null;
+
+  @Property({ type: "text", nullable: true })
+  requestId: string | null = null;
+
+  @Property({ type: "timestamptz" })
+  createdAt: Date = new Date();
+}
+
+export type AuditEvent = Omit<AuditOutboxEntry, typeof OptionalProps | "createdAt"> & { createdAt: string };
+
+/** Queues an audit event; it is written by the caller's next flush, with the change it describes. */
+export function queueAudit(
+  em: EntityManager,
+  actor: { identity: Identity; requestId?: string },
+  action: string,
+  resource: { type: string; id: string },
+  details?: Record<string, unknown>,
+): void {
+  const identity = actor.identity;
+  em.create(AuditOutboxEntry, {
+    actorId: identity.kind === "anonymous" ? null : identity.userId,
+    apiKeyId: identity.kind === "apiKey" ? identity.apiKeyId : null,
+    action,
+    resourceType: resource.type,
+    resourceId: resource.id,
+    details: details ?? null,
+    requestId: actor.requestId ?? null,
+    createdAt: new Date(),
+  });
+}
+
+/**
+ * Delivers up to `batch` queued events to the users subgraph and deletes them once it has them.
+ * Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas never deliver the same row at once;
+ * users inserts by id and ignores repeats, so a delivery retried after a crash is harmless.
+ */
+export async function deliverAuditEvents(orm: Orm, usersUrl: string, service: string, batch = 100): Promise<number> {
+  return orm.em.fork().transactional(async (em) => {
+    const rows = await em.find(
+      AuditOutboxEntry,
+      {},
+      { orderBy: { createdAt: "asc", id: "asc" }, limit: batch, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
+    );
+    if (!rows.length) return 0;
+    const events = rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
+    const response = await postInternal(usersUrl, "/internal/audit-events", { events }, service);
+    if (response.status !== 200) throw new Error(`users refused audit events: HTTP ${response.status}`);
+    em.remove(rows);
+    return rows.length;
+  });
+}

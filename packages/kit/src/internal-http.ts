@@ -1,0 +1,48 @@
+import type { NextFunction, Request, Response } from "express";
+import { envString } from "./config";
+import { signServiceToken, verifyServiceToken } from "./identity";
+
+/**
+ * Where subgraph `name` answers: SUBGRAPH_URL_<NAME> (set by `npm start`, docker-compose and the
+ * tests). Services call each other's /internal routes through it.
+ */
+export function subgraphUrl(name: string): string | undefined {
+  return envString(`SUBGRAPH_URL_${name.toUpperCase()}`, "") || undefined;
+}
+
+/** /graphql → /internal/… on the same service. */
+export function internalRoute(graphqlUrl: string, route: string): string {
+  const url = new URL(graphqlUrl);
+  url.pathname = url.pathname.replace(/\/graphql\/?$/, "") + route;
+  return url.toString();
+}
+
+export interface InternalResponse<T> {
+  status: number;
+  body: T | null;
+}
+
+/** POSTs JSON to another platform service's /internal route, authenticated as `caller`. */
+export async function postInternal<T>(
+  graphqlUrl: string,
+  route: string,
+  body: unknown,
+  caller: string,
+  timeoutMs = 5_000,
+): Promise<InternalResponse<T>> {
+  const response = await fetch(internalRoute(graphqlUrl, route), {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${await signServiceToken(caller)}` },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as T) : null };
+}
+
+/** Express guard for /internal routes: only platform services holding the internal secret. */
+export async function internalOnly(req: Request, res: Response, next: NextFunction): Promise<void> {
+  const caller = await verifyServiceToken(req.header("authorization")?.replace(/^Bearer /i, ""));
+  if (caller) next();
+  else res.status(401).json({ error: "unauthorised" });
+}

@@ -1,0 +1,128 @@
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { envString } from "./config";
+
+// The SDK warns on every start that releases after January 2027 need Node 22. The stack is pinned
+// to Node 20 for now (see the closing notes); one line in the README says so instead of every log.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+export interface StorageConfig {
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** When set, READY objects are served from here (a CDN or R2 public bucket) instead of signed GETs. */
+  publicBaseUrl?: string;
+}
+
+export function storageConfigFromEnv(): StorageConfig {
+  return {
+    endpoint: envString("S3_ENDPOINT", "") || undefined,
+    region: envString("S3_REGION", "auto"),
+    bucket: envString("S3_BUCKET", "solo"),
+    accessKeyId: envString("S3_ACCESS_KEY_ID", "S3RVER"),
+    secretAccessKey: envString("S3_SECRET_ACCESS_KEY", "S3RVER"),
+    publicBaseUrl: envString("S3_PUBLIC_BASE_URL", "") || undefined,
+  };
+}
+
+export const UPLOAD_URL_TTL_SECONDS = 900;
+export const DOWNLOAD_URL_TTL_SECONDS = 900;
+
+export interface StoredObject {
+  sizeBytes: number;
+  contentType: string | undefined;
+}
+
+/**
+ * Object storage over the S3 API: Cloudflare R2 in production, s3rver or MinIO elsewhere. Clients
+ * upload and download straight from the store through presigned URLs; the API only signs and checks.
+ */
+export class ObjectStorage {
+  private readonly client: S3Client;
+
+  constructor(readonly config: StorageConfig) {
+    this.client = new S3Client({
+      endpoint: config.endpoint,
+      region: config.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+      // Otherwise presigned PUTs carry a checksum of an empty body, which R2 then enforces.
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    });
+  }
+
+  /** A PUT bound to one content type and length: the store refuses anything else it is sent. */
+  async presignUpload(key: string, contentType: string, sizeBytes: number): Promise<{ url: string; headers: Record<string, string>; expiresAt: Date }> {
+    const command = new PutObjectCommand({ Bucket: this.config.bucket, Key: key, ContentType: contentType, ContentLength: sizeBytes });
+    const url = await getSignedUrl(this.client, command, {
+      expiresIn: UPLOAD_URL_TTL_SECONDS,
+      // Signed headers, not query parameters: the client must send exactly these.
+      signableHeaders: new Set(["content-type", "content-length"]),
+      unhoistableHeaders: new Set(["content-type", "content-length"]),
+    });
+    return {
+      url,
+      headers: { "Content-Type": contentType, "Content-Length": String(sizeBytes) },
+      expiresAt: new Date(Date.now() + UPLOAD_URL_TTL_SECONDS * 1000),
+    };
+  }
+
+  /** A short-lived GET, or the public URL when one is configured. */
+  async downloadUrl(key: string, filename?: string): Promise<string> {
+    if (this.config.publicBaseUrl) return `${this.config.publicBaseUrl.replace(/\/$/, "")}/${key.split("/").map(encodeURIComponent).join("/")}`;
+    const command = new GetObjectCommand({
+      Bucket: this.config.bucket,
+      Key: key,
+      ResponseContentDisposition: filename ? `inline; filename*=UTF-8''${encodeURIComponent(filename)}` : undefined,
+    });
+    return getSignedUrl(this.client, command, { expiresIn: DOWNLOAD_URL_TTL_SECONDS });
+  }
+
+  /** Size and type of a stored object, or null when there is none. */
+  async head(key: string): Promise<StoredObject | null> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: key }));
+      return { sizeBytes: Number(head.ContentLength ?? 0), contentType: head.ContentType };
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404 || (error as Error).name === "NotFound") return null;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }));
+  }
+
+  async put(key: string, body: Buffer | string, contentType: string): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.config.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  async ensureBucket(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.config.bucket }));
+    } catch {
+      await this.client.send(new CreateBucketCommand({ Bucket: this.config.bucket }));
+    }
+  }
+
+  /** Readiness: the bucket answers. */
+  async check(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.config.bucket }));
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}

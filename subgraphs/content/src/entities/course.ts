@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from "@mikro-orm/core";
+import { FullTextType } from "@mikro-orm/postgresql";
+import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { CourseLevel, CourseStatus } from "./enums";
+
+export const courseSearchText = (course: Course) => ({ A: course.title, B: course.tags.join(" "), C: course.description });
+
+/** A course: drafts are seen by their author and admins only. */
+@ObjectType({ description: "A course of lessons" })
+@Directive('@key(fields: "id")')
+@Entity({ tableName: "courses" })
+@Index({ properties: ["status", "createdAt", "id"] })
+export class Course {
+  [OptionalProps]?: "status" | "tags" | "createdAt" | "updatedAt" | "publishedAt" | "coverAssetId" | "searchVector";
+
+  @Field(() => ID)
+  @PrimaryKey({ type: "uuid" })
+  id: string = randomUUID();
+
+  @Field()
+  @Property({ type: "text", unique: true })
+  slug!: string;
+
+  @Field()
+  @Property({ type: "text" })
+  title!: string;
+
+  @Field()
+  @Property({ type: "text" })
+  description!: string;
+
+  @Field(() => CourseLevel)
+  @Enum({ items: () => CourseLevel, type: "text" })
+  level!: CourseLevel;
+
+  @Field(() => CourseStatus)
+  @Enum({ items: () => CourseStatus, type: "text" })
+  status: CourseStatus = CourseStatus.DRAFT;
+
+  @Field(() => [String])
+  @Property({ type: "text[]" })
+  tags: string[] = [];
+
+  @Index()
+  @Property({ type: "uuid" })
+  authorId!: string;
+
+  @Property({ type: "uuid", nullable: true })
+  coverAssetId: string | null = null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: "timestamptz", nullable: true })
+  publishedAt: Date | null = null;
+
+  @Field()
+  @Property({ type: "timestamptz" })
+  createdAt: Date = new Date();
+
+  @Property({ type: "timestamptz", onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  /** Title (A), tags (B) and description (C), for ranked full-text search. */
+  @Index({ type: "fulltext" })
+  @Property({
+    type: new FullTextType("english"),
+    lazy: true,
+    hidden: true,
+    onCreate: (course: Course) => courseSearchText(course),
+    onUpdate: (course: Course) => courseSearchText(course),
+  })
+  searchVector?: unknown;
+}

@@ -1,0 +1,42 @@
+import { registerEnumType } from "type-graphql";
+
+export enum CourseLevel {
+  BEGINNER = "BEGINNER",
+  INTERMEDIATE = "INTERMEDIATE",
+  ADVANCED = "ADVANCED",
+}
+
+export enum CourseStatus {
+  DRAFT = "DRAFT",
+  PUBLISHED = "PUBLISHED",
+  ARCHIVED = "ARCHIVED",
+}
+
+export enum MaterialKind {
+  ARTICLE = "ARTICLE",
+  GK_DIGEST = "GK_DIGEST",
+  TRAINING = "TRAINING",
+  TEMPLATE = "TEMPLATE",
+}
+
+export enum UploadPurpose {
+  AVATAR = "AVATAR",
+  COURSE_COVER = "COURSE_COVER",
+  LESSON_MEDIA = "LESSON_MEDIA",
+  MATERIAL = "MATERIAL",
+  FLASHCARD_MEDIA = "FLASHCARD_MEDIA",
+  SOCIAL_MEDIA = "SOCIAL_MEDIA",
+  LEAD_IMPORT = "LEAD_IMPORT",
+}
+
+export enum AssetStatus {
+  PENDING = "PENDING",
+  READY = "READY",
+  REJECTED = "REJECTED",
+}
+
+registerEnumType(CourseLevel, { name: "CourseLevel" });
+registerEnumType(CourseStatus, { name: "CourseStatus" });
+registerEnumType(MaterialKind, { name: "MaterialKind" });
+registerEnumType(UploadPurpose, { name: "UploadPurpose", description: "What an upload is for: decides allowed types and size" });
+registerEnumType(AssetStatus, { name: "AssetStatus" });

@@ -1,0 +1,52 @@
+import { randomUUID } from "node:crypto";
+import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from "@mikro-orm/core";
+import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
+import { AssetStatus, UploadPurpose } from "./enums";
+
+/** A file in object storage, uploaded by its owner through a presigned URL. */
+@ObjectType({ description: "A file in object storage" })
+@Directive('@key(fields: "id")')
+@Entity({ tableName: "media_assets" })
+@Index({ properties: ["status", "createdAt"] })
+export class MediaAsset {
+  [OptionalProps]?: "status" | "createdAt" | "completedAt";
+
+  @Field(() => ID)
+  @PrimaryKey({ type: "uuid" })
+  id: string = randomUUID();
+
+  @Index()
+  @Property({ type: "uuid" })
+  ownerId!: string;
+
+  @Field({ description: "Storage key: users/<owner id>/<asset id>" })
+  @Property({ type: "text", unique: true })
+  key!: string;
+
+  @Field(() => UploadPurpose)
+  @Enum({ items: () => UploadPurpose, type: "text" })
+  purpose!: UploadPurpose;
+
+  @Field()
+  @Property({ type: "text" })
+  filename!: string;
+
+  @Field()
+  @Property({ type: "text" })
+  contentType!: string;
+
+  @Field(() => Int)
+  @Property({ type: "integer" })
+  sizeBytes!: number;
+
+  @Field(() => AssetStatus)
+  @Enum({ items: () => AssetStatus, type: "text" })
+  status: AssetStatus = AssetStatus.PENDING;
+
+  @Field()
+  @Property({ type: "timestamptz" })
+  createdAt: Date = new Date();
+
+  @Property({ type: "timestamptz", nullable: true })
+  completedAt: Date | null = null;
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from "node:crypto";
+import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from "@mikro-orm/core";
+import { FullTextType } from "@mikro-orm/postgresql";
+import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { MaterialKind } from "./enums";
+
+const materialSearchText = (material: ReadingMaterial) => ({ A: material.title, B: material.topic, C: material.body });
+
+/** Articles, GK digests, training notes and templates: published when created. */
+@ObjectType({ description: "A reading material: article, GK digest, training note or template" })
+@Directive('@key(fields: "id")')
+@Entity({ tableName: "reading_materials" })
+@Index({ properties: ["kind", "topic"] })
+@Index({ properties: ["createdAt", "id"] })
+export class ReadingMaterial {
+  [OptionalProps]?: "createdAt" | "publishedAt" | "attachmentAssetId" | "searchVector";
+
+  @Field(() => ID)
+  @PrimaryKey({ type: "uuid" })
+  id: string = randomUUID();
+
+  @Field()
+  @Property({ type: "text" })
+  title!: string;
+
+  @Field(() => MaterialKind)
+  @Enum({ items: () => MaterialKind, type: "text" })
+  kind!: MaterialKind;
+
+  @Field()
+  @Property({ type: "text" })
+  topic!: string;
+
+  @Field()
+  @Property({ type: "text" })
+  body!: string;
+
+  @Property({ type: "uuid", nullable: true })
+  attachmentAssetId: string | null = null;
+
+  @Index()
+  @Property({ type: "uuid" })
+  authorId!: string;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: "timestamptz", nullable: true })
+  publishedAt: Date | null = null;
+
+  @Field()
+  @Property({ type: "timestamptz" })
+  createdAt: Date = new Date();
+
+  @Index({ type: "fulltext" })
+  @Property({
+    type: new FullTextType("english"),
+    lazy: true,
+    hidden: true,
+    onCreate: (material: ReadingMaterial) => materialSearchText(material),
+    onUpdate: (material: ReadingMaterial) => materialSearchText(material),
+  })
+  searchVector?: unknown;
+}

@@ -1,0 +1,19 @@
+import { Directive, Field, ID, ObjectType } from "type-graphql";
+
+/**
+ * The users subgraph's User, as this subgraph sees it: a key, plus the fields content adds
+ * (avatar, authoredCourses). avatarAssetId is the users subgraph's, fetched for @requires.
+ */
+@ObjectType()
+@Directive('@key(fields: "id")')
+export class User {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID, { nullable: true })
+  @Directive("@external")
+  avatarAssetId?: string | null;
+}
+
+/** A reference the gateway resolves in the users subgraph. */
+export const userRef = (id: string): User => Object.assign(new User(), { id });

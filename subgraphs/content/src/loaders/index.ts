@@ -1,0 +1,60 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { ObjectStorage, SubgraphContext, loaderById } from "@solo/kit";
+import DataLoader from "dataloader";
+import { Course, Flashcard, FlashcardDeck, Lesson, MediaAsset, ReadingMaterial } from "../entities";
+
+/** Groups rows by a key, in the order the keys were asked for. */
+function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
+  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
+  for (const row of rows) groups.get(keyOf(row))?.push(row);
+  return keys.map((key) => groups.get(key)!);
+}
+
+async function countBy(em: EntityManager, table: string, column: string, keys: readonly string[]): Promise<number[]> {
+  const rows: { key: string; n: string }[] = await em
+    .getConnection()
+    .execute(`select "${column}" as key, count(*) as n from "content"."${table}" where "${column}" = any(?) group by "${column}"`, [
+      [...keys],
+    ]);
+  const counts = new Map(rows.map((row) => [row.key, Number(row.n)]));
+  return keys.map((key) => counts.get(key) ?? 0);
+}
+
+/** Per request: every list or reference in a response costs one query per kind, not per item. */
+export function createLoaders(em: EntityManager, storage: ObjectStorage) {
+  return {
+    storage,
+    assetById: loaderById((ids) => em.find(MediaAsset, { id: { $in: [...ids] } })),
+    courseById: loaderById((ids) => em.find(Course, { id: { $in: [...ids] } })),
+    lessonById: loaderById((ids) => em.find(Lesson, { id: { $in: [...ids] } })),
+    materialById: loaderById((ids) => em.find(ReadingMaterial, { id: { $in: [...ids] } })),
+    deckById: loaderById((ids) => em.find(FlashcardDeck, { id: { $in: [...ids] } })),
+    cardById: loaderById((ids) => em.find(Flashcard, { id: { $in: [...ids] } })),
+    lessonsByCourse: new DataLoader<string, Lesson[]>(async (courseIds) =>
+      groupBy(
+        courseIds,
+        await em.find(Lesson, { course: { $in: [...courseIds] } }, { orderBy: { position: "asc" } }),
+        (lesson) => lesson.course.id,
+      ),
+    ),
+    lessonCountByCourse: new DataLoader<string, number>((courseIds) => countBy(em, "lessons", "course_id", courseIds)),
+    coursesByAuthor: new DataLoader<string, Course[]>(async (authorIds) =>
+      groupBy(
+        authorIds,
+        await em.find(Course, { authorId: { $in: [...authorIds] } }, { orderBy: { createdAt: "desc", id: "desc" } }),
+        (course) => course.authorId,
+      ),
+    ),
+    cardsByDeck: new DataLoader<string, Flashcard[]>(async (deckIds) =>
+      groupBy(
+        deckIds,
+        await em.find(Flashcard, { deck: { $in: [...deckIds] } }, { orderBy: { position: "asc" } }),
+        (card) => card.deck.id,
+      ),
+    ),
+    cardCountByDeck: new DataLoader<string, number>((deckIds) => countBy(em, "flashcards", "deck_id", deckIds)),
+  };
+}
+
+export type ContentLoaders = ReturnType<typeof createLoaders>;
+export type ContentContext = SubgraphContext<ContentLoaders>;

@@ -1,0 +1,154 @@
+import { UniqueConstraintViolationException } from "@mikro-orm/core";
+import { Access, badInput, forbidden, isUuid, notFound, paginate, queueAudit } from "@solo/kit";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Course, CourseStatus, Lesson, MediaAsset, UploadPurpose, User, userRef } from "../entities";
+import { ContentContext } from "../loaders";
+import { requireOwnReadyAsset } from "../services/assets";
+import { slugify, withSuffix } from "../services/slugs";
+import { canEditCourse, canSeeCourse } from "../services/visibility";
+import { CourseConnection, CourseFilter, CreateCourseInput, LessonInput } from "./types";
+
+const AUTHORS = ["INSTRUCTOR", "ADMIN"] as const;
+
+function normalizeTags(tags: string[] | undefined): string[] {
+  return [...new Set((tags ?? []).map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
+}
+
+@Resolver(() => Course)
+export class CourseResolver {
+  @Access({ public: true, scope: "content:read" })
+  @Query(() => Course, { nullable: true, description: "A course by slug; null when it does not exist or is a draft you cannot see" })
+  async course(@Arg("slug") slug: string, @Ctx() ctx: ContentContext): Promise<Course | null> {
+    const course = await ctx.em.findOne(Course, { slug });
+    return course && canSeeCourse(ctx.identity, course) ? course : null;
+  }
+
+  @Access({ public: true, scope: "content:read" })
+  @Query(() => CourseConnection, { description: "Published courses, newest first" })
+  courses(
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("filter", () => CourseFilter, { nullable: true }) filter: CourseFilter | null,
+    @Ctx() ctx: ContentContext,
+  ): Promise<CourseConnection> {
+    const where: Record<string, unknown> = { status: CourseStatus.PUBLISHED };
+    if (filter?.level) where.level = filter.level;
+    if (filter?.tag) where.tags = { $contains: [filter.tag.trim().toLowerCase()] };
+    if (filter?.authorId) where.authorId = isUuid(filter.authorId) ? filter.authorId : "00000000-0000-0000-0000-000000000000";
+    return paginate(ctx.em, Course, where, { first, after, direction: "desc" });
+  }
+
+  @Access({ roles: [...AUTHORS], scope: "content:write" })
+  @Mutation(() => Course, { description: "A new draft course (instructors and admins)" })
+  async createCourse(@Arg("input") input: CreateCourseInput, @Ctx() ctx: ContentContext): Promise<Course> {
+    if (ctx.identity.kind === "anonymous") throw forbidden();
+    const title = input.title.trim();
+    if (title.length < 3) throw badInput("title must be 3 to 120 characters", "title");
+    const cover = input.coverAssetId
+      ? await requireOwnReadyAsset(ctx, input.coverAssetId, UploadPurpose.COURSE_COVER, "coverAssetId")
+      : null;
+    const base = slugify(title);
+    for (let attempt = 0; ; attempt++) {
+      const em = ctx.em.fork();
+      const course = em.create(Course, {
+        slug: attempt === 0 ? base : withSuffix(base),
+        title,
+        description: input.description.trim(),
+        level: input.level,
+        tags: normalizeTags(input.tags),
+        authorId: ctx.identity.userId,
+        coverAssetId: cover?.id ?? null,
+      });
+      try {
+        await em.flush();
+        return ctx.em.merge(course);
+      } catch (error) {
+        // Another course has this slug: try again with a suffix.
+        if (!(error instanceof UniqueConstraintViolationException) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  @Access({ roles: [...AUTHORS], scope: "content:write" })
+  @Mutation(() => Lesson, { description: "Append a lesson to a course you author" })
+  async addLesson(
+    @Arg("courseId", () => ID) courseId: string,
+    @Arg("input") input: LessonInput,
+    @Ctx() ctx: ContentContext,
+  ): Promise<Lesson> {
+    const course = await this.editableCourse(courseId, ctx);
+    const media: MediaAsset[] = [];
+    for (const [index, assetId] of (input.mediaAssetIds ?? []).entries()) {
+      media.push(await requireOwnReadyAsset(ctx, assetId, UploadPurpose.LESSON_MEDIA, `mediaAssetIds[${index}]`));
+    }
+    const lesson = await ctx.em.transactional(async (em) => {
+      // Locking the course row serialises concurrent appends, so positions stay 1, 2, 3, …
+      await em.getConnection().execute(`select 1 from "content"."courses" where id = ? for update`, [course.id], "all", em.getTransactionContext());
+      const [{ next }] = await em
+        .getConnection()
+        .execute(`select coalesce(max(position), 0) + 1 as next from "content"."lessons" where course_id = ?`, [course.id], "all", em.getTransactionContext());
+      const created = em.create(Lesson, {
+        course: em.getReference(Course, course.id),
+        position: Number(next),
+        title: input.title.trim(),
+        body: input.body,
+        durationMinutes: input.durationMinutes,
+        mediaAssetIds: media.map((asset) => asset.id),
+      });
+      if (course.status === CourseStatus.PUBLISHED) {
+        queueAudit(em, ctx, "course.lesson_added", { type: "Course", id: course.id }, { lessonId: created.id });
+      }
+      return created;
+    });
+    ctx.loaders.lessonCountByCourse.clear(course.id);
+    return lesson;
+  }
+
+  @Access({ roles: [...AUTHORS], scope: "content:write" })
+  @Mutation(() => Course, { description: "Make a course you author public; it needs at least one lesson" })
+  async publishCourse(@Arg("id", () => ID) id: string, @Ctx() ctx: ContentContext): Promise<Course> {
+    const course = await this.editableCourse(id, ctx);
+    if (course.status === CourseStatus.PUBLISHED) return course;
+    if ((await ctx.loaders.lessonCountByCourse.load(course.id)) === 0) {
+      throw badInput("A course needs at least one lesson before it can be published", "id");
+    }
+    course.status = CourseStatus.PUBLISHED;
+    course.publishedAt = new Date();
+    queueAudit(ctx.em, ctx, "course.published", { type: "Course", id: course.id }, { slug: course.slug });
+    await ctx.em.flush();
+    return course;
+  }
+
+  private async editableCourse(id: string, ctx: ContentContext): Promise<Course> {
+    const course = await ctx.loaders.courseById.load(id);
+    if (!course || !canSeeCourse(ctx.identity, course)) throw notFound("Course");
+    if (!canEditCourse(ctx.identity, course)) throw forbidden("Only the course's author or an admin can change it");
+    return course;
+  }
+
+  @FieldResolver(() => User)
+  author(@Root() course: Course): User {
+    return userRef(course.authorId);
+  }
+
+  @FieldResolver(() => MediaAsset, { nullable: true })
+  cover(@Root() course: Course, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> | null {
+    return course.coverAssetId ? ctx.loaders.assetById.load(course.coverAssetId) : null;
+  }
+
+  @FieldResolver(() => [Lesson])
+  lessons(@Root() course: Course, @Ctx() ctx: ContentContext): Promise<Lesson[]> {
+    return ctx.loaders.lessonsByCourse.load(course.id);
+  }
+
+  @FieldResolver(() => Int)
+  lessonCount(@Root() course: Course, @Ctx() ctx: ContentContext): Promise<number> {
+    return ctx.loaders.lessonCountByCourse.load(course.id);
+  }
+}
+
+/** Other subgraphs' references: a draft resolves only for those who may see it. */
+export async function resolveCourseReference(reference: { id: string }, ctx: ContentContext): Promise<Course | null> {
+  const course = await ctx.loaders.courseById.load(reference.id);
+  return course && canSeeCourse(ctx.identity, course) ? course : null;
+}

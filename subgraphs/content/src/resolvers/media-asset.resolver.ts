@@ -1,0 +1,86 @@
+import { Access, apiError, badInput, forbidden, isAdmin, isUuid, notFound } from "@solo/kit";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { AssetStatus, MediaAsset, User, userRef } from "../entities";
+import { ContentContext } from "../loaders";
+import { UPLOAD_POLICIES, normalizeContentType, storageKey } from "../services/upload-policy";
+import { completeAsset } from "../services/uploads";
+import { ownsAsset } from "../services/visibility";
+import { CreateUploadUrlInput, UploadTicket } from "./types";
+
+@Resolver(() => MediaAsset)
+export class MediaAssetResolver {
+  @Access({ scope: "content:write" })
+  @Mutation(() => UploadTicket, { description: "A presigned PUT for one file; the asset stays PENDING until completeUpload" })
+  async createUploadUrl(@Arg("input") input: CreateUploadUrlInput, @Ctx() ctx: ContentContext): Promise<UploadTicket> {
+    if (ctx.identity.kind === "anonymous") throw forbidden();
+    const policy = UPLOAD_POLICIES[input.purpose];
+    const contentType = normalizeContentType(input.contentType);
+    if (policy.roles && !policy.roles.includes(ctx.identity.role)) {
+      throw forbidden(`Uploads for ${input.purpose} are for ${policy.roles.join(" and ")} accounts`);
+    }
+    if (!policy.contentTypes.includes(contentType)) {
+      throw badInput(`${input.purpose} accepts ${policy.contentTypes.join(", ")}; got ${input.contentType}`, "contentType");
+    }
+    if (input.sizeBytes > policy.maxBytes) {
+      throw badInput(`${input.purpose} files may be at most ${policy.maxBytes} bytes; got ${input.sizeBytes}`, "sizeBytes");
+    }
+    const filename = input.filename.trim();
+    if (!filename) throw badInput("filename must not be blank", "filename");
+    const asset = ctx.em.create(MediaAsset, {
+      ownerId: ctx.identity.userId,
+      key: "",
+      purpose: input.purpose,
+      filename,
+      contentType,
+      sizeBytes: input.sizeBytes,
+    });
+    asset.key = storageKey(asset.ownerId, asset.id);
+    const presigned = await ctx.loaders.storage.presignUpload(asset.key, contentType, asset.sizeBytes);
+    await ctx.em.flush();
+    return {
+      uploadUrl: presigned.url,
+      method: "PUT",
+      headers: Object.entries(presigned.headers).map(([name, value]) => ({ name, value })),
+      expiresAt: presigned.expiresAt,
+      asset,
+    };
+  }
+
+  @Access({ scope: "content:write" })
+  @Mutation(() => MediaAsset, { description: "Check the uploaded object: READY if it matches the declaration, else REJECTED and deleted" })
+  async completeUpload(@Arg("assetId", () => ID) assetId: string, @Ctx() ctx: ContentContext): Promise<MediaAsset> {
+    const asset = isUuid(assetId) ? await ctx.em.findOne(MediaAsset, { id: assetId }) : null;
+    if (!asset) throw notFound("Upload");
+    if (!ownsAsset(ctx.identity, asset)) throw forbidden("Only the uploader can complete an upload");
+    if (asset.status !== AssetStatus.PENDING) return asset;
+    const outcome = await completeAsset(ctx.em, ctx.loaders.storage, asset);
+    if (outcome.status === "missing") {
+      throw apiError("BAD_USER_INPUT", "Nothing has been uploaded for this asset yet: PUT the file to its uploadUrl first", {
+        reason: "OBJECT_NOT_UPLOADED",
+      });
+    }
+    return asset;
+  }
+
+  @Access({ scope: "content:read" })
+  @Query(() => MediaAsset, { nullable: true, description: "One of your uploads (any upload, for admins)" })
+  async mediaAsset(@Arg("id", () => ID) id: string, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> {
+    const asset = await ctx.loaders.assetById.load(id);
+    return asset && (ownsAsset(ctx.identity, asset) || isAdmin(ctx.identity)) ? asset : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "A short-lived download URL once READY (or the public CDN URL)" })
+  url(@Root() asset: MediaAsset, @Ctx() ctx: ContentContext): Promise<string> | null {
+    return asset.status === AssetStatus.READY ? ctx.loaders.storage.downloadUrl(asset.key, asset.filename) : null;
+  }
+
+  @FieldResolver(() => User)
+  owner(@Root() asset: MediaAsset): User {
+    return userRef(asset.ownerId);
+  }
+}
+
+/** Other subgraphs reference assets they have already decided the viewer may see. */
+export function resolveAssetReference(reference: { id: string }, ctx: ContentContext): Promise<MediaAsset | null> {
+  return ctx.loaders.assetById.load(reference.id);
+}

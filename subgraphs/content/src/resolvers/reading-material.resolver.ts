@@ -1,0 +1,62 @@
+import { Access, forbidden, paginate, queueAudit } from "@solo/kit";
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { MaterialKind, MediaAsset, ReadingMaterial, UploadPurpose, User, userRef } from "../entities";
+import { ContentContext } from "../loaders";
+import { requireOwnReadyAsset } from "../services/assets";
+import { ReadingMaterialConnection, ReadingMaterialInput } from "./types";
+
+@Resolver(() => ReadingMaterial)
+export class ReadingMaterialResolver {
+  @Access({ roles: ["INSTRUCTOR", "ADMIN"], scope: "content:write" })
+  @Mutation(() => ReadingMaterial, { description: "Publish a reading material (instructors and admins)" })
+  async createReadingMaterial(@Arg("input") input: ReadingMaterialInput, @Ctx() ctx: ContentContext): Promise<ReadingMaterial> {
+    if (ctx.identity.kind === "anonymous") throw forbidden();
+    const attachment = input.attachmentAssetId
+      ? await requireOwnReadyAsset(ctx, input.attachmentAssetId, UploadPurpose.MATERIAL, "attachmentAssetId")
+      : null;
+    const now = new Date();
+    const material = ctx.em.create(ReadingMaterial, {
+      title: input.title.trim(),
+      kind: input.kind,
+      topic: input.topic.trim().toLowerCase(),
+      body: input.body,
+      attachmentAssetId: attachment?.id ?? null,
+      authorId: ctx.identity.userId,
+      publishedAt: now,
+      createdAt: now,
+    });
+    queueAudit(ctx.em, ctx, "reading_material.published", { type: "ReadingMaterial", id: material.id }, { kind: material.kind });
+    await ctx.em.flush();
+    return material;
+  }
+
+  @Access({ public: true, scope: "content:read" })
+  @Query(() => ReadingMaterialConnection, { description: "Published reading materials, newest first" })
+  readingMaterials(
+    @Arg("kind", () => MaterialKind, { nullable: true }) kind: MaterialKind | null,
+    @Arg("topic", () => String, { nullable: true }) topic: string | null,
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: ContentContext,
+  ): Promise<ReadingMaterialConnection> {
+    const where: Record<string, unknown> = { publishedAt: { $ne: null } };
+    if (kind) where.kind = kind;
+    if (topic) where.topic = topic.trim().toLowerCase();
+    return paginate(ctx.em, ReadingMaterial, where, { first, after, direction: "desc" });
+  }
+
+  @FieldResolver(() => MediaAsset, { nullable: true })
+  attachment(@Root() material: ReadingMaterial, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> | null {
+    return material.attachmentAssetId ? ctx.loaders.assetById.load(material.attachmentAssetId) : null;
+  }
+
+  @FieldResolver(() => User)
+  author(@Root() material: ReadingMaterial): User {
+    return userRef(material.authorId);
+  }
+}
+
+export async function resolveMaterialReference(reference: { id: string }, ctx: ContentContext): Promise<ReadingMaterial | null> {
+  const material = await ctx.loaders.materialById.load(reference.id);
+  return material?.publishedAt ? material : null;
+}

@@ -1,0 +1,33 @@
+import { Identity, isAdmin } from "@solo/kit";
+import { Ctx, Directive, FieldResolver, Resolver, Root } from "type-graphql";
+import { AssetStatus, Course, MediaAsset, UploadPurpose, User } from "../entities";
+import { ContentContext } from "../loaders";
+import { canSeeCourse } from "../services/visibility";
+
+const isSelf = (identity: Identity, userId: string) => identity.kind !== "anonymous" && identity.userId === userId;
+
+@Resolver(() => User)
+export class UserContentResolver {
+  /** The users subgraph keeps which asset; this subgraph knows what it is and where it lives. */
+  @FieldResolver(() => MediaAsset, { nullable: true, description: "Profile picture" })
+  @Directive('@requires(fields: "avatarAssetId")')
+  async avatar(@Root() user: User, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> {
+    if (!user.avatarAssetId) return null;
+    const asset = await ctx.loaders.assetById.load(user.avatarAssetId);
+    // Only an avatar the account itself uploaded and completed can be shown as its picture.
+    const usable = asset && asset.ownerId === user.id && asset.purpose === UploadPurpose.AVATAR && asset.status === AssetStatus.READY;
+    return usable ? asset : null;
+  }
+
+  @FieldResolver(() => [Course], { description: "Courses this person wrote: all of them for the author and admins, published ones for others" })
+  async authoredCourses(@Root() user: User, @Ctx() ctx: ContentContext): Promise<Course[]> {
+    const courses = await ctx.loaders.coursesByAuthor.load(user.id);
+    if (isSelf(ctx.identity, user.id) || isAdmin(ctx.identity)) return courses;
+    return courses.filter((course) => canSeeCourse(ctx.identity, course));
+  }
+}
+
+/** Users are the users subgraph's: here a reference only carries what the gateway sends. */
+export function resolveUserReference(reference: { id: string; avatarAssetId?: string | null }): User {
+  return Object.assign(new User(), reference);
+}

@@ -1,0 +1,21 @@
+import { badInput, isUuid } from "@solo/kit";
+import { AssetStatus, MediaAsset, UploadPurpose } from "../entities";
+import { ContentContext } from "../loaders";
+
+/**
+ * An asset the caller may attach: theirs, uploaded and checked (READY), and uploaded for this
+ * purpose. Anything else is the caller's mistake, reported against the input field.
+ */
+export async function requireOwnReadyAsset(
+  ctx: ContentContext,
+  assetId: string,
+  purpose: UploadPurpose,
+  field: string,
+): Promise<MediaAsset> {
+  const asset = isUuid(assetId) ? await ctx.loaders.assetById.load(assetId) : null;
+  const callerId = ctx.identity.kind === "anonymous" ? undefined : ctx.identity.userId;
+  if (!asset || asset.ownerId !== callerId || asset.status !== AssetStatus.READY || asset.purpose !== purpose) {
+    throw badInput(`${field} must name one of your uploads for ${purpose} that has completed (status READY)`, field);
+  }
+  return asset;
+}

@@ -1,0 +1,36 @@
+import { RoleName } from "@solo/kit";
+import { UploadPurpose } from "../entities";
+
+const MB = 1_000_000;
+const IMAGES = ["image/png", "image/jpeg", "image/webp"];
+
+export interface UploadPolicy {
+  contentTypes: string[];
+  maxBytes: number;
+  /** Who may upload for this purpose; anyone signed in when omitted. */
+  roles?: RoleName[];
+}
+
+/**
+ * What each purpose accepts. Sizes are decimal (a GraphQL Int holds up to 2^31 − 1 bytes, so the
+ * lesson-media cap is 2 GB, not 2 GiB).
+ */
+export const UPLOAD_POLICIES: Record<UploadPurpose, UploadPolicy> = {
+  AVATAR: { contentTypes: IMAGES, maxBytes: 5 * MB },
+  COURSE_COVER: { contentTypes: IMAGES, maxBytes: 10 * MB, roles: ["INSTRUCTOR", "ADMIN"] },
+  LESSON_MEDIA: { contentTypes: ["video/mp4", "audio/mpeg", "application/pdf"], maxBytes: 2_000 * MB, roles: ["INSTRUCTOR", "ADMIN"] },
+  MATERIAL: { contentTypes: ["application/pdf", ...IMAGES], maxBytes: 50 * MB, roles: ["INSTRUCTOR", "ADMIN"] },
+  FLASHCARD_MEDIA: { contentTypes: [...IMAGES, "audio/mpeg"], maxBytes: 5 * MB },
+  SOCIAL_MEDIA: { contentTypes: ["image/jpeg", "image/png", "video/mp4"], maxBytes: 100 * MB, roles: ["MARKETER", "ADMIN"] },
+  LEAD_IMPORT: { contentTypes: ["text/csv"], maxBytes: 50 * MB, roles: ["MARKETER", "ADMIN"] },
+};
+
+/** Content types compare without parameters and case: "Text/CSV; charset=utf-8" is text/csv. */
+export function normalizeContentType(value: string | undefined): string {
+  return (value ?? "").split(";")[0].trim().toLowerCase();
+}
+
+/** Keys name the owner and the asset; nothing the client chose (its filename) goes into a path. */
+export function storageKey(ownerId: string, assetId: string): string {
+  return `users/${ownerId}/${assetId}`;
+}

@@ -1,0 +1,54 @@
+import fs from "node:fs";
+import path from "node:path";
+import { ObjectStorage, dataDir, envInt, watchSupervisor } from "@solo/kit";
+import { ensureDatabase, startEmbeddedPostgres } from "./embedded-postgres";
+
+/**
+ * The stand-ins `npm start` uses when no DATABASE_URL or S3_ENDPOINT is set: an embedded Postgres
+ * (data in .data/postgres) and s3rver (files in .data/objects). They run in this process, which
+ * `npm start` puts in a process group of its own, so a terminal's Ctrl-C cannot stop them under
+ * subgraphs that are still draining. Prints `READY {json}` once both answer; stops on SIGTERM.
+ */
+async function main() {
+  const stops: (() => Promise<void>)[] = [];
+  const ready: { databaseUrl?: string; s3Endpoint?: string } = {};
+
+  if (process.env.WITH_POSTGRES === "1") {
+    const postgres = await startEmbeddedPostgres({
+      dir: path.join(dataDir(), "postgres"),
+      port: envInt("EMBEDDED_POSTGRES_PORT", 54320),
+    });
+    stops.push(() => postgres.stop());
+    ready.databaseUrl = await ensureDatabase(postgres.adminUrl, "solo");
+  }
+  if (process.env.WITH_S3 === "1") {
+    const directory = path.join(dataDir(), "objects");
+    fs.mkdirSync(directory, { recursive: true });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const S3rver = require("s3rver");
+    const server = new S3rver({ address: "127.0.0.1", port: envInt("EMBEDDED_S3_PORT", 54321), silent: true, directory });
+    const { port } = await server.run();
+    stops.unshift(() => server.close());
+    ready.s3Endpoint = `http://127.0.0.1:${port}`;
+    const storage = new ObjectStorage({ endpoint: ready.s3Endpoint, region: "auto", bucket: process.env.S3_BUCKET || "solo", accessKeyId: "S3RVER", secretAccessKey: "S3RVER" });
+    await storage.ensureBucket();
+    storage.destroy();
+  }
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    for (const close of stops) await close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  watchSupervisor(stop);
+  process.stdout.write(`READY ${JSON.stringify(ready)}\n`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
