@@ -23,11 +23,16 @@ export function createLogger(service: string): Logger {
  * Database errors carry the statement and its bound values in their message and detail: a
  * password hash or an email would end up in the logs. They are logged by code and names only.
  */
+/** node-postgres errors: class DatabaseError, but name "error"; they carry SQLSTATE and severity. */
+function isPostgresError(error: unknown): error is Error {
+  return error instanceof Error && (error.constructor.name === "DatabaseError" || ("severity" in error && "routine" in error));
+}
+
 export function serializeError(error: unknown): unknown {
-  if (error instanceof DriverException || (error instanceof Error && error.name === "DatabaseError")) {
+  if (error instanceof DriverException || isPostgresError(error)) {
     const db = error as Error & Record<string, unknown>;
     return {
-      type: db.name,
+      type: db.constructor.name,
       code: db.code,
       sqlState: db.sqlState,
       constraint: db.constraint,

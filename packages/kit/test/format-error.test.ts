@@ -66,6 +66,16 @@ describe("error logging", () => {
     assert.ok(!logged.includes("ada@example.com"), logged);
     assert.match(logged, /users_email_normalized_unique/);
   });
+
+  it("logs node-postgres errors (whose name is just \"error\") without their statement", async () => {
+    const { DatabaseError } = await import("pg-protocol");
+    const { serializeError } = await import("../src/logger");
+    const error = new DatabaseError(`select * from users where email = 'ada@example.com' - malformed`, 100, "error");
+    Object.assign(error, { code: "22P02", severity: "ERROR", routine: "array_in" });
+    const logged = JSON.stringify(serializeError(error));
+    assert.ok(!logged.includes("ada@example.com"), logged);
+    assert.match(logged, /22P02/);
+  });
 });
 
 describe("metric labels", () => {

@@ -11,10 +11,11 @@ function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => strin
 }
 
 async function countBy(em: EntityManager, table: string, column: string, keys: readonly string[]): Promise<number[]> {
+  const placeholders = keys.map(() => "?").join(", ");
   const rows: { key: string; n: string }[] = await em
     .getConnection()
-    .execute(`select "${column}" as key, count(*) as n from "content"."${table}" where "${column}" = any(?) group by "${column}"`, [
-      [...keys],
+    .execute(`select "${column}" as key, count(*) as n from "content"."${table}" where "${column}" in (${placeholders}) group by "${column}"`, [
+      ...keys,
     ]);
   const counts = new Map(rows.map((row) => [row.key, Number(row.n)]));
   return keys.map((key) => counts.get(key) ?? 0);
