@@ -152,6 +152,28 @@ describe("courses, lessons and who sees drafts", () => {
   });
 });
 
+describe("API keys on content", () => {
+  it("reads with content:read, writes with content:write, and nothing without the scope", async () => {
+    const stack = await startStack();
+    try {
+      const instructor = await registerWithRole(stack, "INSTRUCTOR");
+      await publishedCourse(instructor.client, "Keyed course");
+      const key = async (scopes: string[]) =>
+        stack.client({ apiKey: (await instructor.client.op("CreateApiKey", { input: { name: scopes.join(","), scopes } })).data.createApiKey.secret });
+      const reader = await key(["content:read"]);
+      const writer = await key(["content:write"]);
+      const unrelated = await key(["leads:read"]);
+      assert.equal((await reader.op("CourseCatalog", { first: 5 })).data.courses.totalCount, 1);
+      assert.equal((await unrelated.op("CourseCatalog", { first: 5 })).errors?.[0].extensions?.code, "FORBIDDEN");
+      const write = { input: { title: "By key", description: "x", level: "BEGINNER" } };
+      assert.equal((await reader.op("CreateCourse", write)).errors?.[0].extensions?.code, "FORBIDDEN");
+      assert.equal((await writer.op("CreateCourse", write)).data.createCourse.title, "By key");
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
 describe("reading materials and flashcards", () => {
   let stack: Stack;
   before(async () => {

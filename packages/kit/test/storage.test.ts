@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ObjectStorage } from "../src/storage";
+
+const config = { endpoint: "http://127.0.0.1:9", region: "auto", bucket: "solo", accessKeyId: "k", secretAccessKey: "s" };
+
+describe("object storage URLs (no network)", () => {
+  it("signs a GET for 15 minutes by default", async () => {
+    const url = new URL(await new ObjectStorage(config).downloadUrl("users/u/a", "report 1.pdf"));
+    assert.equal(url.pathname, "/solo/users/u/a");
+    assert.equal(url.searchParams.get("X-Amz-Expires"), "900");
+    assert.match(url.searchParams.get("response-content-disposition") ?? "", /filename\*=UTF-8''report%201\.pdf/);
+  });
+
+  it("serves from S3_PUBLIC_BASE_URL when one is configured", async () => {
+    const storage = new ObjectStorage({ ...config, publicBaseUrl: "https://cdn.example.com/media/" });
+    assert.equal(await storage.downloadUrl("users/u/a b"), "https://cdn.example.com/media/users/u/a%20b");
+  });
+
+  it("presigns uploads with content type and length as signed headers and no checksum", async () => {
+    const { url, headers } = await new ObjectStorage(config).presignUpload("users/u/a", "image/png", 42);
+    const parsed = new URL(url);
+    assert.equal(parsed.searchParams.get("X-Amz-SignedHeaders"), "content-length;content-type;host");
+    assert.ok(![...parsed.searchParams.keys()].some((key) => /checksum/i.test(key)));
+    assert.deepEqual(headers, { "Content-Type": "image/png", "Content-Length": "42" });
+  });
+});
