@@ -4,6 +4,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { Course, CourseStatus, Lesson, MediaAsset, UploadPurpose, User, userRef } from "../entities";
 import { ContentContext } from "../loaders";
 import { requireOwnReadyAsset } from "../services/assets";
+import { nextPosition } from "../services/positions";
 import { slugify, withSuffix } from "../services/slugs";
 import { canEditCourse, canSeeCourse } from "../services/visibility";
 import { CourseConnection, CourseFilter, CreateCourseInput, LessonInput } from "./types";
@@ -82,14 +83,10 @@ export class CourseResolver {
       media.push(await requireOwnReadyAsset(ctx, assetId, UploadPurpose.LESSON_MEDIA, `mediaAssetIds[${index}]`));
     }
     const lesson = await ctx.em.transactional(async (em) => {
-      // Locking the course row serialises concurrent appends, so positions stay 1, 2, 3, …
-      await em.getConnection().execute(`select 1 from "content"."courses" where id = ? for update`, [course.id], "all", em.getTransactionContext());
-      const [{ next }] = await em
-        .getConnection()
-        .execute(`select coalesce(max(position), 0) + 1 as next from "content"."lessons" where course_id = ?`, [course.id], "all", em.getTransactionContext());
+      const position = await nextPosition(em, { table: "courses", id: course.id }, { table: "lessons", parentColumn: "course_id" });
       const created = em.create(Lesson, {
         course: em.getReference(Course, course.id),
-        position: Number(next),
+        position,
         title: input.title.trim(),
         body: input.body,
         durationMinutes: input.durationMinutes,

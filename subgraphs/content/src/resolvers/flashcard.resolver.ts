@@ -3,6 +3,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { Course, Flashcard, FlashcardDeck, MediaAsset, UploadPurpose, User, userRef } from "../entities";
 import { ContentContext } from "../loaders";
 import { requireOwnReadyAsset } from "../services/assets";
+import { nextPosition } from "../services/positions";
 import { canEditCourse, canEditDeck, canSeeDeck } from "../services/visibility";
 import { FlashcardDeckInput, FlashcardInput } from "./types";
 
@@ -48,14 +49,10 @@ export class FlashcardDeckResolver {
       ? await requireOwnReadyAsset(ctx, input.mediaAssetId, UploadPurpose.FLASHCARD_MEDIA, "mediaAssetId")
       : null;
     const card = await ctx.em.transactional(async (em) => {
-      const tx = em.getTransactionContext();
-      await em.getConnection().execute(`select 1 from "content"."flashcard_decks" where id = ? for update`, [deck.id], "all", tx);
-      const [{ next }] = await em
-        .getConnection()
-        .execute(`select coalesce(max(position), 0) + 1 as next from "content"."flashcards" where deck_id = ?`, [deck.id], "all", tx);
+      const position = await nextPosition(em, { table: "flashcard_decks", id: deck.id }, { table: "flashcards", parentColumn: "deck_id" });
       return em.create(Flashcard, {
         deck: em.getReference(FlashcardDeck, deck.id),
-        position: Number(next),
+        position,
         front: input.front,
         back: input.back,
         mediaAssetId: media?.id ?? null,
