@@ -34,6 +34,8 @@ describe("courses, lessons and who sees drafts", () => {
     assert.equal(anonymous.errors?.[0].extensions?.code, "UNAUTHENTICATED");
     const invalid = await instructor.client.op("CreateCourse", { input: { title: "ab", description: "", level: "BEGINNER" } });
     assert.equal(invalid.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+    const blank = await instructor.client.op("CreateCourse", { input: { title: "      ", description: "   ", level: "BEGINNER" } });
+    assert.deepEqual(blank.errors?.[0].extensions?.fields.map((f: any) => f.field).sort(), ["description", "title"]);
     assert.deepEqual(await tableSnapshot(stack, "content"), before);
   });
 
@@ -52,8 +54,12 @@ describe("courses, lessons and who sees drafts", () => {
     const admin = await registerAdmin(stack);
     const byAdmin = await admin.client.op("AddLesson", { courseId: course.id, input: { title: "Admin's", body: "b", durationMinutes: 5 } });
     assert.equal(byAdmin.data.addLesson.position, 4);
+    const before = await tableSnapshot(stack, "content");
     const tooLong = await instructor.client.op("AddLesson", { courseId: course.id, input: { title: "x", body: "b", durationMinutes: 601 } });
     assert.equal(tooLong.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+    const blank = await instructor.client.op("AddLesson", { courseId: course.id, input: { title: "   ", body: "\n\t", durationMinutes: 5 } });
+    assert.equal(blank.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+    assert.deepEqual(await tableSnapshot(stack, "content"), before);
   });
 
   it("shows a draft to its author and admins only, and publishes it with an audit row", async () => {
@@ -70,7 +76,24 @@ describe("courses, lessons and who sees drafts", () => {
     assert.equal((await look(instructor.client)).status, "DRAFT");
     assert.equal((await look(admin.client)).id, course.id);
     const notYours = await student.client.op("PublishCourse", { id: course.id });
-    assert.equal(notYours.errors?.[0].extensions?.code, "FORBIDDEN");
+    assert.equal(notYours.errors?.[0].extensions?.code, "FORBIDDEN", "students publish nothing");
+    // Nor through references, another person's authoredCourses, or search.
+    const lessonId = (await look(instructor.client)).lessons[0].id;
+    const references = await fetch(stack.contentUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: `{ _entities(representations: [{ __typename: "Course", id: "${course.id}" }, { __typename: "Lesson", id: "${lessonId}" }]) { ... on Course { id } ... on Lesson { id } } }`,
+      }),
+    });
+    assert.deepEqual(((await references.json()) as any).data._entities, [null, null]);
+    const theirs = await stack.client().request(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { authoredCourses { id } } } }`,
+      { r: [{ __typename: "User", id: instructor.user.id }] },
+    );
+    assert.ok(theirs.errors || !theirs.data._entities[0].authoredCourses.some((c: any) => c.id === course.id));
+    const searched = await stack.client().op("SearchContent", { query: "Secret Draft Only lesson" });
+    assert.deepEqual(searched.data.searchContent, [], "neither the draft nor its lessons are found");
 
     const published = await instructor.client.op("PublishCourse", { id: course.id });
     assert.equal(published.data.publishCourse.status, "PUBLISHED");
@@ -88,6 +111,21 @@ describe("courses, lessons and who sees drafts", () => {
     });
     const outbox = await stack.db.query("select count(*)::int as n from content.audit_outbox");
     assert.equal(outbox.rows[0].n, 0, "delivered events leave the outbox");
+  });
+
+  it("sets a malformed audit event aside without blocking the ones behind it", async () => {
+    await stack.db.query(
+      `insert into content.audit_outbox (id, action, resource_type, resource_id, created_at) values
+        ('00000000-0000-4000-8000-00000000000a', 'bad.event', 'Course', '', now() - interval '1 minute'),
+        ('00000000-0000-4000-8000-00000000000b', 'course.published', 'Course', 'c1', now())`,
+    );
+    await stack.content.relayAudit();
+    const left = await stack.db.query("select id, rejected_at is not null as rejected from content.audit_outbox order by id");
+    assert.deepEqual(left.rows, [{ id: "00000000-0000-4000-8000-00000000000a", rejected: true }]);
+    const delivered = await stack.db.query("select action from users.audit_log where id = '00000000-0000-4000-8000-00000000000b'");
+    assert.equal(delivered.rows[0].action, "course.published");
+    await stack.content.relayAudit();
+    assert.equal((await stack.db.query("select count(*)::int as n from users.audit_log where id = '00000000-0000-4000-8000-00000000000b'")).rows[0].n, 1);
   });
 
   it("serves the full CourseBySlug shape: cover, author avatar, lessons with media", async () => {
@@ -169,6 +207,9 @@ describe("API keys on content", () => {
       const write = { input: { title: "By key", description: "x", level: "BEGINNER" } };
       assert.equal((await reader.op("CreateCourse", write)).errors?.[0].extensions?.code, "FORBIDDEN");
       assert.equal((await writer.op("CreateCourse", write)).data.createCourse.title, "By key");
+      const usersOnly = await key(["users:read"]);
+      const mine = await usersOnly.op("MyCourses");
+      assert.equal(mine.errors?.[0].extensions?.code, "FORBIDDEN", "drafts are content: a key needs content:read");
     } finally {
       await stack.close();
     }
@@ -232,6 +273,13 @@ describe("reading materials and flashcards", () => {
     assert.equal((await stack.client().op("FlashcardDeck", { id: sharedId })).data.flashcardDeck.title, "Course deck");
     const notYourCourse = await student.client.op("CreateFlashcardDeck", { input: { title: "x", courseId: course.id } });
     assert.equal(notYourCourse.errors?.[0].extensions?.code, "NOT_FOUND");
+
+    const draft = (await instructor.client.op("CreateCourse", { input: { title: "Draft with deck", description: "x", level: "BEGINNER" } })).data.createCourse;
+    const draftDeck = (await instructor.client.op("CreateFlashcardDeck", { input: { title: "Not yet", courseId: draft.id } })).data.createFlashcardDeck;
+    assert.equal((await other.client.op("FlashcardDeck", { id: draftDeck.id })).data.flashcardDeck, null, "a deck of a draft course stays private");
+    assert.equal((await instructor.client.op("FlashcardDeck", { id: draftDeck.id })).data.flashcardDeck.title, "Not yet");
+    const blank = await student.client.op("CreateFlashcardDeck", { input: { title: "   " } });
+    assert.equal(blank.errors?.[0].extensions?.code, "BAD_USER_INPUT");
   });
 });
 

@@ -32,7 +32,7 @@ describe("uploads through presigned URLs", () => {
       { name: "Content-Length", value: "1234" },
     ]);
     const { asset } = ticket;
-    assert.equal(asset.key, `users/${account.user.id}/${asset.id}`, "the key names owner and asset, never the filename");
+    assert.equal(asset.key, `users/${account.user.id}/avatar/${asset.id}`, "the key names owner, purpose and asset, never the filename");
     assert.ok(url.pathname.endsWith(`/${stack.storageConfig.bucket}/${asset.key}`));
     assert.deepEqual({ status: asset.status, purpose: asset.purpose, contentType: asset.contentType, sizeBytes: asset.sizeBytes }, {
       status: "PENDING",
@@ -119,8 +119,8 @@ describe("uploads through presigned URLs", () => {
       [{ filename: "a.png", contentType: "image/png", sizeBytes: 0, purpose: "AVATAR" }, "BAD_USER_INPUT"],
       [{ filename: "a.png", contentType: "image/png", sizeBytes: 10, purpose: "SELFIE" }, "BAD_USER_INPUT"],
       [{ filename: "   ", contentType: "image/png", sizeBytes: 10, purpose: "AVATAR" }, "BAD_USER_INPUT"],
-      [{ filename: "leads.csv", contentType: "text/csv", sizeBytes: 10, purpose: "LEAD_IMPORT" }, "FORBIDDEN"],
-      [{ filename: "lesson.mp4", contentType: "video/mp4", sizeBytes: 10, purpose: "LESSON_MEDIA" }, "FORBIDDEN"],
+      [{ filename: "leads.csv", contentType: "text/csv", sizeBytes: 10, purpose: "LEAD_IMPORT" }, "BAD_USER_INPUT"],
+      [{ filename: "lesson.mp4", contentType: "video/mp4", sizeBytes: 10, purpose: "LESSON_MEDIA" }, "BAD_USER_INPUT"],
     ];
     const before = await tableSnapshot(stack, "content");
     for (const [input, code] of cases) {
@@ -162,6 +162,42 @@ describe("uploads through presigned URLs", () => {
     assert.equal(removed.data.updateProfile.avatar, null);
   });
 
+  it("caps the uploads one account may have in progress", async () => {
+    const account = await register(stack);
+    const ask = () => account.client.op("CreateUploadUrl", { input: { filename: "a.png", contentType: "image/png", sizeBytes: 10, purpose: "AVATAR" } });
+    for (let i = 0; i < 20; i++) assert.equal((await ask()).errors, undefined);
+    const over = await ask();
+    assert.equal(over.errors?.[0].extensions?.code, "RATE_LIMITED");
+    assert.equal(over.errors?.[0].extensions?.retryAfterSeconds, 900);
+  });
+
+  it("chooses the API-key scope by purpose", async () => {
+    const { registerWithRole: withRole } = await import("../src/content-fixtures");
+    const marketer = await withRole(stack, "MARKETER");
+    const keyWith = async (scopes: string[]) =>
+      stack.client({ apiKey: (await marketer.client.op("CreateApiKey", { input: { name: "k", scopes } })).data.createApiKey.secret });
+    const csv = { input: { filename: "leads.csv", contentType: "text/csv", sizeBytes: 10, purpose: "LEAD_IMPORT" } };
+    assert.equal((await (await keyWith(["leads:write"])).op("CreateUploadUrl", csv)).errors, undefined);
+    assert.equal((await (await keyWith(["content:write"])).op("CreateUploadUrl", csv)).errors?.[0].extensions?.code, "FORBIDDEN");
+  });
+
+  it("hides private uploads from entity references; shows public ones once READY", async () => {
+    const { registerWithRole: withRole } = await import("../src/content-fixtures");
+    const marketer = await withRole(stack, "MARKETER");
+    const leads = await uploadReady(marketer.client, "LEAD_IMPORT", "text/csv", Buffer.from("name,email\nA,a@x.test\n"));
+    const avatar = await uploadReady(marketer.client, "AVATAR", "image/png", PNG);
+    const entities = async (id: string) => {
+      const response = await fetch(stack.contentUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: `{ _entities(representations: [{ __typename: "MediaAsset", id: "${id}" }]) { ... on MediaAsset { id url } } }` }),
+      });
+      return ((await response.json()) as any).data._entities[0];
+    };
+    assert.equal(await entities(leads.id), null, "a lead import is its owner's business");
+    assert.equal((await entities(avatar.id)).id, avatar.id, "a profile picture is public");
+  });
+
   it("removes uploads left PENDING past the limit, row and object, and keeps the rest", async () => {
     const account = await register(stack);
     const stale = await account.client.op("CreateUploadUrl", { input: { filename: "s.png", contentType: "image/png", sizeBytes: PNG.length, purpose: "AVATAR" } });
@@ -175,6 +211,18 @@ describe("uploads through presigned URLs", () => {
     const rows = await stack.db.query("select id from content.media_assets where owner_id = $1", [account.user.id]);
     assert.deepEqual(rows.rows.map((row) => row.id).sort(), [fresh.data.createUploadUrl.asset.id, ready.id].sort());
     assert.equal(await stack.storage.head(staleAsset.key), null);
+  });
+
+  it("also removes a REJECTED upload's object sent again through its still-valid URL", async () => {
+    const account = await register(stack);
+    const { ticket, completed } = await upload(account.client, { purpose: "AVATAR", contentType: "image/png", bytes: PNG, declaredSize: 5 });
+    assert.equal(completed.data.completeUpload.status, "REJECTED");
+    await fetch(ticket.uploadUrl, { method: "PUT", headers: { "Content-Type": "image/png" }, body: PNG });
+    assert.ok(await stack.storage.head(ticket.asset.key), "the URL still worked for a while");
+    await stack.db.query("update content.media_assets set created_at = now() - interval '25 hours' where id = $1", [ticket.asset.id]);
+    await stack.content.sweepUploads();
+    assert.equal(await stack.storage.head(ticket.asset.key), null);
+    assert.equal((await stack.db.query("select 1 from content.media_assets where id = $1", [ticket.asset.id])).rowCount, 0);
   });
 });
 

@@ -9,7 +9,8 @@ import { Identity, RoleName } from "./identity";
  */
 export interface AccessRule {
   roles?: RoleName[];
-  scope?: string;
+  /** One scope, or several of which any will do (the resolver then checks the one that applies). */
+  scope?: string | string[];
   public?: boolean;
 }
 
@@ -25,7 +26,10 @@ export function checkAccess(identity: Identity, rule: AccessRule): void {
   }
   if (identity.kind === "apiKey") {
     if (!rule.scope) throw forbidden("API keys cannot call this field");
-    if (!identity.scopes.includes(rule.scope)) throw forbidden(`This API key lacks the scope "${rule.scope}"`);
+    const accepted = Array.isArray(rule.scope) ? rule.scope : [rule.scope];
+    if (!accepted.some((scope) => identity.scopes.includes(scope))) {
+      throw forbidden(`This API key lacks the scope ${accepted.map((scope) => `"${scope}"`).join(" or ")}`);
+    }
   }
   if (rule.roles && !rule.roles.includes(identity.role)) throw forbidden();
 }
@@ -34,3 +38,8 @@ export const accessChecker: AuthChecker<{ identity: Identity }, AccessRule> = ({
   for (const rule of rules.length ? rules : [{}]) checkAccess(context.identity, rule);
   return true;
 };
+
+/** For a resolver that picks the scope from its arguments: API keys need exactly this one. */
+export function requireScope(identity: Identity, scope: string): void {
+  if (identity.kind === "apiKey" && !identity.scopes.includes(scope)) throw forbidden(`This API key lacks the scope "${scope}"`);
+}

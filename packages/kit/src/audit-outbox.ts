@@ -13,7 +13,7 @@ import type { Orm } from "./orm";
 @Entity({ tableName: "audit_outbox" })
 @Index({ properties: ["createdAt"] })
 export class AuditOutboxEntry {
-  [OptionalProps]?: "actorId" | "apiKeyId" | "details" | "requestId" | "createdAt";
+  [OptionalProps]?: "actorId" | "apiKeyId" | "details" | "requestId" | "createdAt" | "rejectedAt";
 
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
@@ -41,9 +41,11 @@ export class AuditOutboxEntry {
 
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
-}
 
-export type AuditEvent = Omit<AuditOutboxEntry, typeof OptionalProps | "createdAt"> & { createdAt: string };
+  /** Set when users refused the event as malformed: kept for inspection, no longer retried. */
+  @Property({ type: "timestamptz", nullable: true })
+  rejectedAt: Date | null = null;
+}
 
 /** Queues an audit event; it is written by the caller's next flush, with the change it describes. */
 export function queueAudit(
@@ -71,18 +73,28 @@ export function queueAudit(
  * Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas never deliver the same row at once;
  * users inserts by id and ignores repeats, so a delivery retried after a crash is harmless.
  */
-export async function deliverAuditEvents(orm: Orm, usersUrl: string, service: string, batch = 100): Promise<number> {
+export async function deliverAuditEvents(
+  orm: Orm,
+  usersUrl: string,
+  service: string,
+  batch = 100,
+): Promise<{ delivered: number; rejected: number }> {
   return orm.em.fork().transactional(async (em) => {
     const rows = await em.find(
       AuditOutboxEntry,
-      {},
+      { rejectedAt: null },
       { orderBy: { createdAt: "asc", id: "asc" }, limit: batch, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
     );
-    if (!rows.length) return 0;
-    const events = rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
-    const response = await postInternal(usersUrl, "/internal/audit-events", { events }, service);
-    if (response.status !== 200) throw new Error(`users refused audit events: HTTP ${response.status}`);
-    em.remove(rows);
-    return rows.length;
+    if (!rows.length) return { delivered: 0, rejected: 0 };
+    const events = rows.map(({ rejectedAt: _rejectedAt, ...row }) => ({ ...row, createdAt: row.createdAt.toISOString() }));
+    const response = await postInternal<{ rejected: string[] }>(usersUrl, "/internal/audit-events", { events }, service);
+    if (response.status !== 200) throw new Error(`users did not take audit events: HTTP ${response.status}`);
+    // One malformed event must not block the queue behind it: it is set aside, the rest delivered.
+    const rejected = new Set(response.body?.rejected ?? []);
+    for (const row of rows) {
+      if (rejected.has(row.id)) row.rejectedAt = new Date();
+      else em.remove(row);
+    }
+    return { delivered: rows.length - rejected.size, rejected: rejected.size };
   });
 }

@@ -20,3 +20,4 @@ export * from "./scopes";
 export * from "./secrets";
 export * from "./storage";
 export * from "./subgraph";
+export * from "./validators";

@@ -78,9 +78,15 @@ export class ObjectStorage {
     };
   }
 
-  /** A short-lived GET, or the public URL when one is configured. */
-  async downloadUrl(key: string, filename?: string): Promise<string> {
-    if (this.config.publicBaseUrl) return `${this.config.publicBaseUrl.replace(/\/$/, "")}/${key.split("/").map(encodeURIComponent).join("/")}`;
+  /**
+   * A short-lived signed GET; for an object anyone may see (`public`), the public URL instead when
+   * S3_PUBLIC_BASE_URL is configured. Private objects are never given a permanent URL.
+   */
+  async downloadUrl(key: string, options: { filename?: string; public?: boolean } = {}): Promise<string> {
+    const filename = options.filename;
+    if (this.config.publicBaseUrl && options.public) {
+      return `${this.config.publicBaseUrl.replace(/\/$/, "")}/${key.split("/").map(encodeURIComponent).join("/")}`;
+    }
     const command = new GetObjectCommand({
       Bucket: this.config.bucket,
       Key: key,

@@ -6,15 +6,18 @@ const config = { endpoint: "http://127.0.0.1:9", region: "auto", bucket: "solo",
 
 describe("object storage URLs (no network)", () => {
   it("signs a GET for 15 minutes by default", async () => {
-    const url = new URL(await new ObjectStorage(config).downloadUrl("users/u/a", "report 1.pdf"));
+    const url = new URL(await new ObjectStorage(config).downloadUrl("users/u/a", { filename: "report 1.pdf" }));
     assert.equal(url.pathname, "/solo/users/u/a");
     assert.equal(url.searchParams.get("X-Amz-Expires"), "900");
     assert.match(url.searchParams.get("response-content-disposition") ?? "", /filename\*=UTF-8''report%201\.pdf/);
   });
 
-  it("serves from S3_PUBLIC_BASE_URL when one is configured", async () => {
+  it("serves public objects from S3_PUBLIC_BASE_URL when one is configured, and signs the rest", async () => {
     const storage = new ObjectStorage({ ...config, publicBaseUrl: "https://cdn.example.com/media/" });
-    assert.equal(await storage.downloadUrl("users/u/a b"), "https://cdn.example.com/media/users/u/a%20b");
+    assert.equal(await storage.downloadUrl("users/u/avatar/a b", { public: true }), "https://cdn.example.com/media/users/u/avatar/a%20b");
+    const privateUrl = new URL(await storage.downloadUrl("users/u/lead_import/a", { public: false }));
+    assert.equal(privateUrl.host, "127.0.0.1:9");
+    assert.equal(privateUrl.searchParams.get("X-Amz-Expires"), "900");
   });
 
   it("presigns uploads with content type and length as signed headers and no checksum", async () => {

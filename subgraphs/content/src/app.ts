@@ -28,6 +28,8 @@ export interface ContentSubgraphOptions {
   storage?: StorageConfig;
   /** The users subgraph, where audit events are delivered. */
   usersUrl?: string;
+  /** Uploads one account may have PENDING at once (20). */
+  maxPendingUploads?: number;
   logger?: Logger;
   jobs?: {
     /** How old a PENDING upload must be before it is removed (24 h). */
@@ -49,11 +51,17 @@ export async function startContentSubgraph(options: ContentSubgraphOptions): Pro
     logger,
     run: () => sweepStaleUploads(orm, storage, options.jobs?.pendingUploadMaxAgeMs ?? 24 * 3_600_000),
   });
+  if (!options.usersUrl) logger.error("SUBGRAPH_URL_USERS is not set: audit events queue up in content.audit_outbox until it is");
   const relay = startPeriodicJob({
     name: "deliver-audit-events",
     intervalMs: options.jobs?.auditRelayIntervalMs ?? 2_000,
     logger,
-    run: async () => (options.usersUrl ? deliverAuditEvents(orm, options.usersUrl, "content") : 0),
+    run: async () => {
+      if (!options.usersUrl) return 0;
+      const result = await deliverAuditEvents(orm, options.usersUrl, "content");
+      if (result.rejected) logger.error({ rejected: result.rejected }, "users refused malformed audit events: see content.audit_outbox where rejected_at is set");
+      return result.delivered;
+    },
   });
   try {
     const service = await startSubgraphServer({
@@ -63,7 +71,7 @@ export async function startContentSubgraph(options: ContentSubgraphOptions): Pro
       schema: await buildContentSchema(),
       orm,
       logger,
-      createLoaders: (em) => createLoaders(em, storage),
+      createLoaders: (em) => createLoaders(em, storage, { maxPendingUploads: options.maxPendingUploads ?? 20 }),
       routes: (app) => mountInternalRoutes(app, orm),
       ready: () => storage.check(),
       beforeClose: async () => {

@@ -9,6 +9,7 @@ startContentSubgraph({
   host: envString("HOST", "127.0.0.1"),
   databaseUrl: databaseUrl(),
   usersUrl: subgraphUrl("users"),
+  maxPendingUploads: envInt("MAX_PENDING_UPLOADS", 20),
   logger,
   jobs: {
     pendingUploadMaxAgeMs: envInt("PENDING_UPLOAD_MAX_AGE_HOURS", 24) * 3_600_000,

@@ -31,6 +31,8 @@ export function mountInternalRoutes(app: Express, orm: Orm): void {
   // retries after a crash delivers each event once.
   app.post("/internal/audit-events", json, internalOnly, async (req, res) => {
     const events: unknown[] = Array.isArray(req.body?.events) ? req.body.events : [];
+    // Each event stands alone: malformed ones are named back, the rest stored.
+    const rejected = events.filter((event) => !isAuditEvent(event)).map((event) => String((event as { id?: unknown })?.id));
     const rows = events.filter(isAuditEvent).map((event) => ({
       id: event.id,
       actorId: event.actorId ?? null,
@@ -42,14 +44,10 @@ export function mountInternalRoutes(app: Express, orm: Orm): void {
       requestId: event.requestId ?? null,
       createdAt: new Date(event.createdAt),
     }));
-    if (rows.length !== events.length) {
-      res.status(400).json({ error: "malformed audit events" });
-      return;
-    }
     if (rows.length) {
       await orm.em.fork().createQueryBuilder(AuditLogEntry).insert(rows).onConflict("id").ignore().execute();
     }
-    res.json({ accepted: rows.length });
+    res.json({ accepted: rows.length, rejected });
   });
 }
 

@@ -22,9 +22,15 @@ async function countBy(em: EntityManager, table: string, column: string, keys: r
 }
 
 /** Per request: every list or reference in a response costs one query per kind, not per item. */
-export function createLoaders(em: EntityManager, storage: ObjectStorage) {
+export interface ContentLimits {
+  /** Uploads one account may have PENDING at once. */
+  maxPendingUploads: number;
+}
+
+export function createLoaders(em: EntityManager, storage: ObjectStorage, limits: ContentLimits = { maxPendingUploads: 20 }) {
   return {
     storage,
+    limits,
     assetById: loaderById((ids) => em.find(MediaAsset, { id: { $in: [...ids] } })),
     courseById: loaderById((ids) => em.find(Course, { id: { $in: [...ids] } })),
     lessonById: loaderById((ids) => em.find(Lesson, { id: { $in: [...ids] } })),

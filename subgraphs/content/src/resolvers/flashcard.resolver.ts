@@ -4,7 +4,7 @@ import { Course, Flashcard, FlashcardDeck, MediaAsset, UploadPurpose, User, user
 import { ContentContext } from "../loaders";
 import { requireOwnReadyAsset } from "../services/assets";
 import { nextPosition } from "../services/positions";
-import { canEditCourse, canEditDeck, canSeeDeck } from "../services/visibility";
+import { canEditCourse, canEditDeck, canSeeCourse, canSeeDeck } from "../services/visibility";
 import { FlashcardDeckInput, FlashcardInput } from "./types";
 
 async function visibleDeck(id: string, ctx: ContentContext): Promise<FlashcardDeck | null> {
@@ -75,8 +75,9 @@ export class FlashcardDeckResolver {
   }
 
   @FieldResolver(() => Course, { nullable: true })
-  course(@Root() deck: FlashcardDeck, @Ctx() ctx: ContentContext): Promise<Course | null> | null {
-    return deck.course ? ctx.loaders.courseById.load(deck.course.id) : null;
+  async course(@Root() deck: FlashcardDeck, @Ctx() ctx: ContentContext): Promise<Course | null> {
+    const course = deck.course ? await ctx.loaders.courseById.load(deck.course.id) : null;
+    return course && canSeeCourse(ctx.identity, course) ? course : null;
   }
 
   @FieldResolver(() => Int)

@@ -1,22 +1,24 @@
-import { Access, apiError, badInput, forbidden, isAdmin, isUuid, notFound } from "@solo/kit";
+import { Access, UPLOAD_URL_TTL_SECONDS, apiError, badInput, forbidden, isAdmin, isUuid, notFound, requireScope } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { AssetStatus, MediaAsset, User, userRef } from "../entities";
 import { ContentContext } from "../loaders";
-import { UPLOAD_POLICIES, normalizeContentType, storageKey } from "../services/upload-policy";
+import { UPLOAD_POLICIES, UPLOAD_SCOPES, normalizeContentType, storageKey } from "../services/upload-policy";
 import { completeAsset } from "../services/uploads";
 import { ownsAsset } from "../services/visibility";
 import { CreateUploadUrlInput, UploadTicket } from "./types";
 
 @Resolver(() => MediaAsset)
 export class MediaAssetResolver {
-  @Access({ scope: "content:write" })
+  @Access({ scope: UPLOAD_SCOPES })
   @Mutation(() => UploadTicket, { description: "A presigned PUT for one file; the asset stays PENDING until completeUpload" })
   async createUploadUrl(@Arg("input") input: CreateUploadUrlInput, @Ctx() ctx: ContentContext): Promise<UploadTicket> {
     if (ctx.identity.kind === "anonymous") throw forbidden();
     const policy = UPLOAD_POLICIES[input.purpose];
+    requireScope(ctx.identity, policy.scope);
     const contentType = normalizeContentType(input.contentType);
+    // The contract: a purpose the caller cannot use is bad input, like a wrong type or size.
     if (policy.roles && !policy.roles.includes(ctx.identity.role)) {
-      throw forbidden(`Uploads for ${input.purpose} are for ${policy.roles.join(" and ")} accounts`);
+      throw badInput(`Uploads for ${input.purpose} are for ${policy.roles.join(" and ")} accounts`, "purpose");
     }
     if (!policy.contentTypes.includes(contentType)) {
       throw badInput(`${input.purpose} accepts ${policy.contentTypes.join(", ")}; got ${input.contentType}`, "contentType");
@@ -25,7 +27,12 @@ export class MediaAssetResolver {
       throw badInput(`${input.purpose} files may be at most ${policy.maxBytes} bytes; got ${input.sizeBytes}`, "sizeBytes");
     }
     const filename = input.filename.trim();
-    if (!filename) throw badInput("filename must not be blank", "filename");
+    const pending = await ctx.em.count(MediaAsset, { ownerId: ctx.identity.userId, status: AssetStatus.PENDING });
+    if (pending >= ctx.loaders.limits.maxPendingUploads) {
+      throw apiError("RATE_LIMITED", `You have ${pending} uploads in progress: complete them, or wait for them to expire`, {
+        retryAfterSeconds: UPLOAD_URL_TTL_SECONDS,
+      });
+    }
     const asset = ctx.em.create(MediaAsset, {
       ownerId: ctx.identity.userId,
       key: "",
@@ -34,7 +41,7 @@ export class MediaAssetResolver {
       contentType,
       sizeBytes: input.sizeBytes,
     });
-    asset.key = storageKey(asset.ownerId, asset.id);
+    asset.key = storageKey(asset.ownerId, asset.purpose, asset.id);
     const presigned = await ctx.loaders.storage.presignUpload(asset.key, contentType, asset.sizeBytes);
     await ctx.em.flush();
     return {
@@ -46,14 +53,16 @@ export class MediaAssetResolver {
     };
   }
 
-  @Access({ scope: "content:write" })
+  @Access({ scope: UPLOAD_SCOPES })
   @Mutation(() => MediaAsset, { description: "Check the uploaded object: READY if it matches the declaration, else REJECTED and deleted" })
   async completeUpload(@Arg("assetId", () => ID) assetId: string, @Ctx() ctx: ContentContext): Promise<MediaAsset> {
     const asset = isUuid(assetId) ? await ctx.em.findOne(MediaAsset, { id: assetId }) : null;
     if (!asset) throw notFound("Upload");
     if (!ownsAsset(ctx.identity, asset)) throw forbidden("Only the uploader can complete an upload");
+    requireScope(ctx.identity, UPLOAD_POLICIES[asset.purpose].scope);
     if (asset.status !== AssetStatus.PENDING) return asset;
     const outcome = await completeAsset(ctx.em, ctx.loaders.storage, asset);
+    if (outcome.status === "gone") throw notFound("Upload");
     if (outcome.status === "missing") {
       throw apiError("BAD_USER_INPUT", "Nothing has been uploaded for this asset yet: PUT the file to its uploadUrl first", {
         reason: "OBJECT_NOT_UPLOADED",
@@ -71,7 +80,8 @@ export class MediaAssetResolver {
 
   @FieldResolver(() => String, { nullable: true, description: "A short-lived download URL once READY (or the public CDN URL)" })
   url(@Root() asset: MediaAsset, @Ctx() ctx: ContentContext): Promise<string> | null {
-    return asset.status === AssetStatus.READY ? ctx.loaders.storage.downloadUrl(asset.key, asset.filename) : null;
+    if (asset.status !== AssetStatus.READY) return null;
+    return ctx.loaders.storage.downloadUrl(asset.key, { filename: asset.filename, public: UPLOAD_POLICIES[asset.purpose].public });
   }
 
   @FieldResolver(() => User)
@@ -80,7 +90,14 @@ export class MediaAssetResolver {
   }
 }
 
-/** Other subgraphs reference assets they have already decided the viewer may see. */
-export function resolveAssetReference(reference: { id: string }, ctx: ContentContext): Promise<MediaAsset | null> {
-  return ctx.loaders.assetById.load(reference.id);
+/**
+ * A reference from anywhere (including an anonymous `_entities` call straight to this subgraph)
+ * gets what the viewer may see: their own assets, anything for admins, and otherwise only READY
+ * assets of public purposes (profile pictures, course covers).
+ */
+export async function resolveAssetReference(reference: { id: string }, ctx: ContentContext): Promise<MediaAsset | null> {
+  const asset = await ctx.loaders.assetById.load(reference.id);
+  if (!asset) return null;
+  const publicAsset = asset.status === AssetStatus.READY && UPLOAD_POLICIES[asset.purpose].public === true;
+  return publicAsset || ownsAsset(ctx.identity, asset) || isAdmin(ctx.identity) ? asset : null;
 }

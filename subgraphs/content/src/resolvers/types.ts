@@ -1,4 +1,4 @@
-import { Connection } from "@solo/kit";
+import { Connection, NotBlank } from "@solo/kit";
 import { ArrayMaxSize, IsInt, IsOptional, Length, Max, MaxLength, Min } from "class-validator";
 import { Field, ID, InputType, Int, ObjectType, createUnionType } from "type-graphql";
 import { Course, CourseLevel, Lesson, MaterialKind, MediaAsset, ReadingMaterial, UploadPurpose } from "../entities";
@@ -7,10 +7,12 @@ import { Course, CourseLevel, Lesson, MaterialKind, MediaAsset, ReadingMaterial,
 export class CreateCourseInput {
   @Field()
   @Length(3, 120, { message: "title must be 3 to 120 characters" })
+  @NotBlank()
   title!: string;
 
   @Field()
   @Length(1, 5000, { message: "description must be 1 to 5000 characters" })
+  @NotBlank()
   description!: string;
 
   @Field(() => CourseLevel)
@@ -43,10 +45,12 @@ export class CourseFilter {
 export class LessonInput {
   @Field()
   @Length(1, 200, { message: "title must be 1 to 200 characters" })
+  @NotBlank()
   title!: string;
 
   @Field()
   @Length(1, 100_000, { message: "body must be 1 to 100000 characters" })
+  @NotBlank()
   body!: string;
 
   @Field(() => Int)
@@ -65,6 +69,7 @@ export class LessonInput {
 export class ReadingMaterialInput {
   @Field()
   @Length(3, 200, { message: "title must be 3 to 200 characters" })
+  @NotBlank()
   title!: string;
 
   @Field(() => MaterialKind)
@@ -72,10 +77,12 @@ export class ReadingMaterialInput {
 
   @Field()
   @Length(1, 80, { message: "topic must be 1 to 80 characters" })
+  @NotBlank()
   topic!: string;
 
   @Field()
   @Length(1, 200_000, { message: "body must be 1 to 200000 characters" })
+  @NotBlank()
   body!: string;
 
   @Field(() => ID, { nullable: true, description: "A READY MATERIAL upload of yours" })
@@ -87,6 +94,7 @@ export class ReadingMaterialInput {
 export class FlashcardDeckInput {
   @Field()
   @Length(1, 120, { message: "title must be 1 to 120 characters" })
+  @NotBlank()
   title!: string;
 
   @Field({ nullable: true })
@@ -103,10 +111,12 @@ export class FlashcardDeckInput {
 export class FlashcardInput {
   @Field()
   @Length(1, 2000, { message: "front must be 1 to 2000 characters" })
+  @NotBlank()
   front!: string;
 
   @Field()
   @Length(1, 2000, { message: "back must be 1 to 2000 characters" })
+  @NotBlank()
   back!: string;
 
   @Field(() => ID, { nullable: true, description: "A READY FLASHCARD_MEDIA upload of yours" })
@@ -118,6 +128,7 @@ export class FlashcardInput {
 export class CreateUploadUrlInput {
   @Field({ description: "Shown to people; never part of the storage key" })
   @Length(1, 255, { message: "filename must be 1 to 255 characters" })
+  @NotBlank()
   filename!: string;
 
   @Field()

@@ -1,4 +1,4 @@
-import { Identity, isAdmin } from "@solo/kit";
+import { Access, Identity, isAdmin } from "@solo/kit";
 import { Ctx, Directive, FieldResolver, Resolver, Root } from "type-graphql";
 import { AssetStatus, Course, MediaAsset, UploadPurpose, User } from "../entities";
 import { ContentContext } from "../loaders";
@@ -19,6 +19,7 @@ export class UserContentResolver {
     return usable ? asset : null;
   }
 
+  @Access({ public: true, scope: "content:read" })
   @FieldResolver(() => [Course], { description: "Courses this person wrote: all of them for the author and admins, published ones for others" })
   async authoredCourses(@Root() user: User, @Ctx() ctx: ContentContext): Promise<Course[]> {
     const courses = await ctx.loaders.coursesByAuthor.load(user.id);

@@ -9,6 +9,10 @@ export interface UploadPolicy {
   maxBytes: number;
   /** Who may upload for this purpose; anyone signed in when omitted. */
   roles?: RoleName[];
+  /** The API-key scope an upload for this purpose needs. */
+  scope: string;
+  /** Shown to anyone once READY (profile pictures, course covers): may be served from S3_PUBLIC_BASE_URL. */
+  public?: boolean;
 }
 
 /**
@@ -16,21 +20,26 @@ export interface UploadPolicy {
  * lesson-media cap is 2 GB, not 2 GiB).
  */
 export const UPLOAD_POLICIES: Record<UploadPurpose, UploadPolicy> = {
-  AVATAR: { contentTypes: IMAGES, maxBytes: 5 * MB },
-  COURSE_COVER: { contentTypes: IMAGES, maxBytes: 10 * MB, roles: ["INSTRUCTOR", "ADMIN"] },
-  LESSON_MEDIA: { contentTypes: ["video/mp4", "audio/mpeg", "application/pdf"], maxBytes: 2_000 * MB, roles: ["INSTRUCTOR", "ADMIN"] },
-  MATERIAL: { contentTypes: ["application/pdf", ...IMAGES], maxBytes: 50 * MB, roles: ["INSTRUCTOR", "ADMIN"] },
-  FLASHCARD_MEDIA: { contentTypes: [...IMAGES, "audio/mpeg"], maxBytes: 5 * MB },
-  SOCIAL_MEDIA: { contentTypes: ["image/jpeg", "image/png", "video/mp4"], maxBytes: 100 * MB, roles: ["MARKETER", "ADMIN"] },
-  LEAD_IMPORT: { contentTypes: ["text/csv"], maxBytes: 50 * MB, roles: ["MARKETER", "ADMIN"] },
+  AVATAR: { contentTypes: IMAGES, maxBytes: 5 * MB, scope: "users:write", public: true },
+  COURSE_COVER: { contentTypes: IMAGES, maxBytes: 10 * MB, roles: ["INSTRUCTOR", "ADMIN"], scope: "content:write", public: true },
+  LESSON_MEDIA: { contentTypes: ["video/mp4", "audio/mpeg", "application/pdf"], maxBytes: 2_000 * MB, roles: ["INSTRUCTOR", "ADMIN"], scope: "content:write" },
+  MATERIAL: { contentTypes: ["application/pdf", ...IMAGES], maxBytes: 50 * MB, roles: ["INSTRUCTOR", "ADMIN"], scope: "content:write" },
+  FLASHCARD_MEDIA: { contentTypes: [...IMAGES, "audio/mpeg"], maxBytes: 5 * MB, scope: "content:write" },
+  SOCIAL_MEDIA: { contentTypes: ["image/jpeg", "image/png", "video/mp4"], maxBytes: 100 * MB, roles: ["MARKETER", "ADMIN"], scope: "social:write" },
+  LEAD_IMPORT: { contentTypes: ["text/csv"], maxBytes: 50 * MB, roles: ["MARKETER", "ADMIN"], scope: "leads:write" },
 };
+
+export const UPLOAD_SCOPES = [...new Set(Object.values(UPLOAD_POLICIES).map((policy) => policy.scope))];
 
 /** Content types compare without parameters and case: "Text/CSV; charset=utf-8" is text/csv. */
 export function normalizeContentType(value: string | undefined): string {
   return (value ?? "").split(";")[0].trim().toLowerCase();
 }
 
-/** Keys name the owner and the asset; nothing the client chose (its filename) goes into a path. */
-export function storageKey(ownerId: string, assetId: string): string {
-  return `users/${ownerId}/${assetId}`;
+/**
+ * Keys name the owner, the purpose and the asset; nothing the client chose (its filename) goes into
+ * a path. The purpose segment lets a CDN in front of the bucket serve only public purposes.
+ */
+export function storageKey(ownerId: string, purpose: UploadPurpose, assetId: string): string {
+  return `users/${ownerId}/${purpose.toLowerCase()}/${assetId}`;
 }

@@ -4,7 +4,7 @@ import { ObjectStorage, Orm } from "@solo/kit";
 import { AssetStatus, MediaAsset } from "../entities";
 import { normalizeContentType } from "./upload-policy";
 
-export type CompletionOutcome = { status: "missing" } | { status: AssetStatus.READY | AssetStatus.REJECTED; reason?: string };
+export type CompletionOutcome = { status: "missing" | "gone" } | { status: AssetStatus.READY | AssetStatus.REJECTED; reason?: string };
 
 /**
  * Checks what the client stored against what it declared. Only the first completion of a PENDING
@@ -20,20 +20,22 @@ export async function completeAsset(em: EntityManager, storage: ObjectStorage, a
   // Conditional on PENDING: of two concurrent completions, one decides and the other reads it.
   const changed = await em.nativeUpdate(MediaAsset, { id: asset.id, status: AssetStatus.PENDING }, { status, completedAt: new Date() });
   if (changed && status === AssetStatus.REJECTED) await storage.delete(asset.key);
-  await em.refresh(asset);
+  // Neither decided it: the sweep removed it meanwhile.
+  if (!(await em.refresh(asset))) return { status: "gone" };
   return { status: asset.status as AssetStatus.READY | AssetStatus.REJECTED, reason };
 }
 
 /**
- * Removes uploads left PENDING longer than `maxAgeMs`: the object (if the client ever sent one)
- * and then the row. Rows are claimed with SKIP LOCKED, so replicas sweeping at once split the work;
- * a crash between the two deletes leaves the row, and the next sweep finishes it.
+ * Removes uploads left PENDING longer than `maxAgeMs`, and REJECTED ones as old (whose presigned
+ * URL may have been used again after the rejection): the object, then the row. Rows are claimed
+ * with SKIP LOCKED, so replicas sweeping at once split the work; a crash between the two deletes
+ * leaves the row, and the next sweep finishes it.
  */
 export async function sweepStaleUploads(orm: Orm, storage: ObjectStorage, maxAgeMs: number, now = new Date(), batch = 100): Promise<number> {
   return orm.em.fork().transactional(async (em) => {
     const stale = await em.find(
       MediaAsset,
-      { status: AssetStatus.PENDING, createdAt: { $lt: new Date(now.getTime() - maxAgeMs) } },
+      { status: { $in: [AssetStatus.PENDING, AssetStatus.REJECTED] }, createdAt: { $lt: new Date(now.getTime() - maxAgeMs) } },
       { orderBy: { createdAt: "asc" }, limit: batch, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
     );
     for (const asset of stale) await storage.delete(asset.key);
