@@ -5,6 +5,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY packages/kit/package.json packages/kit/
 COPY subgraphs/users/package.json subgraphs/users/
 COPY subgraphs/content/package.json subgraphs/content/
+COPY subgraphs/assessments/package.json subgraphs/assessments/
 COPY gateway/package.json gateway/
 COPY tools/package.json tools/
 COPY e2e/package.json e2e/
@@ -18,5 +19,5 @@ WORKDIR /app
 COPY --from=build /app /app
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
-EXPOSE 4000 4001 4002
+EXPOSE 4000 4001 4002 4003
 CMD ["node", "gateway/dist/src/index.js"]

@@ -1,15 +1,19 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
+import { startAssessmentsSubgraph } from "@solo/assessments";
 import { startContentSubgraph } from "@solo/content";
 import { GatewayConfig, gatewayConfigFromEnv, startGateway } from "@solo/gateway";
-import { RunningService, StorageConfig, countQueries, createLogger, projectRoot } from "@solo/kit";
+import { Clock, RunningService, StorageConfig, countQueries, createLogger, projectRoot } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { startUsersSubgraph } from "@solo/users";
 import { Client } from "pg";
 import { startTestObjectStore } from "./object-store";
 
 export interface StackOptions {
+  /** The clock assessments reads deadlines and idle time from (a ManualClock in time tests). */
+  clock?: Clock;
+  assessments?: { idleSessionMs?: number; idleSweepIntervalMs?: number };
   content?: { pendingUploadMaxAgeMs?: number; sweepIntervalMs?: number; auditRelayIntervalMs?: number };
   gateway?: Partial<Omit<GatewayConfig, "limits" | "rateLimit">> & {
     limits?: Partial<GatewayConfig["limits"]>;
@@ -36,6 +40,14 @@ export async function startStack(options: StackOptions = {}) {
     jobs: { sweepIntervalMs: 0, auditRelayIntervalMs: 0, ...options.content },
   });
   contentUrl = content.url;
+  const assessments = await startAssessmentsSubgraph({
+    port: 0,
+    databaseUrl: database.url,
+    logger,
+    clock: options.clock,
+    peers: { usersUrl: () => users.url, contentUrl: () => content.url },
+    jobs: { idleSweepIntervalMs: 0, auditRelayIntervalMs: 0, ...options.assessments },
+  });
   const defaults = gatewayConfigFromEnv();
   const config: GatewayConfig = {
     ...defaults,
@@ -44,7 +56,7 @@ export async function startStack(options: StackOptions = {}) {
     host: "127.0.0.1",
     supergraphSource: options.gateway?.supergraphSource ?? "file",
     supergraphPath: path.join(projectRoot(), "schema", "supergraph.graphql"),
-    subgraphUrls: { users: users.url, content: content.url, ...options.gateway?.subgraphUrls },
+    subgraphUrls: { users: users.url, content: content.url, assessments: assessments.url, ...options.gateway?.subgraphUrls },
     redisUrl: options.gateway?.redisUrl ?? process.env.REDIS_URL,
     limits: { ...defaults.limits, ...options.gateway?.limits },
     // Generous by default so suites do not trip each other; the rate-limit suite sets its own.
@@ -61,6 +73,7 @@ export async function startStack(options: StackOptions = {}) {
   try {
     gateway = await startGateway(config, logger);
   } catch (error) {
+    await assessments.close();
     await content.close();
     await users.close();
     await objectStore.close();
@@ -69,6 +82,7 @@ export async function startStack(options: StackOptions = {}) {
   }
   const sql = countQueries(users.orm);
   const contentSql = countQueries(content.orm);
+  const assessmentsSql = countQueries(assessments.orm);
   const db = new Client({ connectionString: database.url });
   await db.connect();
 
@@ -85,6 +99,10 @@ export async function startStack(options: StackOptions = {}) {
     sql,
     /** SQL statements the content subgraph has sent since the last reset. */
     contentSql,
+    assessments,
+    assessmentsUrl: assessments.url,
+    /** SQL statements the assessments subgraph has sent since the last reset. */
+    assessmentsSql,
     /** Requests the gateway has sent to each subgraph (its subgraph_fetches_total metric). */
     async subgraphFetches(): Promise<Record<string, number>> {
       const text = await (await fetch(`${new URL(gateway.url).origin}/metrics`)).text();
@@ -97,6 +115,7 @@ export async function startStack(options: StackOptions = {}) {
     client: (credentials: Credentials = {}) => new GraphQLClient(gateway.url, credentials),
     async close() {
       await gateway.close();
+      await assessments.close();
       await content.close();
       await users.close();
       await objectStore.close();

@@ -35,6 +35,14 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
     skipCheck: true,
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    // Subgraphs declare subscription fields so they compose; the gateway delivers them
+    // (graphql-ws). Nothing subscribes here, so the pub/sub type-graphql insists on refuses.
+    pubSub: {
+      publish: () => undefined,
+      subscribe: () => {
+        throw new Error("Subscriptions are served by the gateway");
+      },
+    },
   });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<any>;
   for (const [typeName, fields] of Object.entries(options.referenceResolvers ?? {})) {

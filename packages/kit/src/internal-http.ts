@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { envString } from "./config";
-import { signServiceToken, verifyServiceToken } from "./identity";
+import { IDENTITY_HEADER, Identity, signIdentity, signServiceToken, verifyServiceToken } from "./identity";
 
 /**
  * Where subgraph `name` answers: SUBGRAPH_URL_<NAME> (set by `npm start`, docker-compose and the
@@ -28,11 +28,15 @@ export async function postInternal<T>(
   route: string,
   body: unknown,
   caller: string,
-  timeoutMs = 5_000,
+  options: { timeoutMs?: number; actingFor?: Identity } = {},
 ): Promise<InternalResponse<T>> {
+  const headers: Record<string, string> = { "content-type": "application/json", authorization: `Bearer ${await signServiceToken(caller)}` };
+  // Answers that depend on who is asking get the caller's identity, signed as the gateway signs it.
+  if (options.actingFor) headers[IDENTITY_HEADER] = await signIdentity(options.actingFor);
+  const timeoutMs = options.timeoutMs ?? 5_000;
   const response = await fetch(internalRoute(graphqlUrl, route), {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${await signServiceToken(caller)}` },
+    headers,
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
   });

@@ -71,7 +71,7 @@ export async function startContentSubgraph(options: ContentSubgraphOptions): Pro
       schema: await buildContentSchema(),
       orm,
       logger,
-      createLoaders: (em) => createLoaders(em, storage, { maxPendingUploads: options.maxPendingUploads ?? 20 }),
+      createLoaders: (em) => ({ ...createLoaders(em), storage, limits: { maxPendingUploads: options.maxPendingUploads ?? 20 } }),
       routes: (app) => mountInternalRoutes(app, orm),
       ready: () => storage.check(),
       beforeClose: async () => {

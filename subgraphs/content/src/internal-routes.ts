@@ -1,10 +1,11 @@
 import express, { Express } from "express";
-import { Orm, internalOnly, isUuid } from "@solo/kit";
+import { IDENTITY_HEADER, Orm, internalOnly, isUuid, verifyIdentity } from "@solo/kit";
 import { AssetStatus, MediaAsset, UploadPurpose } from "./entities";
+import { lookupContent } from "./internal-lookup";
 
 /**
- * For other subgraphs: "is this asset the caller's, complete, and uploaded for this purpose?"
- * (the users subgraph asks before it sets an avatar).
+ * For other subgraphs: whether an asset may become an avatar (users), and what content a caller
+ * may see (assessments).
  */
 export function mountInternalRoutes(app: Express, orm: Orm): void {
   app.post("/internal/assets/verify", express.json({ limit: "4kb" }), internalOnly, async (req, res) => {
@@ -15,5 +16,12 @@ export function mountInternalRoutes(app: Express, orm: Orm): void {
       : null;
     if (asset) res.json({ id: asset.id });
     else res.status(404).json({ error: "no such completed upload of that owner and purpose" });
+  });
+
+  // Courses, lessons, decks and cards as the caller (the signed identity the asking subgraph
+  // forwards) may see them: the assessments subgraph checks what sessions and reviews refer to.
+  app.post("/internal/lookup", express.json({ limit: "64kb" }), internalOnly, async (req, res) => {
+    const identity = await verifyIdentity(req.header(IDENTITY_HEADER));
+    res.json(await lookupContent(orm, identity, req.body ?? {}));
   });
 }

@@ -27,10 +27,8 @@ export interface ContentLimits {
   maxPendingUploads: number;
 }
 
-export function createLoaders(em: EntityManager, storage: ObjectStorage, limits: ContentLimits = { maxPendingUploads: 20 }) {
+export function createLoaders(em: EntityManager) {
   return {
-    storage,
-    limits,
     assetById: loaderById((ids) => em.find(MediaAsset, { id: { $in: [...ids] } })),
     courseById: loaderById((ids) => em.find(Course, { id: { $in: [...ids] } })),
     lessonById: loaderById((ids) => em.find(Lesson, { id: { $in: [...ids] } })),
@@ -63,5 +61,6 @@ export function createLoaders(em: EntityManager, storage: ObjectStorage, limits:
   };
 }
 
-export type ContentLoaders = ReturnType<typeof createLoaders>;
+/** The per-request context extension: loaders, plus the object store and upload limits. */
+export type ContentLoaders = ReturnType<typeof createLoaders> & { storage: ObjectStorage; limits: ContentLimits };
 export type ContentContext = SubgraphContext<ContentLoaders>;

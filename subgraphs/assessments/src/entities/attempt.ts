@@ -1,0 +1,89 @@
+import { randomUUID } from "node:crypto";
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from "@mikro-orm/core";
+import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
+import { AttemptStatus } from "./enums";
+import { MockTest, Question } from "./mock-test";
+
+/** One sitting of a test. At most one IN_PROGRESS per user and test (a partial unique index). */
+@ObjectType({ description: "One sitting of a mock test" })
+@Directive('@key(fields: "id")')
+@Entity({ tableName: "attempts" })
+@Index({ properties: ["test", "status", "score"] })
+@Index({
+  name: "attempts_one_in_progress",
+  expression: `create unique index "attempts_one_in_progress" on "assessments"."attempts" ("test_id", "user_id") where "status" = 'IN_PROGRESS'`,
+})
+@Index({ properties: ["userId", "submittedAt"] })
+export class Attempt {
+  [OptionalProps]?: "status" | "submittedAt" | "score" | "maxScore" | "correctCount" | "incorrectCount" | "unansweredCount" | "createdAt";
+
+  @Field(() => ID)
+  @PrimaryKey({ type: "uuid" })
+  id: string = randomUUID();
+
+  @ManyToOne(() => MockTest, { deleteRule: "cascade" })
+  test!: MockTest;
+
+  @Property({ type: "uuid" })
+  userId!: string;
+
+  @Field(() => AttemptStatus)
+  @Enum({ items: () => AttemptStatus, type: "text" })
+  status: AttemptStatus = AttemptStatus.IN_PROGRESS;
+
+  @Field()
+  @Property({ type: "timestamptz" })
+  startedAt!: Date;
+
+  @Field({ description: "startedAt + the test's duration: later answers are refused" })
+  @Property({ type: "timestamptz" })
+  deadline!: Date;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: "timestamptz", nullable: true })
+  submittedAt: Date | null = null;
+
+  @Field(() => Float, { nullable: true, description: "Null until submitted" })
+  @Property({ type: "double", nullable: true })
+  score: number | null = null;
+
+  @Field(() => Float, { nullable: true })
+  @Property({ type: "double", nullable: true })
+  maxScore: number | null = null;
+
+  @Field(() => Int, { nullable: true })
+  @Property({ type: "integer", nullable: true })
+  correctCount: number | null = null;
+
+  @Field(() => Int, { nullable: true })
+  @Property({ type: "integer", nullable: true })
+  incorrectCount: number | null = null;
+
+  @Field(() => Int, { nullable: true })
+  @Property({ type: "integer", nullable: true })
+  unansweredCount: number | null = null;
+
+  /** For keyset pagination (startedAt can repeat across users; createdAt + id cannot collide). */
+  @Property({ type: "timestamptz" })
+  createdAt: Date = new Date();
+}
+
+@Entity({ tableName: "answers" })
+@Unique({ properties: ["attempt", "question"] })
+export class Answer {
+  @PrimaryKey({ type: "uuid" })
+  id: string = randomUUID();
+
+  @ManyToOne(() => Attempt, { deleteRule: "cascade" })
+  attempt!: Attempt;
+
+  @ManyToOne(() => Question, { deleteRule: "cascade" })
+  question!: Question;
+
+  /** 0-based option, or null for a cleared answer. */
+  @Property({ type: "integer", nullable: true })
+  choice!: number | null;
+
+  @Property({ type: "timestamptz" })
+  answeredAt!: Date;
+}

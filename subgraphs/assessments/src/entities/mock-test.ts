@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from "@mikro-orm/core";
+import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
+import { Difficulty, TestStatus } from "./enums";
+
+/** A timed mock test: drafts are seen by their author and admins only. */
+@ObjectType({ description: "A timed mock test with negative marking" })
+@Directive('@key(fields: "id")')
+@Entity({ tableName: "mock_tests" })
+@Index({ properties: ["status", "createdAt", "id"] })
+export class MockTest {
+  [OptionalProps]?: "status" | "createdAt" | "publishedAt" | "courseId";
+
+  @Field(() => ID)
+  @PrimaryKey({ type: "uuid" })
+  id: string = randomUUID();
+
+  @Field()
+  @Property({ type: "text" })
+  title!: string;
+
+  @Index()
+  @Property({ type: "uuid", nullable: true })
+  courseId: string | null = null;
+
+  @Index()
+  @Property({ type: "uuid" })
+  authorId!: string;
+
+  @Field(() => Int)
+  @Property({ type: "integer" })
+  durationMinutes!: number;
+
+  @Field(() => Float, { description: "Share of a question's marks taken off for a wrong answer (0.25 for CLAT)" })
+  @Property({ type: "double" })
+  negativeMarking!: number;
+
+  @Field(() => Int, { description: "Expected number of exam takers, for rank prediction" })
+  @Property({ type: "integer" })
+  candidates!: number;
+
+  @Field(() => TestStatus)
+  @Enum({ items: () => TestStatus, type: "text" })
+  status: TestStatus = TestStatus.DRAFT;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: "timestamptz", nullable: true })
+  publishedAt: Date | null = null;
+
+  @Field()
+  @Property({ type: "timestamptz" })
+  createdAt: Date = new Date();
+}
+
+@ObjectType({ description: "A multiple-choice question" })
+@Entity({ tableName: "questions" })
+@Unique({ properties: ["test", "position"] })
+export class Question {
+  @Field(() => ID)
+  @PrimaryKey({ type: "uuid" })
+  id: string = randomUUID();
+
+  @ManyToOne(() => MockTest, { deleteRule: "cascade" })
+  test!: MockTest;
+
+  @Field(() => Int)
+  @Property({ type: "integer" })
+  position!: number;
+
+  @Field()
+  @Property({ type: "text" })
+  prompt!: string;
+
+  @Field(() => [String])
+  @Property({ type: "text[]" })
+  options!: string[];
+
+  /** 0-based; shown only to the author, admins, and takers whose attempt is over. */
+  @Property({ type: "integer" })
+  correctOption!: number;
+
+  @Field()
+  @Property({ type: "text" })
+  topic!: string;
+
+  @Field(() => Difficulty)
+  @Enum({ items: () => Difficulty, type: "text" })
+  difficulty!: Difficulty;
+
+  @Field(() => Float)
+  @Property({ type: "double" })
+  marks!: number;
+}

@@ -1,0 +1,43 @@
+import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
+
+/**
+ * Entities other subgraphs own, as this one sees them: their keys, plus what this subgraph adds
+ * (User.attempts and studyStats, Course.myProgress) or needs (Course.lessonCount, User.timezone).
+ */
+@ObjectType()
+@Directive('@key(fields: "id")')
+export class User {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  @Directive("@external")
+  timezone?: string | null;
+}
+
+@ObjectType()
+@Directive('@key(fields: "id")')
+export class Course {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  @Directive("@external")
+  lessonCount?: number;
+}
+
+@ObjectType()
+@Directive('@key(fields: "id", resolvable: false)')
+export class Lesson {
+  @Field(() => ID)
+  id!: string;
+}
+
+@ObjectType()
+@Directive('@key(fields: "id", resolvable: false)')
+export class Flashcard {
+  @Field(() => ID)
+  id!: string;
+}
+
+export const ref = <T extends { id: string }>(type: new () => T, id: string): T => Object.assign(new type(), { id });

@@ -1,0 +1,76 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { Clock, SubgraphContext, loaderById } from "@solo/kit";
+import DataLoader from "dataloader";
+import { Attempt, AttemptStatus, MockTest, Question, StudySession } from "../entities";
+
+export const FINISHED = [AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED];
+
+function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
+  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
+  for (const row of rows) groups.get(keyOf(row))?.push(row);
+  return keys.map((key) => groups.get(key)!);
+}
+
+/** Per request: every list or reference in a response costs one query per kind, not per item. */
+export function createLoaders(em: EntityManager) {
+  const sql = <T>(query: string, params: unknown[]) => em.getConnection().execute<T[]>(query, params);
+  const placeholders = (keys: readonly unknown[]) => keys.map(() => "?").join(", ");
+  return {
+    testById: loaderById((ids) => em.find(MockTest, { id: { $in: [...ids] } })),
+    attemptById: loaderById((ids) => em.find(Attempt, { id: { $in: [...ids] } })),
+    sessionById: loaderById((ids) => em.find(StudySession, { id: { $in: [...ids] } })),
+    questionsByTest: new DataLoader<string, Question[]>(async (testIds) =>
+      groupBy(testIds, await em.find(Question, { test: { $in: [...testIds] } }, { orderBy: { position: "asc" } }), (q) => q.test.id),
+    ),
+    answeredCountByAttempt: new DataLoader<string, number>(async (attemptIds) => {
+      const rows = await sql<{ attempt_id: string; n: string }>(
+        `select attempt_id, count(*) as n from assessments.answers where choice is not null and attempt_id in (${placeholders(attemptIds)}) group by attempt_id`,
+        [...attemptIds],
+      );
+      const counts = new Map(rows.map((row) => [row.attempt_id, Number(row.n)]));
+      return attemptIds.map((id) => counts.get(id) ?? 0);
+    }),
+    /** Each user's best finished score per test: the population percentiles are computed over. */
+    bestScoresByTest: new DataLoader<string, Map<string, number>>(async (testIds) => {
+      const rows = await sql<{ test_id: string; user_id: string; best: number }>(
+        `select test_id, user_id, max(score) as best from assessments.attempts
+          where status in ('SUBMITTED', 'EXPIRED') and test_id in (${placeholders(testIds)}) group by test_id, user_id`,
+        [...testIds],
+      );
+      const byTest = new Map<string, Map<string, number>>(testIds.map((id) => [id, new Map()]));
+      for (const row of rows) byTest.get(row.test_id)!.set(row.user_id, Number(row.best));
+      return testIds.map((id) => byTest.get(id)!);
+    }),
+    /** "userId:testId" → whether that user has finished an attempt on that test. */
+    finishedAttemptByUserTest: new DataLoader<string, boolean>(async (keys) => {
+      const pairs = keys.map((key) => key.split(":"));
+      const rows = await sql<{ user_id: string; test_id: string }>(
+        `select distinct user_id, test_id from assessments.attempts
+          where status in ('SUBMITTED', 'EXPIRED') and (user_id, test_id) in (${pairs.map(() => "(?, ?)").join(", ")})`,
+        pairs.flat(),
+      );
+      const finished = new Set(rows.map((row) => `${row.user_id}:${row.test_id}`));
+      return keys.map((key) => finished.has(key));
+    }),
+    /** "userId:courseId" → lessons of that course the user has completed. */
+    completedLessonsByUserCourse: new DataLoader<string, number>(async (keys) => {
+      const pairs = keys.map((key) => key.split(":"));
+      const rows = await sql<{ user_id: string; course_id: string; n: string }>(
+        `select user_id, course_id, count(*) as n from assessments.lesson_completions
+          where (user_id, course_id) in (${pairs.map(() => "(?, ?)").join(", ")}) group by user_id, course_id`,
+        pairs.flat(),
+      );
+      const counts = new Map(rows.map((row) => [`${row.user_id}:${row.course_id}`, Number(row.n)]));
+      return keys.map((key) => counts.get(key) ?? 0);
+    }),
+  };
+}
+
+export interface AssessmentsServices {
+  clock: Clock;
+  /** The content subgraph: what courses, lessons and cards exist for the caller. */
+  contentUrl: () => string | undefined;
+}
+
+export type AssessmentsLoaders = ReturnType<typeof createLoaders> & AssessmentsServices;
+export type AssessmentsContext = SubgraphContext<AssessmentsLoaders>;

@@ -1,0 +1,183 @@
+import { LockMode, UniqueConstraintViolationException } from "@mikro-orm/core";
+import { Access, apiError, badInput, isAdmin, isUuid, notFound } from "@solo/kit";
+import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Answer, Attempt, AttemptStatus, MockTest, Question, TestStatus, User, ref } from "../entities";
+import { AssessmentsContext, FINISHED } from "../loaders";
+import { finalizeAttempt } from "../services/attempts";
+import { leaderboard, percentile, predictRank, scoreAttempt } from "../services/formulas";
+import { callerId, canSeeOwn } from "../services/visibility";
+import { visibleTest } from "./mock-test.resolver";
+import { LeaderboardEntry, RankPrediction, TopicBreakdown } from "./types";
+
+const attemptOver = () => apiError("BAD_USER_INPUT", "This attempt is over", { reason: "ATTEMPT_FINISHED" });
+
+async function ownAttempt(id: string, ctx: AssessmentsContext): Promise<Attempt> {
+  const attempt = isUuid(id) ? await ctx.loaders.attemptById.load(id) : null;
+  if (!attempt || attempt.userId !== callerId(ctx.identity)) throw notFound("Attempt");
+  return attempt;
+}
+
+@Resolver(() => Attempt)
+export class AttemptResolver {
+  @Access({ scope: "assessments:write" })
+  @Mutation(() => Attempt, { description: "Start a published test, or return your attempt in progress" })
+  async startAttempt(@Arg("testId", () => ID) testId: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt> {
+    const test = await visibleTest(testId, ctx);
+    if (!test || test.status !== TestStatus.PUBLISHED) throw notFound("Mock test");
+    const userId = callerId(ctx.identity);
+    const now = ctx.loaders.clock.now();
+    const current = await ctx.em.findOne(Attempt, { test: test.id, userId, status: AttemptStatus.IN_PROGRESS });
+    if (current && current.deadline.getTime() >= now.getTime()) return current;
+    // Time ran out on the one in progress: it is closed (EXPIRED, scored on its answers) first.
+    if (current) await finalizeAttempt(ctx.em, current.id, now);
+    const attempt = ctx.em.create(Attempt, {
+      test: ctx.em.getReference(MockTest, test.id),
+      userId,
+      startedAt: now,
+      deadline: new Date(now.getTime() + test.durationMinutes * 60_000),
+      createdAt: now,
+    });
+    try {
+      await ctx.em.flush();
+      return attempt;
+    } catch (error) {
+      // Two starts raced: the partial unique index kept one; that one is the answer for both.
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      return ctx.em.fork().findOneOrFail(Attempt, { test: test.id, userId, status: AttemptStatus.IN_PROGRESS });
+    }
+  }
+
+  @Access({ scope: "assessments:write" })
+  @Mutation(() => Attempt, { description: "Answer (or, with choice null, clear) one question before the deadline" })
+  async answerQuestion(
+    @Arg("attemptId", () => ID) attemptId: string,
+    @Arg("questionId", () => ID) questionId: string,
+    @Arg("choice", () => Int, { nullable: true }) choice: number | null,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<Attempt> {
+    const attempt = await ownAttempt(attemptId, ctx);
+    const question = (await ctx.loaders.questionsByTest.load(attempt.test.id)).find((q) => q.id === questionId);
+    if (!question) throw notFound("Question");
+    if (choice !== null && (!Number.isInteger(choice) || choice < 0 || choice >= question.options.length)) {
+      throw badInput(`choice must be 0 to ${question.options.length - 1}, or null to clear`, "choice");
+    }
+    const now = ctx.loaders.clock.now();
+    await ctx.em.transactional(async (em) => {
+      // A share lock: answers wait for a submission in progress, then see that it is over.
+      const locked = await em.findOneOrFail(Attempt, { id: attempt.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
+      if (locked.status !== AttemptStatus.IN_PROGRESS) throw attemptOver();
+      if (now.getTime() > locked.deadline.getTime()) {
+        throw apiError("BAD_USER_INPUT", "The deadline has passed: submit the attempt", { reason: "DEADLINE_PASSED" });
+      }
+      await em
+        .createQueryBuilder(Answer)
+        .insert({ id: crypto.randomUUID(), attempt: attempt.id, question: question.id, choice, answeredAt: now })
+        .onConflict(["attempt_id", "question_id"])
+        .merge(["choice", "answered_at"])
+        .execute();
+    });
+    ctx.loaders.answeredCountByAttempt.clear(attempt.id);
+    return attempt;
+  }
+
+  @Access({ scope: "assessments:write" })
+  @Mutation(() => Attempt, { description: "Score and close an attempt; EXPIRED (scored on in-time answers) when late" })
+  async submitAttempt(@Arg("attemptId", () => ID) attemptId: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt> {
+    const attempt = await ownAttempt(attemptId, ctx);
+    const closed = await finalizeAttempt(ctx.em, attempt.id, ctx.loaders.clock.now());
+    ctx.loaders.bestScoresByTest.clear(closed.test.id);
+    ctx.loaders.finishedAttemptByUserTest.clear(`${closed.userId}:${closed.test.id}`);
+    return closed;
+  }
+
+  @Access({ scope: "assessments:read" })
+  @Query(() => Attempt, { nullable: true, description: "One of your attempts (any, for admins)" })
+  async attempt(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt | null> {
+    const attempt = await ctx.loaders.attemptById.load(id);
+    return attempt && canSeeOwn(ctx.identity, attempt.userId) ? attempt : null;
+  }
+
+  @Access({ scope: "assessments:read" })
+  @Query(() => RankPrediction, { nullable: true, description: "Null until you have finished an attempt on the course's tests" })
+  async rankPrediction(@Arg("testId", () => ID) testId: string, @Ctx() ctx: AssessmentsContext): Promise<RankPrediction | null> {
+    const test = await visibleTest(testId, ctx);
+    if (!test) throw notFound("Mock test");
+    const sameCourse = test.courseId ? { test: { courseId: test.courseId } } : { test: test.id };
+    const recent = await ctx.em.find(
+      Attempt,
+      { userId: callerId(ctx.identity), status: { $in: FINISHED }, ...sameCourse },
+      { orderBy: { submittedAt: "desc" }, limit: 5 },
+    );
+    const percentiles = await Promise.all(recent.map((attempt) => attemptPercentile(attempt, ctx)));
+    return predictRank(percentiles.filter((p): p is number => p !== null), test.candidates);
+  }
+
+  @Access({ public: true, scope: "assessments:read" })
+  @Query(() => [LeaderboardEntry], { description: "Best score per person, ties by earlier submission" })
+  async leaderboard(
+    @Arg("testId", () => ID) testId: string,
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<LeaderboardEntry[]> {
+    const test = await visibleTest(testId, ctx);
+    if (!test) throw notFound("Mock test");
+    const limit = first ?? 10;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badInput("first must be 1 to 100", "first");
+    const rows: { user_id: string; score: number; submitted_at: Date }[] = await ctx.em.getConnection().execute(
+      `select * from (
+         select distinct on (user_id) user_id, score, submitted_at from assessments.attempts
+          where test_id = ? and status in ('SUBMITTED', 'EXPIRED')
+          order by user_id, score desc, submitted_at asc
+       ) best order by score desc, submitted_at asc, user_id limit ?`,
+      [test.id, limit],
+    );
+    return leaderboard(rows.map((row) => ({ userId: row.user_id, score: Number(row.score), submittedAt: new Date(row.submitted_at) }))).map(
+      (entry) => ({ rank: entry.rank, score: entry.score, submittedAt: entry.submittedAt, user: ref(User, entry.userId) }),
+    );
+  }
+
+  @FieldResolver(() => MockTest)
+  async test(@Root() attempt: Attempt, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
+    return (await ctx.loaders.testById.load(attempt.test.id))!;
+  }
+
+  @FieldResolver(() => User)
+  user(@Root() attempt: Attempt): User {
+    return ref(User, attempt.userId);
+  }
+
+  @FieldResolver(() => Int)
+  answeredCount(@Root() attempt: Attempt, @Ctx() ctx: AssessmentsContext): Promise<number> {
+    return ctx.loaders.answeredCountByAttempt.load(attempt.id);
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: "Among each person's best on this test; recomputed as others submit" })
+  percentile(@Root() attempt: Attempt, @Ctx() ctx: AssessmentsContext): Promise<number | null> {
+    return attemptPercentile(attempt, ctx);
+  }
+
+  @FieldResolver(() => [TopicBreakdown], { nullable: true, description: "Null until the attempt is over" })
+  async breakdown(@Root() attempt: Attempt, @Ctx() ctx: AssessmentsContext): Promise<TopicBreakdown[] | null> {
+    if (attempt.status === AttemptStatus.IN_PROGRESS) return null;
+    const test = await ctx.loaders.testById.load(attempt.test.id);
+    const questions = await ctx.loaders.questionsByTest.load(attempt.test.id);
+    const answers = await ctx.em.find(Answer, { attempt: attempt.id, answeredAt: { $lte: attempt.deadline } });
+    return scoreAttempt(
+      questions.map((q: Question) => ({ id: q.id, marks: q.marks, correctOption: q.correctOption, topic: q.topic })),
+      answers.map((answer) => ({ questionId: answer.question.id, choice: answer.choice })),
+      test!.negativeMarking,
+    ).breakdown;
+  }
+}
+
+async function attemptPercentile(attempt: Attempt, ctx: AssessmentsContext): Promise<number | null> {
+  if (attempt.status === AttemptStatus.IN_PROGRESS || attempt.score === null) return null;
+  const best = await ctx.loaders.bestScoresByTest.load(attempt.test.id);
+  const others = [...best.entries()].filter(([userId]) => userId !== attempt.userId).map(([, score]) => score);
+  return percentile(attempt.score, others);
+}
+
+export async function resolveAttemptReference(reference: { id: string }, ctx: AssessmentsContext): Promise<Attempt | null> {
+  const attempt = await ctx.loaders.attemptById.load(reference.id);
+  return attempt && (canSeeOwn(ctx.identity, attempt.userId) || isAdmin(ctx.identity)) ? attempt : null;
+}

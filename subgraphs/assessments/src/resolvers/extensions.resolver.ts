@@ -1,0 +1,71 @@
+import { Access, isAdmin, paginate } from "@solo/kit";
+import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Attempt, AttemptStatus, Course, ReviewEvent, StudySession, User } from "../entities";
+import { AssessmentsContext, FINISHED } from "../loaders";
+import { currentStreakDays } from "../services/formulas";
+import { AttemptConnection, CourseProgress, StudyStats } from "./types";
+import { progressOf } from "./study.resolver";
+
+const isSelfOrAdmin = (ctx: AssessmentsContext, userId: string) =>
+  (ctx.identity.kind !== "anonymous" && ctx.identity.userId === userId) || isAdmin(ctx.identity);
+
+@Resolver(() => User)
+export class UserAssessmentsResolver {
+  @Access({ public: true, scope: "assessments:read" })
+  @FieldResolver(() => AttemptConnection, { nullable: true, description: "Newest first; the account's own (or any, for admins)" })
+  attempts(
+    @Root() user: User,
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<AttemptConnection> | null {
+    if (!isSelfOrAdmin(ctx, user.id)) return null;
+    return paginate(ctx.em, Attempt, { userId: user.id }, { first, after, direction: "desc" });
+  }
+
+  @Access({ public: true, scope: "assessments:read" })
+  @FieldResolver(() => StudyStats, { nullable: true, description: "The account's own (or any, for admins)" })
+  @Directive('@requires(fields: "timezone")')
+  async studyStats(@Root() user: User, @Ctx() ctx: AssessmentsContext): Promise<StudyStats | null> {
+    if (!isSelfOrAdmin(ctx, user.id)) return null;
+    const now = ctx.loaders.clock.now();
+    const sql = ctx.em.getConnection();
+    const [sessions] = await sql.execute(
+      `select coalesce(sum(focus_seconds), 0)::int as focus, count(*)::int as n from assessments.study_sessions where user_id = ?`,
+      [user.id],
+    );
+    const [attempts] = await sql.execute(
+      `select count(*)::int as n, avg(score / nullif(max_score, 0) * 100) as average from assessments.attempts
+        where user_id = ? and status in ('SUBMITTED', 'EXPIRED')`,
+      [user.id],
+    );
+    // A year back is enough for any streak worth showing.
+    const since = new Date(now.getTime() - 400 * 86_400_000);
+    const activity = [
+      ...(await ctx.em.find(StudySession, { userId: user.id, startedAt: { $gte: since } }, { fields: ["startedAt"] })).map((s) => s.startedAt),
+      ...(await ctx.em.find(ReviewEvent, { userId: user.id, reviewedAt: { $gte: since } }, { fields: ["reviewedAt"] })).map((r) => r.reviewedAt),
+    ];
+    return {
+      totalFocusSeconds: sessions.focus,
+      sessionsCount: sessions.n,
+      currentStreakDays: currentStreakDays(activity, now, user.timezone || "UTC"),
+      attemptsCount: attempts.n,
+      averageScore: attempts.average === null ? null : Math.round(Number(attempts.average) * 100) / 100,
+    };
+  }
+}
+
+@Resolver(() => Course)
+export class CourseProgressResolver {
+  /** lessonCount is content's: the gateway fetches it there first (@requires), no copy lives here. */
+  @Access({ public: true, scope: "assessments:read" })
+  @FieldResolver(() => CourseProgress, { nullable: true, description: "Your progress; null when signed out" })
+  @Directive('@requires(fields: "lessonCount")')
+  async myProgress(@Root() course: Course, @Ctx() ctx: AssessmentsContext): Promise<CourseProgress | null> {
+    if (ctx.identity.kind === "anonymous") return null;
+    const completed = await ctx.loaders.completedLessonsByUserCourse.load(`${ctx.identity.userId}:${course.id}`);
+    return progressOf(course.id, completed, course.lessonCount ?? 0);
+  }
+}
+
+export { FINISHED, AttemptStatus };

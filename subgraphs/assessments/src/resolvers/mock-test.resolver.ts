@@ -1,0 +1,146 @@
+import { Access, badInput, forbidden, isUuid, notFound, paginate, queueAudit } from "@solo/kit";
+import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Course, MockTest, Question, TestStatus, User, ref } from "../entities";
+import { AssessmentsContext } from "../loaders";
+import { lookupContent } from "../services/content-client";
+import { canEditTest, canSeeTest, callerId } from "../services/visibility";
+import { CreateMockTestInput, MockTestConnection, QuestionInput } from "./types";
+
+const AUTHORS = ["INSTRUCTOR", "ADMIN"] as const;
+
+export async function visibleTest(id: string, ctx: AssessmentsContext): Promise<MockTest | null> {
+  const test = isUuid(id) ? await ctx.loaders.testById.load(id) : null;
+  return test && canSeeTest(ctx.identity, test) ? test : null;
+}
+
+@Resolver(() => MockTest)
+export class MockTestResolver {
+  @Access({ roles: [...AUTHORS], scope: "assessments:write" })
+  @Mutation(() => MockTest, { description: "A new draft test (instructors and admins)" })
+  async createMockTest(@Arg("input") input: CreateMockTestInput, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
+    if (input.courseId) {
+      const { courses } = await lookupContent(ctx, { courseIds: [input.courseId] });
+      if (!courses[0]) throw badInput("courseId must name a course you can see", "courseId");
+      if (!courses[0].editable) throw forbidden("Only the course's author or an admin can add a test to it");
+    }
+    const test = ctx.em.create(MockTest, {
+      title: input.title.trim(),
+      courseId: input.courseId ?? null,
+      authorId: callerId(ctx.identity),
+      durationMinutes: input.durationMinutes,
+      negativeMarking: input.negativeMarking,
+      candidates: input.candidates ?? 10_000,
+      createdAt: ctx.loaders.clock.now(),
+    });
+    await ctx.em.flush();
+    return test;
+  }
+
+  @Access({ roles: [...AUTHORS], scope: "assessments:write" })
+  @Mutation(() => Question, { description: "Append a question to a draft test you author" })
+  async addQuestion(@Arg("testId", () => ID) testId: string, @Arg("input") input: QuestionInput, @Ctx() ctx: AssessmentsContext): Promise<Question> {
+    const test = await this.editableTest(testId, ctx);
+    if (test.status !== TestStatus.DRAFT) throw badInput("A published test cannot change: its attempts were scored against it", "testId");
+    if (input.correctOption >= input.options.length) throw badInput("correctOption must be an index into options", "correctOption");
+    if (input.options.some((option) => !option.trim())) throw badInput("options must not be blank", "options");
+    return ctx.em.transactional(async (em) => {
+      const tx = em.getTransactionContext();
+      await em.getConnection().execute(`select 1 from assessments.mock_tests where id = ? for update`, [test.id], "all", tx);
+      const [{ next }] = await em
+        .getConnection()
+        .execute(`select coalesce(max(position), 0) + 1 as next from assessments.questions where test_id = ?`, [test.id], "all", tx);
+      return em.create(Question, {
+        test: em.getReference(MockTest, test.id),
+        position: Number(next),
+        prompt: input.prompt,
+        options: input.options,
+        correctOption: input.correctOption,
+        topic: input.topic.trim(),
+        difficulty: input.difficulty,
+        marks: input.marks,
+      });
+    });
+  }
+
+  @Access({ roles: [...AUTHORS], scope: "assessments:write" })
+  @Mutation(() => MockTest, { description: "Open a draft test you author to everyone; it needs a question" })
+  async publishMockTest(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
+    const test = await this.editableTest(id, ctx);
+    if (test.status === TestStatus.PUBLISHED) return test;
+    if (!(await ctx.loaders.questionsByTest.load(test.id)).length) throw badInput("A test needs at least one question before it can be published", "id");
+    test.status = TestStatus.PUBLISHED;
+    test.publishedAt = ctx.loaders.clock.now();
+    queueAudit(ctx.em, ctx, "mock_test.published", { type: "MockTest", id: test.id }, { title: test.title });
+    await ctx.em.flush();
+    return test;
+  }
+
+  @Access({ public: true, scope: "assessments:read" })
+  @Query(() => MockTestConnection, { description: "Published tests, newest first, optionally of one course" })
+  mockTests(
+    @Arg("courseId", () => ID, { nullable: true }) courseId: string | null,
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<MockTestConnection> {
+    const where: Record<string, unknown> = { status: TestStatus.PUBLISHED };
+    if (courseId) where.courseId = isUuid(courseId) ? courseId : "00000000-0000-0000-0000-000000000000";
+    return paginate(ctx.em, MockTest, where, { first, after, direction: "desc" });
+  }
+
+  @Access({ public: true, scope: "assessments:read" })
+  @Query(() => MockTest, { nullable: true, description: "A test you may see" })
+  mockTest(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<MockTest | null> {
+    return visibleTest(id, ctx);
+  }
+
+  private async editableTest(id: string, ctx: AssessmentsContext): Promise<MockTest> {
+    const test = await visibleTest(id, ctx);
+    if (!test) throw notFound("Mock test");
+    if (!canEditTest(ctx.identity, test)) throw forbidden("Only the test's author or an admin can change it");
+    return test;
+  }
+
+  @FieldResolver(() => Course, { nullable: true })
+  course(@Root() test: MockTest): Course | null {
+    return test.courseId ? ref(Course, test.courseId) : null;
+  }
+
+  @FieldResolver(() => User)
+  author(@Root() test: MockTest): User {
+    return ref(User, test.authorId);
+  }
+
+  @FieldResolver(() => [Question], { description: "In order; correct answers only for the author, admins, and those who have finished an attempt" })
+  questions(@Root() test: MockTest, @Ctx() ctx: AssessmentsContext): Promise<Question[]> {
+    return ctx.loaders.questionsByTest.load(test.id);
+  }
+
+  @FieldResolver(() => Int)
+  async questionCount(@Root() test: MockTest, @Ctx() ctx: AssessmentsContext): Promise<number> {
+    return (await ctx.loaders.questionsByTest.load(test.id)).length;
+  }
+
+  @FieldResolver(() => Float)
+  async totalMarks(@Root() test: MockTest, @Ctx() ctx: AssessmentsContext): Promise<number> {
+    const questions = await ctx.loaders.questionsByTest.load(test.id);
+    return Math.round(questions.reduce((sum, question) => sum + question.marks, 0) * 1e6) / 1e6;
+  }
+}
+
+@Resolver(() => Question)
+export class QuestionResolver {
+  /** Never before the caller's own attempt is over: the answers would be the test. */
+  @FieldResolver(() => Int, { nullable: true, description: "0-based; null until you may see it" })
+  async correctOption(@Root() question: Question, @Ctx() ctx: AssessmentsContext): Promise<number | null> {
+    const test = await ctx.loaders.testById.load(question.test.id);
+    if (test && canEditTest(ctx.identity, test)) return question.correctOption;
+    if (ctx.identity.kind === "anonymous") return null;
+    const finished = await ctx.loaders.finishedAttemptByUserTest.load(`${ctx.identity.userId}:${question.test.id}`);
+    return finished ? question.correctOption : null;
+  }
+}
+
+export async function resolveTestReference(reference: { id: string }, ctx: AssessmentsContext): Promise<MockTest | null> {
+  return visibleTest(reference.id, ctx);
+}

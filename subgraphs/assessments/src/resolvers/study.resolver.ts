@@ -1,0 +1,130 @@
+import { LockMode, UniqueConstraintViolationException } from "@mikro-orm/core";
+import { Access, badInput, isUuid, notFound } from "@solo/kit";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { Course, Lesson, LessonCompletion, StudySession, StudySessionStatus, User, ref } from "../entities";
+import { AssessmentsContext } from "../loaders";
+import { lookupContent } from "../services/content-client";
+import { callerId, canSeeOwn } from "../services/visibility";
+import { CourseProgress, StartStudySessionInput, StudyProgressInput } from "./types";
+
+async function ownSession(id: string, ctx: AssessmentsContext): Promise<StudySession> {
+  const session = isUuid(id) ? await ctx.loaders.sessionById.load(id) : null;
+  if (!session || session.userId !== callerId(ctx.identity)) throw notFound("Study session");
+  return session;
+}
+
+export function progressOf(courseId: string, completed: number, total: number): CourseProgress {
+  return {
+    completedLessons: completed,
+    totalLessons: total,
+    percent: total ? Math.round((completed / total) * 100 * 100) / 100 : 0,
+    course: ref(Course, courseId),
+  };
+}
+
+@Resolver(() => StudySession)
+export class StudySessionResolver {
+  @Access({ scope: "assessments:write" })
+  @Mutation(() => StudySession, { description: "Start studying a course (and lesson); ends your session in progress" })
+  async startStudySession(@Arg("input") input: StartStudySessionInput, @Ctx() ctx: AssessmentsContext): Promise<StudySession> {
+    const found = await lookupContent(ctx, { courseIds: [input.courseId], lessonIds: input.lessonId ? [input.lessonId] : [] });
+    if (!found.courses[0]) throw badInput("courseId must name a course you can see", "courseId");
+    if (input.lessonId && found.lessons[0]?.courseId !== input.courseId) throw badInput("lessonId must name a lesson of that course", "lessonId");
+    const userId = callerId(ctx.identity);
+    for (let attempt = 0; ; attempt++) {
+      const now = ctx.loaders.clock.now();
+      try {
+        return await ctx.em.transactional(async (em) => {
+          await em.nativeUpdate(StudySession, { userId, status: StudySessionStatus.ACTIVE }, { status: StudySessionStatus.ENDED, endedAt: now });
+          return em.create(StudySession, { userId, courseId: input.courseId, lessonId: input.lessonId ?? null, startedAt: now, lastActivityAt: now });
+        });
+      } catch (error) {
+        // A concurrent start won the one-active-session index; end that one too and try again.
+        if (!(error instanceof UniqueConstraintViolationException) || attempt >= 2) throw error;
+      }
+    }
+  }
+
+  @Access({ scope: "assessments:write" })
+  @Mutation(() => StudySession, { description: "Report progress (never goes down) and focus time (no faster than the clock)" })
+  async recordStudyProgress(
+    @Arg("sessionId", () => ID) sessionId: string,
+    @Arg("input") input: StudyProgressInput,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<StudySession> {
+    await ownSession(sessionId, ctx);
+    const now = ctx.loaders.clock.now();
+    return ctx.em.transactional(async (em) => {
+      const session = await em.findOneOrFail(StudySession, { id: sessionId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      if (session.status !== StudySessionStatus.ACTIVE) throw badInput("This study session has ended", "sessionId");
+      const elapsed = Math.floor((now.getTime() - session.startedAt.getTime()) / 1000);
+      if (session.focusSeconds + input.addFocusSeconds > elapsed) {
+        throw badInput(`Focus time cannot exceed the session's ${elapsed} s so far`, "addFocusSeconds");
+      }
+      session.focusSeconds += input.addFocusSeconds;
+      session.progressPercent = Math.max(session.progressPercent, input.progressPercent);
+      session.lastActivityAt = now;
+      return session;
+    });
+  }
+
+  @Access({ scope: "assessments:write" })
+  @Mutation(() => StudySession, { description: "End your session; ending it again changes nothing" })
+  async endStudySession(@Arg("sessionId", () => ID) sessionId: string, @Ctx() ctx: AssessmentsContext): Promise<StudySession> {
+    const session = await ownSession(sessionId, ctx);
+    if (session.status === StudySessionStatus.ACTIVE) {
+      session.status = StudySessionStatus.ENDED;
+      session.endedAt = ctx.loaders.clock.now();
+      await ctx.em.flush();
+    }
+    return session;
+  }
+
+  @Access({ scope: "assessments:write" })
+  @Mutation(() => CourseProgress, { description: "Mark a lesson done; doing it twice changes nothing" })
+  async completeLesson(@Arg("lessonId", () => ID) lessonId: string, @Ctx() ctx: AssessmentsContext): Promise<CourseProgress> {
+    const { lessons } = await lookupContent(ctx, { lessonIds: [lessonId] });
+    const lesson = lessons[0];
+    if (!lesson) throw notFound("Lesson");
+    const userId = callerId(ctx.identity);
+    await ctx.em
+      .createQueryBuilder(LessonCompletion)
+      .insert({ id: crypto.randomUUID(), userId, lessonId: lesson.id, courseId: lesson.courseId, completedAt: ctx.loaders.clock.now() })
+      .onConflict(["user_id", "lesson_id"])
+      .ignore()
+      .execute();
+    const completed = await ctx.loaders.completedLessonsByUserCourse.load(`${userId}:${lesson.courseId}`);
+    return progressOf(lesson.courseId, completed, lesson.lessonCount);
+  }
+
+  @FieldResolver(() => Course)
+  course(@Root() session: StudySession): Course {
+    return ref(Course, session.courseId);
+  }
+
+  @FieldResolver(() => Lesson, { nullable: true })
+  lesson(@Root() session: StudySession): Lesson | null {
+    return session.lessonId ? ref(Lesson, session.lessonId) : null;
+  }
+
+  @FieldResolver(() => User)
+  user(@Root() session: StudySession): User {
+    return ref(User, session.userId);
+  }
+}
+
+/** Sessions nobody has touched for `idleMs` end at their last activity. */
+export async function endIdleSessions(em: import("@mikro-orm/postgresql").EntityManager, now: Date, idleMs: number): Promise<number> {
+  const result = (await em.getConnection().execute(
+    `update assessments.study_sessions set status = 'ENDED', ended_at = last_activity_at
+      where status = 'ACTIVE' and last_activity_at < ?`,
+    [new Date(now.getTime() - idleMs)],
+    "run",
+  )) as unknown as { affectedRows: number };
+  return result.affectedRows;
+}
+
+export async function resolveSessionReference(reference: { id: string }, ctx: AssessmentsContext): Promise<StudySession | null> {
+  const session = await ctx.loaders.sessionById.load(reference.id);
+  return session && canSeeOwn(ctx.identity, session.userId) ? session : null;
+}
