@@ -122,7 +122,7 @@ describe("the client contract", () => {
       .map((operation) => operation.name);
     for (const name of names) {
       assert.match(generated, new RegExp(`export const ${name}Document`), name);
-      assert.match(generated, new RegExp(`export type ${name}Mutation|export type ${name}Query`), name);
+      assert.match(generated, new RegExp(`export type ${name}(Mutation|Query|Subscription) `), name);
     }
   });
 });
