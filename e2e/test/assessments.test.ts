@@ -1,0 +1,299 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { ManualClock } from "@solo/kit";
+import { Stack, register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
+import { publishedCourse, registerWithRole } from "../src/content-fixtures";
+import { publishedTest, sit } from "../src/assessment-fixtures";
+
+const MINUTE = 60_000;
+
+describe("mock tests and attempts", () => {
+  let stack: Stack;
+  let clock: ManualClock;
+  let instructor: Awaited<ReturnType<typeof registerWithRole>>;
+
+  before(async () => {
+    clock = new ManualClock(new Date("2026-11-22T09:00:00Z"));
+    stack = await startStack({ clock });
+    instructor = await registerWithRole(stack, "INSTRUCTOR", "Ina");
+  });
+  after(() => stack.close());
+
+  it("builds a test on a course the author owns, keeps drafts private, and publishes with totals", async () => {
+    const course = await publishedCourse(instructor.client, "CLAT Prep");
+    const created = await instructor.client.op("CreateMockTest", {
+      input: { title: "Full Mock 1", courseId: course.id, durationMinutes: 120, negativeMarking: 0.25 },
+    });
+    assert.equal(created.errors, undefined);
+    assert.deepEqual(created.data.createMockTest.course, { id: course.id, title: "CLAT Prep" });
+    assert.equal(created.data.createMockTest.status, "DRAFT");
+    const testId = created.data.createMockTest.id;
+    for (const marks of [1, 1, 2]) {
+      const q = await instructor.client.op("AddQuestion", {
+        testId,
+        input: { prompt: "Which?", options: ["a", "b", "c", "d"], correctOption: 1, topic: "logic", difficulty: "EASY", marks },
+      });
+      assert.equal(q.errors, undefined);
+    }
+    const student = await register(stack);
+    const hidden = await student.client.request(`query($id: ID!) { mockTest(id: $id) { id } }`, { id: testId });
+    assert.equal(hidden.data.mockTest, null);
+    const published = await instructor.client.op("PublishMockTest", { id: testId });
+    assert.deepEqual(published.data.publishMockTest, { id: testId, status: "PUBLISHED", questionCount: 3, totalMarks: 4 });
+    const listed = await student.client.op("MockTests", { courseId: course.id });
+    assert.equal(listed.data.mockTests.edges[0].node.course.title, "CLAT Prep");
+    const locked = await instructor.client.op("AddQuestion", {
+      testId,
+      input: { prompt: "Late", options: ["a", "b"], correctOption: 0, topic: "x", difficulty: "EASY", marks: 1 },
+    });
+    assert.equal(locked.errors?.[0].extensions?.code, "BAD_USER_INPUT", "a published test does not change");
+    const before = await tableSnapshot(stack, "assessments");
+    const bad = await instructor.client.op("AddQuestion", {
+      testId,
+      input: { prompt: "x", options: ["only"], correctOption: 3, topic: " ", difficulty: "EASY", marks: 0 },
+    });
+    assert.equal(bad.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+    const notYourCourse = await (await registerWithRole(stack, "INSTRUCTOR")).client.op("CreateMockTest", {
+      input: { title: "Squatter", courseId: course.id, durationMinutes: 10, negativeMarking: 0 },
+    });
+    assert.equal(notYourCourse.errors?.[0].extensions?.code, "FORBIDDEN");
+    const studentTest = await student.client.op("CreateMockTest", { input: { title: "Mine", durationMinutes: 10, negativeMarking: 0 } });
+    assert.equal(studentTest.errors?.[0].extensions?.code, "FORBIDDEN");
+    assert.deepEqual(await tableSnapshot(stack, "assessments"), before);
+  });
+
+  it("scores with negative marking, breaks down by topic, and ranks by percentile", async () => {
+    const test = await publishedTest(instructor.client, [
+      { correctOption: 0, topic: "english" },
+      { correctOption: 1, topic: "english" },
+      { correctOption: 2, topic: "logic", marks: 2 },
+      { correctOption: 3, topic: "logic" },
+    ]);
+    const ada = await register(stack, { displayName: "Ada" });
+    // right, wrong, right, blank: 1 − 0.25 + 2 = 2.75 of 5
+    const result = await sit(ada.client, test.id, test.questionIds, [0, 0, 2, undefined]);
+    assert.deepEqual(
+      { status: result.status, score: result.score, maxScore: result.maxScore, counts: [result.correctCount, result.incorrectCount, result.unansweredCount], percentile: result.percentile },
+      { status: "SUBMITTED", score: 2.75, maxScore: 5, counts: [2, 1, 1], percentile: 100 },
+    );
+    assert.deepEqual(result.breakdown, [
+      { topic: "english", correct: 1, incorrect: 1, unanswered: 0, score: 0.75 },
+      { topic: "logic", correct: 1, incorrect: 0, unanswered: 1, score: 2 },
+    ]);
+    const ben = await register(stack, { displayName: "Ben" });
+    const benResult = await sit(ben.client, test.id, test.questionIds, [0, 1, 2, 3]); // 5 of 5
+    assert.equal(benResult.percentile, 100);
+    // Ada's percentile is recomputed on read: Ben scored higher.
+    const adaLater = await ada.client.op("Attempt", { id: result.id });
+    assert.equal(adaLater.data.attempt.user.displayName, "Ada");
+    const mine = await ada.client.op("MyAttempts", { first: 5 });
+    assert.equal(mine.data.me.attempts.edges[0].node.percentile, 0);
+    assert.equal(mine.data.me.attempts.totalCount, 1);
+    assert.equal((await ben.client.op("Attempt", { id: result.id })).data.attempt, null, "attempts are their owner's");
+  });
+
+  it("never shows a taker the answers before their attempt is over; authors and admins always", async () => {
+    const test = await publishedTest(instructor.client, [{ correctOption: 2 }, { correctOption: 1 }]);
+    const query = `query($id: ID!) { mockTest(id: $id) { questions { id correctOption } } }`;
+    const student = await register(stack);
+    const started = await student.client.op("StartAttempt", { testId: test.id });
+    assert.ok(started.data.startAttempt.test.questions.length === 2);
+    const during = await student.client.request(
+      `mutation($id: ID!) { startAttempt(testId: $id) { test { questions { correctOption } } } }`,
+      { id: test.id },
+    );
+    assert.deepEqual(during.data.startAttempt.test.questions, [{ correctOption: null }, { correctOption: null }]);
+    assert.deepEqual((await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [null, null]);
+    assert.deepEqual((await stack.client().request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [null, null]);
+    assert.deepEqual((await instructor.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [2, 1]);
+    const admin = await registerAdmin(stack);
+    assert.deepEqual((await admin.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [2, 1]);
+    await student.client.op("SubmitAttempt", { attemptId: started.data.startAttempt.id });
+    assert.deepEqual((await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [2, 1]);
+  });
+
+  it("returns the attempt in progress, refuses answers after the deadline, and scores a late submit as EXPIRED on in-time answers", async () => {
+    const test = await publishedTest(instructor.client, [{ correctOption: 0 }, { correctOption: 1 }], { durationMinutes: 30 });
+    const student = await register(stack);
+    const first = await student.client.op("StartAttempt", { testId: test.id });
+    const attemptId = first.data.startAttempt.id;
+    assert.equal(new Date(first.data.startAttempt.deadline).getTime() - new Date(first.data.startAttempt.startedAt).getTime(), 30 * MINUTE);
+    assert.equal((await student.client.op("StartAttempt", { testId: test.id })).data.startAttempt.id, attemptId, "same attempt while in progress");
+    await student.client.op("AnswerQuestion", { attemptId, questionId: test.questionIds[0], choice: 0 });
+    clock.advance(31 * MINUTE);
+    const late = await student.client.op("AnswerQuestion", { attemptId, questionId: test.questionIds[1], choice: 1 });
+    assert.equal(late.errors?.[0].extensions?.reason, "DEADLINE_PASSED");
+    const submitted = await student.client.op("SubmitAttempt", { attemptId });
+    assert.deepEqual({ status: submitted.data.submitAttempt.status, score: submitted.data.submitAttempt.score }, { status: "EXPIRED", score: 1 });
+    const afterwards = await student.client.op("AnswerQuestion", { attemptId, questionId: test.questionIds[1], choice: 1 });
+    assert.equal(afterwards.errors?.[0].extensions?.reason, "ATTEMPT_FINISHED");
+  });
+
+  it("closes an attempt left past its deadline when the taker starts again", async () => {
+    const test = await publishedTest(instructor.client, [{ correctOption: 0 }], { durationMinutes: 10 });
+    const student = await register(stack);
+    const first = (await student.client.op("StartAttempt", { testId: test.id })).data.startAttempt;
+    clock.advance(11 * MINUTE);
+    const second = (await student.client.op("StartAttempt", { testId: test.id })).data.startAttempt;
+    assert.notEqual(second.id, first.id);
+    assert.equal((await student.client.op("Attempt", { id: first.id })).data.attempt.status, "EXPIRED");
+  });
+
+  it("gives two concurrent submissions one result and the same score", async () => {
+    const test = await publishedTest(instructor.client, [{ correctOption: 0 }, { correctOption: 1 }, { correctOption: 2 }]);
+    const student = await register(stack);
+    const attemptId = (await student.client.op("StartAttempt", { testId: test.id })).data.startAttempt.id;
+    await student.client.op("AnswerQuestion", { attemptId, questionId: test.questionIds[0], choice: 0 });
+    await student.client.op("AnswerQuestion", { attemptId, questionId: test.questionIds[1], choice: 3 });
+    const [a, b] = await Promise.all([student.client.op("SubmitAttempt", { attemptId }), student.client.op("SubmitAttempt", { attemptId })]);
+    assert.deepEqual(a.data.submitAttempt, b.data.submitAttempt);
+    assert.equal(a.data.submitAttempt.score, 0.75);
+    const rows = await stack.db.query("select submitted_at from assessments.attempts where id = $1", [attemptId]);
+    assert.equal(rows.rowCount, 1);
+  });
+
+  it("clears an answer with choice null and refuses choices out of range", async () => {
+    const test = await publishedTest(instructor.client, [{ correctOption: 0 }]);
+    const student = await register(stack);
+    const attemptId = (await student.client.op("StartAttempt", { testId: test.id })).data.startAttempt.id;
+    assert.equal((await student.client.op("AnswerQuestion", { attemptId, questionId: test.questionIds[0], choice: 0 })).data.answerQuestion.answeredCount, 1);
+    assert.equal((await student.client.op("AnswerQuestion", { attemptId, questionId: test.questionIds[0], choice: null })).data.answerQuestion.answeredCount, 0);
+    const out = await student.client.op("AnswerQuestion", { attemptId, questionId: test.questionIds[0], choice: 4 });
+    assert.equal(out.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+    const other = await register(stack);
+    const theirs = await other.client.op("AnswerQuestion", { attemptId, questionId: test.questionIds[0], choice: 0 });
+    assert.equal(theirs.errors?.[0].extensions?.code, "NOT_FOUND");
+  });
+
+  it("ranks a leaderboard by best score, ties by earlier submission, and predicts rank from percentiles", async () => {
+    const course = await publishedCourse(instructor.client, "Ranked course");
+    const test = await publishedTest(instructor.client, [{ correctOption: 0 }, { correctOption: 0 }, { correctOption: 0 }, { correctOption: 0 }], {
+      courseId: course.id,
+      candidates: 1000,
+    });
+    const people = [];
+    for (const [name, choices] of [["P4", [0, 0, 0, 0]], ["P3", [0, 0, 0, null]], ["P3b", [0, 0, 0, null]], ["P1", [0, null, null, null]]] as const) {
+      const person = await register(stack, { displayName: name });
+      clock.advance(MINUTE);
+      await sit(person.client, test.id, test.questionIds, [...choices]);
+      people.push(person);
+    }
+    const board = await stack.client().op("Leaderboard", { testId: test.id, first: 10 });
+    assert.deepEqual(board.data.leaderboard.map((row: any) => [row.rank, row.user.displayName, row.score]), [
+      [1, "P4", 4],
+      [2, "P3", 3],
+      [3, "P3b", 3],
+      [4, "P1", 1],
+    ]);
+    // P3 scored 3 against others' best 4, 3, 1: (1 + ½) / 3 = 50th percentile; of 1000: floor(0.5 × 1000) + 1
+    const prediction = await people[1].client.op("RankPrediction", { testId: test.id });
+    assert.deepEqual(prediction.data.rankPrediction, { predictedRank: 501, rankLow: 501, rankHigh: 501, percentile: 50, candidates: 1000, basedOnAttempts: 1 });
+    const nobody = await (await register(stack)).client.op("RankPrediction", { testId: test.id });
+    assert.equal(nobody.data.rankPrediction, null);
+  });
+});
+
+describe("study sessions, progress, stats and reviews", () => {
+  let stack: Stack;
+  let clock: ManualClock;
+  let instructor: Awaited<ReturnType<typeof registerWithRole>>;
+
+  before(async () => {
+    clock = new ManualClock(new Date("2026-11-22T09:00:00Z"));
+    stack = await startStack({ clock });
+    instructor = await registerWithRole(stack, "INSTRUCTOR");
+  });
+  after(() => stack.close());
+
+  it("keeps one active session, progress that never goes down, and focus no faster than the clock", async () => {
+    const course = await publishedCourse(instructor.client, "Study course", { lessons: 2 });
+    const lessonId = (await stack.client().op("CourseBySlug", { slug: course.slug })).data.course.lessons[0].id;
+    const student = await register(stack, { displayName: "Sam" });
+    const first = await student.client.op("StartStudySession", { input: { courseId: course.id, lessonId } });
+    assert.equal(first.errors, undefined);
+    assert.deepEqual({ course: first.data.startStudySession.course.title, lesson: first.data.startStudySession.lesson.id }, { course: "Study course", lesson: lessonId });
+    const sessionId = first.data.startStudySession.id;
+    clock.advance(10 * MINUTE);
+    const progressed = await student.client.op("RecordStudyProgress", { sessionId, input: { progressPercent: 40, addFocusSeconds: 300 } });
+    assert.deepEqual(progressed.data.recordStudyProgress, { id: sessionId, progressPercent: 40, focusSeconds: 300 });
+    const lower = await student.client.op("RecordStudyProgress", { sessionId, input: { progressPercent: 10, addFocusSeconds: 0 } });
+    assert.equal(lower.data.recordStudyProgress.progressPercent, 40);
+    const tooFast = await student.client.op("RecordStudyProgress", { sessionId, input: { progressPercent: 50, addFocusSeconds: 301 } });
+    assert.equal(tooFast.errors?.[0].extensions?.code, "BAD_USER_INPUT", "600 s elapsed: 300 + 301 is too much");
+
+    const second = await student.client.op("StartStudySession", { input: { courseId: course.id } });
+    const firstNow = await stack.db.query("select status from assessments.study_sessions where id = $1", [sessionId]);
+    assert.equal(firstNow.rows[0].status, "ENDED", "starting another ends the previous one");
+    const ended = await student.client.op("EndStudySession", { sessionId: second.data.startStudySession.id });
+    assert.equal(ended.data.endStudySession.status, "ENDED");
+
+    const stranger = await register(stack);
+    assert.equal((await stranger.client.op("EndStudySession", { sessionId })).errors?.[0].extensions?.code, "NOT_FOUND");
+    const wrongLesson = await student.client.op("StartStudySession", { input: { courseId: course.id, lessonId: "00000000-0000-4000-8000-000000000000" } });
+    assert.equal(wrongLesson.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+  });
+
+  it("ends sessions idle for 30 minutes through the periodic job", async () => {
+    const course = await publishedCourse(instructor.client, "Idle course");
+    const student = await register(stack);
+    const sessionId = (await student.client.op("StartStudySession", { input: { courseId: course.id } })).data.startStudySession.id;
+    clock.advance(29 * MINUTE);
+    await stack.assessments.endIdleSessions();
+    assert.equal((await stack.db.query("select status from assessments.study_sessions where id = $1", [sessionId])).rows[0].status, "ACTIVE");
+    clock.advance(2 * MINUTE);
+    await stack.assessments.endIdleSessions();
+    const row = await stack.db.query("select status, ended_at, last_activity_at from assessments.study_sessions where id = $1", [sessionId]);
+    assert.equal(row.rows[0].status, "ENDED");
+    assert.equal(row.rows[0].ended_at.getTime(), row.rows[0].last_activity_at.getTime(), "it ended when activity stopped");
+  });
+
+  it("completes lessons idempotently and shows progress on the course through @requires", async () => {
+    const course = await publishedCourse(instructor.client, "Progress course", { lessons: 4 });
+    const lessons = (await stack.client().op("CourseBySlug", { slug: course.slug })).data.course.lessons;
+    const student = await register(stack);
+    const once = await student.client.op("CompleteLesson", { lessonId: lessons[0].id });
+    const twice = await student.client.op("CompleteLesson", { lessonId: lessons[0].id });
+    assert.deepEqual(twice.data.completeLesson, once.data.completeLesson);
+    assert.deepEqual(once.data.completeLesson, { completedLessons: 1, totalLessons: 4, percent: 25, course: { id: course.id, title: "Progress course" } });
+    await student.client.op("CompleteLesson", { lessonId: lessons[1].id });
+    const progress = await student.client.op("CourseProgress", { slug: course.slug });
+    assert.deepEqual(progress.data.course.myProgress, { completedLessons: 2, totalLessons: 4, percent: 50 });
+    assert.equal((await stack.client().op("CourseProgress", { slug: course.slug })).data.course.myProgress, null);
+    const missing = await student.client.op("CompleteLesson", { lessonId: "00000000-0000-4000-8000-000000000000" });
+    assert.equal(missing.errors?.[0].extensions?.code, "NOT_FOUND");
+  });
+
+  it("reviews flashcards with SM-2 and lists the due ones", async () => {
+    const student = await register(stack);
+    const deck = (await student.client.op("CreateFlashcardDeck", { input: { title: "Maxims" } })).data.createFlashcardDeck;
+    const cards = [];
+    for (const front of ["One", "Two", "Three"]) cards.push((await student.client.op("AddFlashcard", { deckId: deck.id, input: { front, back: "x" } })).data.addFlashcard);
+    assert.equal((await student.client.op("DueFlashcards", { deckId: deck.id })).data.dueFlashcards.length, 3, "new cards are due");
+    const reviewed = await student.client.op("ReviewFlashcard", { cardId: cards[0].id, grade: 5 });
+    assert.deepEqual({ ...reviewed.data.reviewFlashcard, dueAt: undefined }, { dueAt: undefined, intervalDays: 1, easiness: 2.6, repetitions: 1, card: { id: cards[0].id, front: "One" } });
+    assert.equal(new Date(reviewed.data.reviewFlashcard.dueAt).getTime(), clock.now().getTime() + 86_400_000);
+    const due = await student.client.op("DueFlashcards", { deckId: deck.id });
+    assert.deepEqual(due.data.dueFlashcards.map((d: any) => d.card.front).sort(), ["Three", "Two"]);
+    clock.advance(86_400_000);
+    assert.equal((await student.client.op("DueFlashcards", { deckId: deck.id })).data.dueFlashcards.length, 3);
+    const badGrade = await student.client.op("ReviewFlashcard", { cardId: cards[1].id, grade: 6 });
+    assert.equal(badGrade.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+    const stranger = await register(stack);
+    assert.equal((await stranger.client.op("ReviewFlashcard", { cardId: cards[1].id, grade: 4 })).errors?.[0].extensions?.code, "NOT_FOUND");
+  });
+
+  it("summarises study stats, with the streak in the account's time zone", async () => {
+    const course = await publishedCourse(instructor.client, "Stats course");
+    const student = await register(stack, { timezone: "Asia/Kolkata" });
+    clock.set(new Date("2026-11-20T20:00:00Z")); // 21 Nov, 01:30 in Kolkata
+    const s1 = (await student.client.op("StartStudySession", { input: { courseId: course.id } })).data.startStudySession.id;
+    clock.advance(20 * MINUTE);
+    await student.client.op("RecordStudyProgress", { sessionId: s1, input: { progressPercent: 10, addFocusSeconds: 600 } });
+    clock.set(new Date("2026-11-22T05:00:00Z")); // 22 Nov, 10:30 in Kolkata
+    await student.client.op("StartStudySession", { input: { courseId: course.id } });
+    const test = await publishedTest(instructor.client, [{ correctOption: 0 }, { correctOption: 0 }]);
+    await sit(student.client, test.id, test.questionIds, [0, null]);
+    const stats = await student.client.op("StudyStats");
+    assert.deepEqual(stats.data.me.studyStats, { totalFocusSeconds: 600, sessionsCount: 2, currentStreakDays: 2, attemptsCount: 1, averageScore: 50 });
+  });
+});
