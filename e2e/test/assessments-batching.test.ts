@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Stack, register, startStack } from "../src/stack";
+import { registerWithRole } from "../src/content-fixtures";
+import { publishedTest, sit } from "../src/assessment-fixtures";
+
+describe("batching: leaderboards and attempt lists", () => {
+  let stack: Stack;
+  let test: { id: string; questionIds: string[] };
+  let students: Awaited<ReturnType<typeof register>>[];
+
+  before(async () => {
+    stack = await startStack();
+    const instructor = await registerWithRole(stack, "INSTRUCTOR");
+    test = await publishedTest(instructor.client, [{ correctOption: 0 }, { correctOption: 1 }, { correctOption: 2 }]);
+    students = await Promise.all(Array.from({ length: 100 }, (_, i) => register(stack, { displayName: `Learner ${i}` })));
+    for (const [i, student] of students.entries()) await sit(student.client, test.id, test.questionIds, [i % 4, (i >> 1) % 4, (i >> 2) % 4]);
+  });
+  after(() => stack.close());
+
+  async function measure(run: () => Promise<void>) {
+    const before = await stack.subgraphFetches();
+    stack.sql.reset();
+    stack.assessmentsSql.reset();
+    await run();
+    const after = await stack.subgraphFetches();
+    return {
+      usersSql: stack.sql.value,
+      assessmentsSql: stack.assessmentsSql.value,
+      fetches: Object.fromEntries(Object.keys(after).map((name) => [name, after[name] - (before[name] ?? 0)])),
+    };
+  }
+
+  it("Leaderboard with display names: 5 and 100 people cost the same", async () => {
+    const board = (first: number) =>
+      measure(async () => {
+        const response = await stack.client().op("Leaderboard", { testId: test.id, first });
+        assert.equal(response.errors, undefined);
+        assert.equal(response.data.leaderboard.length, first);
+        assert.ok(response.data.leaderboard.every((row: any) => row.user.displayName.startsWith("Learner")));
+      });
+    const atFive = await board(5);
+    const atHundred = await board(100);
+    console.log(`Leaderboard cost at 5: ${JSON.stringify(atFive)}; at 100: ${JSON.stringify(atHundred)}`);
+    assert.deepEqual(atHundred, atFive);
+    assert.deepEqual(atFive.fetches, { assessments: 1, users: 1 });
+  });
+
+  it("MyAttempts with percentiles and test titles: 1 and 30 attempts cost the same", async () => {
+    const student = students[0];
+    const list = (expected: number) =>
+      measure(async () => {
+        const response = await student.client.op("MyAttempts", { first: 50 });
+        assert.equal(response.errors, undefined);
+        assert.equal(response.data.me.attempts.edges.length, expected);
+        assert.ok(response.data.me.attempts.edges.every((edge: any) => typeof edge.node.percentile === "number" && edge.node.test.title));
+      });
+    const atOne = await list(1);
+    for (let i = 0; i < 29; i++) await sit(student.client, test.id, test.questionIds, [0, 1, 2]);
+    const atThirty = await list(30);
+    console.log(`MyAttempts cost at 1: ${JSON.stringify(atOne)}; at 30: ${JSON.stringify(atThirty)}`);
+    assert.deepEqual(atThirty, atOne);
+  });
+});
