@@ -1,7 +1,10 @@
 import path from "node:path";
 import { dataDir, envInt, platformSecrets, projectRoot } from "@solo/kit";
 import { ManagedProcess, startProcess, stopProcess, waitForLine, waitUntilReady } from "./processes";
+import readline from "node:readline/promises";
+import { Client } from "pg";
 import { readSubgraphs } from "./rover-config";
+import { seed } from "./seed";
 
 /**
  * `npm start`: the whole platform on one machine. With DATABASE_URL, S3_ENDPOINT (and REDIS_URL)
@@ -96,11 +99,36 @@ async function main() {
     services.push(gateway);
     watch(gateway);
     await waitUntilReady(`http://127.0.0.1:${port}/ready`, 60_000, gateway.exited);
+    await offerDemoData(databaseUrl);
     console.log(`\nSOLO supergraph ready: http://127.0.0.1:${port}/graphql  (Ctrl-C stops everything)\n`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     await shutdown(1);
   }
+}
+
+/**
+ * On an empty database, offer the demo (SEED_DEMO=1 loads it without asking; without a terminal
+ * to ask on, say how to load it).
+ */
+async function offerDemoData(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows } = await client.query("select count(*)::int as n from users.users").finally(() => client.end());
+  if (rows[0].n > 0) return;
+  let load = process.env.SEED_DEMO === "1";
+  if (!load && process.stdin.isTTY) {
+    const prompt = readline.createInterface({ input: process.stdin, output: process.stdout });
+    // The prompt reads Ctrl-C as a keystroke: pass it on as the signal that stops the platform.
+    prompt.on("SIGINT", () => process.kill(process.pid, "SIGINT"));
+    const answer = await prompt.question(
+      "\nThe database is empty. Load the demo (an instructor, a CLAT course, a 120-question mock test, 200 students with attempts)? [y/N] ",
+    );
+    prompt.close();
+    load = /^y(es)?$/i.test(answer.trim());
+  }
+  if (load) await seed(databaseUrl);
+  else console.log("\nThe database is empty: `npm run seed` loads a demo (see the README for queries to try on it).");
 }
 
 main();

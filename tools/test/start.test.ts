@@ -28,13 +28,14 @@ describe("npm start with no DATABASE_URL", () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function start(offset: number, pgPort: number, s3Port: number) {
+  async function start(offset: number, pgPort: number, s3Port: number, extra: NodeJS.ProcessEnv = {}) {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       SOLO_DATA_DIR: dataDir,
       PORT_OFFSET: String(offset),
       EMBEDDED_POSTGRES_PORT: String(pgPort),
       EMBEDDED_S3_PORT: String(s3Port),
+      ...extra,
     };
     delete env.DATABASE_URL;
     delete env.S3_ENDPOINT;
@@ -78,9 +79,12 @@ describe("npm start with no DATABASE_URL", () => {
   it("starts everything, stops everything on Ctrl-C, and keeps accounts across a restart", { timeout: 300_000 }, async () => {
     const offset = 20_000 + Math.floor(Math.random() * 10_000);
     const [pgPort, s3Port] = [await freePort(), await freePort()];
-    const first = await start(offset, pgPort, s3Port);
+    const first = await start(offset, pgPort, s3Port, { SEED_DEMO: "1" });
     assert.equal(first.url, `http://127.0.0.1:${4000 + offset}/graphql`);
     assert.match(first.output(), /starting an embedded Postgres \(\.data\/postgres\) and a local S3 store/);
+    // The database was empty, so the demo was offered (and, with SEED_DEMO=1, loaded).
+    const demo = await post(first.url, `{ course(slug: "clat-2027-complete-preparation") { title lessonCount } }`, {});
+    assert.deepEqual(demo.data.course, { title: "CLAT 2027: Complete Preparation", lessonCount: 12 });
     const input = { email: "persist@example.test", password: "survives restarts", displayName: "Persistent" };
     const registered = await post(first.url, "mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }", { input });
     assert.equal(registered.errors, undefined);

@@ -1,0 +1,55 @@
+import "reflect-metadata";
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createTestDatabase } from "@solo/kit/dist/src/testing";
+import { Client } from "pg";
+import { DEMO, seed } from "../src/seed";
+
+describe("npm run seed", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: Client;
+  before(async () => {
+    database = await createTestDatabase("seed");
+    db = new Client({ connectionString: database.url });
+  });
+  after(async () => {
+    await db.end();
+    await database.drop();
+  });
+
+  it("fills an empty database with a realistic demo, once", async () => {
+    const lines: string[] = [];
+    assert.equal(await seed(database.url, (line) => lines.push(line)), true);
+    await db.connect();
+    const one = async (sql: string) => (await db.query(sql)).rows[0];
+    assert.deepEqual(await one("select count(*)::int as n from users.users where role = 'STUDENT'"), { n: DEMO.students });
+    assert.deepEqual(await one("select count(*)::int as n from users.users where role = 'INSTRUCTOR'"), { n: 1 });
+    assert.deepEqual(await one("select status, count(*)::int as lessons from content.courses c join content.lessons l on l.course_id = c.id group by status"), {
+      status: "PUBLISHED",
+      lessons: 12,
+    });
+    assert.ok((await one("select count(*)::int as n from content.reading_materials")).n >= 5);
+    assert.ok((await one("select count(*)::int as n from content.flashcards")).n >= 10);
+    assert.deepEqual(await one("select count(*)::int as n from assessments.questions"), { n: DEMO.questions });
+    const scores = await one(
+      "select count(*)::int as n, count(distinct user_id)::int as people, avg(score)::float as mean, stddev(score)::float as sd, min(score)::float as low, max(score)::float as high from assessments.attempts where status = 'SUBMITTED'",
+    );
+    assert.equal(scores.n, DEMO.students);
+    assert.equal(scores.people, DEMO.students);
+    // A realistic spread: a middling mean, a wide deviation, nobody at the extremes of 120.
+    assert.ok(scores.mean > 30 && scores.mean < 90, `mean ${scores.mean}`);
+    assert.ok(scores.sd > 8, `sd ${scores.sd}`);
+    assert.ok(scores.low > -30 && scores.high < 120, `${scores.low}..${scores.high}`);
+    // Stored scores agree with the answers stored beside them.
+    const mismatch = await one(`
+      select count(*)::int as n from assessments.attempts a join lateral (
+        select coalesce(sum(case when ans.choice = q.correct_option then q.marks else -0.25 * q.marks end), 0) as recomputed
+          from assessments.answers ans join assessments.questions q on q.id = ans.question_id where ans.attempt_id = a.id
+      ) r on true where abs(r.recomputed - a.score) > 1e-9`);
+    assert.deepEqual(mismatch, { n: 0 });
+    assert.match(lines.join("\n"), /200 students/);
+
+    assert.equal(await seed(database.url, () => undefined), false, "a second run changes nothing");
+    assert.deepEqual(await one("select count(*)::int as n from users.users"), { n: DEMO.students + 2 });
+  });
+});
