@@ -30,6 +30,18 @@ export function createLoaders(em: EntityManager) {
       const counts = new Map(rows.map((row) => [row.attempt_id, Number(row.n)]));
       return attemptIds.map((id) => counts.get(id) ?? 0);
     }),
+    /** Answers given by each attempt's deadline: what its score and breakdown count. */
+    inTimeAnswersByAttempt: new DataLoader<string, { questionId: string; choice: number | null }[]>(async (attemptIds) => {
+      const rows = await sql<{ attempt_id: string; question_id: string; choice: number | null }>(
+        `select ans.attempt_id, ans.question_id, ans.choice from assessments.answers ans
+           join assessments.attempts a on a.id = ans.attempt_id
+          where ans.answered_at <= a.deadline and ans.attempt_id in (${placeholders(attemptIds)})`,
+        [...attemptIds],
+      );
+      return groupBy(attemptIds, rows, (row) => row.attempt_id).map((group) =>
+        group.map((row) => ({ questionId: row.question_id, choice: row.choice })),
+      );
+    }),
     /** Each user's best finished score per test: the population percentiles are computed over. */
     bestScoresByTest: new DataLoader<string, Map<string, number>>(async (testIds) => {
       const rows = await sql<{ test_id: string; user_id: string; best: number }>(

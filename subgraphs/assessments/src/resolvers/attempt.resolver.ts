@@ -161,10 +161,10 @@ export class AttemptResolver {
     if (attempt.status === AttemptStatus.IN_PROGRESS) return null;
     const test = await ctx.loaders.testById.load(attempt.test.id);
     const questions = await ctx.loaders.questionsByTest.load(attempt.test.id);
-    const answers = await ctx.em.find(Answer, { attempt: attempt.id, answeredAt: { $lte: attempt.deadline } });
+    const answers = await ctx.loaders.inTimeAnswersByAttempt.load(attempt.id);
     return scoreAttempt(
       questions.map((q: Question) => ({ id: q.id, marks: q.marks, correctOption: q.correctOption, topic: q.topic })),
-      answers.map((answer) => ({ questionId: answer.question.id, choice: answer.choice })),
+      answers,
       test!.negativeMarking,
     ).breakdown;
   }
