@@ -46,6 +46,30 @@ describe("batching: leaderboards and attempt lists", () => {
     assert.deepEqual(atFive.fetches, { assessments: 1, users: 1 });
   });
 
+  it("attempts with percentiles, breakdowns and titles over two tests: 2 and 30 attempts cost the same", async () => {
+    const instructor = await registerWithRole(stack, "INSTRUCTOR");
+    const other = await publishedTest(instructor.client, [{ correctOption: 1, topic: "maths" }, { correctOption: 2, topic: "gk" }], { title: "Second" });
+    const student = students[1];
+    const query = `{ me { attempts(first: 50) { edges { node { percentile score test { title } breakdown { topic score } } } } } }`;
+    const list = (expected: number) =>
+      measure(async () => {
+        const response = await student.client.request(query);
+        assert.equal(response.errors, undefined);
+        assert.equal(response.data.me.attempts.edges.length, expected);
+        assert.ok(response.data.me.attempts.edges.every((edge: any) => edge.node.breakdown.length && typeof edge.node.percentile === "number"));
+        assert.deepEqual([...new Set(response.data.me.attempts.edges.map((edge: any) => edge.node.test.title))].sort(), expected > 1 ? ["Mock CLAT", "Second"] : ["Mock CLAT"]);
+      });
+    await sit(student.client, other.id, other.questionIds, [1, 0]);
+    const atTwo = await list(2);
+    for (let i = 0; i < 14; i++) {
+      await sit(student.client, test.id, test.questionIds, [0, 1, 2]);
+      await sit(student.client, other.id, other.questionIds, [1, 2]);
+    }
+    const atThirty = await list(30);
+    console.log(`attempt list cost at 2: ${JSON.stringify(atTwo)}; at 30: ${JSON.stringify(atThirty)}`);
+    assert.deepEqual(atThirty, atTwo);
+  });
+
   it("MyAttempts with percentiles and test titles: 1 and 30 attempts cost the same", async () => {
     const student = students[0];
     const list = (expected: number) =>

@@ -110,6 +110,16 @@ describe("mock tests and attempts", () => {
     assert.deepEqual((await admin.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [2, 1]);
     await student.client.op("SubmitAttempt", { attemptId: started.data.startAttempt.id });
     assert.deepEqual((await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [2, 1]);
+
+    // Sitting it again: hidden again, in the startAttempt payload and everywhere else.
+    const retake = await student.client.request(
+      `mutation($id: ID!) { startAttempt(testId: $id) { id test { questions { correctOption } } } }`,
+      { id: test.id },
+    );
+    assert.deepEqual(retake.data.startAttempt.test.questions, [{ correctOption: null }, { correctOption: null }]);
+    assert.deepEqual((await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [null, null]);
+    await student.client.op("SubmitAttempt", { attemptId: retake.data.startAttempt.id });
+    assert.deepEqual((await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [2, 1]);
   });
 
   it("returns the attempt in progress, refuses answers after the deadline, and scores a late submit as EXPIRED on in-time answers", async () => {
@@ -123,8 +133,14 @@ describe("mock tests and attempts", () => {
     clock.advance(31 * MINUTE);
     const late = await student.client.op("AnswerQuestion", { attemptId, questionId: test.questionIds[1], choice: 1 });
     assert.equal(late.errors?.[0].extensions?.reason, "DEADLINE_PASSED");
+    // A row written after the deadline (a request that slipped past the check) does not count.
+    await stack.db.query(
+      "insert into assessments.answers (id, attempt_id, question_id, choice, answered_at) values (gen_random_uuid(), $1, $2, 1, $3)",
+      [attemptId, test.questionIds[1], clock.now()],
+    );
     const submitted = await student.client.op("SubmitAttempt", { attemptId });
     assert.deepEqual({ status: submitted.data.submitAttempt.status, score: submitted.data.submitAttempt.score }, { status: "EXPIRED", score: 1 });
+    assert.deepEqual(submitted.data.submitAttempt.breakdown[0], { topic: "legal", correct: 1, incorrect: 0, unanswered: 1, score: 1 });
     const afterwards = await student.client.op("AnswerQuestion", { attemptId, questionId: test.questionIds[1], choice: 1 });
     assert.equal(afterwards.errors?.[0].extensions?.reason, "ATTEMPT_FINISHED");
   });
@@ -148,8 +164,15 @@ describe("mock tests and attempts", () => {
     const [a, b] = await Promise.all([student.client.op("SubmitAttempt", { attemptId }), student.client.op("SubmitAttempt", { attemptId })]);
     assert.deepEqual(a.data.submitAttempt, b.data.submitAttempt);
     assert.equal(a.data.submitAttempt.score, 0.75);
-    const rows = await stack.db.query("select submitted_at from assessments.attempts where id = $1", [attemptId]);
-    assert.equal(rows.rowCount, 1);
+    // Submitting again later (past the deadline even) returns the same result, unchanged.
+    clock.advance(200 * MINUTE);
+    const again = await student.client.op("SubmitAttempt", { attemptId });
+    assert.deepEqual(again.data.submitAttempt, a.data.submitAttempt);
+    const row = await stack.db.query("select status, submitted_at, score from assessments.attempts where id = $1", [attemptId]);
+    assert.deepEqual(
+      { status: row.rows[0].status, submittedAt: row.rows[0].submitted_at.toISOString(), score: row.rows[0].score },
+      { status: "SUBMITTED", submittedAt: new Date(a.data.submitAttempt.submittedAt).toISOString(), score: 0.75 },
+    );
   });
 
   it("clears an answer with choice null and refuses choices out of range", async () => {
@@ -190,6 +213,22 @@ describe("mock tests and attempts", () => {
     assert.deepEqual(prediction.data.rankPrediction, { predictedRank: 501, rankLow: 501, rankHigh: 501, percentile: 50, candidates: 1000, basedOnAttempts: 1 });
     const nobody = await (await register(stack)).client.op("RankPrediction", { testId: test.id });
     assert.equal(nobody.data.rankPrediction, null);
+
+    // A weaker second attempt by P4 is ranked against everyone's best, P4's own best included:
+    // bests 4 (P4's other attempt), 3, 3, 1 → score 2 beats one: 100 × 1 / 4 = 25.
+    const weaker = await sit(people[0].client, test.id, test.questionIds, [0, 0, null, null]);
+    assert.equal(weaker.percentile, 25);
+  });
+
+  it("keeps a test of a draft course unpublished until the course is", async () => {
+    const draft = (await instructor.client.op("CreateCourse", { input: { title: "Unreleased", description: "x", level: "BEGINNER" } })).data.createCourse;
+    await instructor.client.op("AddLesson", { courseId: draft.id, input: { title: "L", body: "b", durationMinutes: 5 } });
+    const created = (await instructor.client.op("CreateMockTest", { input: { title: "Early", courseId: draft.id, durationMinutes: 10, negativeMarking: 0 } })).data.createMockTest;
+    await instructor.client.op("AddQuestion", { testId: created.id, input: { prompt: "p", options: ["a", "b"], correctOption: 0, topic: "t", difficulty: "EASY", marks: 1 } });
+    const refused = await instructor.client.op("PublishMockTest", { id: created.id });
+    assert.equal(refused.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+    await instructor.client.op("PublishCourse", { id: draft.id });
+    assert.equal((await instructor.client.op("PublishMockTest", { id: created.id })).data.publishMockTest.status, "PUBLISHED");
   });
 });
 
@@ -231,6 +270,17 @@ describe("study sessions, progress, stats and reviews", () => {
     assert.equal((await stranger.client.op("EndStudySession", { sessionId })).errors?.[0].extensions?.code, "NOT_FOUND");
     const wrongLesson = await student.client.op("StartStudySession", { input: { courseId: course.id, lessonId: "00000000-0000-4000-8000-000000000000" } });
     assert.equal(wrongLesson.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+  });
+
+  it("treats a session idle past the limit as ended, even before the job sweeps it", async () => {
+    const course = await publishedCourse(instructor.client, "Stale course");
+    const student = await register(stack);
+    const sessionId = (await student.client.op("StartStudySession", { input: { courseId: course.id } })).data.startStudySession.id;
+    clock.advance(45 * MINUTE);
+    const revived = await student.client.op("RecordStudyProgress", { sessionId, input: { progressPercent: 50, addFocusSeconds: 2000 } });
+    assert.equal(revived.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+    const row = await stack.db.query("select status, focus_seconds from assessments.study_sessions where id = $1", [sessionId]);
+    assert.deepEqual(row.rows[0], { status: "ENDED", focus_seconds: 0 });
   });
 
   it("ends sessions idle for 30 minutes through the periodic job", async () => {
@@ -280,6 +330,14 @@ describe("study sessions, progress, stats and reviews", () => {
     assert.equal(badGrade.errors?.[0].extensions?.code, "BAD_USER_INPUT");
     const stranger = await register(stack);
     assert.equal((await stranger.client.op("ReviewFlashcard", { cardId: cards[1].id, grade: 4 })).errors?.[0].extensions?.code, "NOT_FOUND");
+
+    // Reached through assessments, a card is still content: an API key needs content:read too.
+    const keyWith = async (scopes: string[]) =>
+      stack.client({ apiKey: (await student.client.op("CreateApiKey", { input: { name: scopes.join(), scopes } })).data.createApiKey.secret });
+    const assessmentsOnly = await keyWith(["assessments:read", "assessments:write"]);
+    assert.equal((await assessmentsOnly.op("DueFlashcards", { deckId: deck.id })).errors?.[0].extensions?.code, "FORBIDDEN");
+    const both = await keyWith(["assessments:read", "content:read"]);
+    assert.equal((await both.op("DueFlashcards", { deckId: deck.id })).data.dueFlashcards.length, 3);
   });
 
   it("summarises study stats, with the streak in the account's time zone", async () => {

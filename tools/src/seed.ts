@@ -7,7 +7,14 @@ import { LESSONS, MATERIALS, MAXIMS, SECTIONS, normal, prng, studentName } from 
 import { ensureDatabase, startEmbeddedPostgres } from "./embedded-postgres";
 
 const PASSWORD = "demo password 123";
-export const DEMO = { instructor: "instructor@demo.solo", admin: "admin@demo.solo", password: PASSWORD, students: 200, questions: 120 };
+export const DEMO = {
+  instructor: "instructor@demo.solo",
+  admin: "admin@demo.solo",
+  password: PASSWORD,
+  students: 200,
+  questions: 120,
+  testTitle: "CLAT Full Mock 1",
+};
 
 const load = (subgraph: string, module: string) => require(path.join(projectRoot(), "subgraphs", subgraph, "dist", "src", module));
 
@@ -31,9 +38,14 @@ export async function seed(databaseUrl: string, log: (line: string) => void = co
   try {
     // Entity classes are loaded by path (tools does not depend on the subgraphs), so typed loosely here.
     const em: Record<"users" | "content" | "assessments", any> = { users: users.orm.em.fork(), content: content.orm.em.fork(), assessments: assessments.orm.em.fork() };
-    if (await em.users.count(users.e.User, { emailNormalized: DEMO.instructor })) {
+    // The mock test is written last: with it the demo is complete; with only what comes before,
+    // an earlier run failed midway, and writing again would duplicate half of it.
+    if (await em.assessments.count(assessments.e.MockTest, { title: DEMO.testTitle })) {
       log("The demo data is already there.");
       return false;
+    }
+    if (await em.users.count(users.e.User, { emailNormalized: DEMO.instructor })) {
+      throw new Error(`An earlier seed stopped midway (${DEMO.instructor} exists, "${DEMO.testTitle}" does not): start from an empty database`);
     }
     const random = prng(42);
     const now = Date.now();
@@ -73,7 +85,7 @@ export async function seed(databaseUrl: string, log: (line: string) => void = co
     await em.content.flush();
 
     const test = em.assessments.create(assessments.e.MockTest, {
-      title: "CLAT Full Mock 1",
+      title: DEMO.testTitle,
       courseId: course.id,
       authorId: instructor.id,
       durationMinutes: 120,

@@ -62,7 +62,12 @@ export async function startAssessmentsSubgraph(options: AssessmentsSubgraphOptio
       schema: await buildAssessmentsSchema(),
       orm,
       logger,
-      createLoaders: (em) => ({ ...createLoaders(em), clock, contentUrl: () => options.peers?.contentUrl?.() }),
+      createLoaders: (em) => ({
+        ...createLoaders(em),
+        clock,
+        idleSessionMs: options.jobs?.idleSessionMs ?? 30 * 60_000,
+        contentUrl: () => options.peers?.contentUrl?.(),
+      }),
       beforeClose: async () => {
         await idle.stop();
         await relay.stop();

@@ -22,6 +22,11 @@ export function mountInternalRoutes(app: Express, orm: Orm): void {
   // forwards) may see them: the assessments subgraph checks what sessions and reviews refer to.
   app.post("/internal/lookup", express.json({ limit: "64kb" }), internalOnly, async (req, res) => {
     const identity = await verifyIdentity(req.header(IDENTITY_HEADER));
+    // Content reached through another subgraph is still content: an API key needs content:read.
+    if (identity.kind === "apiKey" && !identity.scopes.includes("content:read")) {
+      res.status(403).json({ error: 'this API key lacks the scope "content:read"' });
+      return;
+    }
     res.json(await lookupContent(orm, identity, req.body ?? {}));
   });
 }

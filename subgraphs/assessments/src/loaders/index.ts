@@ -42,16 +42,31 @@ export function createLoaders(em: EntityManager) {
         group.map((row) => ({ questionId: row.question_id, choice: row.choice })),
       );
     }),
-    /** Each user's best finished score per test: the population percentiles are computed over. */
-    bestScoresByTest: new DataLoader<string, Map<string, number>>(async (testIds) => {
-      const rows = await sql<{ test_id: string; user_id: string; best: number }>(
-        `select test_id, user_id, max(score) as best from assessments.attempts
-          where status in ('SUBMITTED', 'EXPIRED') and test_id in (${placeholders(testIds)}) group by test_id, user_id`,
+    /**
+     * Each user's best finished attempt per test (highest score, then earliest submission): the
+     * population percentiles are computed over.
+     */
+    bestAttemptsByTest: new DataLoader<string, { attemptId: string; userId: string; score: number }[]>(async (testIds) => {
+      const rows = await sql<{ test_id: string; id: string; user_id: string; score: number }>(
+        `select distinct on (test_id, user_id) test_id, id, user_id, score from assessments.attempts
+          where status in ('SUBMITTED', 'EXPIRED') and test_id in (${placeholders(testIds)})
+          order by test_id, user_id, score desc, submitted_at asc, id`,
         [...testIds],
       );
-      const byTest = new Map<string, Map<string, number>>(testIds.map((id) => [id, new Map()]));
-      for (const row of rows) byTest.get(row.test_id)!.set(row.user_id, Number(row.best));
-      return testIds.map((id) => byTest.get(id)!);
+      return groupBy(testIds, rows, (row) => row.test_id).map((group) =>
+        group.map((row) => ({ attemptId: row.id, userId: row.user_id, score: Number(row.score) })),
+      );
+    }),
+    /** "userId:testId" → whether that user is sitting the test right now (before the deadline). */
+    openAttemptByUserTest: new DataLoader<string, boolean>(async (keys) => {
+      const pairs = keys.map((key) => key.split(":"));
+      const rows = await sql<{ user_id: string; test_id: string }>(
+        `select distinct user_id, test_id from assessments.attempts
+          where status = 'IN_PROGRESS' and (user_id, test_id) in (${pairs.map(() => "(?, ?)").join(", ")})`,
+        pairs.flat(),
+      );
+      const open = new Set(rows.map((row) => `${row.user_id}:${row.test_id}`));
+      return keys.map((key) => open.has(key));
     }),
     /** "userId:testId" → whether that user has finished an attempt on that test. */
     finishedAttemptByUserTest: new DataLoader<string, boolean>(async (keys) => {
@@ -80,6 +95,8 @@ export function createLoaders(em: EntityManager) {
 
 export interface AssessmentsServices {
   clock: Clock;
+  /** An ACTIVE study session untouched this long has ended, swept or not. */
+  idleSessionMs: number;
   /** The content subgraph: what courses, lessons and cards exist for the caller. */
   contentUrl: () => string | undefined;
 }

@@ -85,7 +85,7 @@ export class AttemptResolver {
   async submitAttempt(@Arg("attemptId", () => ID) attemptId: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt> {
     const attempt = await ownAttempt(attemptId, ctx);
     const closed = await finalizeAttempt(ctx.em, attempt.id, ctx.loaders.clock.now());
-    ctx.loaders.bestScoresByTest.clear(closed.test.id);
+    ctx.loaders.bestAttemptsByTest.clear(closed.test.id);
     ctx.loaders.finishedAttemptByUserTest.clear(`${closed.userId}:${closed.test.id}`);
     return closed;
   }
@@ -170,11 +170,14 @@ export class AttemptResolver {
   }
 }
 
+/**
+ * Among each person's best finished attempt on the test, the attempt itself excluded. For one of
+ * the person's other attempts, their best stays in: it is another attempt, and it counts.
+ */
 async function attemptPercentile(attempt: Attempt, ctx: AssessmentsContext): Promise<number | null> {
   if (attempt.status === AttemptStatus.IN_PROGRESS || attempt.score === null) return null;
-  const best = await ctx.loaders.bestScoresByTest.load(attempt.test.id);
-  const others = [...best.entries()].filter(([userId]) => userId !== attempt.userId).map(([, score]) => score);
-  return percentile(attempt.score, others);
+  const best = await ctx.loaders.bestAttemptsByTest.load(attempt.test.id);
+  return percentile(attempt.score, best.filter((entry) => entry.attemptId !== attempt.id).map((entry) => entry.score));
 }
 
 export async function resolveAttemptReference(reference: { id: string }, ctx: AssessmentsContext): Promise<Attempt | null> {

@@ -68,6 +68,11 @@ export class MockTestResolver {
     const test = await this.editableTest(id, ctx);
     if (test.status === TestStatus.PUBLISHED) return test;
     if (!(await ctx.loaders.questionsByTest.load(test.id)).length) throw badInput("A test needs at least one question before it can be published", "id");
+    if (test.courseId) {
+      // A test is as public as its course: publishing it first would show a draft course's tests.
+      const { courses } = await lookupContent(ctx, { courseIds: [test.courseId] });
+      if (courses[0]?.status !== "PUBLISHED") throw badInput("Publish the test's course first", "id");
+    }
     test.status = TestStatus.PUBLISHED;
     test.publishedAt = ctx.loaders.clock.now();
     queueAudit(ctx.em, ctx, "mock_test.published", { type: "MockTest", id: test.id }, { title: test.title });
@@ -130,14 +135,18 @@ export class MockTestResolver {
 
 @Resolver(() => Question)
 export class QuestionResolver {
-  /** Never before the caller's own attempt is over: the answers would be the test. */
+  /**
+   * Never while the caller is sitting the test, and never before one of their attempts on it is
+   * over: the answers would be the test. Authors and admins always see them.
+   */
   @FieldResolver(() => Int, { nullable: true, description: "0-based; null until you may see it" })
   async correctOption(@Root() question: Question, @Ctx() ctx: AssessmentsContext): Promise<number | null> {
     const test = await ctx.loaders.testById.load(question.test.id);
     if (test && canEditTest(ctx.identity, test)) return question.correctOption;
     if (ctx.identity.kind === "anonymous") return null;
-    const finished = await ctx.loaders.finishedAttemptByUserTest.load(`${ctx.identity.userId}:${question.test.id}`);
-    return finished ? question.correctOption : null;
+    const key = `${ctx.identity.userId}:${question.test.id}`;
+    const [sitting, finished] = await Promise.all([ctx.loaders.openAttemptByUserTest.load(key), ctx.loaders.finishedAttemptByUserTest.load(key)]);
+    return finished && !sitting ? question.correctOption : null;
   }
 }
 

@@ -54,9 +54,16 @@ export class StudySessionResolver {
   ): Promise<StudySession> {
     await ownSession(sessionId, ctx);
     const now = ctx.loaders.clock.now();
-    return ctx.em.transactional(async (em) => {
+    const outcome = await ctx.em.transactional(async (em) => {
       const session = await em.findOneOrFail(StudySession, { id: sessionId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-      if (session.status !== StudySessionStatus.ACTIVE) throw badInput("This study session has ended", "sessionId");
+      // Idle past the limit, it is over even if the sweep has not reached it yet: end it (and
+      // commit that) before refusing the report.
+      if (session.status === StudySessionStatus.ACTIVE && now.getTime() - session.lastActivityAt.getTime() > ctx.loaders.idleSessionMs) {
+        session.status = StudySessionStatus.ENDED;
+        session.endedAt = session.lastActivityAt;
+        return { ended: true as const };
+      }
+      if (session.status !== StudySessionStatus.ACTIVE) return { ended: true as const };
       const elapsed = Math.floor((now.getTime() - session.startedAt.getTime()) / 1000);
       if (session.focusSeconds + input.addFocusSeconds > elapsed) {
         throw badInput(`Focus time cannot exceed the session's ${elapsed} s so far`, "addFocusSeconds");
@@ -64,8 +71,10 @@ export class StudySessionResolver {
       session.focusSeconds += input.addFocusSeconds;
       session.progressPercent = Math.max(session.progressPercent, input.progressPercent);
       session.lastActivityAt = now;
-      return session;
+      return { ended: false as const, session };
     });
+    if (outcome.ended) throw badInput("This study session has ended", "sessionId");
+    return outcome.session;
   }
 
   @Access({ scope: "assessments:write" })

@@ -1,4 +1,4 @@
-import { apiError, postInternal } from "@solo/kit";
+import { apiError, forbidden, postInternal } from "@solo/kit";
 import { AssessmentsContext } from "../loaders";
 
 export interface ContentLookup {
@@ -20,6 +20,7 @@ export async function lookupContent(
   const unavailable = () => apiError("SERVICE_UNAVAILABLE", "Course content cannot be checked right now");
   if (!url) throw unavailable();
   const response = await postInternal<ContentLookup>(url, "/internal/lookup", request, "assessments", { actingFor: ctx.identity }).catch(() => null);
+  if (response?.status === 403) throw forbidden('This API key lacks the scope "content:read"');
   if (!response || response.status !== 200 || !response.body) throw unavailable();
   return response.body;
 }

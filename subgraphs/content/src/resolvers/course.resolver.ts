@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import { Access, badInput, forbidden, isUuid, notFound, paginate, queueAudit } from "@solo/kit";
+import { Access, badInput, forbidden, isUuid, notFound, paginate, queueAudit, requireScope } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, CourseStatus, Lesson, MediaAsset, UploadPurpose, User, userRef } from "../entities";
 import { ContentContext } from "../loaders";
@@ -146,6 +146,7 @@ export class CourseResolver {
 
 /** Other subgraphs' references: a draft resolves only for those who may see it. */
 export async function resolveCourseReference(reference: { id: string }, ctx: ContentContext): Promise<Course | null> {
+  requireScope(ctx.identity, "content:read");
   const course = await ctx.loaders.courseById.load(reference.id);
   return course && canSeeCourse(ctx.identity, course) ? course : null;
 }

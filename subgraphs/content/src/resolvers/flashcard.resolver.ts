@@ -1,4 +1,4 @@
-import { Access, forbidden, isUuid, notFound } from "@solo/kit";
+import { Access, forbidden, isUuid, notFound, requireScope } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, Flashcard, FlashcardDeck, MediaAsset, UploadPurpose, User, userRef } from "../entities";
 import { ContentContext } from "../loaders";
@@ -100,10 +100,12 @@ export class FlashcardResolver {
 }
 
 export async function resolveDeckReference(reference: { id: string }, ctx: ContentContext): Promise<FlashcardDeck | null> {
+  requireScope(ctx.identity, "content:read");
   return visibleDeck(reference.id, ctx);
 }
 
 export async function resolveCardReference(reference: { id: string }, ctx: ContentContext): Promise<Flashcard | null> {
+  requireScope(ctx.identity, "content:read");
   const card = await ctx.loaders.cardById.load(reference.id);
   return card && (await visibleDeck(card.deck.id, ctx)) ? card : null;
 }

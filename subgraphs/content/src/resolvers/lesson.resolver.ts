@@ -1,3 +1,4 @@
+import { requireScope } from "@solo/kit";
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { AssetStatus, Course, Lesson, MediaAsset } from "../entities";
 import { ContentContext } from "../loaders";
@@ -18,6 +19,7 @@ export class LessonResolver {
 }
 
 export async function resolveLessonReference(reference: { id: string }, ctx: ContentContext): Promise<Lesson | null> {
+  requireScope(ctx.identity, "content:read");
   const lesson = await ctx.loaders.lessonById.load(reference.id);
   const course = lesson && (await ctx.loaders.courseById.load(lesson.course.id));
   return lesson && course && canSeeCourse(ctx.identity, course) ? lesson : null;

@@ -96,6 +96,7 @@ export class MediaAssetResolver {
  * assets of public purposes (profile pictures, course covers).
  */
 export async function resolveAssetReference(reference: { id: string }, ctx: ContentContext): Promise<MediaAsset | null> {
+  requireScope(ctx.identity, "content:read");
   const asset = await ctx.loaders.assetById.load(reference.id);
   if (!asset) return null;
   const publicAsset = asset.status === AssetStatus.READY && UPLOAD_POLICIES[asset.purpose].public === true;

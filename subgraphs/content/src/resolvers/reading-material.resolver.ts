@@ -1,4 +1,4 @@
-import { Access, forbidden, paginate, queueAudit } from "@solo/kit";
+import { Access, forbidden, paginate, queueAudit, requireScope } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { MaterialKind, MediaAsset, ReadingMaterial, UploadPurpose, User, userRef } from "../entities";
 import { ContentContext } from "../loaders";
@@ -57,6 +57,7 @@ export class ReadingMaterialResolver {
 }
 
 export async function resolveMaterialReference(reference: { id: string }, ctx: ContentContext): Promise<ReadingMaterial | null> {
+  requireScope(ctx.identity, "content:read");
   const material = await ctx.loaders.materialById.load(reference.id);
   return material?.publishedAt ? material : null;
 }
