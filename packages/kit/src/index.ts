@@ -7,6 +7,7 @@ export * from "./clock";
 export * from "./config";
 export * from "./dataloader";
 export * from "./errors";
+export * from "./event-bus";
 export * from "./federation";
 export * from "./http";
 export * from "./identity";

@@ -1,0 +1,164 @@
+import Redis from "ioredis";
+import { Client, Pool } from "pg";
+import type { Logger } from "./logger";
+
+export type EventHandler = (payload: Record<string, unknown>) => void;
+
+/**
+ * Events between processes and replicas: a subgraph publishes that something changed (keys only,
+ * never data a subscriber might not be allowed to see), and every gateway replica hears it.
+ * Two backends: Redis pub/sub when REDIS_URL is set, Postgres LISTEN/NOTIFY otherwise.
+ * Delivery is at most once to whoever is listening at that moment: events say "look again", they
+ * are not a log.
+ */
+export interface EventBus {
+  readonly backend: "redis" | "postgres";
+  publish(topic: string, payload: Record<string, unknown>): Promise<void>;
+  /** Resolves once listening; the returned function stops this handler. */
+  subscribe(topic: string, handler: EventHandler): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+class Handlers {
+  private readonly byTopic = new Map<string, Set<EventHandler>>();
+
+  add(topic: string, handler: EventHandler): { first: boolean; remove: () => boolean } {
+    const set = this.byTopic.get(topic) ?? new Set();
+    const first = set.size === 0;
+    set.add(handler);
+    this.byTopic.set(topic, set);
+    return {
+      first,
+      remove: () => {
+        set.delete(handler);
+        if (set.size) return false;
+        this.byTopic.delete(topic);
+        return true;
+      },
+    };
+  }
+
+  dispatch(topic: string, payload: Record<string, unknown>, logger?: Logger): void {
+    for (const handler of this.byTopic.get(topic) ?? []) {
+      try {
+        handler(payload);
+      } catch (error) {
+        logger?.error({ err: error, topic }, "event handler failed");
+      }
+    }
+  }
+
+  topics(): string[] {
+    return [...this.byTopic.keys()];
+  }
+}
+
+const CHANNEL_PREFIX = "solo:events:";
+
+class RedisEventBus implements EventBus {
+  readonly backend = "redis" as const;
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly handlers = new Handlers();
+
+  constructor(url: string, private readonly logger?: Logger) {
+    this.publisher = new Redis(url, { lazyConnect: true });
+    this.subscriber = new Redis(url, { lazyConnect: true });
+    for (const client of [this.publisher, this.subscriber]) client.on("error", (error) => logger?.warn({ err: error }, "event bus: redis error"));
+    // ioredis re-subscribes its channels after a reconnect by itself.
+    this.subscriber.on("message", (channel: string, message: string) => {
+      this.handlers.dispatch(channel.slice(CHANNEL_PREFIX.length), JSON.parse(message), this.logger);
+    });
+  }
+
+  async connect(): Promise<void> {
+    await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
+  }
+
+  async publish(topic: string, payload: Record<string, unknown>): Promise<void> {
+    await this.publisher.publish(CHANNEL_PREFIX + topic, JSON.stringify(payload));
+  }
+
+  async subscribe(topic: string, handler: EventHandler): Promise<() => void> {
+    const { first, remove } = this.handlers.add(topic, handler);
+    if (first) await this.subscriber.subscribe(CHANNEL_PREFIX + topic);
+    return () => {
+      if (remove()) void this.subscriber.unsubscribe(CHANNEL_PREFIX + topic).catch(() => undefined);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.publisher.disconnect();
+    this.subscriber.disconnect();
+  }
+}
+
+/** One channel for every topic (channel names are identifiers; topics are not), topic in the payload. */
+const PG_CHANNEL = "solo_events";
+/** NOTIFY payloads stop at 8000 bytes; events carry keys, far below that. */
+const PG_MAX_PAYLOAD = 7900;
+
+class PostgresEventBus implements EventBus {
+  readonly backend = "postgres" as const;
+  private readonly pool: Pool;
+  private listener: Client | undefined;
+  private readonly handlers = new Handlers();
+  private closed = false;
+
+  constructor(private readonly url: string, private readonly logger?: Logger) {
+    this.pool = new Pool({ connectionString: url, max: 2 });
+  }
+
+  async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.url });
+    client.on("notification", (message) => {
+      if (message.channel !== PG_CHANNEL || !message.payload) return;
+      const { topic, payload } = JSON.parse(message.payload);
+      this.handlers.dispatch(topic, payload, this.logger);
+    });
+    // A dropped connection loses LISTEN: reconnect and listen again until closed.
+    client.on("error", (error) => {
+      this.logger?.warn({ err: error }, "event bus: postgres listener lost, reconnecting");
+      this.reconnect();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${PG_CHANNEL}`);
+    this.listener = client;
+  }
+
+  private reconnect(): void {
+    if (this.closed) return;
+    const old = this.listener;
+    this.listener = undefined;
+    void old?.end().catch(() => undefined);
+    setTimeout(() => {
+      this.connect().catch((error) => {
+        this.logger?.warn({ err: error }, "event bus: reconnect failed, retrying");
+        this.reconnect();
+      });
+    }, 500).unref();
+  }
+
+  async publish(topic: string, payload: Record<string, unknown>): Promise<void> {
+    const message = JSON.stringify({ topic, payload });
+    if (Buffer.byteLength(message) > PG_MAX_PAYLOAD) throw new Error(`event too large for NOTIFY (${topic})`);
+    await this.pool.query("select pg_notify($1, $2)", [PG_CHANNEL, message]);
+  }
+
+  async subscribe(topic: string, handler: EventHandler): Promise<() => void> {
+    const { remove } = this.handlers.add(topic, handler);
+    return () => void remove();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+}
+
+export async function createEventBus(options: { redisUrl?: string; databaseUrl: string; logger?: Logger }): Promise<EventBus> {
+  const bus = options.redisUrl ? new RedisEventBus(options.redisUrl, options.logger) : new PostgresEventBus(options.databaseUrl, options.logger);
+  await bus.connect();
+  return bus;
+}
