@@ -4,7 +4,7 @@ import path from "node:path";
 import { startAssessmentsSubgraph } from "@solo/assessments";
 import { startContentSubgraph } from "@solo/content";
 import { GatewayConfig, gatewayConfigFromEnv, startGateway } from "@solo/gateway";
-import { Clock, RunningService, StorageConfig, countQueries, createLogger, projectRoot } from "@solo/kit";
+import { Clock, RunningService, StorageConfig, countQueries, createEventBus, createLogger, projectRoot } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { startUsersSubgraph } from "@solo/users";
 import { Client } from "pg";
@@ -40,11 +40,14 @@ export async function startStack(options: StackOptions = {}) {
     jobs: { sweepIntervalMs: 0, auditRelayIntervalMs: 0, ...options.content },
   });
   contentUrl = content.url;
+  // Redis when REDIS_URL is set (as in CI), else Postgres LISTEN/NOTIFY on the test's database.
+  const events = await createEventBus({ redisUrl: process.env.REDIS_URL, databaseUrl: database.url, logger });
   const assessments = await startAssessmentsSubgraph({
     port: 0,
     databaseUrl: database.url,
     logger,
     clock: options.clock,
+    eventBus: events,
     peers: { usersUrl: () => users.url, contentUrl: () => content.url },
     jobs: { idleSweepIntervalMs: 0, auditRelayIntervalMs: 0, ...options.assessments },
   });
@@ -101,6 +104,8 @@ export async function startStack(options: StackOptions = {}) {
     contentSql,
     assessments,
     assessmentsUrl: assessments.url,
+    /** The bus assessments publishes on (a second connection to it stands in for a gateway). */
+    events,
     /** SQL statements the assessments subgraph has sent since the last reset. */
     assessmentsSql,
     /** Requests the gateway has sent to each subgraph (its subgraph_fetches_total metric). */
@@ -116,6 +121,7 @@ export async function startStack(options: StackOptions = {}) {
     async close() {
       await gateway.close();
       await assessments.close();
+      await events.close();
       await content.close();
       await users.close();
       await objectStore.close();

@@ -162,3 +162,17 @@ export async function createEventBus(options: { redisUrl?: string; databaseUrl: 
   await bus.connect();
   return bus;
 }
+
+/**
+ * The topic of a subscription field with its arguments, e.g. `leaderboardUpdated(testId=…)`.
+ * Subgraphs publish to it; the gateway computes the same name from a subscription document, so a
+ * new subscription field needs no code at the gateway. Arguments are sorted by name; null and
+ * absent arguments are left out (`liveStudyStats()` is the topic of "every course").
+ */
+export function subscriptionTopic(field: string, args: Record<string, unknown> = {}): string {
+  const parts = Object.keys(args)
+    .filter((name) => args[name] !== null && args[name] !== undefined)
+    .sort()
+    .map((name) => `${name}=${String(args[name])}`);
+  return `${field}(${parts.join(",")})`;
+}

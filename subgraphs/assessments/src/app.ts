@@ -1,6 +1,7 @@
 import path from "node:path";
 import {
   Clock,
+  EventBus,
   Logger,
   Orm,
   RunningService,
@@ -15,6 +16,7 @@ import { entities } from "./entities";
 import { createLoaders } from "./loaders";
 import { endIdleSessions } from "./resolvers/study.resolver";
 import { buildAssessmentsSchema } from "./schema";
+import { AssessmentEvents } from "./services/events";
 
 export const SCHEMA = "assessments";
 export const MIGRATIONS_PATH = path.join(__dirname, "..", "migrations");
@@ -26,6 +28,8 @@ export interface AssessmentsSubgraphOptions {
   logger?: Logger;
   /** Deadlines, progress and idle sessions read this clock (tests move a ManualClock). */
   clock?: Clock;
+  /** Where changes are announced for live subscriptions (none: nothing is published). */
+  eventBus?: EventBus;
   peers?: { usersUrl?: () => string | undefined; contentUrl?: () => string | undefined };
   jobs?: { idleSessionMs?: number; idleSweepIntervalMs?: number; auditRelayIntervalMs?: number };
 }
@@ -35,12 +39,13 @@ export type AssessmentsSubgraph = RunningService & { orm: Orm; endIdleSessions()
 export async function startAssessmentsSubgraph(options: AssessmentsSubgraphOptions): Promise<AssessmentsSubgraph> {
   const logger = options.logger ?? createLogger("assessments");
   const clock = options.clock ?? systemClock;
+  const events = new AssessmentEvents(options.eventBus, logger);
   const orm = await openDatabase({ schema: SCHEMA, entities, migrationsPath: MIGRATIONS_PATH, clientUrl: options.databaseUrl, logger });
   const idle = startPeriodicJob({
     name: "end-idle-study-sessions",
     intervalMs: options.jobs?.idleSweepIntervalMs ?? 60_000,
     logger,
-    run: () => endIdleSessions(orm.em.fork(), clock.now(), options.jobs?.idleSessionMs ?? 30 * 60_000),
+    run: () => endIdleSessions(orm.em.fork(), clock.now(), options.jobs?.idleSessionMs ?? 30 * 60_000, events),
   });
   const relay = startPeriodicJob({
     name: "deliver-audit-events",
@@ -67,6 +72,7 @@ export async function startAssessmentsSubgraph(options: AssessmentsSubgraphOptio
         clock,
         idleSessionMs: options.jobs?.idleSessionMs ?? 30 * 60_000,
         contentUrl: () => options.peers?.contentUrl?.(),
+        events,
       }),
       beforeClose: async () => {
         await idle.stop();

@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Clock, SubgraphContext, loaderById } from "@solo/kit";
 import DataLoader from "dataloader";
+import type { AssessmentEvents } from "../services/events";
 import { Attempt, AttemptStatus, MockTest, Question, StudySession } from "../entities";
 
 export const FINISHED = [AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED];
@@ -99,6 +100,7 @@ export interface AssessmentsServices {
   idleSessionMs: number;
   /** The content subgraph: what courses, lessons and cards exist for the caller. */
   contentUrl: () => string | undefined;
+  events: AssessmentEvents;
 }
 
 export type AssessmentsLoaders = ReturnType<typeof createLoaders> & AssessmentsServices;

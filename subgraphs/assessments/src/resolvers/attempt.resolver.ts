@@ -84,7 +84,9 @@ export class AttemptResolver {
   @Mutation(() => Attempt, { description: "Score and close an attempt; EXPIRED (scored on in-time answers) when late" })
   async submitAttempt(@Arg("attemptId", () => ID) attemptId: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt> {
     const attempt = await ownAttempt(attemptId, ctx);
+    const wasOpen = attempt.status === AttemptStatus.IN_PROGRESS;
     const closed = await finalizeAttempt(ctx.em, attempt.id, ctx.loaders.clock.now());
+    if (wasOpen) await ctx.loaders.events.leaderboardChanged(closed.test.id);
     ctx.loaders.bestAttemptsByTest.clear(closed.test.id);
     ctx.loaders.finishedAttemptByUserTest.clear(`${closed.userId}:${closed.test.id}`);
     return closed;

@@ -4,6 +4,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-grap
 import { Course, Lesson, LessonCompletion, StudySession, StudySessionStatus, User, ref } from "../entities";
 import { AssessmentsContext } from "../loaders";
 import { lookupContent } from "../services/content-client";
+import type { AssessmentEvents } from "../services/events";
 import { callerId, canSeeOwn } from "../services/visibility";
 import { CourseProgress, StartStudySessionInput, StudyProgressInput } from "./types";
 
@@ -34,10 +35,14 @@ export class StudySessionResolver {
     for (let attempt = 0; ; attempt++) {
       const now = ctx.loaders.clock.now();
       try {
-        return await ctx.em.transactional(async (em) => {
-          await em.nativeUpdate(StudySession, { userId, status: StudySessionStatus.ACTIVE }, { status: StudySessionStatus.ENDED, endedAt: now });
-          return em.create(StudySession, { userId, courseId: input.courseId, lessonId: input.lessonId ?? null, startedAt: now, lastActivityAt: now });
+        const { session, ended } = await ctx.em.transactional(async (em) => {
+          const previous = await em.find(StudySession, { userId, status: StudySessionStatus.ACTIVE }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+          for (const old of previous) Object.assign(old, { status: StudySessionStatus.ENDED, endedAt: now });
+          const created = em.create(StudySession, { userId, courseId: input.courseId, lessonId: input.lessonId ?? null, startedAt: now, lastActivityAt: now });
+          return { session: created, ended: previous };
         });
+        await ctx.loaders.events.studySessionsChanged([...ended, session]);
+        return session;
       } catch (error) {
         // A concurrent start won the one-active-session index; end that one too and try again.
         if (!(error instanceof UniqueConstraintViolationException) || attempt >= 2) throw error;
@@ -74,6 +79,7 @@ export class StudySessionResolver {
       return { ended: false as const, session };
     });
     if (outcome.ended) throw badInput("This study session has ended", "sessionId");
+    await ctx.loaders.events.studySessionsChanged([outcome.session]);
     return outcome.session;
   }
 
@@ -85,6 +91,7 @@ export class StudySessionResolver {
       session.status = StudySessionStatus.ENDED;
       session.endedAt = ctx.loaders.clock.now();
       await ctx.em.flush();
+      await ctx.loaders.events.studySessionsChanged([session]);
     }
     return session;
   }
@@ -123,14 +130,19 @@ export class StudySessionResolver {
 }
 
 /** Sessions nobody has touched for `idleMs` end at their last activity. */
-export async function endIdleSessions(em: import("@mikro-orm/postgresql").EntityManager, now: Date, idleMs: number): Promise<number> {
-  const result = (await em.getConnection().execute(
+export async function endIdleSessions(
+  em: import("@mikro-orm/postgresql").EntityManager,
+  now: Date,
+  idleMs: number,
+  events?: AssessmentEvents,
+): Promise<number> {
+  const ended: { id: string; course_id: string }[] = await em.getConnection().execute(
     `update assessments.study_sessions set status = 'ENDED', ended_at = last_activity_at
-      where status = 'ACTIVE' and last_activity_at < ?`,
+      where status = 'ACTIVE' and last_activity_at < ? returning id, course_id`,
     [new Date(now.getTime() - idleMs)],
-    "run",
-  )) as unknown as { affectedRows: number };
-  return result.affectedRows;
+  );
+  await events?.studySessionsChanged(ended.map((row) => ({ id: row.id, courseId: row.course_id })));
+  return ended.length;
 }
 
 export async function resolveSessionReference(reference: { id: string }, ctx: AssessmentsContext): Promise<StudySession | null> {
