@@ -61,6 +61,7 @@ export async function startStack(options: StackOptions = {}) {
     supergraphPath: path.join(projectRoot(), "schema", "supergraph.graphql"),
     subgraphUrls: { users: users.url, content: content.url, assessments: assessments.url, ...options.gateway?.subgraphUrls },
     redisUrl: options.gateway?.redisUrl ?? process.env.REDIS_URL,
+    databaseUrl: database.url,
     limits: { ...defaults.limits, ...options.gateway?.limits },
     // Generous by default so suites do not trip each other; the rate-limit suite sets its own.
     rateLimit: {
@@ -91,6 +92,7 @@ export async function startStack(options: StackOptions = {}) {
 
   return {
     url: gateway.url,
+    wsUrl: gateway.url.replace(/^http/, "ws"),
     origin: new URL(gateway.url).origin,
     usersUrl: users.url,
     databaseUrl: database.url,

@@ -7,6 +7,7 @@ import {
   RunningService,
   createHttpApp,
   createLogger,
+  createEventBus,
   createMetrics,
   formatError,
   listen,
@@ -21,7 +22,9 @@ import type { GatewayContext } from "./context";
 import { introspectionGuard } from "./introspection";
 import { bodyErrorHandler, limitRules, requestShapeGuard } from "./limits";
 import { createRateLimiter } from "./rate-limit";
+import { LiveField, readLiveFields } from "./live-fields";
 import { IdentityForwardingDataSource } from "./subgraph-data-source";
+import { attachSubscriptions } from "./subscriptions";
 import { internalUrl, readinessUrl, subgraphEndpoints } from "./supergraph";
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger("gateway")): Promise<RunningService> {
@@ -53,11 +56,28 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     });
   }
 
+  // Subscriptions need the API schema and the supergraph's live tags, whichever way it loads.
+  let live: { schema: import("graphql").GraphQLSchema; liveFields: Map<string, LiveField> } | undefined;
+  const bus =
+    config.redisUrl || config.databaseUrl
+      ? await createEventBus({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl ?? "", logger })
+      : undefined;
+  if (!bus) logger.warn("neither REDIS_URL nor DATABASE_URL is set: subscriptions are off");
+  const subscriptionExecutions = new Counter({
+    name: "subscription_executions_total",
+    help: "Executions of live-update queries (one per event per group of subscribers who get the same answer)",
+    labelNames: ["field"],
+    registers: [metrics.registry],
+  });
+
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
       new IdentityForwardingDataSource({ url: endpoints[name] ?? url }, () => subgraphFetches.inc({ subgraph: name })),
     logger,
+  });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    live = { schema: apiSchema, liveFields: readLiveFields(coreSupergraphSdl) };
   });
   const authenticate = createAuthenticator({
     usersInternalUrl: (route) => (endpoints.users ? internalUrl(endpoints.users, route) : undefined),
@@ -117,9 +137,21 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   const running = await listen(app, config.port, config.host, async () => {
     await apollo.stop();
     await redis?.quit().catch(() => undefined);
+    await bus?.close();
   });
+  const subscriptions = bus
+    ? attachSubscriptions({ server: running.server, apollo, bus, logger, executions: subscriptionExecutions, current: () => live, authenticate })
+    : undefined;
   logger.info({ url: running.url, subgraphs: endpoints }, "gateway ready");
-  return { url: running.url, port: running.port, close: running.close };
+  return {
+    url: running.url,
+    port: running.port,
+    // Sockets first (1001 after in-flight events), then HTTP, then what both used.
+    close: async () => {
+      await subscriptions?.close();
+      await running.close();
+    },
+  };
 }
 export { gatewayConfigFromEnv } from "./config";
 export type { GatewayConfig } from "./config";

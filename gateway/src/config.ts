@@ -22,6 +22,8 @@ export interface GatewayConfig {
   /** name → URL; overrides the routing URLs in the supergraph (compose mode needs every subgraph here). */
   subgraphUrls: Record<string, string>;
   redisUrl?: string;
+  /** Postgres for the event bus (LISTEN/NOTIFY) when there is no Redis. */
+  databaseUrl?: string;
   limits: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number; maxBodyBytes: number };
   rateLimit: RateLimitConfig;
   /** Introspection for everyone (development) or for admins only (production default). */
@@ -58,6 +60,7 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     supergraphPath: envString("SUPERGRAPH_PATH", path.join(projectRoot(), "schema", "supergraph.graphql")),
     subgraphUrls: subgraphUrlsFromEnv(),
     redisUrl: process.env.REDIS_URL || undefined,
+    databaseUrl: process.env.DATABASE_URL || undefined,
     limits: {
       maxDepth: envInt("MAX_DEPTH", 10),
       maxAliases: envInt("MAX_ALIASES", 15),

@@ -93,6 +93,8 @@ async function main() {
     const port = envInt("PORT", 4000) + offset;
     const gateway = startProcess("gateway", path.join(root, "gateway", "dist", "src", "index.js"), {
       ...subgraphUrls,
+      // The event bus for subscriptions: Redis when REDIS_URL is set, else this database's LISTEN/NOTIFY.
+      DATABASE_URL: databaseUrl,
       SUBGRAPHS: subgraphs.map((subgraph) => `${subgraph.name}=${subgraph.routingUrl}`).join(","),
       PORT: String(port),
     });

@@ -1,12 +1,12 @@
 import { LockMode, UniqueConstraintViolationException } from "@mikro-orm/core";
 import { Access, badInput, isUuid, notFound } from "@solo/kit";
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, Lesson, LessonCompletion, StudySession, StudySessionStatus, User, ref } from "../entities";
 import { AssessmentsContext } from "../loaders";
 import { lookupContent } from "../services/content-client";
 import type { AssessmentEvents } from "../services/events";
 import { callerId, canSeeOwn } from "../services/visibility";
-import { CourseProgress, StartStudySessionInput, StudyProgressInput } from "./types";
+import { CourseProgress, LiveStudyStats, StartStudySessionInput, StudyProgressInput } from "./types";
 
 async function ownSession(id: string, ctx: AssessmentsContext): Promise<StudySession> {
   const session = isUuid(id) ? await ctx.loaders.sessionById.load(id) : null;
@@ -111,6 +111,40 @@ export class StudySessionResolver {
       .execute();
     const completed = await ctx.loaders.completedLessonsByUserCourse.load(`${userId}:${lesson.courseId}`);
     return progressOf(lesson.courseId, completed, lesson.lessonCount);
+  }
+
+  @Access({ scope: "assessments:read" })
+  @Query(() => StudySession, { nullable: true, description: "One of your study sessions (any, for admins)" })
+  async studySession(@Arg("sessionId", () => ID) sessionId: string, @Ctx() ctx: AssessmentsContext): Promise<StudySession | null> {
+    const session = isUuid(sessionId) ? await ctx.loaders.sessionById.load(sessionId) : null;
+    return session && canSeeOwn(ctx.identity, session.userId) ? session : null;
+  }
+
+  @Access({ scope: "assessments:read" })
+  @Query(() => LiveStudyStats, { description: "Live study right now: counts only, for anyone signed in" })
+  async liveStudyStats(@Arg("courseId", () => ID, { nullable: true }) courseId: string | null, @Ctx() ctx: AssessmentsContext): Promise<LiveStudyStats> {
+    if (courseId && !isUuid(courseId)) throw badInput("courseId must be an id", "courseId");
+    const now = ctx.loaders.clock.now();
+    const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const course = courseId ? "and course_id = ?" : "";
+    const params = (...values: unknown[]) => (courseId ? [...values, courseId] : values);
+    const [live] = await ctx.em.getConnection().execute(
+      `select count(*)::int as active, coalesce(avg(progress_percent), 0)::float as progress
+         from assessments.study_sessions where status = 'ACTIVE' ${course}`,
+      params(),
+    );
+    const [today] = await ctx.em.getConnection().execute(
+      `select count(distinct user_id)::int as learners, coalesce(sum(focus_seconds), 0)::int as focus
+         from assessments.study_sessions where started_at >= ? ${course}`,
+      params(dayStart),
+    );
+    return {
+      activeSessions: live.active,
+      learnersToday: today.learners,
+      focusSecondsToday: today.focus,
+      averageProgress: Math.round(live.progress * 100) / 100,
+      at: now,
+    };
   }
 
   @FieldResolver(() => Course)

@@ -1,11 +1,13 @@
 import { GraphQLError } from "graphql";
-import { Arg, ID, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Directive, ID, Resolver, Root, Subscription } from "type-graphql";
 import { StudySession } from "../entities";
 import { LeaderboardEntry, LiveStudyStats } from "./types";
 
 /**
- * Declared here so they compose and codegen sees them; the gateway serves subscriptions over
- * graphql-ws (the live-updates issue). A subscription sent to this subgraph directly is refused.
+ * Declared here so they compose and codegen sees them; the gateway serves them over graphql-ws.
+ * Each names (in a `live:` tag) the query that reads its current value with the same arguments:
+ * on every event under the field's topic, the gateway runs the subscriber's selection through that
+ * query, as the subscriber. A subscription sent to this subgraph directly is refused.
  */
 const servedByGateway = () => {
   throw new GraphQLError("Subscriptions are served by the gateway over graphql-ws", { extensions: { code: "BAD_REQUEST" } });
@@ -13,16 +15,20 @@ const servedByGateway = () => {
 
 @Resolver()
 export class AssessmentSubscriptions {
+  @Directive('@tag(name: "live:studySession")')
   @Subscription(() => StudySession, { subscribe: servedByGateway, description: "Your session (or any, for admins) as it changes" })
   studySessionUpdated(@Arg("sessionId", () => ID) _sessionId: string, @Root() session: StudySession): StudySession {
     return session;
   }
 
+  @Directive('@tag(name: "live:liveStudyStats")')
+  @Directive('@tag(name: "live-audience:signed-in")')
   @Subscription(() => LiveStudyStats, { subscribe: servedByGateway, description: "Counts of live study, for everyone signed in" })
   liveStudyStats(@Arg("courseId", () => ID, { nullable: true }) _courseId: string | null, @Root() stats: LiveStudyStats): LiveStudyStats {
     return stats;
   }
 
+  @Directive('@tag(name: "live:leaderboard")')
   @Subscription(() => [LeaderboardEntry], { subscribe: servedByGateway, description: "The leaderboard of a test you can see, when it changes" })
   leaderboardUpdated(@Arg("testId", () => ID) _testId: string, @Root() entries: LeaderboardEntry[]): LeaderboardEntry[] {
     return entries;

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Stack, register, startStack } from "../src/stack";
+import { publishedCourse, registerWithRole } from "../src/content-fixtures";
+import { publishedTest, sit } from "../src/assessment-fixtures";
+import { connect, subscribe } from "../src/live";
+import { contractOperation } from "../src/stack";
+
+const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("subscriptions over graphql-ws at the gateway", () => {
+  let stack: Stack;
+  let instructor: Awaited<ReturnType<typeof registerWithRole>>;
+  let course: { id: string; slug: string };
+  let lessonId: string;
+
+  before(async () => {
+    stack = await startStack();
+    instructor = await registerWithRole(stack, "INSTRUCTOR");
+    course = await publishedCourse(instructor.client, "Live study");
+    lessonId = (await stack.client().op("CourseBySlug", { slug: course.slug })).data.course.lessons[0].id;
+  });
+  after(() => stack.close());
+
+  const metric = async (field: string) => {
+    const text = await (await fetch(`${stack.origin}/metrics`)).text();
+    return Number(new RegExp(`subscription_executions_total\\{[^}]*field="${field}"[^}]*\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  };
+
+  it("delivers a session's updates to its owner within a second, with fields from other subgraphs", async () => {
+    const student = await register(stack, { displayName: "Live Learner" });
+    const session = (await student.client.op("StartStudySession", { input: { courseId: course.id, lessonId } })).data.startStudySession;
+    const live = connect(stack.wsUrl, { authorization: `Bearer ${student.accessToken}` });
+    const stream = subscribe(live, contractOperation("StudySessionUpdated"), { sessionId: session.id });
+    await settle();
+    const sent = Date.now();
+    await student.client.op("RecordStudyProgress", { sessionId: session.id, input: { progressPercent: 30, addFocusSeconds: 0 } });
+    const [first] = await stream.next(1, 1_000);
+    assert.ok(Date.now() - sent < 1_000);
+    assert.deepEqual(first.data.studySessionUpdated, {
+      id: session.id,
+      status: "ACTIVE",
+      progressPercent: 30,
+      focusSeconds: 0,
+      user: { id: student.user.id, displayName: "Live Learner" },
+      lesson: { id: lessonId, title: "Live study lesson 1" },
+    });
+    await student.client.op("EndStudySession", { sessionId: session.id });
+    const results = await stream.next(2);
+    assert.equal(results[1].data.studySessionUpdated.status, "ENDED");
+    stream.stop();
+    await live.client.dispose();
+  });
+
+  it("refuses a subscription to someone else's session, and sends it nothing", async () => {
+    const owner = await register(stack);
+    const other = await register(stack);
+    const session = (await owner.client.op("StartStudySession", { input: { courseId: course.id } })).data.startStudySession;
+    const live = connect(stack.wsUrl, { authorization: `Bearer ${other.accessToken}` });
+    const stream = subscribe(live, contractOperation("StudySessionUpdated"), { sessionId: session.id });
+    await stream.ended;
+    assert.equal(stream.results.length, 1);
+    assert.equal(stream.results[0].errors?.[0].extensions?.code, "FORBIDDEN", JSON.stringify(stream.results));
+    await owner.client.op("RecordStudyProgress", { sessionId: session.id, input: { progressPercent: 5, addFocusSeconds: 0 } });
+    await settle(300);
+    assert.equal(stream.results.length, 1);
+    await live.client.dispose();
+  });
+
+  it("closes with 4401 when connection_init carries a bad token", async () => {
+    const live = connect(stack.wsUrl, { authorization: "Bearer not-a-token" });
+    assert.equal((await live.closed).code, 4401);
+    await live.client.dispose();
+  });
+
+  it("shares one execution per event among 200 subscribers of live counts", async () => {
+    const people = await Promise.all(Array.from({ length: 10 }, () => register(stack)));
+    const clients = people.map((person) => connect(stack.wsUrl, { authorization: `Bearer ${person.accessToken}` }));
+    const streams = Array.from({ length: 200 }, (_, i) => subscribe(clients[i % 10], contractOperation("LiveStudyStats"), { courseId: course.id }));
+    await settle(800);
+    const before = await metric("liveStudyStats");
+    const learner = await register(stack);
+    await learner.client.op("StartStudySession", { input: { courseId: course.id } });
+    await Promise.all(streams.map((stream) => stream.next(1, 3_000)));
+    const executions = (await metric("liveStudyStats")) - before;
+    assert.equal(executions, 1, "one execution served all 200");
+    assert.ok(streams.every((stream) => stream.results[0].data.liveStudyStats.activeSessions >= 1));
+    for (const stream of streams) stream.stop();
+    await Promise.all(clients.map((live) => live.client.dispose()));
+  });
+
+  it("pushes the leaderboard when someone submits", async () => {
+    const test = await publishedTest(instructor.client, [{ correctOption: 0 }]);
+    const watcher = await register(stack);
+    const live = connect(stack.wsUrl, { authorization: `Bearer ${watcher.accessToken}` });
+    const stream = subscribe(live, contractOperation("LeaderboardUpdated"), { testId: test.id });
+    await settle();
+    const taker = await register(stack, { displayName: "Top Scorer" });
+    await sit(taker.client, test.id, test.questionIds, [0]);
+    const [board] = await stream.next(1, 1_000);
+    assert.deepEqual(board.data.leaderboardUpdated, [{ rank: 1, score: 1, user: { displayName: "Top Scorer" } }]);
+    stream.stop();
+    await live.client.dispose();
+  });
+
+  it("ends a subscription with an error when its token expires", async () => {
+    process.env.ACCESS_TOKEN_TTL_SECONDS = "2";
+    const student = await register(stack).finally(() => delete process.env.ACCESS_TOKEN_TTL_SECONDS);
+    const live = connect(stack.wsUrl, { authorization: `Bearer ${student.accessToken}` });
+    const stream = subscribe(live, contractOperation("LiveStudyStats"), {});
+    await stream.ended;
+    assert.equal(stream.results.at(-1)?.errors?.[0].extensions?.code, "UNAUTHENTICATED");
+    await live.client.dispose();
+  });
+});

@@ -1,0 +1,30 @@
+import { Kind, parse } from "graphql";
+
+export interface LiveField {
+  /** The query field that reads the subscription's current value, with the same arguments. */
+  lookup: string;
+  /** "signed-in": every signed-in subscriber may share one execution; otherwise one per identity. */
+  audience: "per-identity" | "signed-in";
+}
+
+/**
+ * What the supergraph says about each subscription field: its subgraph tags it
+ * `@tag(name: "live:<query field>")` (and `live-audience:signed-in` when the value is the same for
+ * everyone signed in). The gateway needs nothing else to serve a new subscription field.
+ */
+export function readLiveFields(supergraphSdl: string): Map<string, LiveField> {
+  const fields = new Map<string, LiveField>();
+  for (const definition of parse(supergraphSdl).definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION || definition.name.value !== "Subscription") continue;
+    for (const field of definition.fields ?? []) {
+      const tags = (field.directives ?? [])
+        .filter((directive) => directive.name.value === "tag")
+        .map((directive) => directive.arguments?.find((arg) => arg.name.value === "name")?.value)
+        .map((value) => (value?.kind === Kind.STRING ? value.value : ""));
+      const lookup = tags.find((tag) => tag.startsWith("live:"))?.slice("live:".length);
+      if (!lookup) continue;
+      fields.set(field.name.value, { lookup, audience: tags.includes("live-audience:signed-in") ? "signed-in" : "per-identity" });
+    }
+  }
+  return fields;
+}
