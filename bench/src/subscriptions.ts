@@ -1,0 +1,122 @@
+import { createEventBus, createLogger, envInt, subscriptionTopic } from "@solo/kit";
+import { createTestDatabase } from "@solo/kit/dist/src/testing";
+import { connect, subscribe } from "@solo/e2e/dist/src/live";
+import { startTestObjectStore } from "@solo/e2e/dist/src/object-store";
+import { Service, freePort, startService, stopService } from "@solo/e2e/dist/src/processes";
+import { GraphQLClient, PASSWORD, contractOperation, uniqueEmail } from "@solo/e2e/dist/src/stack";
+
+/**
+ * One gateway process, SUBSCRIBERS sockets each subscribed to liveStudyStats, RATE events per second
+ * for SECONDS seconds published on the event bus (as the assessments subgraph does). Prints
+ * delivered/expected, delivery latency (publish → client) p50 and p99, and the gateway's resident
+ * memory per connection. Needs Postgres (TEST_DATABASE_URL or DATABASE_URL); REDIS_URL picks Redis.
+ */
+const SUBSCRIBERS = envInt("SUBSCRIBERS", 1000);
+const RATE = envInt("RATE", 20);
+const SECONDS = envInt("SECONDS", 30);
+
+async function rss(origin: string): Promise<number> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  return Number(/^process_resident_memory_bytes\{[^}]*\} (\d+)/m.exec(text)![1]);
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function main() {
+  process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const database = await createTestDatabase("bench");
+  const store = await startTestObjectStore();
+  const services: Service[] = [];
+  const [users, content, assessments, gatewayPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const url = (port: number) => `http://127.0.0.1:${port}/graphql`;
+  const env: NodeJS.ProcessEnv = {
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL ?? "",
+    S3_ENDPOINT: store.config.endpoint,
+    S3_BUCKET: store.config.bucket,
+    S3_ACCESS_KEY_ID: store.config.accessKeyId,
+    S3_SECRET_ACCESS_KEY: store.config.secretAccessKey,
+    SUBGRAPH_URL_USERS: url(users),
+    SUBGRAPH_URL_CONTENT: url(content),
+    SUBGRAPH_URL_ASSESSMENTS: url(assessments),
+    RATE_LIMIT_ANONYMOUS: "1000000",
+    RATE_LIMIT_USER: "1000000",
+  };
+  const bus = await createEventBus({ redisUrl: process.env.REDIS_URL || undefined, databaseUrl: database.url, logger: createLogger("bench") });
+  try {
+    services.push(await startService("users", "subgraphs/users/dist/src/index.js", users, env));
+    services.push(await startService("content", "subgraphs/content/dist/src/index.js", content, env));
+    services.push(await startService("assessments", "subgraphs/assessments/dist/src/index.js", assessments, env));
+    const gateway = await startService("gateway", "gateway/dist/src/index.js", gatewayPort, env);
+    services.push(gateway);
+    const origin = `http://127.0.0.1:${gatewayPort}`;
+
+    const registered = await new GraphQLClient(gateway.url).op("Register", {
+      input: { email: uniqueEmail("bench"), password: PASSWORD, displayName: "Bench" },
+    });
+    const token = registered.data.register.accessToken;
+
+    const memoryBefore = await rss(origin);
+    const clients = [];
+    const streams = [];
+    const receivedAt: number[][] = [];
+    for (let i = 0; i < SUBSCRIBERS; i++) {
+      const live = connect(gateway.url.replace("http", "ws"), { authorization: `Bearer ${token}` });
+      clients.push(live);
+      const times: number[] = [];
+      receivedAt.push(times);
+      const stream = subscribe(live, contractOperation("LiveStudyStats"), {});
+      const push = stream.results.push.bind(stream.results);
+      stream.results.push = (...items) => {
+        times.push(Date.now());
+        return push(...items);
+      };
+      streams.push(stream);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const memoryAfter = await rss(origin);
+
+    const topic = subscriptionTopic("liveStudyStats", {});
+    const publishedAt: number[] = [];
+    const total = RATE * SECONDS;
+    const started = Date.now();
+    for (let k = 0; k < total; k++) {
+      const due = started + (k * 1000) / RATE;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+      publishedAt.push(Date.now());
+      await bus.publish(topic, { at: new Date().toISOString() });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+    const latencies: number[] = [];
+    let delivered = 0;
+    for (const times of receivedAt) {
+      delivered += times.length;
+      times.forEach((at, k) => k < publishedAt.length && latencies.push(at - publishedAt[k]));
+    }
+    latencies.sort((a, b) => a - b);
+    const expected = total * SUBSCRIBERS;
+    console.log(`backend: ${bus.backend}; ${SUBSCRIBERS} subscribers, ${RATE} events/s for ${SECONDS} s`);
+    console.log(`delivered/expected: ${delivered}/${expected} = ${(delivered / expected).toFixed(4)}`);
+    const counts = receivedAt.map((times) => times.length).sort((a, b) => a - b);
+    const short = counts.filter((count) => count < total).length;
+    console.log(`per subscriber: min ${counts[0]}, max ${counts.at(-1)} of ${total}; ${short} subscribers missed some`);
+    console.log(`latency p50: ${percentile(latencies, 50)} ms, p99: ${percentile(latencies, 99)} ms, max: ${latencies.at(-1)} ms`);
+    console.log(`gateway memory: ${(memoryBefore / 1048576).toFixed(1)} MiB idle, ${(memoryAfter / 1048576).toFixed(1)} MiB with ${SUBSCRIBERS} subscribers = ${((memoryAfter - memoryBefore) / SUBSCRIBERS / 1024).toFixed(1)} KiB per connection`);
+    for (const stream of streams) stream.stop();
+    await Promise.all(clients.map((live) => live.client.dispose()));
+  } finally {
+    for (const service of services.reverse()) await stopService(service);
+    await bus.close();
+    await store.close();
+    await database.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
