@@ -73,6 +73,24 @@ describe("subscriptions over graphql-ws at the gateway", () => {
     await live.client.dispose();
   });
 
+  it("closes with 4429 on a second connection_init, and refuses anonymous subscribers to signed-in streams", async () => {
+    const WebSocket = (await import("ws")).default;
+    const socket = new WebSocket(stack.wsUrl, "graphql-transport-ws");
+    const code = await new Promise<number>((resolve) => {
+      socket.on("open", () => {
+        socket.send(JSON.stringify({ type: "connection_init" }));
+        socket.send(JSON.stringify({ type: "connection_init" }));
+      });
+      socket.on("close", (closeCode) => resolve(closeCode));
+    });
+    assert.equal(code, 4429);
+    const anonymous = connect(stack.wsUrl);
+    const stream = subscribe(anonymous, contractOperation("LiveStudyStats"), {});
+    await stream.ended;
+    assert.equal(stream.results[0].errors?.[0].extensions?.code, "UNAUTHENTICATED");
+    await anonymous.client.dispose();
+  });
+
   it("shares one execution per event among 200 subscribers of live counts", async () => {
     const people = await Promise.all(Array.from({ length: 10 }, () => register(stack)));
     const clients = people.map((person) => connect(stack.wsUrl, { authorization: `Bearer ${person.accessToken}` }));

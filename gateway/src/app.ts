@@ -19,6 +19,7 @@ import { Counter } from "prom-client";
 import { createAuthenticator } from "./authenticate";
 import { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
+import { mountDashboard } from "./dashboard";
 import { introspectionGuard } from "./introspection";
 import { bodyErrorHandler, limitRules, requestShapeGuard } from "./limits";
 import { createRateLimiter } from "./rate-limit";
@@ -110,6 +111,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       );
     },
   });
+  mountDashboard(app);
   app.use(
     "/graphql",
     express.json({ limit: config.limits.maxBodyBytes }),

@@ -1,0 +1,93 @@
+// The live dashboard: sign in over HTTP, then liveStudyStats and leaderboardUpdated over graphql-ws.
+(function () {
+  const endpoint = `${location.origin}/graphql`;
+  const $ = (id) => document.getElementById(id);
+  let client;
+  let leaderboardStop;
+
+  async function graphql(query, variables, token) {
+    const response = await fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await response.json();
+    if (body.errors) throw new Error(body.errors[0].message);
+    return body.data;
+  }
+
+  function renderStats(stats) {
+    $("active-sessions").textContent = stats.activeSessions;
+    $("learners-today").textContent = stats.learnersToday;
+    $("focus-today").textContent = Math.round(stats.focusSecondsToday / 60);
+    $("average-progress").textContent = `${Math.round(stats.averageProgress)} %`;
+    $("stats-at").textContent = `Updated ${new Date(stats.at).toLocaleTimeString()}`;
+  }
+
+  function renderLeaderboard(rows) {
+    const body = $("leaderboard");
+    body.replaceChildren(
+      ...rows.map((row) => {
+        const tr = document.createElement("tr");
+        for (const value of [row.rank, row.user.displayName, row.score]) {
+          const td = document.createElement("td");
+          td.textContent = String(value);
+          tr.append(td);
+        }
+        return tr;
+      }),
+    );
+  }
+
+  function watch(query, variables, onData) {
+    return client.subscribe({ query, variables }, {
+      next: (result) => result.data && onData(result.data),
+      error: (error) => ($("status").textContent = `Live updates stopped: ${error.message || error.reason || error}`),
+      complete: () => {},
+    });
+  }
+
+  async function showLeaderboard(testId, token) {
+    leaderboardStop?.();
+    const data = await graphql(`query ($t: ID!) { leaderboard(testId: $t, first: 10) { rank score user { displayName } } }`, { t: testId }, token);
+    renderLeaderboard(data.leaderboard);
+    leaderboardStop = watch(
+      `subscription ($t: ID!) { leaderboardUpdated(testId: $t) { rank score user { displayName } } }`,
+      { t: testId },
+      (update) => renderLeaderboard(update.leaderboardUpdated.slice(0, 10)),
+    );
+  }
+
+  async function start(token, name) {
+    client = graphqlWs.createClient({ url: endpoint.replace(/^http/, "ws"), connectionParams: { authorization: `Bearer ${token}` } });
+    $("signin").hidden = true;
+    $("live").hidden = false;
+    $("status").textContent = `Signed in as ${name}`;
+    const initial = await graphql(`{ liveStudyStats { activeSessions learnersToday focusSecondsToday averageProgress at } }`, {}, token);
+    renderStats(initial.liveStudyStats);
+    watch(`subscription { liveStudyStats { activeSessions learnersToday focusSecondsToday averageProgress at } }`, {}, (update) =>
+      renderStats(update.liveStudyStats),
+    );
+    const tests = await graphql(`{ mockTests(first: 50) { edges { node { id title } } } }`, {}, token);
+    const select = $("test-select");
+    select.replaceChildren(
+      ...tests.mockTests.edges.map(({ node }) => Object.assign(document.createElement("option"), { value: node.id, textContent: node.title })),
+    );
+    select.onchange = () => showLeaderboard(select.value, token);
+    if (select.value) await showLeaderboard(select.value, token);
+  }
+
+  $("signin-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    try {
+      const data = await graphql(
+        `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken user { displayName } } }`,
+        { e: form.get("email"), p: form.get("password") },
+      );
+      await start(data.login.accessToken, data.login.user.displayName);
+    } catch (error) {
+      $("status").textContent = `Could not sign in: ${error.message}`;
+    }
+  });
+})();
