@@ -1,6 +1,7 @@
 import { createEventBus, createLogger, envInt, subscriptionTopic } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
-import { connect, subscribe } from "@solo/e2e/dist/src/live";
+import { fork } from "node:child_process";
+import { connect } from "@solo/e2e/dist/src/live";
 import { startTestObjectStore } from "@solo/e2e/dist/src/object-store";
 import { Service, freePort, startService, stopService } from "@solo/e2e/dist/src/processes";
 import { GraphQLClient, PASSWORD, contractOperation, uniqueEmail } from "@solo/e2e/dist/src/stack";
@@ -14,6 +15,8 @@ import { GraphQLClient, PASSWORD, contractOperation, uniqueEmail } from "@solo/e
 const SUBSCRIBERS = envInt("SUBSCRIBERS", 1000);
 const RATE = envInt("RATE", 20);
 const SECONDS = envInt("SECONDS", 30);
+/** Subscribers live in these child processes, so the bench measures the gateway, not one busy client. */
+const WORKERS = envInt("WORKERS", 4);
 
 async function rss(origin: string): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
@@ -57,26 +60,32 @@ async function main() {
     const token = registered.data.register.accessToken;
 
     const memoryBefore = await rss(origin);
-    const clients = [];
-    const streams = [];
-    const receivedAt: number[][] = [];
-    for (let i = 0; i < SUBSCRIBERS; i++) {
-      const live = connect(gateway.url.replace("http", "ws"), { authorization: `Bearer ${token}` });
-      clients.push(live);
-      const times: number[] = [];
-      receivedAt.push(times);
-      const stream = subscribe(live, contractOperation("LiveStudyStats"), {});
-      const push = stream.results.push.bind(stream.results);
-      stream.results.push = (...items) => {
-        times.push(Date.now());
-        return push(...items);
-      };
-      streams.push(stream);
+    const workers = Array.from({ length: WORKERS }, (_, w) => {
+      const count = Math.floor(SUBSCRIBERS / WORKERS) + (w < SUBSCRIBERS % WORKERS ? 1 : 0);
+      const child = fork(__filename, ["worker"], { env: { ...process.env, BENCH_WS: gateway.url.replace("http", "ws"), BENCH_TOKEN: token, BENCH_COUNT: String(count) } });
+      const ready = new Promise<void>((resolve) => child.once("message", () => resolve()));
+      return { child, ready };
+    });
+    await Promise.all(workers.map((worker) => worker.ready));
+    const ask = <T>(child: (typeof workers)[number]["child"], message: string) =>
+      new Promise<T>((resolve) => {
+        child.once("message", (answer) => resolve(answer as T));
+        child.send(message);
+      });
+    // Warm up until every subscriber has received an event (graphql-ws does not acknowledge a
+    // subscription), then count from zero: the k-th delivery is then the k-th event.
+    const topic = subscriptionTopic("liveStudyStats", {});
+    for (let round = 0; ; round++) {
+      await bus.publish(topic, { warmUp: round });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const live = (await Promise.all(workers.map(({ child }) => ask<number>(child, "live")))).reduce((a, b) => a + b, 0);
+      if (live === SUBSCRIBERS) break;
+      if (round > 200) throw new Error(`only ${live} of ${SUBSCRIBERS} subscribers receive events`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await Promise.all(workers.map(({ child }) => ask(child, "reset")));
     const memoryAfter = await rss(origin);
 
-    const topic = subscriptionTopic("liveStudyStats", {});
     const publishedAt: number[] = [];
     const total = RATE * SECONDS;
     const started = Date.now();
@@ -88,6 +97,14 @@ async function main() {
     }
     await new Promise((resolve) => setTimeout(resolve, 3_000));
 
+    const receivedAt: number[][] = (
+      await Promise.all(
+        workers.map(
+          ({ child }) =>
+            ask<number[][]>(child, "report"),
+        ),
+      )
+    ).flat();
     const latencies: number[] = [];
     let delivered = 0;
     for (const times of receivedAt) {
@@ -103,8 +120,6 @@ async function main() {
     console.log(`per subscriber: min ${counts[0]}, max ${counts.at(-1)} of ${total}; ${short} subscribers missed some`);
     console.log(`latency p50: ${percentile(latencies, 50)} ms, p99: ${percentile(latencies, 99)} ms, max: ${latencies.at(-1)} ms`);
     console.log(`gateway memory: ${(memoryBefore / 1048576).toFixed(1)} MiB idle, ${(memoryAfter / 1048576).toFixed(1)} MiB with ${SUBSCRIBERS} subscribers = ${((memoryAfter - memoryBefore) / SUBSCRIBERS / 1024).toFixed(1)} KiB per connection`);
-    for (const stream of streams) stream.stop();
-    await Promise.all(clients.map((live) => live.client.dispose()));
   } finally {
     for (const service of services.reverse()) await stopService(service);
     await bus.close();
@@ -113,7 +128,32 @@ async function main() {
   }
 }
 
-main().then(
+/** A child process holding BENCH_COUNT subscribers; reports their receive times when asked. */
+async function worker() {
+  const receivedAt: number[][] = [];
+  const clients = [];
+  for (let i = 0; i < Number(process.env.BENCH_COUNT); i++) {
+    const live = connect(process.env.BENCH_WS!, { authorization: `Bearer ${process.env.BENCH_TOKEN}` });
+    clients.push(live);
+    const times: number[] = [];
+    receivedAt.push(times);
+    live.client.subscribe({ query: contractOperation("LiveStudyStats") }, { next: () => void times.push(Date.now()), error: () => {}, complete: () => {} });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  process.send!("ready");
+  process.on("message", (message) => {
+    if (message === "live") process.send!(receivedAt.filter((times) => times.length > 0).length);
+    if (message === "reset") {
+      for (const times of receivedAt) times.length = 0;
+      process.send!("done");
+    }
+    if (message === "report") process.send!(receivedAt, () => process.exit(0));
+  });
+}
+
+if (process.argv[2] === "worker") {
+  void worker();
+} else main().then(
   () => process.exit(0),
   (error) => {
     console.error(error);
