@@ -73,6 +73,22 @@ describe("subscriptions over graphql-ws at the gateway", () => {
     await live.client.dispose();
   });
 
+  it("closes with 4403 for an API key that can read nothing", async () => {
+    const owner = await register(stack);
+    const secret = (await owner.client.op("CreateApiKey", { input: { name: "writer", scopes: ["content:write"] } })).data.createApiKey.secret;
+    const live = connect(stack.wsUrl, { apiKey: secret });
+    assert.equal((await live.closed).code, 4403);
+    await live.client.dispose();
+    const reader = (await owner.client.op("CreateApiKey", { input: { name: "reader", scopes: ["assessments:read"] } })).data.createApiKey.secret;
+    const ok = connect(stack.wsUrl, { apiKey: reader });
+    const stream = subscribe(ok, contractOperation("LiveStudyStats"), {});
+    await settle();
+    await (await register(stack)).client.op("StartStudySession", { input: { courseId: course.id } });
+    assert.ok((await stream.next(1, 2_000))[0].data.liveStudyStats);
+    stream.stop();
+    await ok.client.dispose();
+  });
+
   it("closes with 4429 on a second connection_init, and refuses anonymous subscribers to signed-in streams", async () => {
     const WebSocket = (await import("ws")).default;
     const socket = new WebSocket(stack.wsUrl, "graphql-transport-ws");

@@ -66,6 +66,8 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
         };
         try {
           const identity = await options.authenticate(credentials);
+          // Live updates are reads: an API key without any read scope may not open a socket (4403).
+          if (identity.kind === "apiKey" && !identity.scopes.some((scope) => scope.endsWith(":read"))) return false;
           ctx.extra.state = { identity, expiresAt: tokenExpiry(credentials.authorization) };
           return true;
         } catch {
