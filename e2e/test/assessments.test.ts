@@ -261,6 +261,7 @@ describe("study sessions, progress, stats and reviews", () => {
     assert.equal(tooFast.errors?.[0].extensions?.code, "BAD_USER_INPUT", "600 s elapsed: 300 + 301 is too much");
 
     const second = await student.client.op("StartStudySession", { input: { courseId: course.id } });
+    assert.equal(second.errors, undefined, JSON.stringify(second.errors));
     const firstNow = await stack.db.query("select status from assessments.study_sessions where id = $1", [sessionId]);
     assert.equal(firstNow.rows[0].status, "ENDED", "starting another ends the previous one");
     const ended = await student.client.op("EndStudySession", { sessionId: second.data.startStudySession.id });

@@ -37,7 +37,11 @@ export class StudySessionResolver {
       try {
         const { session, ended } = await ctx.em.transactional(async (em) => {
           const previous = await em.find(StudySession, { userId, status: StudySessionStatus.ACTIVE }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-          for (const old of previous) Object.assign(old, { status: StudySessionStatus.ENDED, endedAt: now });
+          // Ended with its own statement, before the insert: a flush would insert first and trip
+          // the one-active-session index.
+          if (previous.length) {
+            await em.nativeUpdate(StudySession, { id: { $in: previous.map((old) => old.id) } }, { status: StudySessionStatus.ENDED, endedAt: now });
+          }
           const created = em.create(StudySession, { userId, courseId: input.courseId, lessonId: input.lessonId ?? null, startedAt: now, lastActivityAt: now });
           return { session: created, ended: previous };
         });
