@@ -15,7 +15,7 @@ describe("subscriptions over graphql-ws at the gateway", () => {
   let lessonId: string;
 
   before(async () => {
-    stack = await startStack();
+    stack = await startStack({ gateway: { liveReauthenticateMs: 300 } });
     instructor = await registerWithRole(stack, "INSTRUCTOR");
     course = await publishedCourse(instructor.client, "Live study");
     lessonId = (await stack.client().op("CourseBySlug", { slug: course.slug })).data.course.lessons[0].id;
@@ -87,6 +87,35 @@ describe("subscriptions over graphql-ws at the gateway", () => {
     assert.ok((await stream.next(1, 2_000))[0].data.liveStudyStats);
     stream.stop();
     await ok.client.dispose();
+  });
+
+  it("closes a live connection with 4401 once its login ends", async () => {
+    const student = await register(stack);
+    const live = connect(stack.wsUrl, { authorization: `Bearer ${student.accessToken}` });
+    const stream = subscribe(live, contractOperation("LiveStudyStats"), {});
+    await settle(400);
+    assert.equal(stream.results.length, 0);
+    await student.client.op("Logout");
+    const closed = await Promise.race([live.closed, settle(3_000).then(() => ({ code: 0, reason: "still open" }))]);
+    assert.equal(closed.code, 4401);
+    await live.client.dispose();
+  });
+
+  it("does not let an API key without the field's scope into a stream that users share", async () => {
+    const user = await register(stack);
+    const shared = connect(stack.wsUrl, { authorization: `Bearer ${user.accessToken}` });
+    const userStream = subscribe(shared, contractOperation("LiveStudyStats"), {});
+    await settle();
+    const secret = (await user.client.op("CreateApiKey", { input: { name: "content reader", scopes: ["content:read"] } })).data.createApiKey.secret;
+    const keyed = connect(stack.wsUrl, { apiKey: secret });
+    const keyStream = subscribe(keyed, contractOperation("LiveStudyStats"), {});
+    await keyStream.ended;
+    assert.equal(keyStream.results[0].errors?.[0].extensions?.code, "FORBIDDEN");
+    await (await register(stack)).client.op("StartStudySession", { input: { courseId: course.id } });
+    assert.ok((await userStream.next(1, 2_000))[0].data.liveStudyStats, "the users' stream is unaffected");
+    userStream.stop();
+    await shared.client.dispose();
+    await keyed.client.dispose();
   });
 
   it("closes with 4429 on a second connection_init, and refuses anonymous subscribers to signed-in streams", async () => {

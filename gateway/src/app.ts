@@ -142,7 +142,17 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     await bus?.close();
   });
   const subscriptions = bus
-    ? attachSubscriptions({ server: running.server, apollo, bus, logger, executions: subscriptionExecutions, current: () => live, authenticate })
+    ? attachSubscriptions({
+        server: running.server,
+        apollo,
+        bus,
+        logger,
+        executions: subscriptionExecutions,
+        current: () => live,
+        authenticate,
+        onFailedAuthentication: (ip) => rateLimiter.checkFailedAuthentication(ip),
+        reauthenticateMs: config.liveReauthenticateMs,
+      })
     : undefined;
   logger.info({ url: running.url, subgraphs: endpoints }, "gateway ready");
   return {

@@ -28,6 +28,8 @@ export interface GatewayConfig {
   rateLimit: RateLimitConfig;
   /** Introspection for everyone (development) or for admins only (production default). */
   introspection: "everyone" | "admins";
+  /** How often a live connection's credentials are checked again (30 s). */
+  liveReauthenticateMs: number;
   /** Drop field suggestions and subgraph names from errors (production default). */
   hideSchemaDetails: boolean;
 }
@@ -77,5 +79,6 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     },
     introspection,
     hideSchemaDetails: isProduction(),
+    liveReauthenticateMs: envInt("LIVE_REAUTHENTICATE_SECONDS", 30) * 1000,
   };
 }

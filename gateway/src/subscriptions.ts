@@ -35,13 +35,18 @@ export interface SubscriptionServerOptions {
   executions: Counter<"field">;
   current: () => { schema: GraphQLSchema; liveFields: Map<string, LiveField> } | undefined;
   authenticate: (credentials: Credentials) => Promise<Identity>;
+  /** Counts a failed sign-in against the caller's IP (the HTTP path's limit); throws when over it. */
+  onFailedAuthentication?: (ip: string) => Promise<void>;
   keepAliveMs?: number;
+  /** How often a connection's credentials are checked again (logout, revocation, role change). */
+  reauthenticateMs?: number;
 }
 
 interface ConnectionState {
   identity: Identity;
   /** When the access token the connection signed in with expires (API keys: never). */
   expiresAt?: number;
+  recheck?: NodeJS.Timeout;
 }
 
 /**
@@ -64,17 +69,39 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
           authorization: typeof params.authorization === "string" ? params.authorization : undefined,
           apiKey: typeof params.apiKey === "string" ? params.apiKey : undefined,
         };
+        let identity: Identity;
         try {
-          const identity = await options.authenticate(credentials);
-          // Live updates are reads: an API key without any read scope may not open a socket (4403).
-          if (identity.kind === "apiKey" && !identity.scopes.some((scope) => scope.endsWith(":read"))) return false;
-          ctx.extra.state = { identity, expiresAt: tokenExpiry(credentials.authorization) };
-          return true;
-        } catch {
-          ctx.extra.socket.close(4401, "Unauthorized");
+          identity = await options.authenticate(credentials);
+        } catch (error) {
+          const code = (error as GraphQLError).extensions?.code;
+          // The users subgraph being down is not the client's fault: its credentials may be fine.
+          if (code === "SERVICE_UNAVAILABLE") ctx.extra.socket.close(1011, "Cannot check credentials now");
+          else {
+            const ip = ctx.extra.request.socket.remoteAddress ?? "unknown";
+            await options.onFailedAuthentication?.(ip).catch(() => undefined);
+            ctx.extra.socket.close(4401, "Unauthorized");
+          }
           return false;
         }
+        // Live updates are reads: an API key without any read scope may not open a socket (4403).
+        if (identity.kind === "apiKey" && !identity.scopes.some((scope) => scope.endsWith(":read"))) return false;
+        const state: ConnectionState = { identity, expiresAt: tokenExpiry(credentials.authorization) };
+        // Each event is, in effect, a new request: a logout, a revoked key or a changed role must
+        // end the connection too, not only the next HTTP call.
+        state.recheck = setInterval(async () => {
+          const now = await options.authenticate(credentials).catch((error: GraphQLError) => error);
+          if (now instanceof Error) {
+            if (now instanceof GraphQLError && now.extensions?.code === "SERVICE_UNAVAILABLE") return;
+            ctx.extra.socket.close(4401, "Unauthorized");
+          } else if (identityKey(now) !== identityKey(identity) || scopesOf(now) !== scopesOf(identity)) {
+            ctx.extra.socket.close(4403, "Your access changed: reconnect");
+          }
+        }, options.reauthenticateMs ?? 30_000);
+        state.recheck.unref();
+        ctx.extra.state = state;
+        return true;
       },
+      onClose: (ctx) => clearInterval(ctx.extra.state?.recheck),
       context: (ctx) => ({ state: ctx.extra.state }),
       subscribe: (args: ExecutionArgs) => subscribe(args),
       execute: () => ({ errors: [new GraphQLError("Send queries and mutations over HTTP; this socket serves subscriptions")] }),
@@ -87,7 +114,8 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
     const state = (args.contextValue as { state: ConnectionState }).state;
     const operation = getOperationAST(args.document, args.operationName);
     if (!operation || operation.operation !== "subscription") return refusal("Only subscriptions are served here");
-    const field = operation.selectionSet.selections[0] as FieldNode;
+    const field = operation.selectionSet.selections[0];
+    if (field?.kind !== Kind.FIELD) return refusal("Select the subscription field directly");
     const { schema, liveFields } = requireSchema(options);
     const live = liveFields.get(field.name.value);
     const definition = schema.getSubscriptionType()?.getFields()[field.name.value];
@@ -96,7 +124,8 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
     const topic = subscriptionTopic(field.name.value, argumentValues);
     const lookup = toLookupQuery(args.document, operation, field, live.lookup);
     const variables = args.variableValues ?? {};
-    const audience = live.audience === "signed-in" && state.identity.kind !== "anonymous" ? "signed-in" : identityKey(state.identity);
+    // Only people share "signed-in" groups: an API key's access also depends on its scopes.
+    const audience = live.audience === "signed-in" && state.identity.kind === "user" ? "signed-in" : identityKey(state.identity);
     const key = `${topic}|${audience}|${print(lookup)}|${JSON.stringify(variables)}`;
     const subscriber = new Subscriber(state, () => leave(key, subscriber));
     void join(key, { topic, lookup, variables, identity: state.identity, field: field.name.value }, subscriber);
@@ -113,7 +142,15 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
     group.subscribers.add(subscriber);
     // Nobody subscribes to what they could not query. A group's members get the same answer,
     // so its first read of the current value decides for all of them.
-    const access = await group.ready();
+    let access: Result;
+    try {
+      access = await group.ready();
+    } catch (error) {
+      options.logger.error({ err: error }, "could not start a live subscription");
+      leave(key, subscriber);
+      subscriber.fail([new GraphQLError("Live updates are unavailable right now", { extensions: { code: "SERVICE_UNAVAILABLE" } })]);
+      return;
+    }
     if (!visible(access)) {
       subscriber.fail(access.errors?.length ? access.errors : [new GraphQLError("Not found, or not yours to watch", { extensions: { code: "FORBIDDEN" } })]);
     }
@@ -132,12 +169,15 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
   return {
     /** Closes every socket with 1001 (going away) after in-flight events are delivered. */
     async close() {
+      // No new events in, then what is under way out, then the sockets.
+      for (const group of groups.values()) group.stop();
       await Promise.all([...groups.values()].map((group) => group.drain()));
+      await Promise.all([...groups.values()].flatMap((group) => [...group.subscribers].map((subscriber) => subscriber.flushed())));
+      await new Promise((resolve) => setImmediate(resolve));
       for (const client of wss.clients) client.close(1001, "Server shutting down");
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
-    executionsFor: (field: string) => options.executions.get(),
     groups: () => groups.size,
   };
 }
@@ -157,6 +197,7 @@ class Group {
   private inFlight: Promise<void> = Promise.resolve();
   private started?: Promise<Result>;
   private allowed = false;
+  private stopped = false;
 
   constructor(
     private readonly spec: GroupSpec,
@@ -165,15 +206,24 @@ class Group {
 
   /** Subscribes to the topic and reads the current value once, as this group's identity. */
   ready(): Promise<Result> {
-    return (this.started ??= (async () => {
-      this.unsubscribe = await this.options.bus.subscribe(this.spec.topic, () => {
+    this.started ??= (async () => {
+      const unsubscribe = await this.options.bus.subscribe(this.spec.topic, () => {
         // Events queue behind each other: each delivery reflects a state at least as new.
         this.inFlight = this.inFlight.then(() => this.deliver()).catch((error) => this.options.logger.error({ err: error }, "live update failed"));
       });
+      // Everyone left while we were subscribing: let go at once.
+      if (this.stopped) {
+        unsubscribe();
+        return { data: null };
+      }
+      this.unsubscribe = unsubscribe;
       const access = await execute(this.options, this.spec, this.spec.identity);
       this.allowed = visible(access);
       return access;
-    })());
+    })();
+    // A failed start is not kept: the next subscriber tries again.
+    this.started.catch(() => (this.started = undefined));
+    return this.started;
   }
 
   private async deliver() {
@@ -189,7 +239,9 @@ class Group {
   }
 
   stop() {
+    this.stopped = true;
     this.unsubscribe?.();
+    this.unsubscribe = undefined;
   }
 }
 
@@ -239,6 +291,11 @@ class Subscriber implements AsyncIterableIterator<Result> {
       this.waiting = undefined;
       resolve({ value: undefined, done: true });
     }
+  }
+
+  /** Resolves once graphql-ws has taken everything queued for this subscriber. */
+  async flushed(): Promise<void> {
+    while (this.queue.length && !this.done) await new Promise((resolve) => setImmediate(resolve));
   }
 
   next(): Promise<IteratorResult<Result>> {
@@ -295,6 +352,10 @@ function visible(result: Result): boolean {
 
 function refusal(message: string): Result {
   return { errors: [new GraphQLError(message, { extensions: { code: "BAD_REQUEST" } })] };
+}
+
+function scopesOf(identity: Identity): string {
+  return identity.kind === "apiKey" ? [...identity.scopes].sort().join(",") : "";
 }
 
 function identityKey(identity: Identity): string {
