@@ -59,6 +59,19 @@ interface ConnectionState {
 export function attachSubscriptions(options: SubscriptionServerOptions) {
   const wss = new WebSocketServer({ server: options.server, path: "/graphql" });
   const groups = new Map<string, Group>();
+  const interval = options.reauthenticateMs ?? 30_000;
+  // Many sockets often share one credential (tabs, a dashboard wall): one check serves them all
+  // for a moment, instead of one call to the users subgraph per socket.
+  const rechecks = new Map<string, { at: number; result: Promise<Identity | Error> }>();
+  const recheck = (credentials: Credentials): Promise<Identity | Error> => {
+    const key = `${credentials.authorization ?? ""}|${credentials.apiKey ?? ""}`;
+    const cached = rechecks.get(key);
+    if (cached && Date.now() - cached.at < Math.min(5_000, interval / 2)) return cached.result;
+    const result = options.authenticate(credentials).catch((error: Error) => error);
+    rechecks.set(key, { at: Date.now(), result });
+    if (rechecks.size > 10_000) rechecks.clear();
+    return result;
+  };
 
   const disposable = useServer<Record<string, unknown>, { state?: ConnectionState }>(
     {
@@ -88,20 +101,30 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
         const state: ConnectionState = { identity, expiresAt: tokenExpiry(credentials.authorization) };
         // Each event is, in effect, a new request: a logout, a revoked key or a changed role must
         // end the connection too, not only the next HTTP call.
-        state.recheck = setInterval(async () => {
-          const now = await options.authenticate(credentials).catch((error: GraphQLError) => error);
+        const check = async () => {
+          const now = await recheck(credentials);
           if (now instanceof Error) {
             if (now instanceof GraphQLError && now.extensions?.code === "SERVICE_UNAVAILABLE") return;
             ctx.extra.socket.close(4401, "Unauthorized");
           } else if (identityKey(now) !== identityKey(identity) || scopesOf(now) !== scopesOf(identity)) {
             ctx.extra.socket.close(4403, "Your access changed: reconnect");
           }
-        }, options.reauthenticateMs ?? 30_000);
-        state.recheck.unref();
+        };
+        // Spread over the interval, so sockets opened together are not all checked at once.
+        const first = setTimeout(() => {
+          void check();
+          state.recheck = setInterval(() => void check(), interval);
+          state.recheck.unref();
+        }, Math.floor(Math.random() * interval));
+        first.unref();
+        state.recheck = first;
         ctx.extra.state = state;
         return true;
       },
-      onClose: (ctx) => clearInterval(ctx.extra.state?.recheck),
+      onClose: (ctx) => {
+        clearTimeout(ctx.extra.state?.recheck);
+        clearInterval(ctx.extra.state?.recheck);
+      },
       context: (ctx) => ({ state: ctx.extra.state }),
       subscribe: (args: ExecutionArgs) => subscribe(args),
       execute: () => ({ errors: [new GraphQLError("Send queries and mutations over HTTP; this socket serves subscriptions")] }),
