@@ -18,6 +18,7 @@ export * from "./logger";
 export * from "./metrics";
 export * from "./orm";
 export * from "./pagination";
+export * from "./positions";
 export * from "./scopes";
 export * from "./secrets";
 export * from "./storage";

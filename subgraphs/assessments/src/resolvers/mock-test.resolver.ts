@@ -1,4 +1,4 @@
-import { Access, badInput, forbidden, isUuid, notFound, paginate, queueAudit } from "@solo/kit";
+import { Access, badInput, forbidden, isUuid, nextPosition, notFound, paginate, queueAudit } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, MockTest, Question, TestStatus, User, ref } from "../entities";
 import { AssessmentsContext } from "../loaders";
@@ -44,14 +44,10 @@ export class MockTestResolver {
     if (input.correctOption >= input.options.length) throw badInput("correctOption must be an index into options", "correctOption");
     if (input.options.some((option) => !option.trim())) throw badInput("options must not be blank", "options");
     return ctx.em.transactional(async (em) => {
-      const tx = em.getTransactionContext();
-      await em.getConnection().execute(`select 1 from assessments.mock_tests where id = ? for update`, [test.id], "all", tx);
-      const [{ next }] = await em
-        .getConnection()
-        .execute(`select coalesce(max(position), 0) + 1 as next from assessments.questions where test_id = ?`, [test.id], "all", tx);
+      const position = await nextPosition(em, "assessments", { table: "mock_tests", id: test.id }, { table: "questions", parentColumn: "test_id" });
       return em.create(Question, {
         test: em.getReference(MockTest, test.id),
-        position: Number(next),
+        position,
         prompt: input.prompt,
         options: input.options,
         correctOption: input.correctOption,

@@ -1,10 +1,9 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import { Access, badInput, forbidden, isUuid, notFound, paginate, queueAudit, requireScope } from "@solo/kit";
+import { Access, badInput, forbidden, isUuid, notFound, paginate, queueAudit, requireScope, nextPosition } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, CourseStatus, Lesson, MediaAsset, UploadPurpose, User, userRef } from "../entities";
 import { ContentContext } from "../loaders";
 import { requireOwnReadyAsset } from "../services/assets";
-import { nextPosition } from "../services/positions";
 import { slugify, withSuffix } from "../services/slugs";
 import { canEditCourse, canSeeCourse } from "../services/visibility";
 import { CourseConnection, CourseFilter, CreateCourseInput, LessonInput } from "./types";
@@ -83,7 +82,7 @@ export class CourseResolver {
       media.push(await requireOwnReadyAsset(ctx, assetId, UploadPurpose.LESSON_MEDIA, `mediaAssetIds[${index}]`));
     }
     const lesson = await ctx.em.transactional(async (em) => {
-      const position = await nextPosition(em, { table: "courses", id: course.id }, { table: "lessons", parentColumn: "course_id" });
+      const position = await nextPosition(em, "content", { table: "courses", id: course.id }, { table: "lessons", parentColumn: "course_id" });
       const created = em.create(Lesson, {
         course: em.getReference(Course, course.id),
         position,

@@ -1,9 +1,8 @@
-import { Access, forbidden, isUuid, notFound, requireScope } from "@solo/kit";
+import { Access, forbidden, isUuid, notFound, requireScope, nextPosition } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, Flashcard, FlashcardDeck, MediaAsset, UploadPurpose, User, userRef } from "../entities";
 import { ContentContext } from "../loaders";
 import { requireOwnReadyAsset } from "../services/assets";
-import { nextPosition } from "../services/positions";
 import { canEditCourse, canEditDeck, canSeeCourse, canSeeDeck } from "../services/visibility";
 import { FlashcardDeckInput, FlashcardInput } from "./types";
 
@@ -49,7 +48,7 @@ export class FlashcardDeckResolver {
       ? await requireOwnReadyAsset(ctx, input.mediaAssetId, UploadPurpose.FLASHCARD_MEDIA, "mediaAssetId")
       : null;
     const card = await ctx.em.transactional(async (em) => {
-      const position = await nextPosition(em, { table: "flashcard_decks", id: deck.id }, { table: "flashcards", parentColumn: "deck_id" });
+      const position = await nextPosition(em, "content", { table: "flashcard_decks", id: deck.id }, { table: "flashcards", parentColumn: "deck_id" });
       return em.create(Flashcard, {
         deck: em.getReference(FlashcardDeck, deck.id),
         position,

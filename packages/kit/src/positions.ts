@@ -7,14 +7,15 @@ import type { EntityManager } from "@mikro-orm/postgresql";
  */
 export async function nextPosition(
   em: EntityManager,
+  schema: string,
   parent: { table: string; id: string },
   children: { table: string; parentColumn: string },
 ): Promise<number> {
   const connection = em.getConnection();
   const tx = em.getTransactionContext();
-  await connection.execute(`select 1 from "content"."${parent.table}" where id = ? for update`, [parent.id], "all", tx);
+  await connection.execute(`select 1 from "${schema}"."${parent.table}" where id = ? for update`, [parent.id], "all", tx);
   const [{ next }] = await connection.execute(
-    `select coalesce(max(position), 0) + 1 as next from "content"."${children.table}" where "${children.parentColumn}" = ?`,
+    `select coalesce(max(position), 0) + 1 as next from "${schema}"."${children.table}" where "${children.parentColumn}" = ?`,
     [parent.id],
     "all",
     tx,
