@@ -26,7 +26,7 @@ import { createRateLimiter } from "./rate-limit";
 import { LiveField, readLiveFields } from "./live-fields";
 import { IdentityForwardingDataSource } from "./subgraph-data-source";
 import { attachSubscriptions } from "./subscriptions";
-import { internalUrl, readinessUrl, subgraphEndpoints } from "./supergraph";
+import { readinessUrl, subgraphEndpoints } from "./supergraph";
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger("gateway")): Promise<RunningService> {
   const metrics = createMetrics("gateway");
@@ -81,7 +81,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     live = { schema: apiSchema, liveFields: readLiveFields(coreSupergraphSdl) };
   });
   const authenticate = createAuthenticator({
-    usersInternalUrl: (route) => (endpoints.users ? internalUrl(endpoints.users, route) : undefined),
+    usersUrl: () => endpoints.users,
   });
   const rateLimiter = createRateLimiter(config.rateLimit, redis, logger);
 

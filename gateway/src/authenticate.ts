@@ -7,8 +7,8 @@ import {
   ROLES,
   RoleName,
   platformSecrets,
+  postInternal,
   requestError,
-  signServiceToken,
 } from "@solo/kit";
 import { errors as joseErrors, importSPKI, jwtVerify } from "jose";
 
@@ -23,27 +23,18 @@ export interface Credentials {
  * token's signature is checked here (EdDSA public key), its session with the users subgraph, which
  * owns sessions and keys: a logout, a revoked key or a changed role holds from the next request.
  */
-export function createAuthenticator(options: { usersInternalUrl: (route: string) => string | undefined }) {
+export function createAuthenticator(options: { usersUrl: () => string | undefined }) {
   let publicKey: ReturnType<typeof importSPKI> | undefined;
 
   /** Asks the users subgraph, which owns keys and sessions; null when it says no (404). */
   async function askUsers<T>(route: string, body: object): Promise<T | null> {
-    const url = options.usersInternalUrl(route);
-    if (!url) throw requestError("SERVICE_UNAVAILABLE", "Credentials cannot be checked right now");
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${await signServiceToken("gateway")}` },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(5_000),
-      });
-    } catch {
-      throw requestError("SERVICE_UNAVAILABLE", "Credentials cannot be checked right now");
-    }
-    if (response.status === 404) return null;
-    if (!response.ok) throw requestError("SERVICE_UNAVAILABLE", "Credentials cannot be checked right now");
-    return (await response.json()) as T;
+    const unavailable = () => requestError("SERVICE_UNAVAILABLE", "Credentials cannot be checked right now");
+    const usersUrl = options.usersUrl();
+    if (!usersUrl) throw unavailable();
+    const response = await postInternal<T>(usersUrl, route, body, "gateway").catch(() => null);
+    if (response?.status === 404) return null;
+    if (response?.status !== 200 || !response.body) throw unavailable();
+    return response.body;
   }
 
   async function verifyAccessToken(token: string): Promise<Identity> {

@@ -16,9 +16,3 @@ export function readinessUrl(graphqlUrl: string): string {
   url.pathname = url.pathname.replace(/\/graphql\/?$/, "") + "/ready";
   return url.toString();
 }
-
-export function internalUrl(graphqlUrl: string, route: string): string {
-  const url = new URL(graphqlUrl);
-  url.pathname = url.pathname.replace(/\/graphql\/?$/, "") + route;
-  return url.toString();
-}
