@@ -1,16 +1,8 @@
 import { ChildProcess, spawn } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
-import { projectRoot } from "@solo/kit";
+import { freePort, projectRoot } from "@solo/kit";
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface Service {
   name: string;

@@ -110,6 +110,22 @@ export async function startStack(options: StackOptions = {}) {
     events,
     /** SQL statements the assessments subgraph has sent since the last reset. */
     assessmentsSql,
+    /**
+     * What `run` cost: SQL statements per subgraph and requests from the gateway to each subgraph.
+     * Batching tests compare this for short and long lists.
+     */
+    async measure(run: () => Promise<void>) {
+      const before = await this.subgraphFetches();
+      for (const counter of [sql, contentSql, assessmentsSql]) counter.reset();
+      await run();
+      const after = await this.subgraphFetches();
+      return {
+        usersSql: sql.value,
+        contentSql: contentSql.value,
+        assessmentsSql: assessmentsSql.value,
+        fetches: Object.fromEntries(Object.keys(after).map((name) => [name, after[name] - (before[name] ?? 0)])),
+      };
+    },
     /** Requests the gateway has sent to each subgraph (its subgraph_fetches_total metric). */
     async subgraphFetches(): Promise<Record<string, number>> {
       const text = await (await fetch(`${new URL(gateway.url).origin}/metrics`)).text();

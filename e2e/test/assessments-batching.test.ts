@@ -18,22 +18,10 @@ describe("batching: leaderboards and attempt lists", () => {
   });
   after(() => stack.close());
 
-  async function measure(run: () => Promise<void>) {
-    const before = await stack.subgraphFetches();
-    stack.sql.reset();
-    stack.assessmentsSql.reset();
-    await run();
-    const after = await stack.subgraphFetches();
-    return {
-      usersSql: stack.sql.value,
-      assessmentsSql: stack.assessmentsSql.value,
-      fetches: Object.fromEntries(Object.keys(after).map((name) => [name, after[name] - (before[name] ?? 0)])),
-    };
-  }
 
   it("Leaderboard with display names: 5 and 100 people cost the same", async () => {
     const board = (first: number) =>
-      measure(async () => {
+      stack.measure(async () => {
         const response = await stack.client().op("Leaderboard", { testId: test.id, first });
         assert.equal(response.errors, undefined);
         assert.equal(response.data.leaderboard.length, first);
@@ -52,7 +40,7 @@ describe("batching: leaderboards and attempt lists", () => {
     const student = students[1];
     const query = `{ me { attempts(first: 50) { edges { node { percentile score test { title } breakdown { topic score } } } } } }`;
     const list = (expected: number) =>
-      measure(async () => {
+      stack.measure(async () => {
         const response = await student.client.request(query);
         assert.equal(response.errors, undefined);
         assert.equal(response.data.me.attempts.edges.length, expected);
@@ -73,7 +61,7 @@ describe("batching: leaderboards and attempt lists", () => {
   it("MyAttempts with percentiles and test titles: 1 and 30 attempts cost the same", async () => {
     const student = students[0];
     const list = (expected: number) =>
-      measure(async () => {
+      stack.measure(async () => {
         const response = await student.client.op("MyAttempts", { first: 50 });
         assert.equal(response.errors, undefined);
         assert.equal(response.data.me.attempts.edges.length, expected);

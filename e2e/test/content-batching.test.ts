@@ -19,21 +19,12 @@ describe("batching: cost does not grow with list length", () => {
   });
   after(() => stack.close());
 
-  async function measure(run: () => Promise<void>) {
-    const fetchesBefore = await stack.subgraphFetches();
-    stack.sql.reset();
-    stack.contentSql.reset();
-    await run();
-    const fetchesAfter = await stack.subgraphFetches();
-    const fetches = Object.fromEntries(Object.keys(fetchesAfter).map((name) => [name, fetchesAfter[name] - (fetchesBefore[name] ?? 0)]));
-    return { usersSql: stack.sql.value, contentSql: stack.contentSql.value, fetches };
-  }
 
   it("CourseCatalog: 5 and 50 courses by 5 authors cost the same", async () => {
     const tag = `batch${Date.now()}`;
     for (let i = 0; i < 50; i++) await publishedCourse(authors[i % 5].client, `Batch course ${i}`, { tags: [tag], lessons: 1 + (i % 3) });
     const catalog = (first: number) =>
-      measure(async () => {
+      stack.measure(async () => {
         const response = await stack.client().op("CourseCatalog", { first, filter: { tag } });
         assert.equal(response.errors, undefined);
         assert.equal(response.data.courses.edges.length, first);
@@ -65,7 +56,7 @@ describe("batching: cost does not grow with list length", () => {
     };
     const [small, large] = [await courseWith(5), await courseWith(30)];
     const view = (slug: string, lessons: number) =>
-      measure(async () => {
+      stack.measure(async () => {
         const response = await stack.client().op("CourseBySlug", { slug });
         assert.equal(response.errors, undefined);
         assert.equal(response.data.course.lessons.length, lessons);

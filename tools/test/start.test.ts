@@ -4,8 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { projectRoot } from "@solo/kit";
-import { freePort } from "../src/embedded-postgres";
+import { freePort, projectRoot } from "@solo/kit";
 
 /**
  * `npm start` as a newcomer runs it: no DATABASE_URL, so an embedded Postgres under the data

@@ -15,3 +15,10 @@ export function loaderById<T extends { id: string }>(
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
+
+/** Rows grouped by a key, one group per key asked for, in that order (empty when none match). */
+export function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
+  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
+  for (const row of rows) groups.get(keyOf(row))?.push(row);
+  return keys.map((key) => groups.get(key)!);
+}

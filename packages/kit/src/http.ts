@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import http from "node:http";
-import { AddressInfo } from "node:net";
+import net, { AddressInfo } from "node:net";
 import express, { Express, NextFunction, Request, Response } from "express";
 import { isProduction } from "./config";
 import { REQUEST_ID_HEADER } from "./identity";
@@ -182,4 +182,16 @@ export function watchSupervisor(onGone: () => void): void {
     }
   }, 1_000);
   timer.unref();
+}
+
+/** A loopback port nobody is listening on right now (for services started by tests and tools). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

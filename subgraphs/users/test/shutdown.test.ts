@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { freePort } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("users subgraph process", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;

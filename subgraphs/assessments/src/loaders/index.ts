@@ -1,16 +1,11 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { Clock, SubgraphContext, loaderById } from "@solo/kit";
+import { Clock, SubgraphContext, groupBy, loaderById } from "@solo/kit";
 import DataLoader from "dataloader";
 import type { AssessmentEvents } from "../services/events";
 import { Attempt, AttemptStatus, MockTest, Question, StudySession } from "../entities";
 
 export const FINISHED = [AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED];
 
-function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
-  for (const row of rows) groups.get(keyOf(row))?.push(row);
-  return keys.map((key) => groups.get(key)!);
-}
 
 /** Per request: every list or reference in a response costs one query per kind, not per item. */
 export function createLoaders(em: EntityManager) {

@@ -1,14 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { ObjectStorage, SubgraphContext, loaderById } from "@solo/kit";
+import { ObjectStorage, SubgraphContext, groupBy, loaderById } from "@solo/kit";
 import DataLoader from "dataloader";
 import { Course, Flashcard, FlashcardDeck, Lesson, MediaAsset, ReadingMaterial } from "../entities";
 
-/** Groups rows by a key, in the order the keys were asked for. */
-function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
-  for (const row of rows) groups.get(keyOf(row))?.push(row);
-  return keys.map((key) => groups.get(key)!);
-}
 
 async function countBy(em: EntityManager, table: string, column: string, keys: readonly string[]): Promise<number[]> {
   const placeholders = keys.map(() => "?").join(", ");
