@@ -10,7 +10,7 @@ export interface QuestionSpec {
 export async function publishedTest(
   client: GraphQLClient,
   questions: QuestionSpec[],
-  options: { title?: string; courseId?: string; durationMinutes?: number; negativeMarking?: number; candidates?: number } = {},
+  options: { title?: string; courseId?: string; durationMinutes?: number; negativeMarking?: number; candidates?: number; maxAttempts?: number } = {},
 ) {
   const created = await client.op("CreateMockTest", {
     input: {
@@ -19,6 +19,7 @@ export async function publishedTest(
       durationMinutes: options.durationMinutes ?? 120,
       negativeMarking: options.negativeMarking ?? 0.25,
       candidates: options.candidates,
+      maxAttempts: options.maxAttempts,
     },
   });
   if (created.errors) throw new Error(JSON.stringify(created.errors));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { EventBus, createEventBus, createLogger, subscriptionTopic } from "@solo/kit";
+import { EventBus, ManualClock, createEventBus, createLogger, subscriptionTopic } from "@solo/kit";
 import { Stack, register, startStack } from "../src/stack";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
@@ -13,9 +13,10 @@ describe("assessments publishes live-update events", () => {
   let stack: Stack;
   let listener: EventBus;
   let instructor: Awaited<ReturnType<typeof registerWithRole>>;
+  const clock = new ManualClock(new Date("2026-11-22T09:00:00Z"));
 
   before(async () => {
-    stack = await startStack();
+    stack = await startStack({ clock });
     listener = await createEventBus({ redisUrl: process.env.REDIS_URL, databaseUrl: stack.databaseUrl, logger: createLogger("test") });
     instructor = await registerWithRole(stack, "INSTRUCTOR");
   });
@@ -76,5 +77,25 @@ describe("assessments publishes live-update events", () => {
     await student.client.op("SubmitAttempt", { attemptId: attempt.id });
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.deepEqual(board.events.map((event) => event.testId), [test.id], "submitting again announces nothing");
+  });
+
+  it("announces ranked attempts only: a practice attempt leaves the leaderboard as it was", async () => {
+    const test = await publishedTest(instructor.client, [{ correctOption: 0 }], { durationMinutes: 10 });
+    const board = collect(subscriptionTopic("leaderboardUpdated", { testId: test.id }));
+    await board.ready;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const student = await register(stack);
+    await sit(student.client, test.id, test.questionIds, [1]);
+    assert.equal((await board.waitFor(1)).length, 1, "the first submitted attempt is ranked");
+    await sit(student.client, test.id, test.questionIds, [0]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(board.events.length, 1, "a practice attempt announces nothing");
+
+    // A first attempt left past its deadline becomes ranked when a new start closes it: announced.
+    const other = await register(stack);
+    await other.client.op("StartAttempt", { testId: test.id });
+    clock.advance(11 * 60_000);
+    await other.client.op("StartAttempt", { testId: test.id });
+    assert.equal((await board.waitFor(2)).length, 2);
   });
 });

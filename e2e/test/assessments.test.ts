@@ -122,6 +122,167 @@ describe("mock tests and attempts", () => {
     assert.deepEqual((await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [2, 1]);
   });
 
+  it("ranks only a first submitted attempt: a blank submit, the answers read, a perfect re-sit moves nobody", async () => {
+    const course = await publishedCourse(instructor.client, "Gaming course");
+    const test = await publishedTest(instructor.client, [{ correctOption: 2 }, { correctOption: 0 }, { correctOption: 3 }, { correctOption: 1 }], {
+      courseId: course.id,
+      candidates: 1000,
+    });
+    const answersQuery = `query($id: ID!) { mockTest(id: $id) { questions { correctOption } } }`;
+    const answers = async (client: typeof instructor.client) =>
+      (await client.request(answersQuery, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption);
+    const attemptQuery = `query($id: ID!) { attempt(id: $id) { status score ranked percentile breakdown { topic correct } } }`;
+    const [rivalA, rivalB, gamer, late] = await Promise.all(
+      ["Rival A", "Rival B", "Gamer", "Late Rival"].map((displayName) => register(stack, { displayName })),
+    );
+    clock.advance(MINUTE);
+    const a = await sit(rivalA.client, test.id, test.questionIds, [2, 0, 3, null]); // 3
+    clock.advance(MINUTE);
+    const b = await sit(rivalB.client, test.id, test.questionIds, [2, 0, null, null]); // 2
+
+    // The gamer's first sitting: nothing to see during it, submitted blank.
+    clock.advance(MINUTE);
+    const first = (await gamer.client.request(`mutation($t: ID!) { startAttempt(testId: $t) { id test { questions { correctOption } } } }`, { t: test.id })).data
+      .startAttempt;
+    assert.deepEqual(first.test.questions.map((q: any) => q.correctOption), [null, null, null, null]);
+    assert.deepEqual(await answers(gamer.client), [null, null, null, null]);
+    await gamer.client.op("SubmitAttempt", { attemptId: first.id });
+    assert.deepEqual((await gamer.client.request(attemptQuery, { id: first.id })).data.attempt, {
+      status: "SUBMITTED",
+      score: 0,
+      ranked: true,
+      percentile: 0, // below 3 and 2
+      breakdown: [{ topic: "legal", correct: 0 }],
+    });
+    // Submitted: the answers are there to read.
+    const revealed = await answers(gamer.client);
+    assert.deepEqual(revealed, [2, 0, 3, 1]);
+    const boardBefore = (await stack.client().op("Leaderboard", { testId: test.id, first: 10 })).data.leaderboard;
+    assert.deepEqual(boardBefore.map((row: any) => [row.rank, row.user.displayName, row.score]), [
+      [1, "Rival A", 3],
+      [2, "Rival B", 2],
+      [3, "Gamer", 0],
+    ]);
+    const rivalsPercentiles = async () => [
+      (await rivalA.client.request(attemptQuery, { id: a.id })).data.attempt.percentile,
+      (await rivalB.client.request(attemptQuery, { id: b.id })).data.attempt.percentile,
+    ];
+    assert.deepEqual(await rivalsPercentiles(), [100, 50]); // A above 2 and 0; B above 0, below 3: 1 / 2
+
+    // The re-sit: answers hidden again while it lasts, then a perfect score.
+    clock.advance(MINUTE);
+    const resit = (await gamer.client.request(`mutation($t: ID!) { startAttempt(testId: $t) { id test { questions { correctOption } } } }`, { t: test.id })).data
+      .startAttempt;
+    assert.notEqual(resit.id, first.id);
+    assert.deepEqual(resit.test.questions.map((q: any) => q.correctOption), [null, null, null, null]);
+    assert.deepEqual(await answers(gamer.client), [null, null, null, null]);
+    for (const [index, questionId] of test.questionIds.entries()) {
+      await gamer.client.op("AnswerQuestion", { attemptId: resit.id, questionId, choice: revealed[index] });
+    }
+    const perfect = (await gamer.client.op("SubmitAttempt", { attemptId: resit.id })).data.submitAttempt;
+    assert.deepEqual([perfect.status, perfect.score, perfect.maxScore, perfect.percentile], ["SUBMITTED", 4, 4, 100]);
+
+    // Scored and reviewable, but practice: the board and the others' percentiles have not moved.
+    assert.deepEqual((await gamer.client.request(attemptQuery, { id: resit.id })).data.attempt, {
+      status: "SUBMITTED",
+      score: 4,
+      ranked: false,
+      percentile: 100, // above the other users' ranked 3 and 2
+      breakdown: [{ topic: "legal", correct: 4 }],
+    });
+    const mine = await gamer.client.request(`{ me { attempts(first: 5) { edges { node { id ranked score } } } } }`);
+    assert.deepEqual(mine.data.me.attempts.edges.map((edge: any) => edge.node), [
+      { id: resit.id, ranked: false, score: 4 },
+      { id: first.id, ranked: true, score: 0 },
+    ]);
+    assert.deepEqual((await stack.client().op("Leaderboard", { testId: test.id, first: 10 })).data.leaderboard, boardBefore);
+    assert.deepEqual(await rivalsPercentiles(), [100, 50]);
+    assert.equal((await gamer.client.request(attemptQuery, { id: first.id })).data.attempt.percentile, 0);
+    // Someone who later scores 4 tops everyone's ranked attempts: the gamer's 4 is no tie for them.
+    clock.advance(MINUTE);
+    const top = await sit(late.client, test.id, test.questionIds, [2, 0, 3, 1]);
+    assert.equal(top.percentile, 100);
+    const board = (await stack.client().op("Leaderboard", { testId: test.id, first: 10 })).data.leaderboard;
+    assert.deepEqual(board.map((row: any) => [row.rank, row.user.displayName, row.score]), [
+      [1, "Late Rival", 4],
+      [2, "Rival A", 3],
+      [3, "Rival B", 2],
+      [4, "Gamer", 0],
+    ]);
+    const rows = await stack.db.query("select count(*)::int as n from assessments.attempts where user_id = $1 and ranked", [gamer.user.id]);
+    assert.equal(rows.rows[0].n, 1);
+
+    // The gamer's own prediction counts both submitted attempts, each among the others' ranked ones
+    // as they stand now: 0 (below 4, 3, 2) and 83.333333 (above 3, 2, tied with 4: 2.5 / 3).
+    // Mean 41.666667 and σ 41.666667: floor(0.58333 × 1000) + 1 = 584, from 167 (at 83.33) to 1000 (at 0, clamped).
+    const prediction = (await gamer.client.op("RankPrediction", { testId: test.id })).data.rankPrediction;
+    assert.deepEqual(prediction, { predictedRank: 584, rankLow: 167, rankHigh: 1000, percentile: 41.666667, candidates: 1000, basedOnAttempts: 2 });
+  });
+
+  it("hides the answers from a sitting started in the same request as a submission", async () => {
+    const test = await publishedTest(instructor.client, [{ correctOption: 2 }, { correctOption: 1 }]);
+    const student = await register(stack);
+    const attemptId = (await student.client.op("StartAttempt", { testId: test.id })).data.startAttempt.id;
+    const both = await student.client.request(
+      `mutation($a: ID!, $t: ID!) {
+         submitted: submitAttempt(attemptId: $a) { status test { questions { correctOption } } }
+         again: startAttempt(testId: $t) { status test { questions { correctOption } } }
+       }`,
+      { a: attemptId, t: test.id },
+    );
+    assert.equal(both.errors, undefined);
+    assert.deepEqual(both.data.submitted, { status: "SUBMITTED", test: { questions: [{ correctOption: 2 }, { correctOption: 1 }] } });
+    assert.deepEqual(both.data.again, { status: "IN_PROGRESS", test: { questions: [{ correctOption: null }, { correctOption: null }] } });
+  });
+
+  it("limits attempts to maxAttempts: refused beyond it with nothing written, the attempt in progress still returned", async () => {
+    const before = await tableSnapshot(stack, "assessments");
+    for (const maxAttempts of [0, 101]) {
+      const refused = await instructor.client.request(
+        `mutation($input: CreateMockTestInput!) { createMockTest(input: $input) { id } }`,
+        { input: { title: "Capped", durationMinutes: 10, negativeMarking: 0, maxAttempts } },
+      );
+      assert.equal(refused.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+      assert.deepEqual(refused.errors?.[0].extensions?.fields.map((field: any) => field.field), ["maxAttempts"]);
+    }
+    assert.deepEqual(await tableSnapshot(stack, "assessments"), before);
+
+    const test = await publishedTest(instructor.client, [{ correctOption: 0 }], { maxAttempts: 2, durationMinutes: 10 });
+    const unlimited = await publishedTest(instructor.client, [{ correctOption: 0 }]);
+    const student = await register(stack);
+    const maxOf = async (id: string) => (await student.client.request(`query($id: ID!) { mockTest(id: $id) { maxAttempts } }`, { id })).data.mockTest.maxAttempts;
+    assert.deepEqual([await maxOf(test.id), await maxOf(unlimited.id)], [2, null]);
+
+    await sit(student.client, test.id, test.questionIds, [1]);
+    // Five starts at once, one attempt left: all get the same attempt, and it is the second.
+    const starts = await Promise.all(Array.from({ length: 5 }, () => student.client.op("StartAttempt", { testId: test.id })));
+    assert.deepEqual(starts.map((start) => start.errors), [undefined, undefined, undefined, undefined, undefined]);
+    const second = starts[0].data.startAttempt.id;
+    assert.ok(starts.every((start) => start.data.startAttempt.id === second));
+    assert.equal((await student.client.op("StartAttempt", { testId: test.id })).data.startAttempt.id, second, "at the cap, the attempt in progress is returned");
+    await student.client.op("SubmitAttempt", { attemptId: second });
+
+    const atCap = await tableSnapshot(stack, "assessments");
+    const third = await student.client.op("StartAttempt", { testId: test.id });
+    assert.equal(third.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+    assert.equal(third.errors?.[0].extensions?.reason, "ATTEMPTS_EXHAUSTED");
+    assert.deepEqual(await tableSnapshot(stack, "assessments"), atCap, "a refused start writes nothing");
+    const count = await stack.db.query("select count(*)::int as n, count(*) filter (where ranked)::int as ranked from assessments.attempts where test_id = $1", [test.id]);
+    assert.deepEqual(count.rows[0], { n: 2, ranked: 1 });
+
+    // An attempt left past its deadline at the cap: no new one, and it is closed by submitting it.
+    const once = await publishedTest(instructor.client, [{ correctOption: 0 }], { maxAttempts: 1, durationMinutes: 10 });
+    const started = (await student.client.op("StartAttempt", { testId: once.id })).data.startAttempt;
+    await student.client.op("AnswerQuestion", { attemptId: started.id, questionId: once.questionIds[0], choice: 0 });
+    clock.advance(11 * MINUTE);
+    const beforeRefusal = await tableSnapshot(stack, "assessments");
+    const refused = await student.client.op("StartAttempt", { testId: once.id });
+    assert.equal(refused.errors?.[0].extensions?.reason, "ATTEMPTS_EXHAUSTED");
+    assert.deepEqual(await tableSnapshot(stack, "assessments"), beforeRefusal);
+    const closed = await student.client.request(`mutation($a: ID!) { submitAttempt(attemptId: $a) { status score ranked } }`, { a: started.id });
+    assert.deepEqual(closed.data.submitAttempt, { status: "EXPIRED", score: 1, ranked: true });
+  });
+
   it("returns the attempt in progress, refuses answers after the deadline, and scores a late submit as EXPIRED on in-time answers", async () => {
     const test = await publishedTest(instructor.client, [{ correctOption: 0 }, { correctOption: 1 }], { durationMinutes: 30 });
     const student = await register(stack);
@@ -153,6 +314,14 @@ describe("mock tests and attempts", () => {
     const second = (await student.client.op("StartAttempt", { testId: test.id })).data.startAttempt;
     assert.notEqual(second.id, first.id);
     assert.equal((await student.client.op("Attempt", { id: first.id })).data.attempt.status, "EXPIRED");
+    // Closed first, so it is the ranked one; the sitting that closed it is practice.
+    await student.client.op("AnswerQuestion", { attemptId: second.id, questionId: test.questionIds[0], choice: 0 });
+    await student.client.op("SubmitAttempt", { attemptId: second.id });
+    const ranked = `query($id: ID!) { attempt(id: $id) { ranked score } }`;
+    assert.deepEqual((await student.client.request(ranked, { id: first.id })).data.attempt, { ranked: true, score: 0 });
+    assert.deepEqual((await student.client.request(ranked, { id: second.id })).data.attempt, { ranked: false, score: 1 });
+    const board = await stack.client().op("Leaderboard", { testId: test.id, first: 10 });
+    assert.deepEqual(board.data.leaderboard.map((row: any) => [row.user.id, row.score]), [[student.user.id, 0]]);
   });
 
   it("gives two concurrent submissions one result and the same score", async () => {
@@ -173,6 +342,8 @@ describe("mock tests and attempts", () => {
       { status: row.rows[0].status, submittedAt: row.rows[0].submitted_at.toISOString(), score: row.rows[0].score },
       { status: "SUBMITTED", submittedAt: new Date(a.data.submitAttempt.submittedAt).toISOString(), score: 0.75 },
     );
+    const ranked = await stack.db.query("select id from assessments.attempts where test_id = $1 and ranked", [test.id]);
+    assert.deepEqual(ranked.rows, [{ id: attemptId }]);
   });
 
   it("clears an answer with choice null and refuses choices out of range", async () => {
@@ -188,7 +359,7 @@ describe("mock tests and attempts", () => {
     assert.equal(theirs.errors?.[0].extensions?.code, "NOT_FOUND");
   });
 
-  it("ranks a leaderboard by best score, ties by earlier submission, and predicts rank from percentiles", async () => {
+  it("ranks a leaderboard by each person's ranked attempt, ties by earlier submission, and predicts rank from percentiles", async () => {
     const course = await publishedCourse(instructor.client, "Ranked course");
     const test = await publishedTest(instructor.client, [{ correctOption: 0 }, { correctOption: 0 }, { correctOption: 0 }, { correctOption: 0 }], {
       courseId: course.id,
@@ -208,16 +379,18 @@ describe("mock tests and attempts", () => {
       [3, "P3b", 3],
       [4, "P1", 1],
     ]);
-    // P3 scored 3 against others' best 4, 3, 1: (1 + ½) / 3 = 50th percentile; of 1000: floor(0.5 × 1000) + 1
+    // P3 scored 3 against the others' ranked 4, 3, 1: (1 + ½) / 3 = 50th percentile; of 1000: floor(0.5 × 1000) + 1
     const prediction = await people[1].client.op("RankPrediction", { testId: test.id });
     assert.deepEqual(prediction.data.rankPrediction, { predictedRank: 501, rankLow: 501, rankHigh: 501, percentile: 50, candidates: 1000, basedOnAttempts: 1 });
     const nobody = await (await register(stack)).client.op("RankPrediction", { testId: test.id });
     assert.equal(nobody.data.rankPrediction, null);
 
-    // A weaker second attempt by P4 is ranked against everyone's best, P4's own best included:
-    // bests 4 (P4's other attempt), 3, 3, 1 → score 2 beats one: 100 × 1 / 4 = 25.
+    // A weaker second attempt by P4 is practice, measured against the other users' ranked attempts
+    // (P4's own first attempt is not among them): 3, 3, 1 → score 2 beats one: 100 × 1 / 3.
     const weaker = await sit(people[0].client, test.id, test.questionIds, [0, 0, null, null]);
-    assert.equal(weaker.percentile, 25);
+    assert.equal(weaker.percentile, 33.333333);
+    const after = await stack.client().op("Leaderboard", { testId: test.id, first: 10 });
+    assert.deepEqual(after.data.leaderboard, board.data.leaderboard, "P4 stays on the board with the first attempt, once");
   });
 
   it("keeps a test of a draft course unpublished until the course is", async () => {

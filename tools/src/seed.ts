@@ -135,6 +135,7 @@ export async function seed(databaseUrl: string, log: (line: string) => void = co
         test,
         userId: student.id,
         status: "SUBMITTED",
+        ranked: true, // each student's only attempt: their first submitted, on the leaderboard
         startedAt,
         deadline: new Date(startedAt.getTime() + 120 * 60_000),
         submittedAt,

@@ -36,6 +36,8 @@ describe("npm run seed", () => {
     );
     assert.equal(scores.n, DEMO.students);
     assert.equal(scores.people, DEMO.students);
+    // Each student's one attempt is their first submitted: ranked, so the leaderboard has everyone.
+    assert.deepEqual(await one("select count(*)::int as n from assessments.attempts where ranked"), { n: DEMO.students });
     // A realistic spread: a middling mean, a wide deviation, nobody at the extremes of 120.
     assert.ok(scores.mean > 30 && scores.mean < 90, `mean ${scores.mean}`);
     assert.ok(scores.sd > 8, `sd ${scores.sd}`);

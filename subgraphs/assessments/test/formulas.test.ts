@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { NEW_CARD, currentStreakDays, leaderboard, localDay, percentile, predictRank, rankAtPercentile, scoreAttempt, sm2 } from "../src/services/formulas";
+import {
+  NEW_CARD,
+  currentStreakDays,
+  leaderboard,
+  localDay,
+  percentile,
+  percentileAmongRanked,
+  predictRank,
+  rankAtPercentile,
+  scoreAttempt,
+  sm2,
+} from "../src/services/formulas";
 
 /** Worked examples, computed by hand (the comment beside each shows the arithmetic). */
 describe("scoring with negative marking", () => {
@@ -57,6 +68,23 @@ describe("percentile", () => {
   it("is 100 for a single attempt", () => {
     assert.equal(percentile(12, []), 100);
   });
+
+  it("measures every attempt against the other users' ranked attempts, practice ones too", () => {
+    const ranked = [
+      { userId: "ana", score: 0 }, // ana's first sitting: blank
+      { userId: "ben", score: 3 },
+      { userId: "cy", score: 1 },
+      { userId: "dev", score: 4 },
+    ];
+    // ana's ranked 0 among ben 3, cy 1, dev 4: none lower → 0
+    assert.equal(percentileAmongRanked({ userId: "ana", score: 0 }, ranked), 0);
+    // ana's practice re-sit scoring 4, among ben 3, cy 1, dev 4 (not her own 0): (2 + ½) / 3 = 83.333333
+    assert.equal(percentileAmongRanked({ userId: "ana", score: 4 }, ranked), 83.333333);
+    // ben's ranked 3 among ana 0, cy 1, dev 4: her practice 4 is nowhere → 2 / 3 = 66.666667
+    assert.equal(percentileAmongRanked({ userId: "ben", score: 3 }, ranked), 66.666667);
+    // alone on the test: 100, whatever the score
+    assert.equal(percentileAmongRanked({ userId: "ana", score: -2 }, [{ userId: "ana", score: 0 }]), 100);
+  });
 });
 
 describe("rank prediction", () => {
@@ -83,20 +111,29 @@ describe("rank prediction", () => {
 describe("leaderboard", () => {
   const t = (minute: number) => new Date(Date.UTC(2026, 10, 1, 10, minute));
 
-  it("takes each user's best score, higher first, ties by earlier submission", () => {
+  it("orders the ranked attempts by score, ties by earlier submission", () => {
     const board = leaderboard([
-      { userId: "ana", score: 70, submittedAt: t(5) },
-      { userId: "ana", score: 90, submittedAt: t(30) }, // ana's best: 90 at :30
+      { userId: "ana", score: 90, submittedAt: t(30) },
       { userId: "ben", score: 90, submittedAt: t(20) }, // ties ana, submitted earlier
       { userId: "cy", score: 95, submittedAt: t(40) },
-      { userId: "dev", score: 90, submittedAt: t(50) },
-      { userId: "dev", score: 90, submittedAt: t(10) }, // dev's equal best counts from :10
+      { userId: "dev", score: 70, submittedAt: t(5) }, // earliest of all, but lowest
     ]);
     assert.deepEqual(board.map((entry) => [entry.rank, entry.userId, entry.score]), [
       [1, "cy", 95],
-      [2, "dev", 90],
-      [3, "ben", 90],
-      [4, "ana", 90],
+      [2, "ben", 90],
+      [3, "ana", 90],
+      [4, "dev", 70],
+    ]);
+  });
+
+  it("breaks a tie of score and submission time by user id, so the order never changes", () => {
+    const board = leaderboard([
+      { userId: "zed", score: 50, submittedAt: t(10) },
+      { userId: "amy", score: 50, submittedAt: t(10) },
+    ]);
+    assert.deepEqual(board.map((entry) => [entry.rank, entry.userId]), [
+      [1, "amy"],
+      [2, "zed"],
     ]);
   });
 });

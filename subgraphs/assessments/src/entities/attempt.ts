@@ -1,10 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from "@mikro-orm/core";
+import { Access } from "@solo/kit";
 import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { AttemptStatus } from "./enums";
 import { MockTest, Question } from "./mock-test";
 
-/** One sitting of a test. At most one IN_PROGRESS per user and test (a partial unique index). */
+/**
+ * One sitting of a test. At most one IN_PROGRESS per user and test, and at most one ranked (both
+ * partial unique indexes).
+ */
 @ObjectType({ description: "One sitting of a mock test" })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "attempts" })
@@ -13,9 +17,13 @@ import { MockTest, Question } from "./mock-test";
   name: "attempts_one_in_progress",
   expression: `create unique index "attempts_one_in_progress" on "assessments"."attempts" ("test_id", "user_id") where "status" = 'IN_PROGRESS'`,
 })
+@Index({
+  name: "attempts_one_ranked",
+  expression: `create unique index "attempts_one_ranked" on "assessments"."attempts" ("test_id", "user_id") where "ranked"`,
+})
 @Index({ properties: ["userId", "submittedAt"] })
 export class Attempt {
-  [OptionalProps]?: "status" | "submittedAt" | "score" | "maxScore" | "correctCount" | "incorrectCount" | "unansweredCount" | "createdAt";
+  [OptionalProps]?: "status" | "ranked" | "submittedAt" | "score" | "maxScore" | "correctCount" | "incorrectCount" | "unansweredCount" | "createdAt";
 
   @Field(() => ID)
   @PrimaryKey({ type: "uuid" })
@@ -38,6 +46,16 @@ export class Attempt {
   @Field({ description: "startedAt + the test's duration: later answers are refused" })
   @Property({ type: "timestamptz" })
   deadline!: Date;
+
+  /** Decided once, when the attempt is finalized: see finalizeAttempt. */
+  @Access({ public: true, scope: "assessments:read" })
+  @Field({
+    description:
+      "The user's first submitted attempt on the test: the one on the leaderboard and in other users' percentiles. " +
+      "False while in progress and for later (practice) attempts",
+  })
+  @Property({ type: "boolean", default: false })
+  ranked: boolean = false;
 
   @Field(() => Date, { nullable: true })
   @Property({ type: "timestamptz", nullable: true })

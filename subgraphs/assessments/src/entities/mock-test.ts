@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from "@mikro-orm/core";
+import { Access } from "@solo/kit";
 import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { Difficulty, TestStatus } from "./enums";
 
@@ -9,7 +10,7 @@ import { Difficulty, TestStatus } from "./enums";
 @Entity({ tableName: "mock_tests" })
 @Index({ properties: ["status", "createdAt", "id"] })
 export class MockTest {
-  [OptionalProps]?: "status" | "createdAt" | "publishedAt" | "courseId";
+  [OptionalProps]?: "status" | "createdAt" | "publishedAt" | "courseId" | "maxAttempts";
 
   @Field(() => ID)
   @PrimaryKey({ type: "uuid" })
@@ -38,6 +39,11 @@ export class MockTest {
   @Field(() => Int, { description: "Expected number of exam takers, for rank prediction" })
   @Property({ type: "integer" })
   candidates!: number;
+
+  @Access({ public: true, scope: "assessments:read" })
+  @Field(() => Int, { nullable: true, description: "Attempts one user may start on this test; null: unlimited" })
+  @Property({ type: "integer", nullable: true })
+  maxAttempts: number | null = null;
 
   @Field(() => TestStatus)
   @Enum({ items: () => TestStatus, type: "text" })
@@ -75,7 +81,7 @@ export class Question {
   @Property({ type: "text[]" })
   options!: string[];
 
-  /** 0-based; shown only to the author, admins, and takers whose attempt is over. */
+  /** 0-based; shown only to the author, admins, and takers who have submitted an attempt and are not sitting another. */
   @Property({ type: "integer" })
   correctOption!: number;
 

@@ -6,7 +6,6 @@ import { Attempt, AttemptStatus, MockTest, Question, StudySession } from "../ent
 
 export const FINISHED = [AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED];
 
-
 /** Per request: every list or reference in a response costs one query per kind, not per item. */
 export function createLoaders(em: EntityManager) {
   const sql = <T>(query: string, params: unknown[]) => em.getConnection().execute<T[]>(query, params);
@@ -38,22 +37,15 @@ export function createLoaders(em: EntityManager) {
         group.map((row) => ({ questionId: row.question_id, choice: row.choice })),
       );
     }),
-    /**
-     * Each user's best finished attempt per test (highest score, then earliest submission): the
-     * population percentiles are computed over.
-     */
-    bestAttemptsByTest: new DataLoader<string, { attemptId: string; userId: string; score: number }[]>(async (testIds) => {
-      const rows = await sql<{ test_id: string; id: string; user_id: string; score: number }>(
-        `select distinct on (test_id, user_id) test_id, id, user_id, score from assessments.attempts
-          where status in ('SUBMITTED', 'EXPIRED') and test_id in (${placeholders(testIds)})
-          order by test_id, user_id, score desc, submitted_at asc, id`,
+    /** Each test's ranked attempts (each user's first submitted one): the population of percentiles. */
+    rankedAttemptsByTest: new DataLoader<string, { userId: string; score: number }[]>(async (testIds) => {
+      const rows = await sql<{ test_id: string; user_id: string; score: number }>(
+        `select test_id, user_id, score from assessments.attempts where ranked and test_id in (${placeholders(testIds)})`,
         [...testIds],
       );
-      return groupBy(testIds, rows, (row) => row.test_id).map((group) =>
-        group.map((row) => ({ attemptId: row.id, userId: row.user_id, score: Number(row.score) })),
-      );
+      return groupBy(testIds, rows, (row) => row.test_id).map((group) => group.map((row) => ({ userId: row.user_id, score: Number(row.score) })));
     }),
-    /** "userId:testId" → whether that user is sitting the test right now (before the deadline). */
+    /** "userId:testId" → whether that user has an attempt IN_PROGRESS (past its deadline too: not submitted yet). */
     openAttemptByUserTest: new DataLoader<string, boolean>(async (keys) => {
       const pairs = keys.map((key) => key.split(":"));
       const rows = await sql<{ user_id: string; test_id: string }>(
@@ -64,7 +56,7 @@ export function createLoaders(em: EntityManager) {
       const open = new Set(rows.map((row) => `${row.user_id}:${row.test_id}`));
       return keys.map((key) => open.has(key));
     }),
-    /** "userId:testId" → whether that user has finished an attempt on that test. */
+    /** "userId:testId" → whether that user has submitted (SUBMITTED or EXPIRED) an attempt on that test. */
     finishedAttemptByUserTest: new DataLoader<string, boolean>(async (keys) => {
       const pairs = keys.map((key) => key.split(":"));
       const rows = await sql<{ user_id: string; test_id: string }>(

@@ -4,7 +4,7 @@ import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Roo
 import { Answer, Attempt, AttemptStatus, MockTest, Question, TestStatus, User, ref } from "../entities";
 import { AssessmentsContext, FINISHED } from "../loaders";
 import { finalizeAttempt } from "../services/attempts";
-import { leaderboard, percentile, predictRank, scoreAttempt } from "../services/formulas";
+import { leaderboard, percentileAmongRanked, predictRank, scoreAttempt } from "../services/formulas";
 import { callerId, canSeeOwn } from "../services/visibility";
 import { visibleTest } from "./mock-test.resolver";
 import { LeaderboardEntry, RankPrediction, TopicBreakdown } from "./types";
@@ -20,30 +20,39 @@ async function ownAttempt(id: string, ctx: AssessmentsContext): Promise<Attempt>
 @Resolver(() => Attempt)
 export class AttemptResolver {
   @Access({ scope: "assessments:write" })
-  @Mutation(() => Attempt, { description: "Start a published test, or return your attempt in progress" })
+  @Mutation(() => Attempt, { description: "Start a published test, or return your attempt in progress (even at the test's maxAttempts)" })
   async startAttempt(@Arg("testId", () => ID) testId: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt> {
     const test = await visibleTest(testId, ctx);
     if (!test || test.status !== TestStatus.PUBLISHED) throw notFound("Mock test");
     const userId = callerId(ctx.identity);
     const now = ctx.loaders.clock.now();
-    const current = await ctx.em.findOne(Attempt, { test: test.id, userId, status: AttemptStatus.IN_PROGRESS });
-    if (current && current.deadline.getTime() >= now.getTime()) return current;
-    // Time ran out on the one in progress: it is closed (EXPIRED, scored on its answers) first.
-    if (current) await finalizeAttempt(ctx.em, current.id, now);
-    const attempt = ctx.em.create(Attempt, {
-      test: ctx.em.getReference(MockTest, test.id),
-      userId,
-      startedAt: now,
-      deadline: new Date(now.getTime() + test.durationMinutes * 60_000),
-      createdAt: now,
-    });
     try {
-      await ctx.em.flush();
-      return attempt;
+      const { attempt, closed } = await ctx.em.transactional(async (em) => {
+        // With a limit, one user's starts on one test take turns: each counts what the last one wrote.
+        if (test.maxAttempts !== null) await em.execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [`attempts:${test.id}:${userId}`]);
+        const current = await em.findOne(Attempt, { test: test.id, userId, status: AttemptStatus.IN_PROGRESS });
+        if (current && current.deadline.getTime() >= now.getTime()) return { attempt: current, closed: null };
+        if (test.maxAttempts !== null && (await em.count(Attempt, { test: test.id, userId })) >= test.maxAttempts) {
+          throw apiError("BAD_USER_INPUT", `You have used all ${test.maxAttempts} attempts on this test`, { reason: "ATTEMPTS_EXHAUSTED" });
+        }
+        // Time ran out on the one in progress: it is closed (EXPIRED, scored on its answers) first.
+        const closed = current ? await finalizeAttempt(em, current.id, now) : null;
+        const attempt = em.create(Attempt, {
+          test: em.getReference(MockTest, test.id),
+          userId,
+          startedAt: now,
+          deadline: new Date(now.getTime() + test.durationMinutes * 60_000),
+          createdAt: now,
+        });
+        return { attempt, closed };
+      });
+      if (closed) await announceClosed(closed, true, ctx);
+      return sitting(attempt, ctx);
     } catch (error) {
-      // Two starts raced: the partial unique index kept one; that one is the answer for both.
+      // Two starts raced: the partial unique index kept one (whose start closed any expired attempt).
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
-      return ctx.em.fork().findOneOrFail(Attempt, { test: test.id, userId, status: AttemptStatus.IN_PROGRESS });
+      forgetAttempts(userId, test.id, ctx);
+      return sitting(await ctx.em.fork().findOneOrFail(Attempt, { test: test.id, userId, status: AttemptStatus.IN_PROGRESS }), ctx);
     }
   }
 
@@ -86,9 +95,7 @@ export class AttemptResolver {
     const attempt = await ownAttempt(attemptId, ctx);
     const wasOpen = attempt.status === AttemptStatus.IN_PROGRESS;
     const closed = await finalizeAttempt(ctx.em, attempt.id, ctx.loaders.clock.now());
-    if (wasOpen) await ctx.loaders.events.leaderboardChanged(closed.test.id);
-    ctx.loaders.bestAttemptsByTest.clear(closed.test.id);
-    ctx.loaders.finishedAttemptByUserTest.clear(`${closed.userId}:${closed.test.id}`);
+    await announceClosed(closed, wasOpen, ctx);
     return closed;
   }
 
@@ -105,6 +112,8 @@ export class AttemptResolver {
     const test = await visibleTest(testId, ctx);
     if (!test) throw notFound("Mock test");
     const sameCourse = test.courseId ? { test: { courseId: test.courseId } } : { test: test.id };
+    // Practice attempts count: the contract says submitted attempts, the prediction is the caller's
+    // own (it moves nobody else), and their percentiles are measured against others' ranked ones.
     const recent = await ctx.em.find(
       Attempt,
       { userId: callerId(ctx.identity), status: { $in: FINISHED }, ...sameCourse },
@@ -115,7 +124,7 @@ export class AttemptResolver {
   }
 
   @Access({ public: true, scope: "assessments:read" })
-  @Query(() => [LeaderboardEntry], { description: "Best score per person, ties by earlier submission" })
+  @Query(() => [LeaderboardEntry], { description: "Each person's ranked (first submitted) attempt, higher score first, ties by earlier submission" })
   async leaderboard(
     @Arg("testId", () => ID) testId: string,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
@@ -126,11 +135,8 @@ export class AttemptResolver {
     const limit = first ?? 10;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badInput("first must be 1 to 100", "first");
     const rows: { user_id: string; score: number; submitted_at: Date }[] = await ctx.em.getConnection().execute(
-      `select * from (
-         select distinct on (user_id) user_id, score, submitted_at from assessments.attempts
-          where test_id = ? and status in ('SUBMITTED', 'EXPIRED')
-          order by user_id, score desc, submitted_at asc
-       ) best order by score desc, submitted_at asc, user_id limit ?`,
+      `select user_id, score, submitted_at from assessments.attempts
+        where test_id = ? and ranked order by score desc, submitted_at asc, user_id limit ?`,
       [test.id, limit],
     );
     return leaderboard(rows.map((row) => ({ userId: row.user_id, score: Number(row.score), submittedAt: new Date(row.submitted_at) }))).map(
@@ -153,7 +159,10 @@ export class AttemptResolver {
     return ctx.loaders.answeredCountByAttempt.load(attempt.id);
   }
 
-  @FieldResolver(() => Float, { nullable: true, description: "Among each person's best on this test; recomputed as others submit" })
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: "Among the other users' ranked attempts on this test (100 when there are none); recomputed as others submit",
+  })
   percentile(@Root() attempt: Attempt, @Ctx() ctx: AssessmentsContext): Promise<number | null> {
     return attemptPercentile(attempt, ctx);
   }
@@ -172,14 +181,31 @@ export class AttemptResolver {
   }
 }
 
-/**
- * Among each person's best finished attempt on the test, the attempt itself excluded. For one of
- * the person's other attempts, their best stays in: it is another attempt, and it counts.
- */
 async function attemptPercentile(attempt: Attempt, ctx: AssessmentsContext): Promise<number | null> {
   if (attempt.status === AttemptStatus.IN_PROGRESS || attempt.score === null) return null;
-  const best = await ctx.loaders.bestAttemptsByTest.load(attempt.test.id);
-  return percentile(attempt.score, best.filter((entry) => entry.attemptId !== attempt.id).map((entry) => entry.score));
+  const ranked = await ctx.loaders.rankedAttemptsByTest.load(attempt.test.id);
+  return percentileAmongRanked({ userId: attempt.userId, score: attempt.score }, ranked);
+}
+
+/** The user is sitting the test from now on: its correct options stay hidden for the rest of this request too. */
+function sitting(attempt: Attempt, ctx: AssessmentsContext): Attempt {
+  const key = `${attempt.userId}:${attempt.test.id}`;
+  ctx.loaders.openAttemptByUserTest.clear(key).prime(key, true);
+  return attempt;
+}
+
+/** What this request may have read about the user's attempts on the test before one of them closed. */
+function forgetAttempts(userId: string, testId: string, ctx: AssessmentsContext): void {
+  const key = `${userId}:${testId}`;
+  ctx.loaders.openAttemptByUserTest.clear(key);
+  ctx.loaders.finishedAttemptByUserTest.clear(key);
+  ctx.loaders.rankedAttemptsByTest.clear(testId);
+}
+
+/** Only a ranked attempt changes the leaderboard: practice ones are not announced. */
+async function announceClosed(attempt: Attempt, closedNow: boolean, ctx: AssessmentsContext): Promise<void> {
+  forgetAttempts(attempt.userId, attempt.test.id, ctx);
+  if (closedNow && attempt.ranked) await ctx.loaders.events.leaderboardChanged(attempt.test.id);
 }
 
 export async function resolveAttemptReference(reference: { id: string }, ctx: AssessmentsContext): Promise<Attempt | null> {

@@ -30,6 +30,7 @@ export class MockTestResolver {
       durationMinutes: input.durationMinutes,
       negativeMarking: input.negativeMarking,
       candidates: input.candidates ?? 10_000,
+      maxAttempts: input.maxAttempts ?? null,
       createdAt: ctx.loaders.clock.now(),
     });
     await ctx.em.flush();
@@ -132,8 +133,8 @@ export class MockTestResolver {
 @Resolver(() => Question)
 export class QuestionResolver {
   /**
-   * Never while the caller is sitting the test, and never before one of their attempts on it is
-   * over: the answers would be the test. Authors and admins always see them.
+   * Only once the caller has submitted an attempt on the test, and never while they are sitting it
+   * (again): the answers would be the test. Authors and admins always see them.
    */
   @FieldResolver(() => Int, { nullable: true, description: "0-based; null until you may see it" })
   async correctOption(@Root() question: Question, @Ctx() ctx: AssessmentsContext): Promise<number | null> {

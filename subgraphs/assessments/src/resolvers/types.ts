@@ -32,6 +32,13 @@ export class CreateMockTestInput {
   @Min(1, { message: "candidates must be 1 to 10 000 000" })
   @Max(10_000_000, { message: "candidates must be 1 to 10 000 000" })
   candidates?: number;
+
+  @Field(() => Int, { nullable: true, description: "Attempts one user may start on the test, 1 to 100 (default: unlimited)" })
+  @IsOptional()
+  @IsInt()
+  @Min(1, { message: "maxAttempts must be 1 to 100" })
+  @Max(100, { message: "maxAttempts must be 1 to 100" })
+  maxAttempts?: number;
 }
 
 @InputType()

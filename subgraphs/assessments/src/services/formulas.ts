@@ -72,18 +72,26 @@ export function scoreAttempt(questions: ScoredQuestion[], answers: GivenAnswer[]
 }
 
 /**
- * 100 × (others scoring lower + ½ × others scoring equal) / others, where "others" are the other
- * users' best scores on the test; 100 when nobody else has submitted.
+ * 100 × (others scoring lower + ½ × others scoring equal) / others, where "others" are the scores of
+ * the other users' ranked attempts on the test; 100 when there are none.
  */
-export function percentile(score: number, othersBest: number[]): number {
-  if (!othersBest.length) return 100;
+export function percentile(score: number, othersRanked: number[]): number {
+  if (!othersRanked.length) return 100;
   let lower = 0;
   let equal = 0;
-  for (const other of othersBest) {
+  for (const other of othersRanked) {
     if (other < score) lower += 1;
     else if (other === score) equal += 1;
   }
-  return round((100 * (lower + equal / 2)) / othersBest.length);
+  return round((100 * (lower + equal / 2)) / othersRanked.length);
+}
+
+/**
+ * An attempt's percentile among the ranked attempts of the other users: its own user's ranked
+ * attempt is left out whether this attempt is that one or a practice one.
+ */
+export function percentileAmongRanked(attempt: { userId: string; score: number }, ranked: { userId: string; score: number }[]): number {
+  return percentile(attempt.score, ranked.filter((other) => other.userId !== attempt.userId).map((other) => other.score));
 }
 
 export interface RankPrediction {
@@ -128,20 +136,12 @@ export interface LeaderboardEntry {
   submittedAt: Date;
 }
 
-/** Each user's best score, higher first; equal scores by earlier submission of that best. */
-export function leaderboard(attempts: LeaderboardEntry[]): (LeaderboardEntry & { rank: number })[] {
-  const best = new Map<string, LeaderboardEntry>();
-  for (const attempt of attempts) {
-    const current = best.get(attempt.userId);
-    if (
-      !current ||
-      attempt.score > current.score ||
-      (attempt.score === current.score && attempt.submittedAt.getTime() < current.submittedAt.getTime())
-    ) {
-      best.set(attempt.userId, attempt);
-    }
-  }
-  return [...best.values()]
+/**
+ * The ranked attempts (one per user, their first submitted), higher score first; equal scores by
+ * earlier submission, then by user id so the order never changes between reads.
+ */
+export function leaderboard(ranked: LeaderboardEntry[]): (LeaderboardEntry & { rank: number })[] {
+  return [...ranked]
     .sort((a, b) => b.score - a.score || a.submittedAt.getTime() - b.submittedAt.getTime() || a.userId.localeCompare(b.userId))
     .map((entry, index) => ({ ...entry, rank: index + 1 }));
 }
