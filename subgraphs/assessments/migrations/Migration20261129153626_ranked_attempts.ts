@@ -13,9 +13,11 @@ export class Migration20261129153626_ranked_attempts extends Migration {
        order by "test_id", "user_id", "submitted_at", "created_at", "id"
     ) earliest where a."id" = earliest."id";`);
     this.addSql(`create unique index "attempts_one_ranked" on "assessments"."attempts" ("test_id", "user_id") where "ranked";`);
+    this.addSql(`create index "attempts_ranked_leaderboard" on "assessments"."attempts" ("test_id", "score" desc, "submitted_at", "user_id") where "ranked";`);
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop index "assessments"."attempts_ranked_leaderboard";`);
     this.addSql(`drop index "assessments"."attempts_one_ranked";`);
     this.addSql(`alter table "assessments"."attempts" drop column "ranked";`);
 

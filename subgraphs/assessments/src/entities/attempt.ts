@@ -21,6 +21,11 @@ import { MockTest, Question } from "./mock-test";
   name: "attempts_one_ranked",
   expression: `create unique index "attempts_one_ranked" on "assessments"."attempts" ("test_id", "user_id") where "ranked"`,
 })
+// The leaderboard's order: its first rows without sorting every ranked attempt of the test.
+@Index({
+  name: "attempts_ranked_leaderboard",
+  expression: `create index "attempts_ranked_leaderboard" on "assessments"."attempts" ("test_id", "score" desc, "submitted_at", "user_id") where "ranked"`,
+})
 @Index({ properties: ["userId", "submittedAt"] })
 export class Attempt {
   [OptionalProps]?: "status" | "ranked" | "submittedAt" | "score" | "maxScore" | "correctCount" | "incorrectCount" | "unansweredCount" | "createdAt";
