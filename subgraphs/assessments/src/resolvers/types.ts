@@ -115,7 +115,7 @@ export class TopicBreakdown {
   score!: number;
 }
 
-@ObjectType({ description: "Predicted rank among the test's candidates, from the last (up to 5) attempts on the course's tests" })
+@ObjectType({ description: "Predicted rank among the test's candidates, from the last (up to 5) submitted attempts on the course's tests, practice ones included" })
 export class RankPrediction {
   @Field(() => Int)
   predictedRank!: number;
