@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ConstDirectiveNode, FieldDefinitionNode, Kind, TypeNode, parse } from "graphql";
-import { API_KEY_SCOPES, projectRoot } from "@solo/kit";
+import { API_KEY_SCOPES, SCOPE_TAG_PREFIX, projectRoot } from "@solo/kit";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 import { publishedCourse, uploadReady } from "../src/content-fixtures";
 import { GraphQLClient, GraphQLResponse, PASSWORD, Stack, register, registerAdmin, startStack, uniqueEmail } from "../src/stack";
@@ -24,7 +24,8 @@ const tagsOf = (directives: readonly ConstDirectiveNode[] | undefined) =>
     .filter((directive) => directive.name.value === "tag")
     .map((directive) => directive.arguments?.find((arg) => arg.name.value === "name")?.value)
     .flatMap((value) => (value?.kind === Kind.STRING ? [value.value] : []));
-const scopesOf = (field: FieldDefinitionNode) => tagsOf(field.directives).flatMap((tag) => (tag.startsWith("scope:") ? [tag.slice("scope:".length)] : []));
+const scopesOf = (field: FieldDefinitionNode) =>
+  tagsOf(field.directives).flatMap((tag) => (tag.startsWith(SCOPE_TAG_PREFIX) ? [tag.slice(SCOPE_TAG_PREFIX.length)] : []));
 const inaccessible = (field: FieldDefinitionNode) => (field.directives ?? []).some((directive) => directive.name.value === "inaccessible");
 const namedType = (type: TypeNode): string => (type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type));
 
@@ -34,7 +35,9 @@ const compositeTypes = new Set<string>();
 for (const definition of supergraph.definitions) {
   if (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.INTERFACE_TYPE_DEFINITION) {
     compositeTypes.add(definition.name.value);
-    if (definition.kind === Kind.OBJECT_TYPE_DEFINITION) objectTypes.set(definition.name.value, (definition.fields ?? []).filter((field) => !inaccessible(field)));
+    if (definition.kind === Kind.OBJECT_TYPE_DEFINITION) {
+      objectTypes.set(definition.name.value, (definition.fields ?? []).filter((field) => !inaccessible(field)));
+    }
   }
   if (definition.kind === Kind.UNION_TYPE_DEFINITION) {
     compositeTypes.add(definition.name.value);
@@ -210,7 +213,9 @@ describe("API-key scopes on every path to a private field", () => {
     const avatarId = await giveAvatar(owner.client);
     const courseTitle = "Tortious liability";
     const course = await publishedCourse(owner.client, courseTitle);
-    const material = await owner.client.op("CreateReadingMaterial", { input: { title: "Negligence notes", kind: "ARTICLE", topic: "torts", body: "Duty, breach, damage" } });
+    const material = await owner.client.op("CreateReadingMaterial", {
+      input: { title: "Negligence notes", kind: "ARTICLE", topic: "torts", body: "Duty, breach, damage" },
+    });
     assert.equal(material.errors, undefined);
     const deck = await owner.client.op("CreateFlashcardDeck", { input: { title: "Tort maxims", courseId: course.id } });
     assert.equal(deck.errors, undefined);
@@ -298,7 +303,7 @@ describe("API-key scopes on every path to a private field", () => {
         assert.equal(holding.errors, undefined, `${label}: ${JSON.stringify(holding.errors)}`);
         const values = valuesIn(holding);
         assert.ok(values.length > 0, `${label}: the fixture reaches at least one ${p.type}`);
-        assert.ok(values.every((value) => value !== null), `${label}: a key with ${privateField.scopes[0]} reads it: ${JSON.stringify(holding.data)}`);
+        assert.ok(values.every((value) => value !== null), `${label}: read with ${privateField.scopes[0]}: ${JSON.stringify(holding.data)}`);
 
         const lackingScopes = base.filter((scope) => !privateField.scopes.includes(scope));
         const lacking: GraphQLResponse = await (await keyWith(lackingScopes)).request(operation);
@@ -311,7 +316,8 @@ describe("API-key scopes on every path to a private field", () => {
             assert.deepEqual(errorPath, fieldPath, `${label}: refused on the field itself`);
           } else {
             // Getting this far needs the field's own scope too: the key is refused on the way.
-            assert.ok(errorPath.length < fieldPath.length && errorPath.every((part, i) => part === fieldPath[i]), `${label}: refused on the way, at ${errorPath}`);
+            const onTheWay = errorPath.length < fieldPath.length && errorPath.every((part, i) => part === fieldPath[i]);
+            assert.ok(onTheWay, `${label}: refused on the way, at ${errorPath}`);
           }
         }
       }
