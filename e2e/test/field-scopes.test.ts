@@ -252,6 +252,16 @@ describe("API-key scopes on every path to a private field", () => {
     assert.deepEqual([...privateFields.keys()].filter((type) => !ENTITY_SCOPES[type]), [], "types with private fields missing from ENTITY_SCOPES");
   });
 
+  it("leaves public profile fields public: a content:read partner sees a course's author, any key its owner", async () => {
+    const partner = await keyWith(["content:read"]);
+    const course = await partner.request(`{ course(slug: "${fixture.slug}") { author { id displayName role } } }`);
+    assert.equal(course.errors, undefined);
+    assert.deepEqual(course.data.course.author, { id: owner.user.id, displayName: "Admin", role: "ADMIN" });
+    const me = await (await keyWith([UNRELATED_SCOPE])).request("{ me { id displayName } }");
+    assert.equal(me.errors, undefined);
+    assert.deepEqual(me.data.me, { id: owner.user.id, displayName: "Admin" });
+  });
+
   it("lists every private field and its scope in the README, as the supergraph's tags say", () => {
     const readme = fs.readFileSync(path.join(projectRoot(), "README.md"), "utf8");
     const section = readme.slice(readme.indexOf("| type | field | who sees a value | API-key scope |"));
