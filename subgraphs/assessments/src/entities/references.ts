@@ -2,7 +2,7 @@ import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 
 /**
  * Entities other subgraphs own, as this one sees them: their keys, plus what this subgraph adds
- * (User.attempts and studyStats, Course.myProgress) or needs (Course.lessonCount, User.timezone).
+ * (User.attempts and studyStats, Course.myProgress) or needs (Course.lessonCount, User.accountTimezone).
  */
 @ObjectType()
 @Directive('@key(fields: "id")')
@@ -12,7 +12,7 @@ export class User {
 
   @Field(() => String, { nullable: true })
   @Directive("@external")
-  timezone?: string | null;
+  accountTimezone?: string | null;
 }
 
 @ObjectType()

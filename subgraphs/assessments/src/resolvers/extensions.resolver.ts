@@ -25,7 +25,7 @@ export class UserAssessmentsResolver {
 
   @Access({ public: true, scope: "assessments:read" })
   @FieldResolver(() => StudyStats, { nullable: true, description: "The account's own (or any, for admins)" })
-  @Directive('@requires(fields: "timezone")')
+  @Directive('@requires(fields: "accountTimezone")')
   async studyStats(@Root() user: User, @Ctx() ctx: AssessmentsContext): Promise<StudyStats | null> {
     if (!isSelfOrAdmin(ctx, user.id)) return null;
     const now = ctx.loaders.clock.now();
@@ -48,7 +48,7 @@ export class UserAssessmentsResolver {
     return {
       totalFocusSeconds: sessions.focus,
       sessionsCount: sessions.n,
-      currentStreakDays: currentStreakDays(activity, now, user.timezone || "UTC"),
+      currentStreakDays: currentStreakDays(activity, now, user.accountTimezone || "UTC"),
       attemptsCount: attempts.n,
       averageScore: attempts.average === null ? null : Math.round(Number(attempts.average) * 100) / 100,
     };

@@ -19,7 +19,7 @@ export const resolvers = [
 export const referenceResolvers = {
   MockTest: { __resolveReference: resolveTestReference },
   Attempt: { __resolveReference: resolveAttemptReference },
-  User: { __resolveReference: (reference: { id: string; timezone?: string | null }) => reference },
+  User: { __resolveReference: (reference: { id: string; accountTimezone?: string | null }) => reference },
   Course: { __resolveReference: (reference: { id: string; lessonCount?: number }) => reference },
   StudySession: { __resolveReference: resolveSessionReference },
 };

@@ -9,6 +9,7 @@ const isSelf = (identity: Identity, userId: string) => identity.kind !== "anonym
 @Resolver(() => User)
 export class UserContentResolver {
   /** The users subgraph keeps which asset; this subgraph knows what it is and where it lives. */
+  @Access({ public: true, scope: "content:read" })
   @FieldResolver(() => MediaAsset, { nullable: true, description: "Profile picture" })
   @Directive('@requires(fields: "avatarAssetId")')
   async avatar(@Root() user: User, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> {

@@ -1,23 +1,25 @@
-import { Access, Identity, apiError, badInput, forbidden, isAdmin, isUuid, notFound, paginate, postInternal } from "@solo/kit";
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { API_KEY_SCOPES, Access, Identity, apiError, badInput, forbidden, isAdmin, isUuid, notFound, paginate, postInternal } from "@solo/kit";
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ApiKey, Plan, Role, User } from "../entities";
 import { UsersContext } from "../loaders";
 import { recordAudit } from "../services/audit";
 import { UpdateProfileInput, UserConnection } from "./types";
 
-/** Email, plan, time zone and keys are the account's own business (and admins'). */
+/**
+ * Email, plan, time zone and keys are the account's own business (and admins'); an API key also
+ * needs users:read for them (`@Access` on each field), however it reached the account.
+ */
 function canSeePrivate(identity: Identity, user: User): boolean {
   return (identity.kind !== "anonymous" && identity.userId === user.id) || isAdmin(identity);
 }
 
 @Resolver(() => User)
 export class UserResolver {
+  /** Any API key reaches its owner's public profile here; each private field checks its own scope. */
+  @Access({ public: true, scope: API_KEY_SCOPES })
   @Query(() => User, { nullable: true, description: "The signed-in account; null when signed out" })
   async me(@Ctx() { identity, loaders }: UsersContext): Promise<User | null> {
     if (identity.kind === "anonymous") return null;
-    if (identity.kind === "apiKey" && !identity.scopes.includes("users:read")) {
-      throw forbidden('This API key lacks the scope "users:read"');
-    }
     return loaders.userById.load(identity.userId);
   }
 
@@ -83,21 +85,37 @@ export class UserResolver {
     return user;
   }
 
+  @Access({ public: true, scope: "users:read" })
   @FieldResolver(() => String, { nullable: true, description: "Visible to the account itself and admins" })
   email(@Root() user: User, @Ctx() { identity }: UsersContext): string | null {
     return canSeePrivate(identity, user) ? user.email : null;
   }
 
+  @Access({ public: true, scope: "users:read" })
   @FieldResolver(() => Plan, { nullable: true, description: "Visible to the account itself and admins" })
   plan(@Root() user: User, @Ctx() { identity }: UsersContext): Plan | null {
     return canSeePrivate(identity, user) ? user.plan : null;
   }
 
+  @Access({ public: true, scope: "users:read" })
   @FieldResolver(() => String, { nullable: true, description: "IANA time zone; visible to the account itself and admins" })
   timezone(@Root() user: User, @Ctx() { identity }: UsersContext): string | null {
     return canSeePrivate(identity, user) ? user.timezone : null;
   }
 
+  /**
+   * The time zone again, for other subgraphs' `@requires` only (studyStats counts streak days in
+   * it): clients cannot select it, and it asks no scope of its own, so a key that may read
+   * studyStats does not also need users:read, nor gets an error for a field it never asked for.
+   */
+  @Access({ public: true, scope: API_KEY_SCOPES })
+  @FieldResolver(() => String, { nullable: true })
+  @Directive("@inaccessible")
+  accountTimezone(@Root() user: User, @Ctx() { identity }: UsersContext): string | null {
+    return canSeePrivate(identity, user) ? user.timezone : null;
+  }
+
+  @Access({ public: true, scope: "users:read" })
   @FieldResolver(() => [ApiKey], { nullable: true, description: "Visible to the account itself and admins" })
   apiKeys(@Root() user: User, @Ctx() { identity, loaders }: UsersContext): Promise<ApiKey[]> | null {
     return canSeePrivate(identity, user) ? loaders.apiKeysByOwner.load(user.id) : null;
