@@ -70,12 +70,14 @@ export function planSubscription(
   } catch (error) {
     return [code("BAD_USER_INPUT", (error as Error).message)];
   }
+  // Only the variables the operation declares travel on: they key the group and run every read.
+  const declared = new Set((operation.variableDefinitions ?? []).map((definition) => definition.variable.name.value));
   return {
     field: field.name.value,
     live,
     topic: subscriptionTopic(field.name.value, args),
     lookup: toLookupQuery(document, operation, field, live.lookup),
-    variables: payload.variables ?? {},
+    variables: Object.fromEntries(Object.entries(payload.variables ?? {}).filter(([name]) => declared.has(name))),
     document,
   };
 }
