@@ -94,7 +94,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
     );
     socket.once("close", (code, reason) => {
       clearInterval(ping);
-      void closed(code, String(reason));
+      closed(code, String(reason)).catch((error) => logger.error({ err: error }, "graphql-ws close handling failed"));
     });
   }
 
