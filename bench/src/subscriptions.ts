@@ -44,6 +44,8 @@ async function main() {
     SUBGRAPH_URL_ASSESSMENTS: url(assessments),
     RATE_LIMIT_ANONYMOUS: "1000000",
     RATE_LIMIT_USER: "1000000",
+    // Every subscriber connects from loopback at once, each unsigned until its connection_init.
+    MAX_UNAUTHENTICATED_SOCKETS_PER_IP: "1000000",
   };
   const bus = await createEventBus({ redisUrl: process.env.REDIS_URL || undefined, databaseUrl: database.url, logger: createLogger("bench") });
   try {

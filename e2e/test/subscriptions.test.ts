@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { Stack, register, startStack } from "../src/stack";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
-import { connect, subscribe } from "../src/live";
+import { connect, rawConnect, subscribe } from "../src/live";
 import { contractOperation } from "../src/stack";
 
 const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -164,6 +164,68 @@ describe("subscriptions over graphql-ws at the gateway", () => {
     assert.deepEqual(board.data.leaderboardUpdated, [{ rank: 1, score: 1, user: { displayName: "Top Scorer" } }]);
     stream.stop();
     await live.client.dispose();
+  });
+
+  const UNPUBLISH = "mutation ($id: ID!) { unpublishMockTest(id: $id) { id status } }";
+
+  it("ends a student's leaderboard stream with a coded error when its test goes back to draft, while the author's goes on", async () => {
+    const test = await publishedTest(instructor.client, [{ correctOption: 0 }]);
+    const student = await register(stack);
+    const watching = await rawConnect(stack.wsUrl, { authorization: `Bearer ${student.accessToken}` });
+    watching.subscribe("board", contractOperation("LeaderboardUpdated"), { testId: test.id });
+    const author = connect(stack.wsUrl, { authorization: `Bearer ${instructor.accessToken}` });
+    const authorStream = subscribe(author, contractOperation("LeaderboardUpdated"), { testId: test.id });
+    await settle(300);
+    assert.deepEqual(watching.about("board"), [], "allowed, and nothing sent until an event");
+
+    const unpublished = await instructor.client.request(UNPUBLISH, { id: test.id });
+    assert.deepEqual(unpublished.data?.unpublishMockTest, { id: test.id, status: "DRAFT" }, JSON.stringify(unpublished.errors));
+    await watching.waitFor((message) => message.id === "board" && message.type === "complete");
+    const [last, end] = watching.about("board");
+    assert.equal(last.type, "next");
+    assert.equal(last.payload.errors[0].extensions.code, "NOT_FOUND", JSON.stringify(last));
+    assert.equal(end.type, "complete");
+    // The author may still read the draft's board: the same event reached them, and they stay on.
+    const [board] = await authorStream.next(1, 2_000);
+    assert.deepEqual(board.data.leaderboardUpdated, []);
+    await settle(200);
+    assert.equal(authorStream.results.length, 1);
+    assert.equal(watching.socket.readyState, 1, "the student's socket stays open");
+
+    // Published again, the test's events reach the author's stream, and no longer the student's.
+    await instructor.client.op("PublishMockTest", { id: test.id });
+    const taker = await register(stack, { displayName: "After Draft" });
+    await sit(taker.client, test.id, test.questionIds, [0]);
+    const [, again] = await authorStream.next(2, 2_000);
+    assert.deepEqual(again.data.leaderboardUpdated, [{ rank: 1, score: 1, user: { displayName: "After Draft" } }]);
+    assert.equal(watching.about("board").length, 2);
+    authorStream.stop();
+    await author.client.dispose();
+    watching.socket.close();
+  });
+
+  it("lets only the author or an admin unpublish a test, not after an attempt, and audits it", async () => {
+    const test = await publishedTest(instructor.client, [{ correctOption: 0 }]);
+    const otherInstructor = await registerWithRole(stack, "INSTRUCTOR");
+    const student = await register(stack);
+    for (const caller of [otherInstructor, student]) {
+      const refused = await caller.client.request(UNPUBLISH, { id: test.id });
+      assert.equal(refused.errors?.[0].extensions?.code, "FORBIDDEN");
+    }
+    assert.equal((await stack.db.query("select status from assessments.mock_tests where id = $1", [test.id])).rows[0].status, "PUBLISHED");
+
+    const audited = async () =>
+      (await stack.db.query("select action, actor_id from assessments.audit_outbox where resource_id = $1 and action = 'mock_test.unpublished'", [test.id])).rows;
+    const done = await instructor.client.request(UNPUBLISH, { id: test.id });
+    assert.equal(done.data?.unpublishMockTest.status, "DRAFT");
+    assert.deepEqual(await audited(), [{ action: "mock_test.unpublished", actor_id: instructor.user.id }]);
+
+    await instructor.client.op("PublishMockTest", { id: test.id });
+    await sit(student.client, test.id, test.questionIds, [0]);
+    const attempted = await instructor.client.request(UNPUBLISH, { id: test.id });
+    assert.equal(attempted.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+    assert.equal((await stack.db.query("select status from assessments.mock_tests where id = $1", [test.id])).rows[0].status, "PUBLISHED");
+    assert.equal((await audited()).length, 1);
   });
 
   it("ends a subscription with an error when its token expires", async () => {

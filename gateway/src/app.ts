@@ -26,6 +26,7 @@ import { createRateLimiter } from "./rate-limit";
 import { LiveField, readLiveFields } from "./live-fields";
 import { IdentityForwardingDataSource } from "./subgraph-data-source";
 import { attachSubscriptions } from "./subscriptions";
+import { clientIp } from "./unauthenticated-sockets";
 import { readinessUrl, subgraphEndpoints } from "./supergraph";
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger("gateway")): Promise<RunningService> {
@@ -85,12 +86,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   });
   const rateLimiter = createRateLimiter(config.rateLimit, redis, logger);
 
+  // Shared by HTTP and WebSocket subscriptions.
+  const validationRules = limitRules(config.limits);
+  const formatGraphQLError = formatError({ production: config.hideSchemaDetails });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // Gated per request by introspectionGuard, which knows who is asking.
     introspection: true,
-    validationRules: limitRules(config.limits),
-    formatError: formatError({ production: config.hideSchemaDetails }),
+    validationRules,
+    formatError: formatGraphQLError,
     // Shutdown is ours (exitGracefullyOnSignals): Apollo's own handler would stop it twice.
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
@@ -150,7 +154,17 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
         executions: subscriptionExecutions,
         current: () => live,
         authenticate,
+        clientIp: (request) => clientIp(app, request),
+        rateLimit: (identity, ip) => rateLimiter.check(identity, ip),
         onFailedAuthentication: (ip) => rateLimiter.checkFailedAuthentication(ip),
+        limits: {
+          rules: validationRules,
+          maxTokens: config.limits.maxTokens,
+          maxMessageBytes: config.maxWsMessageBytes,
+          maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
+          maxUnauthenticatedSocketsPerIp: config.maxUnauthenticatedSocketsPerIp,
+        },
+        formatError: formatGraphQLError,
         reauthenticateMs: config.liveReauthenticateMs,
       })
     : undefined;

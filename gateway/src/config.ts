@@ -30,6 +30,12 @@ export interface GatewayConfig {
   introspection: "everyone" | "admins";
   /** How often a live connection's credentials are checked again (30 s). */
   liveReauthenticateMs: number;
+  /** A WebSocket message (all its frames) above this closes its socket with 1009, unread. */
+  maxWsMessageBytes: number;
+  /** Subscriptions one socket may have open or starting at once. */
+  maxSubscriptionsPerConnection: number;
+  /** Sockets from one client IP not (yet) signed in as a user or API key; more are refused with 429. */
+  maxUnauthenticatedSocketsPerIp: number;
   /** Drop field suggestions and subgraph names from errors (production default). */
   hideSchemaDetails: boolean;
 }
@@ -46,6 +52,13 @@ function subgraphUrlsFromEnv(): Record<string, string> {
     if (match && value) urls[match[1].toLowerCase()] = value;
   }
   return urls;
+}
+
+/** Limits where 0 would not mean "none" (ws reads a maxPayload of 0 as unlimited; every socket starts unsigned). */
+function envPositive(name: string, fallback: number): number {
+  const value = envInt(name, fallback);
+  if (value < 1) throw new Error(`${name} must be at least 1, got ${value}`);
+  return value;
 }
 
 export function gatewayConfigFromEnv(): GatewayConfig {
@@ -80,5 +93,8 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     introspection,
     hideSchemaDetails: isProduction(),
     liveReauthenticateMs: envInt("LIVE_REAUTHENTICATE_SECONDS", 30) * 1000,
+    maxWsMessageBytes: envPositive("MAX_WS_MESSAGE_BYTES", 65_536),
+    maxSubscriptionsPerConnection: envPositive("MAX_SUBSCRIPTIONS_PER_CONNECTION", 50),
+    maxUnauthenticatedSocketsPerIp: envPositive("MAX_UNAUTHENTICATED_SOCKETS_PER_IP", 20),
   };
 }

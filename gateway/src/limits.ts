@@ -49,14 +49,16 @@ export function requestShapeGuard(limits: GatewayConfig["limits"]) {
       return sendError(res, requestError("BAD_REQUEST", "Batched operations are not supported: send one operation per request"));
     }
     const query = req.method === "GET" ? req.query.query : req.body?.query;
-    if (typeof query === "string" && exceedsTokenLimit(query, limits.maxTokens)) {
-      return sendError(
-        res,
-        requestError("BAD_REQUEST", `Query is too large: more than ${limits.maxTokens} tokens`, { limit: "MAX_TOKENS" }),
-      );
-    }
+    const tooLarge = typeof query === "string" ? tokenLimitError(query, limits.maxTokens) : undefined;
+    if (tooLarge) return sendError(res, tooLarge);
     next();
   };
+}
+
+/** The refusal of a document over the token limit (HTTP and WebSocket alike), or undefined. */
+export function tokenLimitError(query: string, maxTokens: number): GraphQLError | undefined {
+  if (!exceedsTokenLimit(query, maxTokens)) return undefined;
+  return requestError("BAD_REQUEST", `Query is too large: more than ${maxTokens} tokens`, { limit: "MAX_TOKENS" });
 }
 
 export function sendError(res: Response, error: import("graphql").GraphQLError): void {

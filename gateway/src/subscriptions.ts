@@ -1,31 +1,18 @@
-import crypto from "node:crypto";
 import type http from "node:http";
 import type { ApolloServer } from "@apollo/server";
-import { EventBus, Identity, Logger, subscriptionTopic } from "@solo/kit";
-import {
-  DocumentNode,
-  ExecutionArgs,
-  FieldNode,
-  GraphQLError,
-  GraphQLSchema,
-  Kind,
-  OperationDefinitionNode,
-  getOperationAST,
-  print,
-  visit,
-} from "graphql";
-import { getArgumentValues } from "graphql/execution/values";
+import { EventBus, Identity, Logger } from "@solo/kit";
+import { ExecutionArgs, GraphQLError, GraphQLFormattedError, GraphQLSchema, ValidationRule, print } from "graphql";
+import type { Context as SocketContext } from "graphql-ws";
 import type { Counter } from "prom-client";
-import { WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
 import type { Credentials } from "./authenticate";
 import type { GatewayContext } from "./context";
+import { serveGraphqlWs } from "./graphql-ws-server";
+import { tokenLimitError } from "./limits";
+import { Group, GroupSpec, Subscriber, judge } from "./live-groups";
 import { LiveField } from "./live-fields";
-
-// graphql-ws ships its Node adapter as a package export only ("graphql-ws/use/ws").
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { useServer } = require("graphql-ws/use/ws") as typeof import("graphql-ws/dist/use/ws.cjs");
-
-type Result = { data?: Record<string, unknown> | null; errors?: readonly GraphQLError[] };
+import { planSubscription } from "./subscribe-request";
+import { UnauthenticatedSockets } from "./unauthenticated-sockets";
 
 export interface SubscriptionServerOptions {
   server: http.Server;
@@ -35,8 +22,22 @@ export interface SubscriptionServerOptions {
   executions: Counter<"field">;
   current: () => { schema: GraphQLSchema; liveFields: Map<string, LiveField> } | undefined;
   authenticate: (credentials: Credentials) => Promise<Identity>;
+  /** The client address of a request, as `req.ip` gives it over HTTP. */
+  clientIp: (request: http.IncomingMessage) => string;
+  /** Counts one request for whoever made it, in the HTTP path's buckets; throws RATE_LIMITED. */
+  rateLimit: (identity: Identity, ip: string) => Promise<void>;
   /** Counts a failed sign-in against the caller's IP (the HTTP path's limit); throws when over it. */
   onFailedAuthentication?: (ip: string) => Promise<void>;
+  limits: {
+    /** The HTTP path's depth, alias and cost rules. */
+    rules: readonly ValidationRule[];
+    maxTokens: number;
+    maxMessageBytes: number;
+    maxSubscriptionsPerConnection: number;
+    maxUnauthenticatedSocketsPerIp: number;
+  };
+  /** The HTTP path's error formatting (codes kept, internals and, in production, suggestions dropped). */
+  formatError: (error: GraphQLFormattedError) => GraphQLFormattedError;
   keepAliveMs?: number;
   /** How often a connection's credentials are checked again (logout, revocation, role change). */
   reauthenticateMs?: number;
@@ -49,16 +50,31 @@ interface ConnectionState {
   recheck?: NodeJS.Timeout;
 }
 
+interface SocketExtra {
+  socket: WebSocket;
+  ip: string;
+  /** Stops counting this socket among its IP's unauthenticated ones. */
+  uncount: () => void;
+  state?: ConnectionState;
+}
+
+/** Sockets of one IP over the cap wait this long: one that never signs in is closed after 3 s. */
+const UNAUTHENTICATED_RETRY_AFTER_SECONDS = 5;
+
 /**
  * graphql-ws on the gateway's /graphql, beside HTTP. A subscription listens on its field's topic
  * (from the field and its arguments, as the subgraph publishes), and on each event the gateway runs
  * the subscriber's selection through the field's lookup query, as the subscriber: fields from every
  * subgraph resolve as in queries, and nobody receives what they could not query. Subscribers who
  * would get the same answer share one execution per event.
+ *
+ * Every subscribe is checked as an HTTP request is (token, depth, alias and cost limits, the same
+ * rate-limit buckets) before it starts, and a refusal is an `error` message for that id alone.
  */
 export function attachSubscriptions(options: SubscriptionServerOptions) {
-  const wss = new WebSocketServer({ server: options.server, path: "/graphql" });
+  const { limits } = options;
   const groups = new Map<string, Group>();
+  const unauthenticated = new UnauthenticatedSockets(limits.maxUnauthenticatedSocketsPerIp);
   const interval = options.reauthenticateMs ?? 30_000;
   // Many sockets often share one credential (tabs, a dashboard wall): one check serves them all
   // for a moment, instead of one call to the users subgraph per socket.
@@ -72,10 +88,36 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
     if (rechecks.size > 10_000) rechecks.clear();
     return result;
   };
+  const format = (error: GraphQLError) => {
+    // `http` (status, headers) means something to HTTP responses only.
+    const { http: _http, ...extensions } = error.extensions ?? {};
+    return options.formatError({ ...error.toJSON(), extensions });
+  };
 
-  const disposable = useServer<Record<string, unknown>, { state?: ConnectionState }>(
+  const transport = serveGraphqlWs<Record<string, unknown>, SocketExtra>(
     {
-      schema: () => requireSchema(options).schema,
+      server: options.server,
+      path: "/graphql",
+      maxMessageBytes: limits.maxMessageBytes,
+      keepAliveMs: options.keepAliveMs ?? 12_000,
+      logger: options.logger,
+      // The one gate for every upgrade (admission rules such as an Origin check belong here).
+      admit: (request) => {
+        if (!unauthenticated.full(options.clientIp(request))) return undefined;
+        return {
+          status: 429,
+          message: "Too many sockets from this address that have not signed in",
+          headers: { "Retry-After": String(UNAUTHENTICATED_RETRY_AFTER_SECONDS) },
+        };
+      },
+      extra: (socket, request) => {
+        const ip = options.clientIp(request);
+        const uncount = unauthenticated.add(ip);
+        socket.once("close", uncount);
+        return { socket, ip, uncount };
+      },
+    },
+    {
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const credentials: Credentials = {
@@ -90,14 +132,14 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
           // The users subgraph being down is not the client's fault: its credentials may be fine.
           if (code === "SERVICE_UNAVAILABLE") ctx.extra.socket.close(1011, "Cannot check credentials now");
           else {
-            const ip = ctx.extra.request.socket.remoteAddress ?? "unknown";
-            await options.onFailedAuthentication?.(ip).catch(() => undefined);
+            await options.onFailedAuthentication?.(ctx.extra.ip).catch(() => undefined);
             ctx.extra.socket.close(4401, "Unauthorized");
           }
           return false;
         }
         // Live updates are reads: an API key without any read scope may not open a socket (4403).
         if (identity.kind === "apiKey" && !identity.scopes.some((scope) => scope.endsWith(":read"))) return false;
+        if (identity.kind !== "anonymous") ctx.extra.uncount();
         const state: ConnectionState = { identity, expiresAt: tokenExpiry(credentials.authorization) };
         // Each event is, in effect, a new request: a logout, a revoked key or a changed role must
         // end the connection too, not only the next HTTP call.
@@ -125,58 +167,81 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
         clearTimeout(ctx.extra.state?.recheck);
         clearInterval(ctx.extra.state?.recheck);
       },
-      context: (ctx) => ({ state: ctx.extra.state }),
-      subscribe: (args: ExecutionArgs) => subscribe(args),
-      execute: () => ({ errors: [new GraphQLError("Send queries and mutations over HTTP; this socket serves subscriptions")] }),
+      onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws lists this one already, with those open or still starting; checked before
+        // anything is awaited, so subscribes sent together cannot all slip under the cap.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection: complete one first, or open another connection`, {
+              extensions: { code: "BAD_REQUEST", limit: "MAX_SUBSCRIPTIONS_PER_CONNECTION" },
+            }),
+          ];
+        }
+        try {
+          return await start(ctx, payload);
+        } catch (error) {
+          options.logger.error({ err: error }, "could not start a live subscription");
+          return [unavailable()];
+        }
+      },
+      // onSubscribe hands over the subscriber it started, as the context value.
+      subscribe: (args: ExecutionArgs) => args.contextValue as Subscriber,
+      onError: (_ctx, _id, _payload, errors) => errors.map(format),
     },
-    wss,
-    options.keepAliveMs ?? 12_000,
   );
 
-  function subscribe(args: ExecutionArgs): AsyncIterableIterator<Result> | Result {
-    const state = (args.contextValue as { state: ConnectionState }).state;
-    const operation = getOperationAST(args.document, args.operationName);
-    if (!operation || operation.operation !== "subscription") return refusal("Only subscriptions are served here");
-    const field = operation.selectionSet.selections[0];
-    if (field?.kind !== Kind.FIELD) return refusal("Select the subscription field directly");
-    const { schema, liveFields } = requireSchema(options);
-    const live = liveFields.get(field.name.value);
-    const definition = schema.getSubscriptionType()?.getFields()[field.name.value];
-    if (!live || !definition) return refusal(`${field.name.value} is not a live field`);
-    const argumentValues = getArgumentValues(definition, field, args.variableValues ?? {});
-    const topic = subscriptionTopic(field.name.value, argumentValues);
-    const lookup = toLookupQuery(args.document, operation, field, live.lookup);
-    const variables = args.variableValues ?? {};
+  /** Every check of one subscribe, then its first read: the subscriber it started, or why not. */
+  async function start(ctx: SocketContext<Record<string, unknown>, SocketExtra>, payload: Parameters<typeof planSubscription>[0]) {
+    const state = ctx.extra.state!; // graphql-ws takes no subscribe before connection_init succeeded
+    const current = options.current();
+    if (!current) return [unavailable("The gateway is still loading its schema")];
+    const tooLarge = tokenLimitError(payload.query, limits.maxTokens);
+    if (tooLarge) return [tooLarge];
+    // A subscribe is a request: it draws from the same bucket as the caller's HTTP requests.
+    try {
+      await options.rateLimit(state.identity, ctx.extra.ip);
+    } catch (error) {
+      if (error instanceof GraphQLError) return [error];
+      throw error;
+    }
+    const plan = planSubscription(payload, current.schema, current.liveFields, limits.rules);
+    if (Array.isArray(plan)) return plan;
+
     // Only people share "signed-in" groups: an API key's access also depends on its scopes.
-    const audience = live.audience === "signed-in" && state.identity.kind === "user" ? "signed-in" : identityKey(state.identity);
-    const key = `${topic}|${audience}|${print(lookup)}|${JSON.stringify(variables)}`;
-    const subscriber = new Subscriber(state, () => leave(key, subscriber));
-    void join(key, { topic, lookup, variables, identity: state.identity, field: field.name.value }, subscriber);
-    return subscriber;
+    const audience = plan.live.audience === "signed-in" && state.identity.kind === "user" ? "signed-in" : identityKey(state.identity);
+    const key = `${plan.topic}|${audience}|${print(plan.lookup)}|${JSON.stringify(plan.variables)}`;
+    const subscriber: Subscriber = new Subscriber(state, () => leave(key, subscriber));
+    const spec = { topic: plan.topic, lookup: plan.lookup, variables: plan.variables, identity: state.identity, field: plan.field };
+    const refusal = await join(key, spec, subscriber);
+    if (refusal) {
+      await subscriber.return();
+      return refusal;
+    }
+    return { schema: current.schema, document: plan.document, operationName: payload.operationName, variableValues: plan.variables, contextValue: subscriber };
   }
 
-  async function join(key: string, spec: GroupSpec, subscriber: Subscriber) {
+  /**
+   * Adds the subscriber to its group, listening first and then reading, so no event falls between.
+   * Nobody subscribes to what they could not query: a group's members get the same answer, so its
+   * first read decides for all of them. Returns the errors of a refusal.
+   */
+  async function join(key: string, spec: GroupSpec, subscriber: Subscriber): Promise<readonly GraphQLError[] | undefined> {
     let group = groups.get(key);
     if (!group) {
       group = new Group(spec, options);
       groups.set(key, group);
     }
-    // Listening first, then the check, so no event falls between them.
     group.subscribers.add(subscriber);
-    // Nobody subscribes to what they could not query. A group's members get the same answer,
-    // so its first read of the current value decides for all of them.
-    let access: Result;
+    let access;
     try {
       access = await group.ready();
     } catch (error) {
       options.logger.error({ err: error }, "could not start a live subscription");
-      leave(key, subscriber);
-      subscriber.fail([new GraphQLError("Live updates are unavailable right now", { extensions: { code: "SERVICE_UNAVAILABLE" } })]);
-      return;
+      return [unavailable()];
     }
-    if (!visible(access)) {
-      subscriber.fail(access.errors?.length ? access.errors : [new GraphQLError("Not found, or not yours to watch", { extensions: { code: "FORBIDDEN" } })]);
-    }
+    const verdict = judge(access);
+    if (verdict.visible) return undefined;
+    return verdict.refused ?? [unavailable()];
   }
 
   function leave(key: string, subscriber: Subscriber) {
@@ -197,184 +262,15 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
       await Promise.all([...groups.values()].map((group) => group.drain()));
       await Promise.all([...groups.values()].flatMap((group) => [...group.subscribers].map((subscriber) => subscriber.flushed())));
       await new Promise((resolve) => setImmediate(resolve));
-      for (const client of wss.clients) client.close(1001, "Server shutting down");
-      await disposable.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      for (const client of transport.clients()) client.close(1001, "Server shutting down");
+      await transport.close();
     },
     groups: () => groups.size,
   };
 }
 
-interface GroupSpec {
-  topic: string;
-  lookup: DocumentNode;
-  variables: Record<string, unknown>;
-  identity: Identity;
-  field: string;
-}
-
-/** Subscribers who get the same answer: one bus subscription, one execution per event. */
-class Group {
-  readonly subscribers = new Set<Subscriber>();
-  private unsubscribe?: () => void;
-  private inFlight: Promise<void> = Promise.resolve();
-  private started?: Promise<Result>;
-  private allowed = false;
-  private stopped = false;
-
-  constructor(
-    private readonly spec: GroupSpec,
-    private readonly options: SubscriptionServerOptions,
-  ) {}
-
-  /** Subscribes to the topic and reads the current value once, as this group's identity. */
-  ready(): Promise<Result> {
-    this.started ??= (async () => {
-      const unsubscribe = await this.options.bus.subscribe(this.spec.topic, () => {
-        // Events queue behind each other: each delivery reflects a state at least as new.
-        this.inFlight = this.inFlight.then(() => this.deliver()).catch((error) => this.options.logger.error({ err: error }, "live update failed"));
-      });
-      // Everyone left while we were subscribing: let go at once.
-      if (this.stopped) {
-        unsubscribe();
-        return { data: null };
-      }
-      this.unsubscribe = unsubscribe;
-      const access = await execute(this.options, this.spec, this.spec.identity);
-      this.allowed = visible(access);
-      return access;
-    })();
-    // A failed start is not kept: the next subscriber tries again.
-    this.started.catch(() => (this.started = undefined));
-    return this.started;
-  }
-
-  private async deliver() {
-    if (!this.allowed || !this.subscribers.size) return;
-    const result = await execute(this.options, this.spec, this.spec.identity);
-    this.options.executions.inc({ field: this.spec.field });
-    if (!visible(result)) return;
-    for (const subscriber of this.subscribers) subscriber.push(result);
-  }
-
-  drain() {
-    return this.inFlight;
-  }
-
-  stop() {
-    this.stopped = true;
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-  }
-}
-
-/** One subscriber's stream: results queue until graphql-ws pulls them. */
-class Subscriber implements AsyncIterableIterator<Result> {
-  private readonly queue: Result[] = [];
-  private waiting?: (value: IteratorResult<Result>) => void;
-  private done = false;
-  private expiry?: NodeJS.Timeout;
-
-  constructor(
-    readonly state: ConnectionState,
-    private readonly onDone: () => void,
-  ) {
-    if (state.expiresAt) {
-      const ms = Math.max(0, state.expiresAt - Date.now());
-      // The subscription ends with an error when the token it was opened with expires.
-      this.expiry = setTimeout(
-        () => this.fail([new GraphQLError("Access token expired: subscribe again with a fresh one", { extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" } })]),
-        Math.min(ms, 2 ** 31 - 1),
-      );
-      this.expiry.unref();
-    }
-  }
-
-  push(result: Result) {
-    if (this.done) return;
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = undefined;
-      resolve({ value: result, done: false });
-    } else this.queue.push(result);
-  }
-
-  fail(errors: readonly GraphQLError[]) {
-    this.push({ errors });
-    this.finish();
-  }
-
-  private finish() {
-    if (this.done) return;
-    this.done = true;
-    clearTimeout(this.expiry);
-    this.onDone();
-    if (this.waiting && !this.queue.length) {
-      const resolve = this.waiting;
-      this.waiting = undefined;
-      resolve({ value: undefined, done: true });
-    }
-  }
-
-  /** Resolves once graphql-ws has taken everything queued for this subscriber. */
-  async flushed(): Promise<void> {
-    while (this.queue.length && !this.done) await new Promise((resolve) => setImmediate(resolve));
-  }
-
-  next(): Promise<IteratorResult<Result>> {
-    const value = this.queue.shift();
-    if (value) return Promise.resolve({ value, done: false });
-    if (this.done) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  return(): Promise<IteratorResult<Result>> {
-    this.queue.length = 0;
-    this.finish();
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator]() {
-    return this;
-  }
-}
-
-/** subscription { alias: field(args) { … } } → query { alias: lookup(args) { … } }, keeping the response key. */
-function toLookupQuery(document: DocumentNode, operation: OperationDefinitionNode, field: FieldNode, lookup: string): DocumentNode {
-  const responseKey = field.alias?.value ?? field.name.value;
-  return visit(document, {
-    OperationDefinition(node) {
-      if (node !== operation) return null;
-      return { ...node, operation: "query" as never };
-    },
-    Field(node) {
-      if (node !== field) return undefined;
-      return { ...node, alias: { kind: Kind.NAME, value: responseKey }, name: { kind: Kind.NAME, value: lookup } };
-    },
-  });
-}
-
-async function execute(options: SubscriptionServerOptions, spec: GroupSpec, identity: Identity): Promise<Result> {
-  const response = await options.apollo.executeOperation(
-    { query: print(spec.lookup), variables: spec.variables },
-    { contextValue: { identity, requestId: crypto.randomUUID(), log: options.logger } },
-  );
-  if (response.body.kind !== "single") return { errors: [new GraphQLError("Unexpected incremental result")] };
-  // Formatted errors (message, path, extensions) become errors again: graphql-ws serialises them.
-  const errors = response.body.singleResult.errors?.map(
-    (error) => new GraphQLError(error.message, { path: error.path, extensions: error.extensions }),
-  );
-  return { data: response.body.singleResult.data as Record<string, unknown> | null, errors };
-}
-
-/** An answer worth sending: some data, and no refusal in it. */
-function visible(result: Result): boolean {
-  const refused = (result.errors ?? []).some((error) => ["FORBIDDEN", "UNAUTHENTICATED", "NOT_FOUND"].includes(String(error.extensions?.code)));
-  return !refused && !!result.data && Object.values(result.data).some((value) => value !== null);
-}
-
-function refusal(message: string): Result {
-  return { errors: [new GraphQLError(message, { extensions: { code: "BAD_REQUEST" } })] };
+function unavailable(message = "Live updates are unavailable right now") {
+  return new GraphQLError(message, { extensions: { code: "SERVICE_UNAVAILABLE" } });
 }
 
 function scopesOf(identity: Identity): string {
@@ -384,12 +280,6 @@ function scopesOf(identity: Identity): string {
 function identityKey(identity: Identity): string {
   if (identity.kind === "anonymous") return "anonymous";
   return identity.kind === "user" ? `user:${identity.userId}:${identity.role}` : `key:${identity.apiKeyId}`;
-}
-
-function requireSchema(options: SubscriptionServerOptions) {
-  const current = options.current();
-  if (!current) throw new GraphQLError("The gateway is still loading its schema", { extensions: { code: "SERVICE_UNAVAILABLE" } });
-  return current;
 }
 
 /** The exp claim of an already verified bearer JWT, in ms. */

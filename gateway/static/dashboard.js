@@ -40,9 +40,15 @@
   }
 
   function watch(query, variables, onData) {
+    // A refused subscribe is an array of errors; a stream cut off (access lost) ends with a result
+    // carrying errors and no data; a closed socket is a close event.
+    const stopped = (error) => {
+      const reason = Array.isArray(error) ? error[0]?.message : error.message || error.reason;
+      $("status").textContent = `Live updates stopped: ${reason || error}`;
+    };
     return client.subscribe({ query, variables }, {
-      next: (result) => result.data && onData(result.data),
-      error: (error) => ($("status").textContent = `Live updates stopped: ${error.message || error.reason || error}`),
+      next: (result) => (result.data ? onData(result.data) : stopped(result.errors ?? [])),
+      error: stopped,
       complete: () => {},
     });
   }

@@ -1,6 +1,6 @@
 import { Access, badInput, forbidden, isUuid, nextPosition, notFound, paginate, queueAudit } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Course, MockTest, Question, TestStatus, User, ref } from "../entities";
+import { Attempt, Course, MockTest, Question, TestStatus, User, ref } from "../entities";
 import { AssessmentsContext } from "../loaders";
 import { lookupContent } from "../services/content-client";
 import { canEditTest, canSeeTest, callerId } from "../services/visibility";
@@ -74,6 +74,22 @@ export class MockTestResolver {
     test.publishedAt = ctx.loaders.clock.now();
     queueAudit(ctx.em, ctx, "mock_test.published", { type: "MockTest", id: test.id }, { title: test.title });
     await ctx.em.flush();
+    return test;
+  }
+
+  @Access({ roles: [...AUTHORS], scope: "assessments:write" })
+  @Mutation(() => MockTest, { description: "Take a published test you author back to draft, while nobody has attempted it" })
+  async unpublishMockTest(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
+    const test = await this.editableTest(id, ctx);
+    if (test.status === TestStatus.DRAFT) return test;
+    // A draft can change, and attempts were scored against the questions as they are.
+    if (await ctx.em.count(Attempt, { test: test.id })) throw badInput("A test that has been attempted cannot go back to draft", "id");
+    test.status = TestStatus.DRAFT;
+    test.publishedAt = null;
+    queueAudit(ctx.em, ctx, "mock_test.unpublished", { type: "MockTest", id: test.id }, { title: test.title });
+    await ctx.em.flush();
+    // Its leaderboard is no longer everyone's: live subscribers read it again, and lose it.
+    await ctx.loaders.events.leaderboardChanged(test.id);
     return test;
   }
 

@@ -1,0 +1,128 @@
+import http from "node:http";
+import type { Duplex } from "node:stream";
+import type { Logger } from "@solo/kit";
+import { CloseCode, ServerOptions, handleProtocols, makeServer } from "graphql-ws";
+import { WebSocket, WebSocketServer } from "ws";
+
+/** Why an upgrade is refused: answered over HTTP, before any WebSocket exists. */
+export interface UpgradeRefusal {
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+export interface GraphqlWsServerOptions<E> {
+  server: http.Server;
+  path: string;
+  /** A message (all its frames) announcing more than this closes the socket with 1009, unread. */
+  maxMessageBytes: number;
+  keepAliveMs: number;
+  logger: Logger;
+  /** The one gate every upgrade to `path` passes before the handshake. */
+  admit: (request: http.IncomingMessage) => UpgradeRefusal | undefined;
+  /** What graphql-ws hands every hook of this socket as `ctx.extra`. */
+  extra: (socket: WebSocket, request: http.IncomingMessage) => E;
+}
+
+// Valid graphql-transport-ws messages that only a server sends. graphql-ws's server accepts them
+// from the wire and then has no case for them, which closes with 4500 as if the fault were ours.
+const SERVER_TO_CLIENT = new Set(["connection_ack", "next", "error"]);
+
+/**
+ * graphql-ws (graphql-transport-ws) over `ws` on an existing HTTP server, like graphql-ws's own
+ * `useServer` except that: the upgrade passes an admission check first; a message over the size
+ * limit is refused by `ws` from its frame header, so its body is never buffered; a client's
+ * protocol mistake closes with 4400, never 4500; and socket errors go to our logger.
+ */
+export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: GraphqlWsServerOptions<E>, hooks: ServerOptions<P, E>) {
+  const { logger } = options;
+  const wss = new WebSocketServer({
+    noServer: true,
+    path: options.path,
+    maxPayload: options.maxMessageBytes,
+    perMessageDeflate: false,
+    handleProtocols,
+  });
+  const server = makeServer<P, E>(hooks);
+
+  const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Other paths: ws answers 400 itself.
+    const refusal = wss.shouldHandle(request) ? options.admit(request) : undefined;
+    if (refusal) return refuse(socket, refusal);
+    wss.handleUpgrade(request, socket, head, (ws) => opened(ws, request));
+  };
+  options.server.on("upgrade", onUpgrade);
+
+  function opened(socket: WebSocket, request: http.IncomingMessage) {
+    socket.on("error", (error: Error & { code?: string }) => {
+      // ws has already closed with the code that fits (1009 for a message over the limit, 1002 or
+      // 1007 for a malformed frame) and drops whatever else arrives: nothing left to do but note it.
+      logger.info({ code: error.code, message: error.message }, "websocket closed on a protocol error");
+    });
+    // A peer that does not answer a ping within the interval is gone: its socket is dropped.
+    const ping =
+      options.keepAliveMs > 0
+        ? setInterval(() => {
+            if (socket.readyState !== WebSocket.OPEN) return;
+            const deadline = setTimeout(() => socket.terminate(), options.keepAliveMs);
+            socket.once("pong", () => clearTimeout(deadline));
+            socket.ping();
+          }, options.keepAliveMs)
+        : undefined;
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== WebSocket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on("message", async (data) => {
+            const text = String(data);
+            if (sentByServersOnly(text)) return socket.close(CloseCode.BadRequest, "Invalid message received");
+            try {
+              await handle(text);
+            } catch (error) {
+              logger.error({ err: error }, "graphql-ws message handling failed");
+              socket.close(CloseCode.InternalServerError, "Internal server error");
+            }
+          }),
+      },
+      options.extra(socket, request),
+    );
+    socket.once("close", (code, reason) => {
+      clearInterval(ping);
+      closed(code, String(reason)).catch((error) => logger.error({ err: error }, "graphql-ws close handling failed"));
+    });
+  }
+
+  return {
+    clients: () => wss.clients,
+    async close() {
+      options.server.off("upgrade", onUpgrade);
+      for (const client of wss.clients) client.close(1001, "Going away");
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function sentByServersOnly(text: string): boolean {
+  try {
+    return SERVER_TO_CLIENT.has((JSON.parse(text) as { type?: unknown })?.type as string);
+  } catch {
+    return false; // graphql-ws closes with 4400 for what is not JSON
+  }
+}
+
+function refuse(socket: Duplex, refusal: UpgradeRefusal) {
+  const headers = { Connection: "close", "Content-Type": "text/plain", "Content-Length": String(Buffer.byteLength(refusal.message)), ...refusal.headers };
+  socket.on("error", () => undefined); // the client may already be gone
+  socket.once("finish", () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status]}\r\n` +
+      Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("") +
+      `\r\n${refusal.message}`,
+  );
+}

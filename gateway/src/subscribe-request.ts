@@ -1,0 +1,98 @@
+import { subscriptionTopic } from "@solo/kit";
+import {
+  DocumentNode,
+  FieldNode,
+  GraphQLError,
+  GraphQLSchema,
+  Kind,
+  OperationDefinitionNode,
+  ValidationRule,
+  getArgumentValues,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  specifiedRules,
+  validate,
+  visit,
+} from "graphql";
+import type { SubscribePayload } from "graphql-ws";
+import type { LiveField } from "./live-fields";
+
+/** What a valid subscribe message asks for: the topic to listen on and the query to run per event. */
+export interface SubscriptionPlan {
+  field: string;
+  live: LiveField;
+  topic: string;
+  /** The subscriber's selection as a query of the field's lookup, keeping the response key. */
+  lookup: DocumentNode;
+  variables: Record<string, unknown>;
+  /** For graphql-ws: the subscription as sent. */
+  document: DocumentNode;
+}
+
+const code = (name: string, message: string) => new GraphQLError(message, { extensions: { code: name } });
+
+/**
+ * The checks a subscription document gets before it may cost anything, with the codes HTTP uses:
+ * parse (GRAPHQL_PARSE_FAILED), validation with the gateway's depth, alias and cost rules
+ * (GRAPHQL_VALIDATION_FAILED), a subscription of a live field (BAD_REQUEST), variables and
+ * arguments (BAD_USER_INPUT). Never throws: a client's mistake is an answer, not a crash.
+ */
+export function planSubscription(
+  payload: SubscribePayload,
+  schema: GraphQLSchema,
+  liveFields: Map<string, LiveField>,
+  limitRules: readonly ValidationRule[],
+): SubscriptionPlan | GraphQLError[] {
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query);
+  } catch (error) {
+    return [code("GRAPHQL_PARSE_FAILED", (error as Error).message)];
+  }
+  const invalid = validate(schema, document, [...specifiedRules, ...limitRules]);
+  if (invalid.length) return invalid.map((error) => code("GRAPHQL_VALIDATION_FAILED", error.message));
+
+  const operation = getOperationAST(document, payload.operationName);
+  if (!operation) return [code("OPERATION_RESOLUTION_FAILURE", "Name the operation to run (operationName) among those sent")];
+  if (operation.operation !== "subscription") return [code("BAD_REQUEST", "Send queries and mutations over HTTP; this socket serves subscriptions")];
+  const field = operation.selectionSet.selections[0];
+  if (field?.kind !== Kind.FIELD) return [code("BAD_REQUEST", "Select the subscription field directly")];
+  const live = liveFields.get(field.name.value);
+  const definition = schema.getSubscriptionType()?.getFields()[field.name.value];
+  if (!live || !definition) return [code("BAD_REQUEST", `${field.name.value} is not a live field`)];
+
+  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 10 });
+  if (variables.errors) return variables.errors.map((error) => code("BAD_USER_INPUT", error.message));
+  let args: Record<string, unknown>;
+  try {
+    args = getArgumentValues(definition, field, variables.coerced);
+  } catch (error) {
+    return [code("BAD_USER_INPUT", (error as Error).message)];
+  }
+  // Only the variables the operation declares travel on: they key the group and run every read.
+  const declared = new Set((operation.variableDefinitions ?? []).map((definition) => definition.variable.name.value));
+  return {
+    field: field.name.value,
+    live,
+    topic: subscriptionTopic(field.name.value, args),
+    lookup: toLookupQuery(document, operation, field, live.lookup),
+    variables: Object.fromEntries(Object.entries(payload.variables ?? {}).filter(([name]) => declared.has(name))),
+    document,
+  };
+}
+
+/** subscription { alias: field(args) { … } } → query { alias: lookup(args) { … } }, keeping the response key. */
+function toLookupQuery(document: DocumentNode, operation: OperationDefinitionNode, field: FieldNode, lookup: string): DocumentNode {
+  const responseKey = field.alias?.value ?? field.name.value;
+  return visit(document, {
+    OperationDefinition(node) {
+      if (node !== operation) return null;
+      return { ...node, operation: "query" as never };
+    },
+    Field(node) {
+      if (node !== field) return undefined;
+      return { ...node, alias: { kind: Kind.NAME, value: responseKey }, name: { kind: Kind.NAME, value: lookup } };
+    },
+  });
+}
