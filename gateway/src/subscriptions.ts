@@ -40,6 +40,8 @@ export interface SubscriptionServerOptions {
   keepAliveMs?: number;
   /** How often a connection's credentials are checked again (logout, revocation, role change). */
   reauthenticateMs?: number;
+  /** Whether an upgrade's Origin may open a socket; others get HTTP 403. */
+  acceptsOrigin?: (request: http.IncomingMessage) => boolean;
 }
 
 interface ConnectionState {
@@ -57,7 +59,11 @@ interface ConnectionState {
  * would get the same answer share one execution per event.
  */
 export function attachSubscriptions(options: SubscriptionServerOptions) {
-  const wss = new WebSocketServer({ server: options.server, path: "/graphql" });
+  const wss = new WebSocketServer({
+    server: options.server,
+    path: "/graphql",
+    verifyClient: (info, accept) => (options.acceptsOrigin?.(info.req) === false ? accept(false, 403, "Origin not allowed") : accept(true)),
+  });
   const groups = new Map<string, Group>();
   const interval = options.reauthenticateMs ?? 30_000;
   // Many sockets often share one credential (tabs, a dashboard wall): one check serves them all
