@@ -17,7 +17,7 @@ function upgradeStatus(stack: Stack, origin?: string): Promise<number> {
       resolve(response.statusCode ?? 0);
       response.resume();
     });
-    socket.on("error", (error) => (error.message.includes("Unexpected server response") ? undefined : reject(error)));
+    socket.on("error", reject);
   });
 }
 
