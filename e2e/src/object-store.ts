@@ -7,7 +7,14 @@ import { ObjectStorage, StorageConfig } from "@solo/kit";
  * The object store tests upload to: S3_ENDPOINT's when set (with a bucket of the test's own),
  * else a real s3rver on a loopback port with its files in a temporary folder.
  */
-export async function startTestObjectStore(): Promise<{ config: StorageConfig; close(): Promise<void> }> {
+export interface TestObjectStore {
+  config: StorageConfig;
+  /** Objects written (PUT or copied) to each key so far; s3rver reports them, another store does not (undefined). */
+  writes?: Map<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startTestObjectStore(): Promise<TestObjectStore> {
   const bucket = `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   if (process.env.S3_ENDPOINT) {
     const config: StorageConfig = {
@@ -24,6 +31,12 @@ export async function startTestObjectStore(): Promise<{ config: StorageConfig; c
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const S3rver = require("s3rver");
   const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory });
+  const writes = new Map<string, number>();
+  server.on("event", (event: { Records: { eventName: string; s3: { object: { key: string } } }[] }) => {
+    for (const record of event.Records) {
+      if (record.eventName.startsWith("ObjectCreated:")) writes.set(record.s3.object.key, (writes.get(record.s3.object.key) ?? 0) + 1);
+    }
+  });
   const { port } = await server.run();
   const config: StorageConfig = {
     endpoint: `http://127.0.0.1:${port}`,
@@ -35,6 +48,7 @@ export async function startTestObjectStore(): Promise<{ config: StorageConfig; c
   await new ObjectStorage(config).ensureBucket();
   return {
     config,
+    writes,
     async close() {
       await server.close();
       fs.rmSync(directory, { recursive: true, force: true });

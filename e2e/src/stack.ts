@@ -100,6 +100,7 @@ export async function startStack(options: StackOptions = {}) {
     content,
     storage: content.storage,
     storageConfig: objectStore.config as StorageConfig,
+    objectStore,
     /** SQL statements the users subgraph has sent since the last reset. */
     sql,
     /** SQL statements the content subgraph has sent since the last reset. */

@@ -5,6 +5,14 @@ import { registerWithRole, upload, uploadReady } from "../src/content-fixtures";
 
 const PNG = Buffer.from("\x89PNG\r\n\x1a\n fake image bytes for the tests");
 
+/** The key a presigned PUT writes to: its path after the bucket. */
+function stagedKey(stack: Stack, uploadUrl: string): string {
+  const path = decodeURIComponent(new URL(uploadUrl).pathname);
+  const prefix = `/${stack.storageConfig.bucket}/`;
+  assert.ok(path.startsWith(prefix), path);
+  return path.slice(prefix.length);
+}
+
 describe("uploads through presigned URLs", () => {
   let stack: Stack;
   before(async () => {
@@ -33,7 +41,7 @@ describe("uploads through presigned URLs", () => {
     ]);
     const { asset } = ticket;
     assert.equal(asset.key, `users/${account.user.id}/avatar/${asset.id}`, "the key names owner, purpose and asset, never the filename");
-    assert.ok(url.pathname.endsWith(`/${stack.storageConfig.bucket}/${asset.key}`));
+    assert.equal(stagedKey(stack, ticket.uploadUrl), `uploads/${account.user.id}/avatar/${asset.id}`, "the PUT goes to a staging key, not the served one");
     assert.deepEqual({ status: asset.status, purpose: asset.purpose, contentType: asset.contentType, sizeBytes: asset.sizeBytes }, {
       status: "PENDING",
       purpose: "AVATAR",
@@ -74,7 +82,8 @@ describe("uploads through presigned URLs", () => {
     });
     assert.equal(completed.data.completeUpload.status, "REJECTED");
     assert.equal(completed.data.completeUpload.url, null);
-    assert.equal(await stack.storage.head(ticket.asset.key), null, "the object is gone");
+    assert.equal(await stack.storage.head(stagedKey(stack, ticket.uploadUrl)), null, "the object is gone");
+    assert.equal(await stack.storage.head(ticket.asset.key), null, "and was never served");
   });
 
   it("rejects and deletes an object whose type differs from the declaration", async () => {
@@ -86,6 +95,7 @@ describe("uploads through presigned URLs", () => {
       bytes: PNG,
     });
     assert.equal(completed.data.completeUpload.status, "REJECTED");
+    assert.equal(await stack.storage.head(stagedKey(stack, ticket.uploadUrl)), null);
     assert.equal(await stack.storage.head(ticket.asset.key), null);
   });
 
@@ -109,6 +119,83 @@ describe("uploads through presigned URLs", () => {
     assert.equal(stolen.errors?.[0].extensions?.code, "FORBIDDEN");
     assert.equal((await other.client.op("MediaAsset", { id: asset.id })).data.mediaAsset, null, "nor see it");
     assert.equal((await owner.client.op("CompleteUpload", { assetId: asset.id })).data.completeUpload.status, "READY");
+  });
+
+  it("never changes a READY asset's bytes: a later PUT through the same URL lands in staging, which the sweep clears", async () => {
+    const account = await register(stack);
+    const { ticket, completed } = await upload(account.client, { purpose: "AVATAR", contentType: "image/png", bytes: PNG, filename: "me.png" });
+    assert.equal(completed.data.completeUpload.status, "READY");
+    const staged = stagedKey(stack, ticket.uploadUrl);
+    assert.equal(await stack.storage.head(staged), null, "completion removed the staged object");
+
+    const other = Buffer.from("\x89PNG\r\n\x1a\n other bytes, longer than the original ones were");
+    const again = await fetch(ticket.uploadUrl, { method: "PUT", headers: { "Content-Type": "image/png" }, body: other });
+    assert.equal(again.status, 200, "the URL is still valid");
+    const url = (await account.client.op("MediaAsset", { id: ticket.asset.id })).data.mediaAsset.url;
+    assert.deepEqual(Buffer.from(await (await fetch(url)).arrayBuffer()), PNG, "the download still serves the original bytes");
+    assert.equal((await stack.storage.head(ticket.asset.key))?.sizeBytes, PNG.length);
+    assert.equal((await stack.storage.head(staged))?.sizeBytes, other.length, "the new bytes sit in staging");
+    assert.equal((await account.client.op("CompleteUpload", { assetId: ticket.asset.id })).data.completeUpload.status, "READY");
+    assert.deepEqual(Buffer.from(await (await fetch(url)).arrayBuffer()), PNG, "completing again changes nothing");
+
+    // Within the URL's lifetime the sweep leaves staging alone (another PUT could follow); after it, it clears it once.
+    await stack.content.sweepUploads();
+    assert.ok(await stack.storage.head(staged));
+    await stack.db.query("update content.media_assets set created_at = now() - interval '17 minutes' where id = $1", [ticket.asset.id]);
+    await stack.content.sweepUploads();
+    assert.equal(await stack.storage.head(staged), null);
+    const row = await stack.db.query("select status, staging_removed_at from content.media_assets where id = $1", [ticket.asset.id]);
+    assert.equal(row.rows[0].status, "READY");
+    assert.ok(row.rows[0].staging_removed_at, "marked, so the next sweep does not visit it again");
+    assert.deepEqual(Buffer.from(await (await fetch(url)).arrayBuffer()), PNG);
+  });
+
+  it("decides once when completions race, and copies nothing over a READY object", async () => {
+    const account = await register(stack);
+    const ticket = (await account.client.op("CreateUploadUrl", { input: { filename: "r.png", contentType: "image/png", sizeBytes: PNG.length, purpose: "AVATAR" } }))
+      .data.createUploadUrl;
+    await fetch(ticket.uploadUrl, { method: "PUT", headers: { "Content-Type": "image/png" }, body: PNG });
+    const results = await Promise.all(Array.from({ length: 8 }, () => account.client.op("CompleteUpload", { assetId: ticket.asset.id })));
+    assert.deepEqual(results.map((result) => result.errors ?? result.data.completeUpload.status), Array(8).fill("READY"));
+    if (stack.objectStore.writes) assert.equal(stack.objectStore.writes.get(ticket.asset.key), 1, "one completion copied; the others waited and read READY");
+    assert.deepEqual(Buffer.from(await (await fetch(results[0].data.completeUpload.url)).arrayBuffer()), PNG);
+  });
+
+  it("finishes a completion that crashed between the copy and the commit when completed again", async () => {
+    const account = await register(stack);
+    const ticket = (await account.client.op("CreateUploadUrl", { input: { filename: "c.png", contentType: "image/png", sizeBytes: PNG.length, purpose: "AVATAR" } }))
+      .data.createUploadUrl;
+    await fetch(ticket.uploadUrl, { method: "PUT", headers: { "Content-Type": "image/png" }, body: PNG });
+    // What the crashed completion left: the copy at the storage key, the asset still PENDING.
+    await stack.storage.copy(stagedKey(stack, ticket.uploadUrl), ticket.asset.key);
+    assert.equal((await account.client.op("MediaAsset", { id: ticket.asset.id })).data.mediaAsset.url, null, "a PENDING asset is not served");
+    const completed = await account.client.op("CompleteUpload", { assetId: ticket.asset.id });
+    assert.equal(completed.data.completeUpload.status, "READY");
+    assert.deepEqual(Buffer.from(await (await fetch(completed.data.completeUpload.url)).arrayBuffer()), PNG);
+    assert.equal(await stack.storage.head(stagedKey(stack, ticket.uploadUrl)), null);
+  });
+
+  it("serves anything but images, audio and video as an attachment of its declared type; media inline", async () => {
+    const marketer = await registerWithRole(stack, "MARKETER");
+    // A page disguised as a CSV: the type matches the declaration, the body is HTML with script.
+    const html = Buffer.from("<!doctype html><script>document.title = 'ran'</script><p>name,email</p>");
+    const leads = await uploadReady(marketer.client, "LEAD_IMPORT", "text/csv", html);
+    const instructor = await registerWithRole(stack, "INSTRUCTOR");
+    const pdf = await uploadReady(instructor.client, "MATERIAL", "application/pdf", Buffer.from("%PDF-1.4 a guide"));
+    const avatar = await uploadReady(marketer.client, "AVATAR", "image/png", PNG);
+    const served = async (url: string) => {
+      const response = await fetch(url);
+      return { status: response.status, type: response.headers.get("content-type"), disposition: response.headers.get("content-disposition"), body: Buffer.from(await response.arrayBuffer()) };
+    };
+    const csv = await served(leads.url);
+    assert.deepEqual(csv, { status: 200, type: "text/csv", disposition: "attachment; filename*=UTF-8''file.bin", body: html });
+    assert.equal(new URL(leads.url).searchParams.get("response-content-disposition"), "attachment; filename*=UTF-8''file.bin", "signed into the URL");
+    const material = await served(pdf.url);
+    assert.equal(material.type, "application/pdf");
+    assert.match(material.disposition ?? "", /^attachment; /);
+    const image = await served(avatar.url);
+    assert.equal(image.type, "image/png");
+    assert.match(image.disposition ?? "", /^inline; /);
   });
 
   it("refuses disallowed types, sizes and purposes without creating an asset", async () => {
@@ -171,6 +258,20 @@ describe("uploads through presigned URLs", () => {
     assert.equal(over.errors?.[0].extensions?.retryAfterSeconds, 900);
   });
 
+  it("holds the cap under concurrency: 25 parallel requests at a cap of 20 give exactly 20 tickets", async () => {
+    const account = await register(stack);
+    const responses = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        account.client.op("CreateUploadUrl", { input: { filename: `p${i}.png`, contentType: "image/png", sizeBytes: 10, purpose: "AVATAR" } }),
+      ),
+    );
+    const codes = responses.map((response) => response.errors?.[0].extensions?.code ?? "OK");
+    assert.equal(codes.filter((code) => code === "OK").length, 20, codes.join(" "));
+    assert.equal(codes.filter((code) => code === "RATE_LIMITED").length, 5, codes.join(" "));
+    const pending = await stack.db.query("select count(*)::int as n from content.media_assets where owner_id = $1 and status = 'PENDING'", [account.user.id]);
+    assert.equal(pending.rows[0].n, 20);
+  });
+
   it("chooses the API-key scope by purpose", async () => {
     const { registerWithRole: withRole } = await import("../src/content-fixtures");
     const marketer = await withRole(stack, "MARKETER");
@@ -204,12 +305,15 @@ describe("uploads through presigned URLs", () => {
     const fresh = await account.client.op("CreateUploadUrl", { input: { filename: "f.png", contentType: "image/png", sizeBytes: PNG.length, purpose: "AVATAR" } });
     const ready = await uploadReady(account.client, "AVATAR", "image/png", PNG);
     const staleAsset = stale.data.createUploadUrl.asset;
-    // The client uploaded but never completed; a day and a bit later…
-    await stack.storage.put(staleAsset.key, PNG, "image/png");
+    const staleStaged = stagedKey(stack, stale.data.createUploadUrl.uploadUrl);
+    // The client uploaded but never completed, and a completion crashed after copying it; a day and a bit later…
+    await stack.storage.put(staleStaged, PNG, "image/png");
+    await stack.storage.copy(staleStaged, staleAsset.key);
     await stack.db.query("update content.media_assets set created_at = now() - interval '25 hours' where id = any($1)", [[staleAsset.id, ready.id]]);
     await stack.content.sweepUploads();
     const rows = await stack.db.query("select id from content.media_assets where owner_id = $1", [account.user.id]);
     assert.deepEqual(rows.rows.map((row) => row.id).sort(), [fresh.data.createUploadUrl.asset.id, ready.id].sort());
+    assert.equal(await stack.storage.head(staleStaged), null);
     assert.equal(await stack.storage.head(staleAsset.key), null);
   });
 
@@ -218,10 +322,10 @@ describe("uploads through presigned URLs", () => {
     const { ticket, completed } = await upload(account.client, { purpose: "AVATAR", contentType: "image/png", bytes: PNG, declaredSize: 5 });
     assert.equal(completed.data.completeUpload.status, "REJECTED");
     await fetch(ticket.uploadUrl, { method: "PUT", headers: { "Content-Type": "image/png" }, body: PNG });
-    assert.ok(await stack.storage.head(ticket.asset.key), "the URL still worked for a while");
+    assert.ok(await stack.storage.head(stagedKey(stack, ticket.uploadUrl)), "the URL still worked for a while");
     await stack.db.query("update content.media_assets set created_at = now() - interval '25 hours' where id = $1", [ticket.asset.id]);
     await stack.content.sweepUploads();
-    assert.equal(await stack.storage.head(ticket.asset.key), null);
+    assert.equal(await stack.storage.head(stagedKey(stack, ticket.uploadUrl)), null);
     assert.equal((await stack.db.query("select 1 from content.media_assets where id = $1", [ticket.asset.id])).rowCount, 0);
   });
 });

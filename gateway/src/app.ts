@@ -19,6 +19,7 @@ import { Counter } from "prom-client";
 import { createAuthenticator } from "./authenticate";
 import { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
+import { corsForOrigins, upgradeOriginCheck } from "./cors";
 import { mountDashboard } from "./dashboard";
 import { introspectionGuard } from "./introspection";
 import { bodyErrorHandler, limitRules, requestShapeGuard } from "./limits";
@@ -118,6 +119,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   mountDashboard(app);
   app.use(
     "/graphql",
+    corsForOrigins(config.corsOrigins),
     express.json({ limit: config.limits.maxBodyBytes }),
     bodyErrorHandler(config.limits.maxBodyBytes),
     requestShapeGuard(config.limits),
@@ -166,6 +168,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
         },
         formatError: formatGraphQLError,
         reauthenticateMs: config.liveReauthenticateMs,
+        acceptsOrigin: upgradeOriginCheck(config.corsOrigins),
       })
     : undefined;
   logger.info({ url: running.url, subgraphs: endpoints }, "gateway ready");

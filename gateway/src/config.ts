@@ -1,5 +1,5 @@
 import path from "node:path";
-import { envInt, envString, isProduction, projectRoot } from "@solo/kit";
+import { corsOriginsFromEnv, envInt, envString, isProduction, projectRoot } from "@solo/kit";
 
 export interface RateLimitConfig {
   /** Requests per window for one signed-in user. */
@@ -38,6 +38,8 @@ export interface GatewayConfig {
   maxUnauthenticatedSocketsPerIp: number;
   /** Drop field suggestions and subgraph names from errors (production default). */
   hideSchemaDetails: boolean;
+  /** Browser origins (exact, or `*` for the port) allowed on /graphql over HTTP and WebSocket. */
+  corsOrigins: string[];
 }
 
 /** SUBGRAPHS="users=http://...,content=http://..." and SUBGRAPH_URL_<NAME>=http://... */
@@ -96,5 +98,6 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     maxWsMessageBytes: envPositive("MAX_WS_MESSAGE_BYTES", 65_536),
     maxSubscriptionsPerConnection: envPositive("MAX_SUBSCRIPTIONS_PER_CONNECTION", 50),
     maxUnauthenticatedSocketsPerIp: envPositive("MAX_UNAUTHENTICATED_SOCKETS_PER_IP", 20),
+    corsOrigins: corsOriginsFromEnv(),
   };
 }

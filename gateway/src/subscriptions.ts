@@ -41,6 +41,8 @@ export interface SubscriptionServerOptions {
   keepAliveMs?: number;
   /** How often a connection's credentials are checked again (logout, revocation, role change). */
   reauthenticateMs?: number;
+  /** Whether an upgrade's Origin may open a socket; others get HTTP 403. */
+  acceptsOrigin?: (request: http.IncomingMessage) => boolean;
 }
 
 interface ConnectionState {
@@ -103,6 +105,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
       logger: options.logger,
       // The one gate for every upgrade (admission rules such as an Origin check belong here).
       admit: (request) => {
+        if (options.acceptsOrigin?.(request) === false) return { status: 403, message: "Origin not allowed" };
         if (!unauthenticated.full(options.clientIp(request))) return undefined;
         return {
           status: 429,

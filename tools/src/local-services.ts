@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ObjectStorage, dataDir, envInt, watchSupervisor } from "@solo/kit";
+import { ObjectStorage, corsOriginsFromEnv, dataDir, envInt, watchSupervisor } from "@solo/kit";
 import { ensureDatabase, startEmbeddedPostgres } from "./embedded-postgres";
 
 /**
@@ -32,6 +32,8 @@ async function main() {
     ready.s3Endpoint = `http://127.0.0.1:${port}`;
     const storage = new ObjectStorage({ endpoint: ready.s3Endpoint, region: "auto", bucket: process.env.S3_BUCKET || "solo", accessKeyId: "S3RVER", secretAccessKey: "S3RVER" });
     await storage.ensureBucket();
+    // Browsers on the allowed origins PUT uploads and GET downloads straight from the store.
+    await storage.allowBrowserOrigins(corsOriginsFromEnv());
     storage.destroy();
   }
 

@@ -17,6 +17,7 @@ export * from "./jobs";
 export * from "./logger";
 export * from "./metrics";
 export * from "./orm";
+export * from "./origins";
 export * from "./pagination";
 export * from "./positions";
 export * from "./scopes";

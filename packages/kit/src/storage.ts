@@ -1,9 +1,12 @@
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
+  DeleteBucketCorsCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  PutBucketCorsCommand,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
@@ -33,6 +36,17 @@ export function storageConfigFromEnv(): StorageConfig {
     secretAccessKey: envString("S3_SECRET_ACCESS_KEY", "S3RVER"),
     publicBaseUrl: envString("S3_PUBLIC_BASE_URL", "") || undefined,
   };
+}
+
+export interface DownloadOptions {
+  /** Named in Content-Disposition. */
+  filename?: string;
+  /** The Content-Type the download is served with, whatever the object's metadata says. */
+  contentType?: string;
+  /** `attachment`: browsers save the file instead of rendering it. Default `inline`. */
+  disposition?: "inline" | "attachment";
+  /** Anyone may see it: served from S3_PUBLIC_BASE_URL when that is set. */
+  public?: boolean;
 }
 
 export const UPLOAD_URL_TTL_SECONDS = 900;
@@ -80,17 +94,20 @@ export class ObjectStorage {
 
   /**
    * A short-lived signed GET; for an object anyone may see (`public`), the public URL instead when
-   * S3_PUBLIC_BASE_URL is configured. Private objects are never given a permanent URL.
+   * S3_PUBLIC_BASE_URL is configured. Private objects are never given a permanent URL. The signed
+   * GET fixes the response's type (`contentType`) and disposition: an `attachment` is downloaded,
+   * never rendered, whatever its bytes are.
    */
-  async downloadUrl(key: string, options: { filename?: string; public?: boolean } = {}): Promise<string> {
-    const filename = options.filename;
+  async downloadUrl(key: string, options: DownloadOptions = {}): Promise<string> {
     if (this.config.publicBaseUrl && options.public) {
       return `${this.config.publicBaseUrl.replace(/\/$/, "")}/${key.split("/").map(encodeURIComponent).join("/")}`;
     }
+    const disposition = options.disposition ?? "inline";
     const command = new GetObjectCommand({
       Bucket: this.config.bucket,
       Key: key,
-      ResponseContentDisposition: filename ? `inline; filename*=UTF-8''${encodeURIComponent(filename)}` : undefined,
+      ResponseContentDisposition: options.filename ? `${disposition}; filename*=UTF-8''${encodeURIComponent(options.filename)}` : disposition,
+      ResponseContentType: options.contentType,
     });
     return getSignedUrl(this.client, command, { expiresIn: DOWNLOAD_URL_TTL_SECONDS });
   }
@@ -107,6 +124,12 @@ export class ObjectStorage {
     }
   }
 
+  /** A server-side copy within the bucket (type and metadata included); the bytes never pass through here. */
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    const source = `${this.config.bucket}/${fromKey.split("/").map(encodeURIComponent).join("/")}`;
+    await this.client.send(new CopyObjectCommand({ Bucket: this.config.bucket, CopySource: source, Key: toKey }));
+  }
+
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }));
   }
@@ -121,6 +144,19 @@ export class ObjectStorage {
     } catch {
       await this.client.send(new CreateBucketCommand({ Bucket: this.config.bucket }));
     }
+  }
+
+  /**
+   * Lets pages from `origins` (exact, or with one `*`, as in CORS_ORIGINS) PUT uploads and GET
+   * downloads straight from the bucket. Used for the local store; R2's rule is set once by hand.
+   */
+  async allowBrowserOrigins(origins: string[]): Promise<void> {
+    if (!origins.length) {
+      await this.client.send(new DeleteBucketCorsCommand({ Bucket: this.config.bucket }));
+      return;
+    }
+    const rule = { AllowedOrigins: origins, AllowedMethods: ["PUT", "GET", "HEAD"], AllowedHeaders: ["Content-Type"], ExposeHeaders: ["ETag"], MaxAgeSeconds: 600 };
+    await this.client.send(new PutBucketCorsCommand({ Bucket: this.config.bucket, CORSConfiguration: { CORSRules: [rule] } }));
   }
 
   /** Readiness: the bucket answers. */

@@ -12,6 +12,12 @@ describe("object storage URLs (no network)", () => {
     assert.match(url.searchParams.get("response-content-disposition") ?? "", /filename\*=UTF-8''report%201\.pdf/);
   });
 
+  it("signs the response's type and an attachment disposition into the GET when asked", async () => {
+    const url = new URL(await new ObjectStorage(config).downloadUrl("users/u/a", { filename: "leads.csv", contentType: "text/csv", disposition: "attachment" }));
+    assert.equal(url.searchParams.get("response-content-disposition"), "attachment; filename*=UTF-8''leads.csv");
+    assert.equal(url.searchParams.get("response-content-type"), "text/csv");
+  });
+
   it("serves public objects from S3_PUBLIC_BASE_URL when one is configured, and signs the rest", async () => {
     const storage = new ObjectStorage({ ...config, publicBaseUrl: "https://cdn.example.com/media/" });
     assert.equal(await storage.downloadUrl("users/u/avatar/a b", { public: true }), "https://cdn.example.com/media/users/u/avatar/a%20b");

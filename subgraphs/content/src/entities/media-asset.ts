@@ -8,8 +8,12 @@ import { AssetStatus, UploadPurpose } from "./enums";
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "media_assets" })
 @Index({ properties: ["status", "createdAt"] })
+@Index({
+  name: "media_assets_staging_to_remove",
+  expression: `create index "media_assets_staging_to_remove" on "content"."media_assets" ("created_at") where "status" = 'READY' and "staging_removed_at" is null`,
+})
 export class MediaAsset {
-  [OptionalProps]?: "status" | "createdAt" | "completedAt";
+  [OptionalProps]?: "status" | "createdAt" | "completedAt" | "stagingRemovedAt";
 
   @Field(() => ID)
   @PrimaryKey({ type: "uuid" })
@@ -19,7 +23,7 @@ export class MediaAsset {
   @Property({ type: "uuid" })
   ownerId!: string;
 
-  @Field({ description: "Storage key: users/<owner id>/<asset id>" })
+  @Field({ description: "Where the checked file is stored: users/<owner id>/<purpose>/<asset id>" })
   @Property({ type: "text", unique: true })
   key!: string;
 
@@ -49,4 +53,11 @@ export class MediaAsset {
 
   @Property({ type: "timestamptz", nullable: true })
   completedAt: Date | null = null;
+
+  /**
+   * When the sweep removed the staging object of a READY asset, after its upload URL expired (a
+   * PUT through that URL may land there after completion). Null until then.
+   */
+  @Property({ type: "timestamptz", nullable: true })
+  stagingRemovedAt: Date | null = null;
 }

@@ -1,9 +1,9 @@
-import { Access, UPLOAD_URL_TTL_SECONDS, apiError, badInput, forbidden, isAdmin, isUuid, notFound, requireScope } from "@solo/kit";
+import { Access, apiError, badInput, forbidden, isAdmin, isUuid, notFound, requireScope } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { AssetStatus, MediaAsset, User, userRef } from "../entities";
 import { ContentContext } from "../loaders";
-import { UPLOAD_POLICIES, UPLOAD_SCOPES, normalizeContentType, storageKey } from "../services/upload-policy";
-import { completeAsset } from "../services/uploads";
+import { UPLOAD_POLICIES, UPLOAD_SCOPES, downloadDisposition, normalizeContentType, stagingKey } from "../services/upload-policy";
+import { completeAsset, reservePendingUpload } from "../services/uploads";
 import { ownsAsset } from "../services/visibility";
 import { CreateUploadUrlInput, UploadTicket } from "./types";
 
@@ -26,24 +26,12 @@ export class MediaAssetResolver {
     if (input.sizeBytes > policy.maxBytes) {
       throw badInput(`${input.purpose} files may be at most ${policy.maxBytes} bytes; got ${input.sizeBytes}`, "sizeBytes");
     }
-    const filename = input.filename.trim();
-    const pending = await ctx.em.count(MediaAsset, { ownerId: ctx.identity.userId, status: AssetStatus.PENDING });
-    if (pending >= ctx.loaders.limits.maxPendingUploads) {
-      throw apiError("RATE_LIMITED", `You have ${pending} uploads in progress: complete them, or wait for them to expire`, {
-        retryAfterSeconds: UPLOAD_URL_TTL_SECONDS,
-      });
-    }
-    const asset = ctx.em.create(MediaAsset, {
-      ownerId: ctx.identity.userId,
-      key: "",
-      purpose: input.purpose,
-      filename,
-      contentType,
-      sizeBytes: input.sizeBytes,
-    });
-    asset.key = storageKey(asset.ownerId, asset.purpose, asset.id);
-    const presigned = await ctx.loaders.storage.presignUpload(asset.key, contentType, asset.sizeBytes);
-    await ctx.em.flush();
+    const asset = await reservePendingUpload(
+      ctx.em,
+      { ownerId: ctx.identity.userId, purpose: input.purpose, filename: input.filename.trim(), contentType, sizeBytes: input.sizeBytes },
+      ctx.loaders.limits.maxPendingUploads,
+    );
+    const presigned = await ctx.loaders.storage.presignUpload(stagingKey(asset), contentType, asset.sizeBytes);
     return {
       uploadUrl: presigned.url,
       method: "PUT",
@@ -61,14 +49,14 @@ export class MediaAssetResolver {
     if (!ownsAsset(ctx.identity, asset)) throw forbidden("Only the uploader can complete an upload");
     requireScope(ctx.identity, UPLOAD_POLICIES[asset.purpose].scope);
     if (asset.status !== AssetStatus.PENDING) return asset;
-    const outcome = await completeAsset(ctx.em, ctx.loaders.storage, asset);
+    const outcome = await completeAsset(ctx.em, ctx.loaders.storage, asset.id);
     if (outcome.status === "gone") throw notFound("Upload");
     if (outcome.status === "missing") {
       throw apiError("BAD_USER_INPUT", "Nothing has been uploaded for this asset yet: PUT the file to its uploadUrl first", {
         reason: "OBJECT_NOT_UPLOADED",
       });
     }
-    return asset;
+    return outcome.asset;
   }
 
   @Access({ scope: "content:read" })
@@ -81,7 +69,12 @@ export class MediaAssetResolver {
   @FieldResolver(() => String, { nullable: true, description: "A short-lived download URL once READY (or the public CDN URL)" })
   url(@Root() asset: MediaAsset, @Ctx() ctx: ContentContext): Promise<string> | null {
     if (asset.status !== AssetStatus.READY) return null;
-    return ctx.loaders.storage.downloadUrl(asset.key, { filename: asset.filename, public: UPLOAD_POLICIES[asset.purpose].public });
+    return ctx.loaders.storage.downloadUrl(asset.key, {
+      filename: asset.filename,
+      contentType: asset.contentType,
+      disposition: downloadDisposition(asset.contentType),
+      public: UPLOAD_POLICIES[asset.purpose].public,
+    });
   }
 
   @FieldResolver(() => User)

@@ -38,8 +38,27 @@ export function normalizeContentType(value: string | undefined): string {
 
 /**
  * Keys name the owner, the purpose and the asset; nothing the client chose (its filename) goes into
- * a path. The purpose segment lets a CDN in front of the bucket serve only public purposes.
+ * a path. The purpose segment lets a CDN in front of the bucket serve only public purposes. This is
+ * where a checked upload lives, and what downloads read.
  */
 export function storageKey(ownerId: string, purpose: UploadPurpose, assetId: string): string {
   return `users/${ownerId}/${purpose.toLowerCase()}/${assetId}`;
+}
+
+/**
+ * Where the presigned PUT writes. Nothing serves this prefix: completeUpload checks the object here
+ * and copies it to the storage key, so a PUT through a still-valid URL after that cannot change
+ * what is served.
+ */
+export function stagingKey(asset: { ownerId: string; purpose: UploadPurpose; id: string }): string {
+  return `uploads/${asset.ownerId}/${asset.purpose.toLowerCase()}/${asset.id}`;
+}
+
+/**
+ * Images, audio and video play in the page; anything else is saved, never rendered, so a document
+ * cannot run as a page of the store's origin. SVG is an image that can carry script.
+ */
+export function downloadDisposition(contentType: string): "inline" | "attachment" {
+  const type = normalizeContentType(contentType);
+  return /^(image|audio|video)\//.test(type) && type !== "image/svg+xml" ? "inline" : "attachment";
 }
