@@ -30,6 +30,8 @@ export interface GatewayConfig {
   introspection: "everyone" | "admins";
   /** How often a live connection's credentials are checked again (30 s). */
   liveReauthenticateMs: number;
+  /** A subgraph fetch not answered by then fails as SERVICE_UNAVAILABLE (30 s). */
+  subgraphTimeoutMs: number;
   /** Drop field suggestions and subgraph names from errors (production default). */
   hideSchemaDetails: boolean;
 }
@@ -80,5 +82,6 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     introspection,
     hideSchemaDetails: isProduction(),
     liveReauthenticateMs: envInt("LIVE_REAUTHENTICATE_SECONDS", 30) * 1000,
+    subgraphTimeoutMs: envInt("SUBGRAPH_TIMEOUT_MS", 30_000),
   };
 }
