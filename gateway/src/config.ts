@@ -32,7 +32,7 @@ export interface GatewayConfig {
   liveReauthenticateMs: number;
   /** A subgraph fetch not answered by then fails as SERVICE_UNAVAILABLE (30 s). */
   subgraphTimeoutMs: number;
-  /** Drop field suggestions and subgraph names from errors (production default). */
+  /** Drop field suggestions and the subgraph names of forwarded errors (production default; SERVICE_UNAVAILABLE still names its service). */
   hideSchemaDetails: boolean;
 }
 

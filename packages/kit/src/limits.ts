@@ -153,6 +153,7 @@ export function bodyErrorHandler(maxBodyBytes: number) {
 const FIELD_BUDGET = Symbol("resolved fields budget");
 
 interface FieldBudget {
+  max: number;
   remaining: number;
   refusal?: GraphQLError;
 }
@@ -170,7 +171,7 @@ export function limitResolvedFields(schema: GraphQLSchema, maxResolvedFields: nu
   const refuse = (budget: FieldBudget, info: GraphQLResolveInfo) =>
     // One error for the whole request, already carrying its path, so graphql-js passes it on
     // instead of building one per field.
-    (budget.refusal ??= new GraphQLError(`The result is too large: more than ${maxResolvedFields} fields and list items`, {
+    (budget.refusal ??= new GraphQLError(`The result is too large: more than ${budget.max} fields and list items`, {
       nodes: info.fieldNodes,
       path: responsePathAsArray(info.path),
       extensions: { code: "BAD_REQUEST", limit: "MAX_RESOLVED_FIELDS" },
@@ -206,7 +207,7 @@ export function limitResolvedFields(schema: GraphQLSchema, maxResolvedFields: nu
   }
   return {
     async requestDidStart({ contextValue }) {
-      const budget: FieldBudget = { remaining: maxResolvedFields };
+      const budget: FieldBudget = { max: maxResolvedFields, remaining: maxResolvedFields };
       Object.defineProperty(contextValue, FIELD_BUDGET, { value: budget });
       return {
         async willSendResponse({ response }) {

@@ -53,7 +53,7 @@ declare module "express-serve-static-core" {
  * callers included, signed as anonymous) or, from another gateway that holds the internal secret,
  * the static anonymous-gateway key. Anything else is refused before its body is even read.
  */
-export async function callerGuard(req: Request, res: Response, next: NextFunction): Promise<void> {
+async function callerGuard(req: Request, res: Response, next: NextFunction): Promise<void> {
   const signed = req.header(IDENTITY_HEADER);
   const identity = signed ? await readSignedIdentity(signed) : isAnonymousGatewayKey(req.header(GATEWAY_KEY_HEADER)) ? ANONYMOUS : null;
   if (!identity) {
