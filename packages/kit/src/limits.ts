@@ -239,7 +239,7 @@ export interface SubgraphLimits {
  * 15, MAX_TOKENS 2000) for what the planner adds (`_entities { ... on T }` is two levels), and for
  * `_entities` batches of 10,000 representations (a page of 100 items with 100 nested items each:
  * about 1 MB of JSON with their @requires fields, and 9 fields of each within the 100,000 fields
- * and list items a request may resolve, which cost a subgraph about 0.5 GB and 2-3 s of CPU).
+ * and list items a request may resolve: about 0.6 GB and a few seconds of a subgraph's time).
  */
 export function subgraphLimitsFromEnv(): SubgraphLimits {
   return {
