@@ -236,3 +236,34 @@ describe("a stock @apollo/gateway in front of the subgraphs", () => {
     }
   });
 });
+
+/**
+ * A client query the gateway's limits allow can still make the planner send a subgraph more than
+ * that subgraph takes (here, more representations than its SUBGRAPH_MAX_LIST_LENGTH): the
+ * subgraph's coded refusal reaches the client as it was given, naming the subgraph.
+ */
+describe("the gateway in front of a subgraph that refuses the planner's request", () => {
+  let stack: Stack;
+  before(async () => {
+    process.env.SUBGRAPH_MAX_LIST_LENGTH = "3";
+    try {
+      stack = await startStack();
+    } finally {
+      delete process.env.SUBGRAPH_MAX_LIST_LENGTH;
+    }
+    const instructor = await registerWithRole(stack, "INSTRUCTOR");
+    for (const title of ["One", "Two", "Three", "Four"]) await publishedCourse(instructor.client, `Refused ${title}`);
+  });
+  after(() => stack.close());
+
+  it("passes on its coded refusal, not an internal error", async () => {
+    const few = await stack.client().request(`{ courses(first: 3) { edges { node { title myProgress { percent } } } } }`);
+    assert.equal(few.errors, undefined, JSON.stringify(few.errors));
+    const many = await stack.client().request(`{ courses(first: 4) { edges { node { title myProgress { percent } } } } }`);
+    assert.equal(many.status, 200);
+    assert.deepEqual(many.data.courses.edges.map((edge: any) => edge.node.myProgress), [null, null, null, null]);
+    assert.equal(many.errors!.length, 1);
+    assert.deepEqual(many.errors![0].extensions, { code: "BAD_REQUEST", limit: "MAX_LIST_LENGTH", service: "assessments" });
+    assert.match(many.errors![0].message, /has 4 items, more than 3/);
+  });
+});

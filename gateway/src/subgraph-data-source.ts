@@ -49,7 +49,7 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     const refusal = ((error as GraphQLError).extensions?.response as { body?: { errors?: GraphQLError[] } } | undefined)?.body?.errors?.[0];
     const code = refusal?.extensions?.code;
     if (status !== undefined && status < 500 && status !== 401 && status !== 403 && isClientError(code)) {
-      throw apiError(code as ErrorCode, refusal!.message, { service: name });
+      throw apiError(code as ErrorCode, refusal!.message, { ...refusal!.extensions, service: name });
     }
     // Down, restarting, overloaded or, for 401/403, not sharing this gateway's INTERNAL_TOKEN_SECRET:
     // either way its fields cannot be had now, which the caller can retry.
