@@ -53,10 +53,10 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     }
     // Down, restarting, overloaded or, for 401/403, not sharing this gateway's INTERNAL_TOKEN_SECRET:
     // either way its fields cannot be had now, which the caller can retry.
-    (context?.log ?? this.options.logger).warn(
-      { subgraph: name, status, cause: (error.cause as { code?: string } | undefined)?.code ?? error.name, message: error.message },
-      "subgraph unavailable",
-    );
+    const log = context?.log ?? this.options.logger;
+    const details = { subgraph: name, status, cause: (error.cause as { code?: string } | undefined)?.code ?? error.name, message: error.message };
+    if (status === 401 || status === 403) log.error(details, "subgraph refused the gateway's identity: is INTERNAL_TOKEN_SECRET the same on both?");
+    else log.warn(details, "subgraph unavailable");
     throw apiError("SERVICE_UNAVAILABLE", `The ${name} service is unavailable`, { service: name });
   }
 }
