@@ -63,6 +63,9 @@ export async function startStack(options: StackOptions = {}) {
     redisUrl: options.gateway?.redisUrl ?? process.env.REDIS_URL,
     databaseUrl: database.url,
     limits: { ...defaults.limits, ...options.gateway?.limits },
+    // Gateway, subgraphs and test share one process here, on a machine shared with other suites:
+    // a burst (100 registrations hashing passwords) can hold a fetch past production's 30 s.
+    subgraphTimeoutMs: options.gateway?.subgraphTimeoutMs ?? 120_000,
     // Generous by default so suites do not trip each other; the rate-limit suite sets its own.
     rateLimit: {
       ...defaults.rateLimit,

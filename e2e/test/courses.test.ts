@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { GATEWAY_KEY_HEADER, anonymousGatewayKey } from "@solo/kit";
 import { Stack, register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
 import { publishedCourse, registerWithRole, uploadReady } from "../src/content-fixtures";
 
@@ -81,7 +82,7 @@ describe("courses, lessons and who sees drafts", () => {
     const lessonId = (await look(instructor.client)).lessons[0].id;
     const references = await fetch(stack.contentUrl, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", [GATEWAY_KEY_HEADER]: anonymousGatewayKey() },
       body: JSON.stringify({
         query: `{ _entities(representations: [{ __typename: "Course", id: "${course.id}" }, { __typename: "Lesson", id: "${lessonId}" }]) { ... on Course { id } ... on Lesson { id } } }`,
       }),

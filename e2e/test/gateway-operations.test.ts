@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
+import net from "node:net";
 import { after, before, describe, it } from "node:test";
+import { GATEWAY_KEY_HEADER, anonymousGatewayKey } from "@solo/kit";
 import Redis from "ioredis";
 import { Stack, register, registerAdmin, startStack } from "../src/stack";
 
@@ -50,7 +53,7 @@ describe("gateway operations: health, readiness, metrics, request ids", () => {
     assert.match(await response.text(), /CSRF|preflight/i);
   });
 
-  it("serves a subgraph called directly, without the gateway's identity, public fields only", async () => {
+  it("refuses a subgraph called directly without the gateway's identity, and serves public fields only to the anonymous-gateway key", async () => {
     const account = await register(stack);
     const direct = async (query: string, headers: Record<string, string> = {}) => {
       const response = await fetch(stack.usersUrl, {
@@ -58,32 +61,66 @@ describe("gateway operations: health, readiness, metrics, request ids", () => {
         headers: { "content-type": "application/json", ...headers },
         body: JSON.stringify({ query }),
       });
-      return response.json() as Promise<any>;
+      return { status: response.status, ...((await response.json()) as any) };
     };
-    assert.deepEqual((await direct("{ me { id } }")).data, { me: null });
+    const unsigned = await direct("{ me { id } }");
+    assert.equal(unsigned.status, 401);
+    assert.equal(unsigned.errors[0].extensions.code, "UNAUTHENTICATED");
     // Even the user's own bearer token means nothing to a subgraph: only the gateway's signed identity counts.
     const withToken = await direct("{ me { id } }", { authorization: `Bearer ${account.accessToken}` });
-    assert.deepEqual(withToken.data, { me: null });
-    const admin = await direct("{ users(first: 1) { totalCount } }");
+    assert.equal(withToken.status, 401);
+    const asGateway = { [GATEWAY_KEY_HEADER]: anonymousGatewayKey() };
+    assert.deepEqual((await direct("{ me { id } }", asGateway)).data, { me: null });
+    const withKeyAndToken = await direct("{ me { id } }", { ...asGateway, authorization: `Bearer ${account.accessToken}` });
+    assert.deepEqual(withKeyAndToken.data, { me: null }, "the key is anonymous, whatever else is sent");
+    const admin = await direct("{ users(first: 1) { totalCount } }", asGateway);
     assert.equal(admin.errors[0].extensions.code, "UNAUTHENTICATED");
     const entity = await direct(
       `{ _entities(representations: [{ __typename: "User", id: "${account.user.id}" }]) { ... on User { id displayName email } } }`,
+      asGateway,
     );
     assert.deepEqual(entity.data._entities, [{ id: account.user.id, displayName: "Test User", email: null }]);
   });
 
-  it("reports not ready when a subgraph is down", async () => {
-    const other = await startStack({ gateway: { subgraphUrls: { users: "http://127.0.0.1:9/graphql" } } }).catch(() => undefined);
-    if (other) {
-      try {
-        const ready = await fetch(`${other.origin}/ready`);
-        assert.equal(ready.status, 503);
-        assert.match(((await ready.json()) as { reason: string }).reason, /users/);
-      } finally {
-        await other.close();
-      }
+  it("names every subgraph that is down in /ready, and answers the rest with SERVICE_UNAVAILABLE naming the missing one", async () => {
+    // users refuses connections; assessments accepts them and never answers (a hung process).
+    const held = new Set<net.Socket>();
+    const hung = net.createServer((socket) => held.add(socket));
+    await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
+    const hungUrl = `http://127.0.0.1:${(hung.address() as net.AddressInfo).port}/graphql`;
+    const other = await startStack({
+      // Error details as in production: the service is still named (see the README's Errors).
+      gateway: { hideSchemaDetails: true, subgraphTimeoutMs: 500, subgraphUrls: { users: "http://127.0.0.1:9/graphql", assessments: hungUrl } },
+    }).catch(() => undefined);
+    try {
+      assert.ok(other, "the gateway starts from the supergraph file even when subgraphs are unreachable");
+      const ready = await fetch(`${other.origin}/ready`);
+      assert.equal(ready.status, 503);
+      const body = (await ready.json()) as { reason: string; down: string[] };
+      assert.deepEqual([...body.down].sort(), ["assessments", "users"]);
+      assert.match(body.reason, /users/);
+      assert.match(body.reason, /assessments/);
+
+      const started = Date.now();
+      const partial = await other.client().request(`{ courses(first: 1) { totalCount } me { id } mockTest(id: "${crypto.randomUUID()}") { id } }`);
+      assert.equal(partial.status, 200);
+      assert.equal(typeof partial.data.courses.totalCount, "number", "content's part of the answer stands");
+      assert.equal(partial.data.me, null);
+      assert.equal(partial.data.mockTest, null);
+      const unavailable = partial.errors!.map((error) => ({ code: error.extensions?.code, service: error.extensions?.service }));
+      assert.deepEqual(
+        unavailable.sort((a, b) => a.service.localeCompare(b.service)),
+        [
+          { code: "SERVICE_UNAVAILABLE", service: "assessments" },
+          { code: "SERVICE_UNAVAILABLE", service: "users" },
+        ],
+      );
+      assert.ok(Date.now() - started < 5_000, "a hung subgraph costs the fetch timeout, not the client's patience");
+    } finally {
+      await other?.close();
+      for (const socket of held) socket.destroy();
+      hung.close();
     }
-    assert.ok(other, "the gateway starts from the supergraph file even when a subgraph is unreachable");
   });
 });
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { GATEWAY_KEY_HEADER, anonymousGatewayKey } from "@solo/kit";
 import { Stack, register, startStack, tableSnapshot } from "../src/stack";
 import { registerWithRole, upload, uploadReady } from "../src/content-fixtures";
 
@@ -290,7 +291,7 @@ describe("uploads through presigned URLs", () => {
     const entities = async (id: string) => {
       const response = await fetch(stack.contentUrl, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", [GATEWAY_KEY_HEADER]: anonymousGatewayKey() },
         body: JSON.stringify({ query: `{ _entities(representations: [{ __typename: "MediaAsset", id: "${id}" }]) { ... on MediaAsset { id url } } }` }),
       });
       return ((await response.json()) as any).data._entities[0];

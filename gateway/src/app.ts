@@ -4,6 +4,7 @@ import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import {
   Logger,
+  NotReadyError,
   RunningService,
   createHttpApp,
   createLogger,
@@ -28,7 +29,7 @@ import { LiveField, readLiveFields } from "./live-fields";
 import { IdentityForwardingDataSource } from "./subgraph-data-source";
 import { attachSubscriptions } from "./subscriptions";
 import { clientIp } from "./unauthenticated-sockets";
-import { readinessUrl, subgraphEndpoints } from "./supergraph";
+import { subgraphEndpoints, subgraphsNotReady } from "./supergraph";
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger("gateway")): Promise<RunningService> {
   const metrics = createMetrics("gateway");
@@ -76,7 +77,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
-      new IdentityForwardingDataSource({ url: endpoints[name] ?? url }, () => subgraphFetches.inc({ subgraph: name })),
+      new IdentityForwardingDataSource({
+        name,
+        url: endpoints[name] ?? url,
+        timeoutMs: config.subgraphTimeoutMs,
+        logger,
+        onFetch: () => subgraphFetches.inc({ subgraph: name }),
+      }),
     logger,
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
@@ -108,12 +115,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     logger,
     metrics,
     ready: async () => {
-      await Promise.all(
-        Object.entries(endpoints).map(async ([name, url]) => {
-          const response = await fetch(readinessUrl(url), { signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
-          if (!response?.ok) throw new Error(`subgraph ${name} is not ready`);
-        }),
-      );
+      const down = await subgraphsNotReady(endpoints);
+      if (down.length) throw new NotReadyError(`subgraphs not ready: ${down.join(", ")}`, { down });
     },
   });
   mountDashboard(app);

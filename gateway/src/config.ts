@@ -36,7 +36,9 @@ export interface GatewayConfig {
   maxSubscriptionsPerConnection: number;
   /** Sockets from one client IP not (yet) signed in as a user or API key; more are refused with 429. */
   maxUnauthenticatedSocketsPerIp: number;
-  /** Drop field suggestions and subgraph names from errors (production default). */
+  /** A subgraph fetch not answered by then fails as SERVICE_UNAVAILABLE (30 s). */
+  subgraphTimeoutMs: number;
+  /** Drop field suggestions and the subgraph names of forwarded errors (production default; SERVICE_UNAVAILABLE still names its service). */
   hideSchemaDetails: boolean;
   /** Browser origins (exact, or `*` for the port) allowed on /graphql over HTTP and WebSocket. */
   corsOrigins: string[];
@@ -99,5 +101,6 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     maxSubscriptionsPerConnection: envPositive("MAX_SUBSCRIPTIONS_PER_CONNECTION", 50),
     maxUnauthenticatedSocketsPerIp: envPositive("MAX_UNAUTHENTICATED_SOCKETS_PER_IP", 20),
     corsOrigins: corsOriginsFromEnv(),
+    subgraphTimeoutMs: envInt("SUBGRAPH_TIMEOUT_MS", 30_000),
   };
 }

@@ -1,22 +1,62 @@
 import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
-import { IDENTITY_HEADER, REQUEST_ID_HEADER, signIdentity } from "@solo/kit";
+import { ANONYMOUS, ErrorCode, IDENTITY_HEADER, Logger, REQUEST_ID_HEADER, apiError, isClientError, signIdentity } from "@solo/kit";
+import type { GraphQLError } from "graphql";
 import type { GatewayContext } from "./context";
 
-/** Every subgraph request carries the caller's identity, signed by the gateway, and the request id. */
+export interface SubgraphDataSourceOptions {
+  name: string;
+  url: string;
+  /** A subgraph that has not answered by then counts as unavailable. */
+  timeoutMs: number;
+  logger: Logger;
+  onFetch?: () => void;
+}
+
+/**
+ * Every subgraph request carries the caller's identity, signed by the gateway, and the request id.
+ * A subgraph that cannot be reached, answers 5xx or does not answer in time makes the fields it
+ * serves null, with one SERVICE_UNAVAILABLE error naming it; the rest of the answer stands.
+ */
 export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
-    private readonly onFetch?: () => void,
-  ) {
-    super(config);
+  private readonly options: SubgraphDataSourceOptions;
+
+  constructor(options: SubgraphDataSourceOptions) {
+    super({
+      url: options.url,
+      fetcher: (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) }),
+    });
+    this.options = options;
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    this.onFetch?.();
+    this.options.onFetch?.();
     const headers = request.http?.headers;
-    if (!headers || !context?.identity) return;
-    context.signedIdentity ??= signIdentity(context.identity);
-    headers.set(IDENTITY_HEADER, await context.signedIdentity);
-    headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (!headers) return;
+    if (context?.identity) {
+      context.signedIdentity ??= signIdentity(context.identity);
+      headers.set(IDENTITY_HEADER, await context.signedIdentity);
+    } else {
+      // The gateway's own requests (compose mode's introspection) act for nobody: anonymous.
+      headers.set(IDENTITY_HEADER, await signIdentity(ANONYMOUS));
+    }
+    if (context?.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
+  }
+
+  override didEncounterError(error: Error, _request: unknown, response?: { status: number }, context?: GatewayContext): never {
+    const { name } = this.options;
+    const status = response?.status;
+    // A subgraph's own coded refusal (one of its limits) reaches the client as it was given.
+    const refusal = ((error as GraphQLError).extensions?.response as { body?: { errors?: GraphQLError[] } } | undefined)?.body?.errors?.[0];
+    const code = refusal?.extensions?.code;
+    if (status !== undefined && status < 500 && status !== 401 && status !== 403 && isClientError(code)) {
+      throw apiError(code as ErrorCode, refusal!.message, { ...refusal!.extensions, service: name });
+    }
+    // Down, restarting, overloaded or, for 401/403, not sharing this gateway's INTERNAL_TOKEN_SECRET:
+    // either way its fields cannot be had now, which the caller can retry.
+    const log = context?.log ?? this.options.logger;
+    const details = { subgraph: name, status, cause: (error.cause as { code?: string } | undefined)?.code ?? error.name, message: error.message };
+    if (status === 401 || status === 403) log.error(details, "subgraph refused the gateway's identity: is INTERNAL_TOKEN_SECRET the same on both?");
+    else log.warn(details, "subgraph unavailable");
+    throw apiError("SERVICE_UNAVAILABLE", `The ${name} service is unavailable`, { service: name });
   }
 }

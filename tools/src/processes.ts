@@ -1,10 +1,17 @@
 import { ChildProcess, spawn } from "node:child_process";
 
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface ManagedProcess {
   name: string;
   child: ChildProcess;
-  exited: Promise<number | null>;
+  exited: Promise<ExitStatus>;
 }
+
+export const describeExit = ({ code, signal }: ExitStatus): string => (signal ? `signal ${signal}` : `exit code ${code}`);
 
 /**
  * Each service in a process group of its own (detached): a terminal's Ctrl-C then reaches only
@@ -17,19 +24,42 @@ export function startProcess(name: string, script: string, env: NodeJS.ProcessEn
     stdio: ["ignore", stdout, "inherit"],
     detached: true,
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(signal ? 128 : code)));
+  const exited = new Promise<ExitStatus>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   return { name, child, exited };
 }
 
-/** SIGTERM, then SIGKILL if it has not exited within the grace period; resolves to the exit code. */
-export async function stopProcess(proc: ManagedProcess, graceMs = 20_000): Promise<number | null> {
+/** SIGTERM, then SIGKILL if it has not exited within the grace period. */
+export async function stopProcess(proc: ManagedProcess, graceMs = 20_000): Promise<ExitStatus> {
   if (proc.child.exitCode === null && proc.child.signalCode === null) {
     proc.child.kill("SIGTERM");
   }
   const timer = setTimeout(() => proc.child.kill("SIGKILL"), graceMs);
-  const code = await proc.exited;
+  const status = await proc.exited;
   clearTimeout(timer);
-  return code;
+  return status;
+}
+
+/**
+ * After a service died on its own, what it started may live on in its process group (the local
+ * services' Postgres, holding its port and data directory): SIGINT (Postgres's fast shutdown),
+ * then SIGKILL whatever is still there after the grace period.
+ */
+export async function endProcessGroup(pid: number, graceMs = 10_000): Promise<void> {
+  const signal = (name: NodeJS.Signals | 0) => {
+    try {
+      process.kill(-pid, name);
+      return true;
+    } catch {
+      return false; // no process left in the group
+    }
+  };
+  if (!signal("SIGINT")) return;
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!signal(0)) return;
+  }
+  signal("SIGKILL");
 }
 
 /** Resolves with the first line that starts with `prefix`, passing other output through. */
@@ -51,8 +81,8 @@ export function waitForLine(proc: ManagedProcess, prefix: string): Promise<strin
         }
       }
     });
-    proc.exited.then((code) => {
-      if (!found) reject(new Error(`${proc.name} exited with code ${code} before it was ready`));
+    proc.exited.then((status) => {
+      if (!found) reject(new Error(`${proc.name} exited with ${describeExit(status)} before it was ready`));
     });
   });
 }

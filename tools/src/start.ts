@@ -1,21 +1,23 @@
 import path from "node:path";
 import { dataDir, envInt, platformSecrets, projectRoot } from "@solo/kit";
-import { ManagedProcess, startProcess, stopProcess, waitForLine, waitUntilReady } from "./processes";
+import { ExitStatus, describeExit, waitForLine, waitUntilReady } from "./processes";
 import readline from "node:readline/promises";
 import { Client } from "pg";
 import { readSubgraphs } from "./rover-config";
 import { seed } from "./seed";
+import { SupervisedService } from "./supervisor";
 
 /**
  * `npm start`: the whole platform on one machine. With DATABASE_URL, S3_ENDPOINT (and REDIS_URL)
  * set it uses them; without, it starts an embedded Postgres (.data/postgres) and a local S3 store
- * (.data/objects). Ctrl-C stops the gateway, then the subgraphs, then those; the exit code is 0 only
- * if all stopped cleanly.
+ * (.data/objects). Once everything is up, a service that dies is restarted (see SupervisedService).
+ * Ctrl-C or SIGTERM stops the gateway, then the subgraphs, then those; the exit code is 0 only if
+ * all stopped cleanly.
  */
 async function main() {
   const root = projectRoot();
-  const services: ManagedProcess[] = [];
-  let database: ManagedProcess | undefined;
+  const services: SupervisedService[] = [];
+  let localServices: SupervisedService | undefined;
   let stopping = false;
 
   const shutdown = async (code: number) => {
@@ -23,14 +25,15 @@ async function main() {
     stopping = true;
     console.log("\nstopping the platform…");
     let clean = code === 0;
-    for (const proc of [...services].reverse()) {
-      const exitCode = await stopProcess(proc);
-      if (exitCode !== 0) {
-        console.error(`${proc.name} stopped with exit code ${exitCode}`);
+    for (const service of [...services].reverse()) {
+      const status = await service.stop();
+      if (status && status.code !== 0) {
+        console.error(`${service.current.name} stopped with ${describeExit(status)}`);
         clean = false;
       }
     }
-    if (database && (await stopProcess(database)) !== 0) {
+    const status = await localServices?.stop();
+    if (status && status.code !== 0) {
       console.error("the local services did not stop cleanly");
       clean = false;
     }
@@ -38,12 +41,11 @@ async function main() {
   };
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
-  const watch = (proc: ManagedProcess) =>
-    proc.exited.then((exitCode) => {
-      if (stopping) return;
-      console.error(`${proc.name} exited with code ${exitCode}`);
-      void shutdown(1);
-    });
+  const failedToStart = (name: string, status: ExitStatus) => {
+    if (stopping) return;
+    console.error(`${name} exited with ${describeExit(status)} before the platform was up`);
+    void shutdown(1);
+  };
 
   try {
     platformSecrets(); // create the development keys once, before several processes race to
@@ -53,16 +55,27 @@ async function main() {
       const missing = [!databaseUrl && "DATABASE_URL", !process.env.S3_ENDPOINT && "S3_ENDPOINT"].filter(Boolean);
       const standIns = [!databaseUrl && "an embedded Postgres (.data/postgres)", !process.env.S3_ENDPOINT && "a local S3 store (.data/objects)"];
       console.log(`${missing.join(" and ")} not set: starting ${standIns.filter(Boolean).join(" and ")}`);
-      database = startProcess("local services", path.join(__dirname, "local-services.js"), {
-        WITH_POSTGRES: databaseUrl ? "0" : "1",
-        WITH_S3: process.env.S3_ENDPOINT ? "0" : "1",
-      }, "pipe");
-      const ready = JSON.parse(await waitForLine(database, "READY ")) as { databaseUrl?: string; s3Endpoint?: string };
+      let firstReady: Promise<string> | undefined;
+      localServices = new SupervisedService(
+        {
+          name: "local services",
+          script: path.join(__dirname, "local-services.js"),
+          env: { WITH_POSTGRES: databaseUrl ? "0" : "1", WITH_S3: process.env.S3_ENDPOINT ? "0" : "1" },
+          stdout: "pipe",
+          // Every start prints READY with the same addresses (their ports are fixed); the first says what they are.
+          onStart: (proc) => {
+            const ready = waitForLine(proc, "READY ");
+            ready.catch(() => undefined); // a restart that fails before READY is logged as an exit
+            firstReady ??= ready;
+          },
+        },
+        failedToStart,
+      );
+      const ready = JSON.parse(await firstReady!) as { databaseUrl?: string; s3Endpoint?: string };
       databaseUrl ??= ready.databaseUrl!;
       if (ready.s3Endpoint) {
         Object.assign(storageEnv, { S3_ENDPOINT: ready.s3Endpoint, S3_REGION: "auto", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER" });
       }
-      watch(database);
     }
 
     // PORT_OFFSET shifts every port, so a second copy (or a test) can run beside the first.
@@ -75,35 +88,38 @@ async function main() {
     // Every process learns where every subgraph is: subgraphs call each other's /internal routes.
     const subgraphUrls = Object.fromEntries(subgraphs.map((subgraph) => [`SUBGRAPH_URL_${subgraph.name.toUpperCase()}`, subgraph.routingUrl]));
     for (const subgraph of subgraphs) {
-      const proc = startProcess(subgraph.name, path.join(subgraph.dir, "dist", "src", "index.js"), {
-        ...subgraphUrls,
-        ...storageEnv,
-        PORT: String(subgraph.port),
-        DATABASE_URL: databaseUrl,
-      });
-      services.push(proc);
-      watch(proc);
+      const env = { ...subgraphUrls, ...storageEnv, PORT: String(subgraph.port), DATABASE_URL: databaseUrl };
+      services.push(new SupervisedService({ name: subgraph.name, script: path.join(subgraph.dir, "dist", "src", "index.js"), env }, failedToStart));
     }
     await Promise.all(
       subgraphs.map((subgraph, index) =>
-        waitUntilReady(subgraph.routingUrl.replace(/\/graphql$/, "/ready"), 120_000, services[index].exited),
+        waitUntilReady(subgraph.routingUrl.replace(/\/graphql$/, "/ready"), 120_000, services[index].current.exited),
       ),
     );
 
     const port = envInt("PORT", 4000) + offset;
-    const gateway = startProcess("gateway", path.join(root, "gateway", "dist", "src", "index.js"), {
-      ...subgraphUrls,
-      // The event bus for subscriptions: Redis when REDIS_URL is set, else this database's LISTEN/NOTIFY.
-      DATABASE_URL: databaseUrl,
-      SUBGRAPHS: subgraphs.map((subgraph) => `${subgraph.name}=${subgraph.routingUrl}`).join(","),
-      PORT: String(port),
-    });
+    const gateway = new SupervisedService(
+      {
+        name: "gateway",
+        script: path.join(root, "gateway", "dist", "src", "index.js"),
+        env: {
+          ...subgraphUrls,
+          // The event bus for subscriptions: Redis when REDIS_URL is set, else this database's LISTEN/NOTIFY.
+          DATABASE_URL: databaseUrl,
+          SUBGRAPHS: subgraphs.map((subgraph) => `${subgraph.name}=${subgraph.routingUrl}`).join(","),
+          PORT: String(port),
+        },
+      },
+      failedToStart,
+    );
     services.push(gateway);
-    watch(gateway);
-    await waitUntilReady(`http://127.0.0.1:${port}/ready`, 60_000, gateway.exited);
+    await waitUntilReady(`http://127.0.0.1:${port}/ready`, 60_000, gateway.current.exited);
+    // Everything has started once: from now on a crash is healed by a restart.
+    for (const service of [localServices, ...services]) service?.keepAlive();
     await offerDemoData(databaseUrl);
     console.log(`\nSOLO supergraph ready: http://127.0.0.1:${port}/graphql  (Ctrl-C stops everything)\n`);
   } catch (error) {
+    if (stopping) return;
     console.error(error instanceof Error ? error.message : error);
     await shutdown(1);
   }

@@ -146,4 +146,15 @@ describe("docker-compose.yml", () => {
       assert.deepEqual(compose.services[entry.name].command, ["node", `subgraphs/${entry.name}/dist/src/index.js`]);
     }
   });
+
+  it("publishes the gateway's port and the S3 store's (presigned URLs point there), nothing else", async () => {
+    const YAML = await import("yaml");
+    const compose = YAML.parse(read("docker-compose.yml"), { merge: true });
+    const published = Object.fromEntries(
+      Object.entries(compose.services as Record<string, { ports?: string[] }>)
+        .filter(([, service]) => service.ports?.length)
+        .map(([name, service]) => [name, service.ports]),
+    );
+    assert.deepEqual(published, { gateway: ["4000:4000"], s3: ["9000:9000"] });
+  });
 });

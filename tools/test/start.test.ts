@@ -114,11 +114,26 @@ describe("npm start with no DATABASE_URL", () => {
 
     const second = await start(offset, pgPort, s3Port);
     try {
-      const login = await post(second.url, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { id } } }", {
-        e: input.email,
-        p: input.password,
-      });
-      assert.equal(login.data?.login.user.id, registered.data.register.user.id);
+      const login = () =>
+        post(second.url, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { id } } }", {
+          e: input.email,
+          p: input.password,
+        });
+      assert.equal((await login()).data?.login.user.id, registered.data.register.user.id);
+
+      // The embedded Postgres heals too: its helper killed, the Postgres it leaves behind is stopped
+      // and both start again, with the same data.
+      const helperPid = Number(/local services started \(pid (\d+)\)/.exec(second.output())![1]);
+      process.kill(helperPid, "SIGKILL");
+      const deadline = Date.now() + 60_000;
+      let again;
+      while (!(again = await login().catch(() => undefined))?.data?.login) {
+        assert.ok(Date.now() < deadline, `no login after the local services were killed:\n${second.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      assert.equal(again.data.login.user.id, registered.data.register.user.id);
+      assert.match(second.output(), new RegExp(`local services \\(pid ${helperPid}\\) exited with signal SIGKILL`));
+      assert.equal(second.output().match(/local services started/g)?.length, 2);
     } finally {
       assert.equal(await stop(second.child), 0);
     }

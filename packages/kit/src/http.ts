@@ -22,6 +22,16 @@ export interface RunningService {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** Thrown by a readiness check; its details join `/ready`'s 503 body (e.g. which subgraphs are down). */
+export class NotReadyError extends Error {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
 /** TRUST_PROXY: true, false, a hop count, or addresses/subnets (Express syntax); default loopback. */
 export function trustProxySetting(value: string | undefined): boolean | number | string {
   if (!value) return "loopback";
@@ -75,7 +85,8 @@ export function createHttpApp(options: {
       res.json({ status: "ready" });
     } catch (error) {
       req.log.warn({ err: error }, "not ready");
-      res.status(503).json({ status: "unavailable", reason: (error as Error).message });
+      const details = error instanceof NotReadyError ? error.details : {};
+      res.status(503).json({ status: "unavailable", reason: (error as Error).message, ...details });
     }
   });
   app.get("/metrics", async (req, res) => {

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { SignJWT, jwtVerify } from "jose";
 import { platformSecrets } from "./secrets";
 
@@ -37,12 +38,9 @@ export async function signIdentity(identity: Identity): Promise<string> {
     .sign(key());
 }
 
-/**
- * A subgraph trusts only what the gateway signed: a missing, forged or expired header means an
- * anonymous caller, who sees public fields only.
- */
-export async function verifyIdentity(token: string | undefined): Promise<Identity> {
-  if (!token) return ANONYMOUS;
+/** The identity the gateway signed, or null for a missing, forged, expired or malformed header. */
+export async function readSignedIdentity(token: string | undefined): Promise<Identity | null> {
+  if (!token) return null;
   try {
     const { payload } = await jwtVerify(token, key(), {
       issuer: ISSUER,
@@ -50,11 +48,39 @@ export async function verifyIdentity(token: string | undefined): Promise<Identit
       algorithms: ["HS256"],
     });
     const identity = payload.identity as Identity | undefined;
-    if (!identity || !["anonymous", "user", "apiKey"].includes(identity.kind)) return ANONYMOUS;
+    if (!identity || !["anonymous", "user", "apiKey"].includes(identity.kind)) return null;
     return identity;
   } catch {
-    return ANONYMOUS;
+    return null;
   }
+}
+
+/**
+ * For routes already limited to platform services (/internal): a missing, forged or expired
+ * identity means the service acts for an anonymous caller, who sees public fields only.
+ */
+export async function verifyIdentity(token: string | undefined): Promise<Identity> {
+  return (await readSignedIdentity(token)) ?? ANONYMOUS;
+}
+
+/**
+ * Header by which a gateway that holds INTERNAL_TOKEN_SECRET but cannot sign identities (a stock
+ * `@apollo/gateway` or Hive Gateway put in front for comparison, a benchmark) calls a subgraph's
+ * /graphql as an anonymous caller.
+ */
+export const GATEWAY_KEY_HEADER = "x-solo-gateway-key";
+const GATEWAY_KEY_LABEL = "solo anonymous gateway";
+
+/** HMAC-SHA256(INTERNAL_TOKEN_SECRET, "solo anonymous gateway"), base64url: static per secret. */
+export function anonymousGatewayKey(): string {
+  return crypto.createHmac("sha256", platformSecrets().internalSecret).update(GATEWAY_KEY_LABEL).digest("base64url");
+}
+
+export function isAnonymousGatewayKey(presented: string | undefined): boolean {
+  if (!presented) return false;
+  const expected = Buffer.from(anonymousGatewayKey());
+  const given = Buffer.from(presented);
+  return given.length === expected.length && crypto.timingSafeEqual(given, expected);
 }
 
 export function isSignedIn(identity: Identity): identity is Exclude<Identity, { kind: "anonymous" }> {

@@ -14,6 +14,7 @@ export * from "./identity";
 export * from "./input-guards";
 export * from "./internal-http";
 export * from "./jobs";
+export * from "./limits";
 export * from "./logger";
 export * from "./metrics";
 export * from "./orm";

@@ -2,12 +2,14 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import express, { Express } from "express";
+import express, { Express, NextFunction, Request, Response } from "express";
 import { GraphQLSchema } from "graphql";
 import { formatError, observabilityPlugin } from "./apollo";
 import { isProduction } from "./config";
+import { requestError } from "./errors";
 import { createHttpApp, listen, RunningService } from "./http";
-import { IDENTITY_HEADER, Identity, verifyIdentity } from "./identity";
+import { ANONYMOUS, GATEWAY_KEY_HEADER, IDENTITY_HEADER, Identity, isAnonymousGatewayKey, readSignedIdentity } from "./identity";
+import { bodyErrorHandler, limitResolvedFields, limitRules, requestShapeGuard, SubgraphLimits, subgraphLimitsFromEnv, sendError } from "./limits";
 import type { Logger } from "./logger";
 import { createMetrics } from "./metrics";
 import { Orm } from "./orm";
@@ -35,12 +37,38 @@ export interface SubgraphServerOptions<Loaders> {
   ready?: () => Promise<void>;
   /** Runs after in-flight requests finish and before the database closes (stop jobs here). */
   beforeClose?: () => Promise<void>;
+  /** Request limits; SUBGRAPH_MAX_* and MAX_BODY_BYTES by default. */
+  limits?: SubgraphLimits;
+}
+
+declare module "express-serve-static-core" {
+  interface Request {
+    /** Who the gateway says the caller is, set by callerGuard. */
+    identity?: Identity;
+  }
+}
+
+/**
+ * A subgraph answers only the gateway: a request needs the identity the gateway signed (anonymous
+ * callers included, signed as anonymous) or, from another gateway that holds the internal secret,
+ * the static anonymous-gateway key. Anything else is refused before its body is even read.
+ */
+async function callerGuard(req: Request, res: Response, next: NextFunction): Promise<void> {
+  const signed = req.header(IDENTITY_HEADER);
+  const identity = signed ? await readSignedIdentity(signed) : isAnonymousGatewayKey(req.header(GATEWAY_KEY_HEADER)) ? ANONYMOUS : null;
+  if (!identity) {
+    const reason = signed ? "the identity header is not one the gateway signed" : "call the gateway, not a subgraph";
+    return sendError(res, requestError("UNAUTHENTICATED", `Unauthenticated: ${reason}`));
+  }
+  req.identity = identity;
+  next();
 }
 
 export async function startSubgraphServer<Loaders>(
   options: SubgraphServerOptions<Loaders>,
 ): Promise<RunningService & { orm: Orm }> {
   const { orm, logger } = options;
+  const limits = options.limits ?? subgraphLimitsFromEnv();
   const metrics = createMetrics(options.name);
   const app = createHttpApp({
     logger,
@@ -56,23 +84,28 @@ export async function startSubgraphServer<Loaders>(
     schema: options.schema,
     introspection: !isProduction(),
     formatError: formatError({ production: isProduction() }),
+    validationRules: limitRules(limits),
     // Shutdown is ours (exitGracefullyOnSignals): Apollo's own handler would stop it twice.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       observabilityPlugin(metrics),
+      limitResolvedFields(options.schema, limits.maxResolvedFields),
     ],
   });
   await apollo.start();
   app.use(
     "/graphql",
-    express.json({ limit: process.env.MAX_BODY_BYTES ?? "1mb" }),
+    callerGuard,
+    express.json({ limit: limits.maxBodyBytes }),
+    bodyErrorHandler(limits.maxBodyBytes),
+    requestShapeGuard(limits),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const em = orm.em.fork();
         return {
           em,
-          identity: await verifyIdentity(req.header(IDENTITY_HEADER)),
+          identity: req.identity!,
           requestId: req.id,
           log: req.log,
           loaders: options.createLoaders(em),

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { freePort } from "@solo/kit";
+import { ANONYMOUS, IDENTITY_HEADER, freePort, signIdentity } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 
 describe("users subgraph process", () => {
@@ -33,7 +33,7 @@ describe("users subgraph process", () => {
       // Registration spends ~100 ms in argon2: SIGTERM lands while it is in flight.
       const inFlight = fetch(`http://127.0.0.1:${port}/graphql`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", [IDENTITY_HEADER]: await signIdentity(ANONYMOUS) },
         body: JSON.stringify({
           query: `mutation { register(input: { email: "drain@example.test", password: "long enough password", displayName: "Drain" }) { user { id } } }`,
         }),

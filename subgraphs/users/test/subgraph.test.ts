@@ -1,10 +1,21 @@
 import "reflect-metadata";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { IDENTITY_HEADER, Identity, RunningService, Orm, countQueries, signIdentity } from "@solo/kit";
+import { SignJWT } from "jose";
+import { ANONYMOUS, GATEWAY_KEY_HEADER, IDENTITY_HEADER, Identity, RunningService, Orm, anonymousGatewayKey, countQueries, signIdentity } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { startUsersSubgraph } from "../src/app";
 import { entities } from "../src/entities";
+
+/** An identity token shaped like the gateway's, signed with a secret the subgraph does not hold. */
+async function signedWithAnotherSecret(): Promise<string> {
+  return new SignJWT({ identity: { kind: "user", userId: "u", role: "ADMIN", sessionId: "s" } })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuer("solo-gateway")
+    .setAudience("solo-subgraphs")
+    .setExpirationTime("1m")
+    .sign(new TextEncoder().encode("another secret of at least thirty-two characters"));
+}
 
 describe("users subgraph, called directly", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -19,9 +30,9 @@ describe("users subgraph, called directly", () => {
     await database.drop();
   });
 
-  async function call(query: string, variables?: object, identity?: Identity) {
-    const headers: Record<string, string> = { "content-type": "application/json" };
-    if (identity) headers[IDENTITY_HEADER] = await signIdentity(identity);
+  /** As the gateway calls: with the caller's identity signed (anonymous callers too). */
+  async function call(query: string, variables?: object, identity: Identity = ANONYMOUS) {
+    const headers: Record<string, string> = { "content-type": "application/json", [IDENTITY_HEADER]: await signIdentity(identity) };
     const response = await fetch(service.url, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
     return (await response.json()) as { data?: any; errors?: any[] };
   }
@@ -90,16 +101,32 @@ describe("users subgraph, called directly", () => {
     assert.ok(anonymous.data._entities.every((user: any) => user.email === null && user.apiKeys === null));
   });
 
-  it("trusts an identity only when the gateway signed it", async () => {
+  it("answers only callers holding the gateway's signed identity or its anonymous key; 401 for the rest", async () => {
     const [id] = await registerMany(1);
     const trusted = await call("{ me { id email } }", undefined, { kind: "user", userId: id, role: "STUDENT", sessionId: id });
     assert.equal(trusted.data.me.id, id);
-    const forged = await fetch(service.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", [IDENTITY_HEADER]: "eyJhbGciOiJub25lIn0.eyJpZGVudGl0eSI6e319." },
-      body: JSON.stringify({ query: "{ me { id } }" }),
-    });
-    assert.deepEqual(((await forged.json()) as any).data, { me: null });
+    const post = (headers: Record<string, string>) =>
+      fetch(service.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query: "{ me { id } }" }) });
+    const refusals = {
+      unsigned: await post({}),
+      "alg none": await post({ [IDENTITY_HEADER]: "eyJhbGciOiJub25lIn0.eyJpZGVudGl0eSI6e319." }),
+      "signed with another secret": await post({ [IDENTITY_HEADER]: await signedWithAnotherSecret() }),
+      "wrong gateway key": await post({ [GATEWAY_KEY_HEADER]: anonymousGatewayKey().replace(/^./, (c) => (c === "A" ? "B" : "A")) }),
+      // A valid gateway key does not rescue a forged identity: a present identity header must verify.
+      "forged identity with the gateway key": await post({ [IDENTITY_HEADER]: "x.y.z", [GATEWAY_KEY_HEADER]: anonymousGatewayKey() }),
+    };
+    for (const [name, response] of Object.entries(refusals)) {
+      assert.equal(response.status, 401, name);
+      const body = (await response.json()) as any;
+      assert.equal(body.errors[0].extensions.code, "UNAUTHENTICATED", name);
+      assert.equal(body.data, undefined, name);
+    }
+    const viaKey = await post({ [GATEWAY_KEY_HEADER]: anonymousGatewayKey() });
+    assert.equal(viaKey.status, 200);
+    assert.deepEqual(((await viaKey.json()) as any).data, { me: null }, "the gateway key means an anonymous caller");
+    for (const path of ["/health", "/ready", "/metrics"]) {
+      assert.equal((await fetch(service.url.replace("/graphql", path))).status, 200, `${path} needs no identity`);
+    }
   });
 
   it("keeps the internal API-key endpoint for callers holding the internal secret", async () => {
