@@ -2,6 +2,7 @@ import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { requestError } from "@solo/kit";
+import type { ApolloServerPlugin } from "@apollo/server";
 import type { NextFunction, Request, Response } from "express";
 import { GraphQLError, Lexer, Source, TokenKind, ValidationContext, ValidationRule } from "graphql";
 import { GatewayConfig } from "./config";
@@ -58,6 +59,31 @@ export function requestShapeGuard(limits: GatewayConfig["limits"]) {
     next();
   };
 }
+
+/**
+ * An operation the gateway cannot run over HTTP is the client's mistake, not an internal error
+ * (which is what the gateway's executor makes of it): an operationName the document does not
+ * define, several operations and no name, or a subscription (served over graphql-ws only).
+ */
+export const httpOperationGuard: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, request }) {
+        if (!operation) {
+          throw requestError(
+            "OPERATION_RESOLUTION_FAILURE",
+            request.operationName
+              ? `The document has no operation named ${JSON.stringify(request.operationName)}`
+              : "The document has several operations: say which one in operationName",
+          );
+        }
+        if (operation.operation === "subscription") {
+          throw requestError("BAD_REQUEST", "Subscriptions are served over WebSocket (graphql-ws) at this URL, not over HTTP");
+        }
+      },
+    };
+  },
+};
 
 export function sendError(res: Response, error: import("graphql").GraphQLError): void {
   const http = error.extensions.http as { status: number; headers?: Map<string, string> } | undefined;

@@ -11,10 +11,12 @@ import {
   Kind,
   OperationDefinitionNode,
   getOperationAST,
+  parse,
   print,
+  validate,
   visit,
 } from "graphql";
-import { getArgumentValues } from "graphql/execution/values";
+import { getArgumentValues, getVariableValues } from "graphql/execution/values";
 import type { Counter } from "prom-client";
 import { WebSocketServer } from "ws";
 import type { Credentials } from "./authenticate";
@@ -75,7 +77,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
 
   const disposable = useServer<Record<string, unknown>, { state?: ConnectionState }>(
     {
-      schema: () => requireSchema(options).schema,
+      onSubscribe: (_ctx, _id, payload) => prepare(requireSchema(options).schema, payload),
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const credentials: Credentials = {
@@ -127,7 +129,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
       },
       context: (ctx) => ({ state: ctx.extra.state }),
       subscribe: (args: ExecutionArgs) => subscribe(args),
-      execute: () => ({ errors: [new GraphQLError("Send queries and mutations over HTTP; this socket serves subscriptions")] }),
+      execute: () => refusal("Send queries and mutations over HTTP; this socket serves subscriptions"),
     },
     wss,
     options.keepAliveMs ?? 12_000,
@@ -143,7 +145,13 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
     const live = liveFields.get(field.name.value);
     const definition = schema.getSubscriptionType()?.getFields()[field.name.value];
     if (!live || !definition) return refusal(`${field.name.value} is not a live field`);
-    const argumentValues = getArgumentValues(definition, field, args.variableValues ?? {});
+    // graphql-ws hands over the variables as sent: coerced here, a wrong one is the client's error
+    // (BAD_USER_INPUT, as over HTTP), not a throw that closes the socket with 4500.
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
+    if (coerced.errors) {
+      return { errors: coerced.errors.map((error) => new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT" } })) };
+    }
+    const argumentValues = getArgumentValues(definition, field, coerced.coerced);
     const topic = subscriptionTopic(field.name.value, argumentValues);
     const lookup = toLookupQuery(args.document, operation, field, live.lookup);
     const variables = args.variableValues ?? {};
@@ -337,6 +345,27 @@ class Subscriber implements AsyncIterableIterator<Result> {
   [Symbol.asyncIterator]() {
     return this;
   }
+}
+
+/**
+ * A subscribe message's execution arguments, or what is wrong with its document as coded errors
+ * (graphql-ws would send them uncoded, and close the socket with 4500 on a syntax error).
+ */
+function prepare(schema: GraphQLSchema, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) {
+  const coded = (error: GraphQLError, code: string) =>
+    new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query);
+  } catch (error) {
+    return [coded(error as GraphQLError, "GRAPHQL_PARSE_FAILED")];
+  }
+  const errors = validate(schema, document);
+  if (errors.length) return errors.map((error) => coded(error, "GRAPHQL_VALIDATION_FAILED"));
+  if (!getOperationAST(document, payload.operationName)) {
+    return [new GraphQLError("Name the operation to run in operationName", { extensions: { code: "OPERATION_RESOLUTION_FAILURE" } })];
+  }
+  return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
 }
 
 /** subscription { alias: field(args) { … } } → query { alias: lookup(args) { … } }, keeping the response key. */
