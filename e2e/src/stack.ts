@@ -253,20 +253,28 @@ export async function registerAdmin(stack: Stack) {
 }
 
 /**
- * A fingerprint of every row of every table in a schema: "the database is unchanged" means two
- * snapshots are equal, not merely that the row counts match.
+ * A fingerprint of every row of every table in a schema (or, keyed `schema.table`, in several):
+ * "the database is unchanged" means two snapshots are equal, not merely that the row counts match.
  */
-export async function tableSnapshot(stack: Stack, schema = "users"): Promise<Record<string, string>> {
+export async function tableSnapshot(stack: Stack, schemas: string | string[] = "users"): Promise<Record<string, string>> {
   const tables = await stack.db.query(
-    "select table_name from information_schema.tables where table_schema = $1 and table_name <> 'mikro_orm_migrations' order by 1",
-    [schema],
+    `select table_schema, table_name from information_schema.tables
+      where table_schema = any($1) and table_name <> 'mikro_orm_migrations' order by 1, 2`,
+    [typeof schemas === "string" ? [schemas] : schemas],
+  );
+  // One statement for all tables: the fuzz test takes a snapshot after every refused mutation.
+  const result = await stack.db.query(
+    tables.rows
+      .map(
+        ({ table_schema, table_name }, index) =>
+          `select ${index} as i, count(*)::int as n, coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as hash from "${table_schema}"."${table_name}" t`,
+      )
+      .join(" union all "),
   );
   const snapshot: Record<string, string> = {};
-  for (const { table_name } of tables.rows) {
-    const result = await stack.db.query(
-      `select count(*)::int as n, coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as hash from "${schema}"."${table_name}" t`,
-    );
-    snapshot[table_name] = `${result.rows[0].n}:${result.rows[0].hash}`;
+  for (const { i, n, hash } of result.rows) {
+    const { table_schema, table_name } = tables.rows[i];
+    snapshot[typeof schemas === "string" ? table_name : `${table_schema}.${table_name}`] = `${n}:${hash}`;
   }
   return snapshot;
 }

@@ -3,7 +3,8 @@ import crypto from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, IDENTITY_HEADER, platformSecrets } from "@solo/kit";
 import { SignJWT, importPKCS8 } from "jose";
-import { GraphQLResponse, PASSWORD, Stack, register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
+import { connect, subscribe } from "../src/live";
+import { GraphQLResponse, PASSWORD, Stack, contractOperation, register, registerAdmin, startStack, tableSnapshot, uniqueEmail } from "../src/stack";
 
 /**
  * Every bad request gets a GraphQL error with a code, a sensible HTTP status, and changes nothing:
@@ -212,6 +213,78 @@ describe("bad input", () => {
     await expectRefused(() => account.client.op("CreateApiKey", { input: { name: "\u0000", scopes: ["users:read"] } }), {
       code: "BAD_USER_INPUT",
     });
+  });
+
+  it("an operationName the document does not define, or none for a document of several: nothing runs", async () => {
+    const document = "mutation Out { logout } query Who { me { id } }";
+    await expectRefused(() => account.client.request(document, {}, "Gone"), {
+      code: "OPERATION_RESOLUTION_FAILURE",
+      status: 400,
+      message: /no operation named "Gone"/,
+    });
+    await expectRefused(() => account.client.request(document), { code: "OPERATION_RESOLUTION_FAILURE", status: 400, message: /operationName/ });
+    await expectRefused(() => account.client.request("query Who { me { id } }", {}, "Gone"), { code: "OPERATION_RESOLUTION_FAILURE", status: 400 });
+    assert.ok((await account.client.request("{ me { id } }")).data.me, "the session was not logged out");
+  });
+
+  it("a subscription sent over HTTP", () =>
+    expectRefused(() => account.client.request("subscription { liveStudyStats { activeSessions } }"), {
+      code: "BAD_REQUEST",
+      status: 400,
+      message: /graphql-ws/,
+    }));
+
+  it("a persisted-query hash that does not match its query", () =>
+    expectRefused(
+      () => account.client.raw(JSON.stringify({ query: "{ me { id } }", extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } })),
+      { code: "BAD_REQUEST", status: 400 },
+    ));
+
+  it("a cursor whose date Postgres cannot store, or not as the API writes it, on connections of every subgraph", async () => {
+    const admin = await registerAdmin(stack);
+    const connections = ["UserDirectory", "AuditLog", "CourseCatalog", "ReadingMaterials", "MockTests"];
+    for (const iso of ["+099999-01-01T00:00:00.000Z", "+010000-01-01T00:00:00.000Z", "0000-01-01T00:00:00.000Z", "-271821-04-20T00:00:00.000Z", "2026-01-01T00:00:00Z", "2026-01-01"]) {
+      const after = Buffer.from(JSON.stringify([iso, "00000000-0000-4000-8000-000000000000"])).toString("base64url");
+      for (const operation of connections) {
+        const response = await admin.client.op(operation, { first: 2, after });
+        assert.deepEqual(
+          response.errors?.map((error: { extensions?: Record<string, unknown> }) => [error.extensions?.code, error.extensions?.field]),
+          [["BAD_USER_INPUT", "after"]],
+          `${operation} ${iso}: ${JSON.stringify(response.errors)}`,
+        );
+      }
+    }
+  });
+
+  it("control, line-break and bidi characters in a display name: register and updateProfile refuse them, nothing stored", async () => {
+    for (const displayName of ["Ada\u0007", "Ada\nLovelace", "Ada\tLovelace", "\u202Enimda", "Ada \u2066x\u2069", "Ada\u0085", "Ada\u007F", "Ada\u001b[2J"]) {
+      await expectRefused(() => stack.client().op("Register", { input: { email: uniqueEmail(), password: PASSWORD, displayName } }), {
+        code: "BAD_USER_INPUT",
+        message: /displayName/,
+      });
+      await expectRefused(() => account.client.op("UpdateProfile", { input: { displayName } }), { code: "BAD_USER_INPUT", message: /displayName/ });
+    }
+    const stored = await stack.db.query("select display_name from users.users where id = $1", [account.user.id]);
+    assert.equal(stored.rows[0].display_name, "Test User");
+  });
+
+  it("over graphql-ws: a syntax error, an invalid document, a query, no operation to choose and a wrong variable are coded errors, and the socket stays open", async () => {
+    const live = connect(stack.wsUrl, { authorization: `Bearer ${account.accessToken}` });
+    const cases: [string, Record<string, unknown>, string][] = [
+      ["subscription {", {}, "GRAPHQL_PARSE_FAILED"],
+      ["subscription { noSuchField }", {}, "GRAPHQL_VALIDATION_FAILED"],
+      ["{ me { id } }", {}, "BAD_REQUEST"],
+      ["subscription A { liveStudyStats { at } } subscription B { liveStudyStats { at } }", {}, "OPERATION_RESOLUTION_FAILURE"],
+      [contractOperation("StudySessionUpdated"), { sessionId: null }, "BAD_USER_INPUT"],
+      [contractOperation("StudySessionUpdated"), { sessionId: "a\u202Eb" }, "BAD_USER_INPUT"],
+    ];
+    for (const [query, variables, code] of cases) {
+      const [result] = await subscribe(live, query, variables).next(1);
+      assert.equal(result.errors?.[0]?.extensions?.code, code, `${query}: ${JSON.stringify(result)}`);
+    }
+    const closed = await Promise.race([live.closed, new Promise((resolve) => setTimeout(() => resolve("open"), 100))]);
+    assert.equal(closed, "open");
+    await live.client.dispose();
   });
 
   it("an identity header sent by a client is not passed on (the gateway signs its own)", async () => {

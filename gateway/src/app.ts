@@ -23,7 +23,7 @@ import type { GatewayContext } from "./context";
 import { corsForOrigins, upgradeOriginCheck } from "./cors";
 import { mountDashboard } from "./dashboard";
 import { introspectionGuard } from "./introspection";
-import { bodyErrorHandler, limitRules, requestShapeGuard } from "./limits";
+import { bodyErrorHandler, limitRules, httpOperationGuard, requestShapeGuard } from "./limits";
 import { createRateLimiter } from "./rate-limit";
 import { LiveField, readLiveFields } from "./live-fields";
 import { IdentityForwardingDataSource } from "./subgraph-data-source";
@@ -107,7 +107,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    plugins: [observabilityPlugin(metrics), introspectionGuard(config.introspection)],
+    plugins: [observabilityPlugin(metrics), introspectionGuard(config.introspection), httpOperationGuard],
   });
   await apollo.start();
 

@@ -85,7 +85,9 @@ export function gatewayConfigFromEnv(): GatewayConfig {
       maxAliases: envInt("MAX_ALIASES", 15),
       maxCost: envInt("MAX_COST", 5000),
       maxTokens: envInt("MAX_TOKENS", 2000),
-      maxBodyBytes: envInt("MAX_BODY_BYTES", 102_400),
+      // Room for the longest text an input takes (100,000 characters, up to 300,000 bytes of
+      // UTF-8) and half the subgraphs' 1 MiB, so a forwarded fetch never meets their limit.
+      maxBodyBytes: envInt("MAX_BODY_BYTES", 524_288),
     },
     rateLimit: {
       user: envInt("RATE_LIMIT_USER", 600),

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLFormattedError } from "graphql";
+import { GraphQLError, GraphQLFormattedError } from "graphql";
 import { isClientError } from "./errors";
 import type { Logger } from "./logger";
 import { ServiceMetrics, boundedLabels } from "./metrics";
@@ -36,10 +36,11 @@ export function observabilityPlugin(metrics: ServiceMetrics): ApolloServerPlugin
  * map the schema and the deployment for whoever asks.
  */
 export function formatError(options: { production: boolean }) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+  return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     const validationErrors = formatted.extensions?.validationErrors;
     if (Array.isArray(validationErrors)) return formatValidationErrors(formatted, validationErrors);
+    if (isUncodedRequestRefusal(error)) return { message: formatted.message, extensions: { code: "BAD_REQUEST" } };
     if (!isClientError(code)) {
       return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
     }
@@ -47,6 +48,16 @@ export function formatError(options: { production: boolean }) {
     const { stacktrace: _stacktrace, serviceName, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, message, extensions: options.production || !serviceName ? extensions : { ...extensions, serviceName } };
   };
+}
+
+/**
+ * Apollo refuses some requests with an HTTP 4xx and no code (a persisted-query hash that does not
+ * match its query, an unknown persisted-query version): the client's mistake, not ours.
+ */
+function isUncodedRequestRefusal(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined || error.originalError) return false;
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  return typeof status === "number" && status >= 400 && status < 500;
 }
 
 interface ClassValidatorError {

@@ -11,6 +11,7 @@ export type ErrorCode =
   | "BAD_REQUEST"
   | "PAYLOAD_TOO_LARGE"
   | "SERVICE_UNAVAILABLE"
+  | "OPERATION_RESOLUTION_FAILURE"
   | "INTERNAL_SERVER_ERROR";
 
 const httpStatus: Partial<Record<ErrorCode, number>> = {

@@ -12,6 +12,7 @@ export * from "./federation";
 export * from "./http";
 export * from "./identity";
 export * from "./input-guards";
+export * from "./input-rules";
 export * from "./internal-http";
 export * from "./jobs";
 export * from "./limits";

@@ -3,6 +3,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { ClassType, Directive, Field, Int, ObjectType } from "type-graphql";
 import { isUuid } from "./config";
 import { badInput } from "./errors";
+import { isStorableDate } from "./input-rules";
 
 @ObjectType({ description: "Relay page information" })
 @Directive("@shareable")
@@ -101,11 +102,12 @@ function encodeCursor(row: Keyed): string {
   return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
 }
 
+/** Only what encodeCursor makes: an ISO date as toISOString prints it, of a year Postgres stores, and a UUID. */
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [iso, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     const createdAt = new Date(iso);
-    if (!isUuid(id) || Number.isNaN(createdAt.getTime())) throw new Error();
+    if (!isUuid(id) || typeof iso !== "string" || !isStorableDate(createdAt) || createdAt.toISOString() !== iso) throw new Error();
     return { createdAt, id };
   } catch {
     throw badInput("after is not a valid cursor", "after");

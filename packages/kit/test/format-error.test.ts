@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { GraphQLError } from "graphql";
 import { formatError } from "../src/apollo";
 
 describe("error formatting", () => {
@@ -17,6 +18,22 @@ describe("error formatting", () => {
       message: "Internal server error",
       extensions: { code: "INTERNAL_SERVER_ERROR" },
     });
+  });
+
+  it("codes Apollo's own uncoded 4xx refusals as BAD_REQUEST, and nothing else", () => {
+    const mismatch = new GraphQLError("provided sha does not match query", { extensions: { http: { status: 400 } } });
+    assert.deepEqual(format({ message: mismatch.message, extensions: { code: "INTERNAL_SERVER_ERROR" } }, mismatch), {
+      message: "provided sha does not match query",
+      extensions: { code: "BAD_REQUEST" },
+    });
+    const bug = new GraphQLError("cannot read properties of undefined", { originalError: new TypeError("x"), extensions: { http: { status: 400 } } });
+    const crash = new GraphQLError("socket hang up", { extensions: { http: { status: 502 } } });
+    for (const error of [bug, crash, new GraphQLError("no status")]) {
+      assert.deepEqual(format({ message: error.message, extensions: { code: "INTERNAL_SERVER_ERROR" } }, error), {
+        message: "Internal server error",
+        extensions: { code: "INTERNAL_SERVER_ERROR" },
+      });
+    }
   });
 
   it("turns class-validator failures into field messages, dropping the submitted values", () => {

@@ -1,4 +1,4 @@
-import { Connection, NotBlank } from "@solo/kit";
+import { Connection, MultiLine, NotBlank } from "@solo/kit";
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Length, Max, Min } from "class-validator";
 import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
 import { Attempt, Course, Difficulty, Flashcard, MockTest } from "../entities";
@@ -46,12 +46,14 @@ export class QuestionInput {
   @Field()
   @NotBlank()
   @Length(1, 5000, { message: "prompt must be 1 to 5000 characters" })
+  @MultiLine()
   prompt!: string;
 
   @Field(() => [String])
   @ArrayMinSize(2, { message: "a question needs 2 to 6 options" })
   @ArrayMaxSize(6, { message: "a question needs 2 to 6 options" })
   @Length(1, 1000, { each: true, message: "each option must be 1 to 1000 characters" })
+  @MultiLine()
   options!: string[];
 
   @Field(() => Int, { description: "0-based index into options" })

@@ -1,4 +1,4 @@
-import { Connection, NotBlank } from "@solo/kit";
+import { Connection, MultiLine, NotBlank } from "@solo/kit";
 import { ArrayMaxSize, IsInt, IsOptional, Length, Max, MaxLength, Min } from "class-validator";
 import { Field, ID, InputType, Int, ObjectType, createUnionType } from "type-graphql";
 import { Course, CourseLevel, Lesson, MaterialKind, MediaAsset, ReadingMaterial, UploadPurpose } from "../entities";
@@ -11,6 +11,7 @@ export class CreateCourseInput {
   title!: string;
 
   @Field()
+  @MultiLine()
   @Length(1, 5000, { message: "description must be 1 to 5000 characters" })
   @NotBlank()
   description!: string;
@@ -49,6 +50,7 @@ export class LessonInput {
   title!: string;
 
   @Field()
+  @MultiLine()
   @Length(1, 100_000, { message: "body must be 1 to 100000 characters" })
   @NotBlank()
   body!: string;
@@ -81,7 +83,8 @@ export class ReadingMaterialInput {
   topic!: string;
 
   @Field()
-  @Length(1, 200_000, { message: "body must be 1 to 200000 characters" })
+  @MultiLine()
+  @Length(1, 100_000, { message: "body must be 1 to 100000 characters" })
   @NotBlank()
   body!: string;
 
@@ -99,6 +102,7 @@ export class FlashcardDeckInput {
 
   @Field({ nullable: true })
   @IsOptional()
+  @MultiLine()
   @MaxLength(2000)
   description?: string;
 
@@ -110,11 +114,13 @@ export class FlashcardDeckInput {
 @InputType()
 export class FlashcardInput {
   @Field()
+  @MultiLine()
   @Length(1, 2000, { message: "front must be 1 to 2000 characters" })
   @NotBlank()
   front!: string;
 
   @Field()
+  @MultiLine()
   @Length(1, 2000, { message: "back must be 1 to 2000 characters" })
   @NotBlank()
   back!: string;
