@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { gatewayConfigFromEnv } from "@solo/gateway";
 import { projectRoot } from "@solo/kit";
 import {
   DocumentNode,
@@ -36,6 +37,8 @@ interface FuzzedOperation {
 }
 
 /** The contract operations that validate against the API schema (the others are not served yet). */
+const { maxWsMessageBytes } = gatewayConfigFromEnv();
+
 function servedOperations(): FuzzedOperation[] {
   const root = projectRoot();
   const schema = buildSchema(fs.readFileSync(path.join(root, "schema", "api.graphql"), "utf8"));
@@ -289,14 +292,29 @@ describe("fuzz: hostile values in every served contract operation", () => {
     const failures: string[] = [];
     for (const operation of operations.filter((candidate) => candidate.kind === "subscription")) {
       const base = await validVariables(operation, fixtures, oncePerOperation());
-      const replacements = operation.variables.flatMap((variable) => [...hostileReplacements(variable.type, base[variable.name], [variable.name])]);
+      const all = operation.variables.flatMap((variable) => [...hostileReplacements(variable.type, base[variable.name], [variable.name])]);
+      const variablesOf = (replacement: Replacement) => JSON.parse(requestBody("", replaceAt(base, replacement.path, replacement.value), "")).variables;
+      // A message over MAX_WS_MESSAGE_BYTES is not read at all: its socket closes with 1009, so
+      // those values are tried on sockets of their own.
+      const oversized = (replacement: Replacement) =>
+        Buffer.byteLength(JSON.stringify({ id: "00000000-0000-0000-0000-000000000000", type: "subscribe", payload: { query: operation.text, variables: variablesOf(replacement) } })) >
+        maxWsMessageBytes;
+      for (const replacement of all.filter(oversized)) {
+        totals.calls += 1;
+        const own = connect(stack.wsUrl, { authorization: `Bearer ${fixtures.admin.accessToken}` });
+        subscribe(own, operation.text, variablesOf(replacement));
+        const closed = await Promise.race([own.closed, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5_000))]);
+        if (closed?.code !== 1009) failures.push(`${operation.name} ${describeValue(replacement)}: expected close 1009, got ${JSON.stringify(closed)}`);
+        await own.client.dispose();
+      }
+      const replacements = all.filter((replacement) => !oversized(replacement));
       const valid = subscribe(live, operation.text, base);
       // In groups, so that at most 20 subscriptions are open on the socket at once. graphql-ws
       // writes the JSON itself, so 1e999 arrives as null.
       for (let start = 0; start < replacements.length; start += 20) {
         const streams = replacements.slice(start, start + 20).map((replacement) => ({
           replacement,
-          stream: subscribe(live, operation.text, JSON.parse(requestBody("", replaceAt(base, replacement.path, replacement.value), "")).variables),
+          stream: subscribe(live, operation.text, variablesOf(replacement)),
         }));
         await Promise.race([Promise.all(streams.map(({ stream }) => stream.ended)), new Promise((resolve) => setTimeout(resolve, 1_000))]);
         for (const { replacement, stream } of streams) {

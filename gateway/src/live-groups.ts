@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type { ApolloServer } from "@apollo/server";
-import { EventBus, Identity, Logger } from "@solo/kit";
+import { EventBus, Identity, Logger, isClientError } from "@solo/kit";
 import { DocumentNode, GraphQLError, print } from "graphql";
 import type { Counter } from "prom-client";
 import type { GatewayContext } from "./context";
@@ -29,10 +29,11 @@ export interface GroupServices {
  */
 export type Verdict = { visible: true } | { visible: false; refused: readonly GraphQLError[] } | { visible: false; refused?: undefined };
 
-const REFUSALS = ["FORBIDDEN", "UNAUTHENTICATED", "NOT_FOUND"];
+/** An answer about the request (access, input), not about our health: the subscriber's to hear. */
+const isRefusal = (code: unknown) => isClientError(code) && code !== "SERVICE_UNAVAILABLE";
 
 export function judge(result: Result): Verdict {
-  const refusals = (result.errors ?? []).filter((error) => REFUSALS.includes(String(error.extensions?.code)));
+  const refusals = (result.errors ?? []).filter((error) => isRefusal(error.extensions?.code));
   if (refusals.length) return { visible: false, refused: refusals };
   if (result.data && Object.values(result.data).some((value) => value !== null)) return { visible: true };
   // Nothing and no reason: the subject reads as null for this identity.

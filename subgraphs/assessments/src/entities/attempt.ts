@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from "@mikro-orm/core";
-import { Access } from "@solo/kit";
 import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { AttemptStatus } from "./enums";
 import { MockTest, Question } from "./mock-test";
@@ -53,7 +52,6 @@ export class Attempt {
   deadline!: Date;
 
   /** Decided once, when the attempt is finalized: see finalizeAttempt. */
-  @Access({ public: true, scope: "assessments:read" })
   @Field({
     description:
       "The user's first submitted attempt on the test: the one on the leaderboard and in other users' percentiles. " +

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from "@mikro-orm/core";
-import { Access } from "@solo/kit";
 import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { Difficulty, TestStatus } from "./enums";
 
@@ -40,7 +39,6 @@ export class MockTest {
   @Property({ type: "integer" })
   candidates!: number;
 
-  @Access({ public: true, scope: "assessments:read" })
   @Field(() => Int, { nullable: true, description: "Attempts one user may start on this test; null: unlimited" })
   @Property({ type: "integer", nullable: true })
   maxAttempts: number | null = null;
