@@ -20,10 +20,12 @@ import { createAuthenticator } from "./authenticate";
 import { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { mountDashboard } from "./dashboard";
+import { mountDevMailbox } from "./dev-mail";
 import { introspectionGuard } from "./introspection";
 import { bodyErrorHandler, limitRules, requestShapeGuard } from "./limits";
 import { createRateLimiter } from "./rate-limit";
 import { LiveField, readLiveFields } from "./live-fields";
+import { signInGuard } from "./sign-in-guard";
 import { IdentityForwardingDataSource } from "./subgraph-data-source";
 import { attachSubscriptions } from "./subscriptions";
 import { readinessUrl, subgraphEndpoints } from "./supergraph";
@@ -95,7 +97,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    plugins: [observabilityPlugin(metrics), introspectionGuard(config.introspection)],
+    plugins: [observabilityPlugin(metrics), introspectionGuard(config.introspection), signInGuard(rateLimiter)],
   });
   await apollo.start();
 
@@ -112,6 +114,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     },
   });
   mountDashboard(app);
+  if (config.devMailboxPath) mountDevMailbox(app, config.devMailboxPath);
   app.use(
     "/graphql",
     express.json({ limit: config.limits.maxBodyBytes }),
@@ -131,7 +134,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
           throw error;
         }
         await rateLimiter.check(identity, ip);
-        return { identity, requestId: req.id, log: req.log };
+        return { identity, requestId: req.id, log: req.log, ip };
       },
     }),
   );

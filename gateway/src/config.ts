@@ -1,5 +1,5 @@
 import path from "node:path";
-import { envInt, envString, isProduction, projectRoot } from "@solo/kit";
+import { devMailboxPath, envInt, envString, isProduction, projectRoot } from "@solo/kit";
 
 export interface RateLimitConfig {
   /** Requests per window for one signed-in user. */
@@ -32,6 +32,8 @@ export interface GatewayConfig {
   liveReauthenticateMs: number;
   /** Drop field suggestions and subgraph names from errors (production default). */
   hideSchemaDetails: boolean;
+  /** The local mail catcher's mailbox, served at GET /dev/mail; never set in production. */
+  devMailboxPath?: string;
 }
 
 /** SUBGRAPHS="users=http://...,content=http://..." and SUBGRAPH_URL_<NAME>=http://... */
@@ -80,5 +82,6 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     introspection,
     hideSchemaDetails: isProduction(),
     liveReauthenticateMs: envInt("LIVE_REAUTHENTICATE_SECONDS", 30) * 1000,
+    devMailboxPath: isProduction() ? undefined : devMailboxPath(),
   };
 }
