@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { appendToDevMailbox } from "@solo/kit";
+import { CaughtMail, appendToDevMailbox } from "@solo/kit";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
@@ -19,20 +19,25 @@ export interface MailCatcher {
  */
 export async function startMailCatcher(options: { port: number; mailboxPath: string }): Promise<MailCatcher> {
   fs.mkdirSync(path.dirname(options.mailboxPath), { recursive: true });
+  // One append at a time, stamped as it is written: the file is in the order mail was caught.
+  let appending = Promise.resolve();
+  const store = (mail: Omit<CaughtMail, "at">) =>
+    (appending = appending.then(() => appendToDevMailbox(options.mailboxPath, { ...mail, at: new Date().toISOString() })));
   const server = new SMTPServer({
     disabledCommands: ["STARTTLS", "AUTH"],
     authOptional: true,
     logger: false,
     disableReverseLookup: true,
+    // Senders keep pooled connections open: closing must not wait the default 30 s for them.
+    closeTimeout: 500,
     size: 1024 * 1024,
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) =>
-          appendToDevMailbox(options.mailboxPath, {
+          store({
             to: session.envelope.rcptTo.map((recipient) => recipient.address).join(", "),
             subject: parsed.subject ?? "",
             text: parsed.text ?? "",
-            at: new Date().toISOString(),
           }),
         )
         .then(() => callback(), (error: Error) => callback(error));

@@ -10,8 +10,8 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
 };
 
 /** Stores a token that was just mailed, by its hash only. */
-export function recordAccountToken(em: EntityManager, user: User, purpose: TokenPurpose, secret: string, now: Date): void {
-  em.create(AccountToken, { user, purpose, tokenHash: sha256(secret), createdAt: now, expiresAt: new Date(now.getTime() + TOKEN_TTL_MS[purpose]) });
+export function recordAccountToken(em: EntityManager, user: User, purpose: TokenPurpose, secret: string, now: Date): AccountToken {
+  return em.create(AccountToken, { user, purpose, tokenHash: sha256(secret), createdAt: now, expiresAt: new Date(now.getTime() + TOKEN_TTL_MS[purpose]) });
 }
 
 const refused = (reason: "INVALID_TOKEN" | "TOKEN_EXPIRED" | "TOKEN_USED", message: string) =>

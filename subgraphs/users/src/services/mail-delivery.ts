@@ -4,7 +4,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { Clock, Logger, Orm, startPeriodicJob } from "@solo/kit";
 import nodemailer from "nodemailer";
 import type { AccountSettings } from "../config";
-import { MailOutboxEntry, TokenPurpose, User } from "../entities";
+import { AccountToken, MailOutboxEntry, TokenPurpose, User } from "../entities";
 import { accountMailText } from "./account-mail-text";
 import { recordAccountToken, tokensSentSince } from "./account-tokens";
 import { newOpaqueSecret } from "./tokens";
@@ -14,6 +14,11 @@ export const MAILS_PER_HOUR = 3;
 const HOUR_MS = 3_600_000;
 /** A mail still undelivered after a day is dropped: its purpose has passed. */
 const GIVE_UP_AFTER_MS = 24 * HOUR_MS;
+/**
+ * How long a claimed mail is left to its sender before another run may take it: longer than any
+ * send can last (the transport's timeouts), so a crash mid-send means one resend, not a lost mail.
+ */
+const SEND_LEASE_MS = 2 * 60_000;
 /** Retry after 30 s, then twice as long each time, at most every 30 minutes. */
 const retryDelayMs = (attempts: number) => Math.min(30_000 * 2 ** (attempts - 1), 30 * 60_000);
 
@@ -45,19 +50,43 @@ export interface AccountMailer {
 
 type Outcome = "sent" | "dropped" | "failed";
 
+interface Claim {
+  entryId: string;
+  tokenId: string;
+  attempts: number;
+  to: string;
+  subject: string;
+  text: string;
+}
+
 /**
- * Delivers the outbox through SMTP (nodemailer). Each mail is claimed in a transaction of its own
- * with FOR UPDATE SKIP LOCKED, so two replicas never send the same one; its token is minted, the
- * mail sent, and the row removed in that transaction. A failed send is retried with backoff.
+ * Delivers the outbox through SMTP (nodemailer), one mail at a time: claimed with its token minted
+ * (see `claim`), sent, then removed. A failed send is retried with backoff; a mail is sent once
+ * unless its sender dies between the send and the removal (then once more, after the lease).
  */
 export function startMailDelivery(options: { orm: Orm; settings: AccountSettings; clock: Clock; logger: Logger }): AccountMailer {
   const { orm, settings, clock, logger } = options;
   const transport = settings.smtpUrl
-    ? nodemailer.createTransport({ url: settings.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 })
+    ? nodemailer.createTransport({
+        url: settings.smtpUrl,
+        // A few kept-open connections: a burst of mails does not pay for a handshake each.
+        pool: true,
+        maxConnections: 2,
+        idleTimeout: 30_000,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      })
     : undefined;
   if (!transport) logger.warn("SMTP_URL is not set: account mails wait in users.mail_outbox until it is");
 
-  async function deliverOne(): Promise<Outcome | undefined> {
+  /**
+   * Claims the oldest due mail (FOR UPDATE SKIP LOCKED: replicas never claim the same row) and, in
+   * the same transaction, stores its token and leases the row for the length of a send. The token
+   * is committed before the mail leaves, so its link works the moment it arrives; no transaction
+   * stays open while the SMTP server answers.
+   */
+  async function claim(): Promise<Claim | "dropped" | undefined> {
     return orm.em.fork().transactional(async (em) => {
       const now = clock.now();
       const [entry] = await em.find(
@@ -76,20 +105,29 @@ export function startMailDelivery(options: { orm: Orm; settings: AccountSettings
         return "dropped";
       }
       const secret = newOpaqueSecret();
-      const { subject, text } = accountMailText(entry.purpose, user, secret, settings.publicAppUrl);
-      try {
-        await transport!.sendMail({ from: settings.mailFrom, to: user.email, subject, text });
-      } catch (error) {
-        entry.attempts += 1;
-        entry.nextAttemptAt = new Date(now.getTime() + retryDelayMs(entry.attempts));
-        entry.lastError = String((error as Error).message ?? error).slice(0, 500);
-        logger.warn({ mailId: entry.id, attempts: entry.attempts, err: error }, "could not send an account mail; will retry");
-        return "failed";
-      }
-      recordAccountToken(em, user, entry.purpose, secret, now);
-      em.remove(entry);
-      return "sent";
+      const token = recordAccountToken(em, user, entry.purpose, secret, now);
+      entry.attempts += 1;
+      entry.nextAttemptAt = new Date(now.getTime() + SEND_LEASE_MS);
+      return { entryId: entry.id, tokenId: token.id, attempts: entry.attempts, to: user.email, ...accountMailText(entry.purpose, user, secret, settings.publicAppUrl) };
     });
+  }
+
+  async function deliverOne(): Promise<Outcome | undefined> {
+    const claimed = await claim();
+    if (claimed === undefined || claimed === "dropped") return claimed;
+    const em = orm.em.fork();
+    try {
+      await transport!.sendMail({ from: settings.mailFrom, to: claimed.to, subject: claimed.subject, text: claimed.text });
+    } catch (error) {
+      // Never delivered, so its token is no use to anyone; the row waits for its next attempt.
+      await em.nativeDelete(AccountToken, { id: claimed.tokenId });
+      const lastError = String((error as Error).message ?? error).slice(0, 500);
+      await em.nativeUpdate(MailOutboxEntry, { id: claimed.entryId }, { nextAttemptAt: new Date(clock.now().getTime() + retryDelayMs(claimed.attempts)), lastError });
+      logger.warn({ mailId: claimed.entryId, attempts: claimed.attempts, err: error }, "could not send an account mail; will retry");
+      return "failed";
+    }
+    await em.nativeDelete(MailOutboxEntry, { id: claimed.entryId });
+    return "sent";
   }
 
   // Set by deliverSoon during a run: the run goes round once more, so a commit that lands just as
