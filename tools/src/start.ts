@@ -7,9 +7,9 @@ import { readSubgraphs } from "./rover-config";
 import { seed } from "./seed";
 
 /**
- * `npm start`: the whole platform on one machine. With DATABASE_URL, S3_ENDPOINT (and REDIS_URL)
- * set it uses them; without, it starts an embedded Postgres (.data/postgres) and a local S3 store
- * (.data/objects). Ctrl-C stops the gateway, then the subgraphs, then those; the exit code is 0 only
+ * `npm start`: the whole platform on one machine. With DATABASE_URL, S3_ENDPOINT, SMTP_URL (and
+ * REDIS_URL) set it uses them; without, it starts an embedded Postgres (.data/postgres), a local S3
+ * store (.data/objects) and a mail catcher (.data/mailbox.jsonl, listed at the gateway's /dev/mail). Ctrl-C stops the gateway, then the subgraphs, then those; the exit code is 0 only
  * if all stopped cleanly.
  */
 async function main() {
@@ -48,20 +48,27 @@ async function main() {
   try {
     platformSecrets(); // create the development keys once, before several processes race to
     let databaseUrl = process.env.DATABASE_URL;
-    const storageEnv: Record<string, string> = {};
-    if (!databaseUrl || !process.env.S3_ENDPOINT) {
-      const missing = [!databaseUrl && "DATABASE_URL", !process.env.S3_ENDPOINT && "S3_ENDPOINT"].filter(Boolean);
-      const standIns = [!databaseUrl && "an embedded Postgres (.data/postgres)", !process.env.S3_ENDPOINT && "a local S3 store (.data/objects)"];
+    // Where the stand-ins listen, for every subgraph (S3 for content, SMTP for users).
+    const standInEnv: Record<string, string> = {};
+    if (!databaseUrl || !process.env.S3_ENDPOINT || !process.env.SMTP_URL) {
+      const missing = [!databaseUrl && "DATABASE_URL", !process.env.S3_ENDPOINT && "S3_ENDPOINT", !process.env.SMTP_URL && "SMTP_URL"].filter(Boolean);
+      const standIns = [
+        !databaseUrl && "an embedded Postgres (.data/postgres)",
+        !process.env.S3_ENDPOINT && "a local S3 store (.data/objects)",
+        !process.env.SMTP_URL && "a mail catcher (/dev/mail)",
+      ];
       console.log(`${missing.join(" and ")} not set: starting ${standIns.filter(Boolean).join(" and ")}`);
       database = startProcess("local services", path.join(__dirname, "local-services.js"), {
         WITH_POSTGRES: databaseUrl ? "0" : "1",
         WITH_S3: process.env.S3_ENDPOINT ? "0" : "1",
+        WITH_SMTP: process.env.SMTP_URL ? "0" : "1",
       }, "pipe");
-      const ready = JSON.parse(await waitForLine(database, "READY ")) as { databaseUrl?: string; s3Endpoint?: string };
+      const ready = JSON.parse(await waitForLine(database, "READY ")) as { databaseUrl?: string; s3Endpoint?: string; smtpUrl?: string };
       databaseUrl ??= ready.databaseUrl!;
       if (ready.s3Endpoint) {
-        Object.assign(storageEnv, { S3_ENDPOINT: ready.s3Endpoint, S3_REGION: "auto", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER" });
+        Object.assign(standInEnv, { S3_ENDPOINT: ready.s3Endpoint, S3_REGION: "auto", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER" });
       }
+      if (ready.smtpUrl) standInEnv.SMTP_URL = ready.smtpUrl;
       watch(database);
     }
 
@@ -77,7 +84,7 @@ async function main() {
     for (const subgraph of subgraphs) {
       const proc = startProcess(subgraph.name, path.join(subgraph.dir, "dist", "src", "index.js"), {
         ...subgraphUrls,
-        ...storageEnv,
+        ...standInEnv,
         PORT: String(subgraph.port),
         DATABASE_URL: databaseUrl,
       });

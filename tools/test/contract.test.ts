@@ -128,11 +128,11 @@ describe("the client contract", () => {
 });
 
 describe("docker-compose.yml", () => {
-  it("runs Postgres, Redis, an S3 store, every subgraph and the gateway, each with a health check", async () => {
+  it("runs Postgres, Redis, an S3 store, a mail catcher, every subgraph and the gateway, each with a health check", async () => {
     const YAML = await import("yaml");
     const compose = YAML.parse(read("docker-compose.yml"), { merge: true });
     const services = Object.keys(compose.services);
-    for (const name of ["postgres", "redis", "s3", "gateway", ...readSubgraphs().map((entry) => entry.name)]) {
+    for (const name of ["postgres", "redis", "s3", "mailpit", "gateway", ...readSubgraphs().map((entry) => entry.name)]) {
       assert.ok(services.includes(name), `service ${name}`);
       assert.ok(compose.services[name].healthcheck?.test, `${name} has a health check`);
     }
@@ -142,5 +142,8 @@ describe("docker-compose.yml", () => {
       assert.equal(compose.services[entry.name].environment.PORT, String(entry.port));
       assert.deepEqual(compose.services[entry.name].command, ["node", `subgraphs/${entry.name}/dist/src/index.js`]);
     }
+    // Users mails through the catcher, whose SMTP port is not published outside the compose network.
+    assert.match(compose.services.users.environment.SMTP_URL, /smtp:\/\/mailpit:1025/);
+    assert.ok(!(compose.services.mailpit.ports ?? []).some((port: string) => String(port).includes("1025")));
   });
 });
