@@ -44,7 +44,9 @@ export async function startStack(options: StackOptions = {}) {
       logger,
       peers: { contentUrl: () => contentUrl },
       clock: options.users?.clock,
-      account: { smtpUrl: mailCatcher.smtpUrl, ...options.users?.account },
+      // No periodic tick (its statements would land in the SQL counts of batching tests): mail goes
+      // out when a commit prompts it, and tests call `users.deliverMail()` for the rest.
+      account: { smtpUrl: mailCatcher.smtpUrl, mailDeliveryIntervalMs: 0, ...options.users?.account },
     });
   let users = await startUsers(0);
   const content = await startContentSubgraph({

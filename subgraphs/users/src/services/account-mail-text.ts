@@ -14,7 +14,11 @@ const PAGE: Record<TokenPurpose, string> = {
 
 const lifetime = (ms: number) => (ms >= 3_600_000 ? `${ms / 3_600_000} hours` : `${ms / 60_000} minutes`);
 
-/** Plain text only: the link is the one thing in it that matters, and it must survive any client. */
+/**
+ * Plain text only: the link is the one thing in it that matters, and it must survive any client.
+ * Nothing the registrant typed goes in (not even the display name): whoever signs up with someone
+ * else's address must not be able to write to them through us.
+ */
 export function accountMailText(purpose: TokenPurpose, user: User, secret: string, publicAppUrl: string): MailText {
   const link = `${publicAppUrl}/${PAGE[purpose]}?token=${secret}`;
   const within = lifetime(TOKEN_TTL_MS[purpose]);
@@ -22,7 +26,7 @@ export function accountMailText(purpose: TokenPurpose, user: User, secret: strin
     return {
       subject: "Confirm your email address for SOLO",
       text: [
-        `Hello ${user.displayName},`,
+        "Hello,",
         "",
         `Confirm that ${user.email} is your address by opening this link within ${within}:`,
         "",
@@ -35,7 +39,7 @@ export function accountMailText(purpose: TokenPurpose, user: User, secret: strin
   return {
     subject: "Reset your SOLO password",
     text: [
-      `Hello ${user.displayName},`,
+      "Hello,",
       "",
       `Someone asked to reset the password of the SOLO account for ${user.email}. To choose a new one, open this link within ${within}:`,
       "",
