@@ -236,6 +236,17 @@ describe("email ownership", () => {
       assert.deepEqual(times, [...times].sort((a, b) => a - b), "oldest first");
     });
   });
+
+  it("forgets mailed tokens a day after they expire", async () => {
+    const tokens = "select count(*)::int as n from users.account_tokens";
+    const kept = (await stack.db.query(tokens)).rows[0].n;
+    assert.ok(kept > 0);
+    await stack.users.forgetSpentRecords();
+    assert.equal((await stack.db.query(tokens)).rows[0].n, kept, "none expired a day ago yet");
+    clock.advance(48 * 60 * MINUTE + 1_000);
+    await stack.users.forgetSpentRecords();
+    assert.equal((await stack.db.query(tokens)).rows[0].n, 0);
+  });
 });
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

@@ -24,7 +24,7 @@ export interface UsersSubgraphOptions {
   clock?: Clock;
 }
 
-export type UsersSubgraph = RunningService & { orm: Orm; deliverMail(): Promise<void> };
+export type UsersSubgraph = RunningService & { orm: Orm; deliverMail(): Promise<void>; forgetSpentRecords(): Promise<void> };
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 
@@ -69,7 +69,7 @@ export async function startUsersSubgraph(options: UsersSubgraphOptions): Promise
       routes: (app) => mountInternalRoutes(app, orm),
       beforeClose: stopJobs,
     });
-    return { ...service, deliverMail: mailer.deliverNow };
+    return { ...service, deliverMail: mailer.deliverNow, forgetSpentRecords: housekeeping.runNow };
   } catch (error) {
     await stopJobs();
     await orm.close();
