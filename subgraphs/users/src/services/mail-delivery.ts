@@ -152,7 +152,8 @@ export function startMailDelivery(options: { orm: Orm; settings: AccountSettings
   return {
     deliverSoon() {
       again = true;
-      void job.runNow();
+      // After the caller's response is on its way: whether a mail goes out must not slow the answer.
+      setImmediate(() => void job.runNow());
     },
     deliverNow: job.runNow,
     async stop() {
