@@ -1,12 +1,14 @@
 import "reflect-metadata";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { startAssessmentsSubgraph } from "@solo/assessments";
 import { startContentSubgraph } from "@solo/content";
 import { GatewayConfig, gatewayConfigFromEnv, startGateway } from "@solo/gateway";
-import { Clock, RunningService, StorageConfig, countQueries, createEventBus, createLogger, projectRoot } from "@solo/kit";
+import { CaughtMail, Clock, RunningService, StorageConfig, countQueries, createEventBus, createLogger, projectRoot } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
-import { startUsersSubgraph } from "@solo/users";
+import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
+import { UsersSubgraphOptions, startUsersSubgraph } from "@solo/users";
 import { Client } from "pg";
 import { startTestObjectStore } from "./object-store";
 
@@ -15,6 +17,8 @@ export interface StackOptions {
   clock?: Clock;
   assessments?: { idleSessionMs?: number; idleSweepIntervalMs?: number };
   content?: { pendingUploadMaxAgeMs?: number; sweepIntervalMs?: number; auditRelayIntervalMs?: number };
+  /** Account settings over the environment's, and the clock tokens and login windows read. */
+  users?: Pick<UsersSubgraphOptions, "account" | "clock">;
   gateway?: Partial<Omit<GatewayConfig, "limits" | "rateLimit">> & {
     limits?: Partial<GatewayConfig["limits"]>;
     rateLimit?: Partial<GatewayConfig["rateLimit"]>;
@@ -29,8 +33,22 @@ export async function startStack(options: StackOptions = {}) {
   const database = await createTestDatabase("e2e");
   const logger = createLogger("test");
   const objectStore = await startTestObjectStore();
+  // A mail catcher of the stack's own: users sends to it, the gateway's /dev/mail reads its mailbox.
+  const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), "solo-mail-"));
+  let mailCatcher = await startMailCatcher({ port: 0, mailboxPath: path.join(mailDir, "mailbox.jsonl") });
   let contentUrl: string | undefined;
-  const users = await startUsersSubgraph({ port: 0, databaseUrl: database.url, logger, peers: { contentUrl: () => contentUrl } });
+  const startUsers = (port: number) =>
+    startUsersSubgraph({
+      port,
+      databaseUrl: database.url,
+      logger,
+      peers: { contentUrl: () => contentUrl },
+      clock: options.users?.clock,
+      // No periodic tick (its statements would land in the SQL counts of batching tests): mail goes
+      // out when a commit prompts it, and tests call `users.deliverMail()` for the rest.
+      account: { smtpUrl: mailCatcher.smtpUrl, mailDeliveryIntervalMs: 0, ...options.users?.account },
+    });
+  let users = await startUsers(0);
   const content = await startContentSubgraph({
     port: 0,
     databaseUrl: database.url,
@@ -62,6 +80,7 @@ export async function startStack(options: StackOptions = {}) {
     subgraphUrls: { users: users.url, content: content.url, assessments: assessments.url, ...options.gateway?.subgraphUrls },
     redisUrl: options.gateway?.redisUrl ?? process.env.REDIS_URL,
     databaseUrl: database.url,
+    devMailboxPath: options.gateway && "devMailboxPath" in options.gateway ? options.gateway.devMailboxPath : mailCatcher.mailboxPath,
     limits: { ...defaults.limits, ...options.gateway?.limits },
     // Gateway, subgraphs and test share one process here, on a machine shared with other suites:
     // a burst (100 registrations hashing passwords) can hold a fetch past production's 30 s.
@@ -83,6 +102,7 @@ export async function startStack(options: StackOptions = {}) {
     await assessments.close();
     await content.close();
     await users.close();
+    await mailCatcher.close();
     await objectStore.close();
     await database.drop();
     throw error;
@@ -98,6 +118,26 @@ export async function startStack(options: StackOptions = {}) {
     wsUrl: gateway.url.replace(/^http/, "ws"),
     origin: new URL(gateway.url).origin,
     usersUrl: users.url,
+    /** The users subgraph running now (`restartUsers` replaces it). */
+    get users() {
+      return users;
+    },
+    /** Stops the users subgraph and starts a new one on the same port, as a restart or redeploy does. */
+    async restartUsers() {
+      const port = users.port;
+      await users.close();
+      users = await startUsers(port);
+    },
+    /** The stack's SMTP catcher; `stopMailServer`/`startMailServer` take it away and bring it back on its port. */
+    get mailCatcher() {
+      return mailCatcher;
+    },
+    async stopMailServer() {
+      await mailCatcher.close();
+    },
+    async startMailServer() {
+      mailCatcher = await startMailCatcher({ port: mailCatcher.port, mailboxPath: mailCatcher.mailboxPath });
+    },
     databaseUrl: database.url,
     contentUrl: content.url,
     content,
@@ -146,6 +186,8 @@ export async function startStack(options: StackOptions = {}) {
       await events.close();
       await content.close();
       await users.close();
+      await mailCatcher.close();
+      fs.rmSync(mailDir, { recursive: true, force: true });
       await objectStore.close();
       await db.end();
       await database.drop();
@@ -238,15 +280,52 @@ export async function register(
   const response = await stack.client().op("Register", { input });
   if (response.errors) throw new Error(`register failed: ${JSON.stringify(response.errors)}`);
   const payload = response.data.register;
+  // Registration queues a verification mail: let it go out, so tests that count statements or
+  // compare table snapshots next see nothing still moving.
+  await stack.users.deliverMail();
   return { ...payload, email: input.email, password: input.password, client: stack.client({ token: payload.accessToken }) };
 }
 
-/** Registers with an address listed in ADMIN_EMAILS, which makes the account an ADMIN. */
+/** What a gateway's GET /dev/mail lists. */
+export async function devMailbox(origin: string): Promise<CaughtMail[]> {
+  const response = await fetch(`${origin}/dev/mail`);
+  if (!response.ok) throw new Error(`GET /dev/mail answered ${response.status}`);
+  return (await response.json()) as CaughtMail[];
+}
+
+/**
+ * The newest mail to `to` (any case) whose subject matches, read from the gateway's GET /dev/mail
+ * as a developer would, with the token of its link. Waits for the outbox to deliver it.
+ */
+export async function mailTo(gateway: { origin: string }, to: string, subject: RegExp, timeoutMs = 10_000): Promise<CaughtMail & { token: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mail = (await devMailbox(gateway.origin)).reverse().find((entry) => entry.to.toLowerCase() === to.toLowerCase() && subject.test(entry.subject));
+    const token = mail && /token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+    if (mail && token) return { ...mail, token };
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} matching ${subject} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export const VERIFY_EMAIL = "mutation ($token: String!) { verifyEmail(token: $token) }";
+
+/**
+ * An ADMIN the way a real one is made: registered with an address listed in ADMIN_EMAILS, the
+ * address verified with the token from its mail, then signed in again (the token carries ADMIN).
+ */
 export async function registerAdmin(stack: Stack) {
   const email = uniqueEmail("admin");
   process.env.ADMIN_EMAILS = email;
   try {
-    return await register(stack, { email, displayName: "Admin" });
+    const account = await register(stack, { email, displayName: "Admin" });
+    const { token } = await mailTo(stack, email, /Confirm your email/);
+    const verified = await stack.client().request(VERIFY_EMAIL, { token });
+    if (verified.errors) throw new Error(`verifyEmail failed: ${JSON.stringify(verified.errors)}`);
+    const login = await stack.client().op("Login", { email, password: account.password });
+    if (login.errors) throw new Error(`login failed: ${JSON.stringify(login.errors)}`);
+    const payload = login.data.login;
+    return { ...account, ...payload, user: { ...account.user, ...payload.user }, client: stack.client({ token: payload.accessToken }) };
   } finally {
     delete process.env.ADMIN_EMAILS;
   }

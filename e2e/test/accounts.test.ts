@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { PASSWORD, Stack, register, registerAdmin, startStack, uniqueEmail } from "../src/stack";
+import { PASSWORD, Stack, VERIFY_EMAIL, mailTo, register, registerAdmin, startStack, uniqueEmail } from "../src/stack";
 
 describe("accounts and sessions through the gateway", () => {
   let stack: Stack;
@@ -57,12 +57,31 @@ describe("accounts and sessions through the gateway", () => {
     assert.ok(!JSON.stringify(response).includes("123456789"), "the password is never echoed back");
   });
 
-  it("makes an account registered with an ADMIN_EMAILS address an ADMIN", async () => {
+  it("makes an ADMIN_EMAILS address an ADMIN only once the address is verified, and audits it", async () => {
     const email = uniqueEmail("boss");
     process.env.ADMIN_EMAILS = `someone@else.test, ${email.toUpperCase()}`;
     try {
-      const admin = await register(stack, { email });
-      assert.equal(admin.user.role, "ADMIN");
+      const claimed = await register(stack, { email });
+      assert.equal(claimed.user.role, "STUDENT", "registering an address proves nothing about owning it");
+      assert.equal((await claimed.client.op("UserDirectory", { first: 1 })).errors?.[0].extensions?.code, "FORBIDDEN");
+
+      const { token } = await mailTo(stack, email, /Confirm your email/);
+      assert.deepEqual((await stack.client().request(VERIFY_EMAIL, { token })).data, { verifyEmail: true });
+      // The token signed before verification works as ADMIN from the next request.
+      const me = await claimed.client.request("{ me { role emailVerified } }");
+      assert.deepEqual(me.data.me, { role: "ADMIN", emailVerified: true });
+      assert.equal((await claimed.client.op("UserDirectory", { first: 1 })).errors, undefined);
+      const audit = await stack.db.query(
+        "select action, actor_id, details from users.audit_log where resource_id = $1 and action <> 'user.registered' order by action",
+        [claimed.user.id],
+      );
+      assert.deepEqual(
+        audit.rows.map((row) => ({ action: row.action, actor: row.actor_id, details: row.details })),
+        [
+          { action: "user.email_verified", actor: claimed.user.id, details: { email } },
+          { action: "user.role_changed", actor: claimed.user.id, details: { from: "STUDENT", to: "ADMIN", because: "ADMIN_EMAILS" } },
+        ],
+      );
     } finally {
       delete process.env.ADMIN_EMAILS;
     }

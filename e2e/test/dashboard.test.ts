@@ -28,7 +28,7 @@ describe("the live dashboard in a browser", { skip: !fs.existsSync(CHROMIUM) && 
     await stack?.close();
   });
 
-  it("signs in, then shows live study counts and a leaderboard that update as people study and submit", { timeout: 60_000 }, async () => {
+  it("signs in, then shows live study counts and a leaderboard that update as people study and submit, and the mail people are sent", { timeout: 60_000 }, async () => {
     const instructor = await registerWithRole(stack, "INSTRUCTOR");
     const course = await publishedCourse(instructor.client, "Dashboard course");
     const test = await publishedTest(instructor.client, [{ correctOption: 0 }, { correctOption: 1 }], { title: "Dashboard mock" });
@@ -46,8 +46,12 @@ describe("the live dashboard in a browser", { skip: !fs.existsSync(CHROMIUM) && 
     const textIs = (id: string, text: string) => page.waitForFunction(`document.getElementById(${JSON.stringify(id)})?.textContent === ${JSON.stringify(text)}`, undefined, { timeout: 5_000 });
     await textIs("active-sessions", "0");
 
-    // Someone starts studying and makes progress, through the API.
+    // Someone signs up, through the API: their verification mail shows in the development mailbox.
     const learner = await register(stack, { displayName: "Keen Learner" });
+    await page.waitForSelector(`#mail-list tr:has-text("${learner.email}"):has-text("Confirm your email address")`, { timeout: 5_000 });
+    assert.match((await page.textContent("#mail-list tr")) ?? "", /verify-email\?token=[\w-]{43}/, "newest first, with its link");
+
+    // …starts studying and makes progress.
     const sessionId = (await learner.client.op("StartStudySession", { input: { courseId: course.id } })).data.startStudySession.id;
     await textIs("active-sessions", "1");
     await learner.client.op("RecordStudyProgress", { sessionId, input: { progressPercent: 60, addFocusSeconds: 0 } });

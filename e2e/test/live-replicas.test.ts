@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
+import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
 import { startTestObjectStore } from "../src/object-store";
 import { Service, freePort, startService, stopService } from "../src/processes";
-import { GraphQLClient, PASSWORD, contractOperation, uniqueEmail } from "../src/stack";
+import { GraphQLClient, PASSWORD, VERIFY_EMAIL, contractOperation, mailTo, uniqueEmail } from "../src/stack";
 import { connect, subscribe } from "../src/live";
 
 /**
@@ -26,6 +30,12 @@ for (const backend of ["postgres", "redis"] as const) {
       cleanups.push(() => database.drop());
       const store = await startTestObjectStore();
       cleanups.push(() => store.close());
+      const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), "solo-mail-"));
+      const mail = await startMailCatcher({ port: 0, mailboxPath: path.join(mailDir, "mailbox.jsonl") });
+      cleanups.push(async () => {
+        await mail.close();
+        fs.rmSync(mailDir, { recursive: true, force: true });
+      });
       const [users, content, a1, a2, g1, g2] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
       const url = (port: number) => `http://127.0.0.1:${port}/graphql`;
       const adminEmail = uniqueEmail("live-admin");
@@ -40,6 +50,8 @@ for (const backend of ["postgres", "redis"] as const) {
         SUBGRAPH_URL_USERS: url(users),
         SUBGRAPH_URL_CONTENT: url(content),
         RATE_LIMIT_ANONYMOUS: "100000",
+        SMTP_URL: mail.smtpUrl,
+        DEV_MAILBOX_PATH: mail.mailboxPath,
         NODE_ENV: "development",
       };
       services.push(await startService("users", "subgraphs/users/dist/src/index.js", users, env));
@@ -57,7 +69,11 @@ for (const backend of ["postgres", "redis"] as const) {
         if (response.errors) throw new Error(JSON.stringify(response.errors));
         return response.data.register as { accessToken: string; user: { id: string; role: string } };
       };
-      const admin = await signUp("Admin", adminEmail);
+      await signUp("Admin", adminEmail);
+      // ADMIN once the address is proven: the token from the mail, as GET /dev/mail shows it.
+      const { token } = await mailTo({ origin: new URL(gateway1.url).origin }, adminEmail, /Confirm your email/);
+      assert.deepEqual((await anonymous.request(VERIFY_EMAIL, { token })).data, { verifyEmail: true });
+      const admin = (await anonymous.op("Login", { email: adminEmail, password: PASSWORD })).data.login as { accessToken: string; user: { role: string } };
       assert.equal(admin.user.role, "ADMIN");
       const teacher = await signUp("Teacher");
       await new GraphQLClient(gateway1.url, { token: admin.accessToken }).op("SetUserRole", { userId: teacher.user.id, role: "INSTRUCTOR" });

@@ -22,10 +22,12 @@ import { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { corsForOrigins, upgradeOriginCheck } from "./cors";
 import { mountDashboard } from "./dashboard";
+import { mountDevMailbox } from "./dev-mail";
 import { introspectionGuard } from "./introspection";
 import { bodyErrorHandler, limitRules, httpOperationGuard, requestShapeGuard } from "./limits";
 import { createRateLimiter } from "./rate-limit";
 import { LiveField, readLiveFields } from "./live-fields";
+import { signInGuard } from "./sign-in-guard";
 import { IdentityForwardingDataSource } from "./subgraph-data-source";
 import { attachSubscriptions } from "./subscriptions";
 import { clientIp } from "./unauthenticated-sockets";
@@ -107,7 +109,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    plugins: [observabilityPlugin(metrics), introspectionGuard(config.introspection), httpOperationGuard],
+    plugins: [observabilityPlugin(metrics), introspectionGuard(config.introspection), httpOperationGuard, signInGuard(rateLimiter)],
   });
   await apollo.start();
 
@@ -120,6 +122,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     },
   });
   mountDashboard(app);
+  if (config.devMailboxPath) mountDevMailbox(app, config.devMailboxPath);
   app.use(
     "/graphql",
     corsForOrigins(config.corsOrigins),
@@ -140,7 +143,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
           throw error;
         }
         await rateLimiter.check(identity, ip);
-        return { identity, requestId: req.id, log: req.log };
+        return { identity, requestId: req.id, log: req.log, ip };
       },
     }),
   );

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { corsOriginsFromEnv, envInt, envString, isProduction, projectRoot } from "@solo/kit";
+import { corsOriginsFromEnv, devMailboxPath, envInt, envString, isProduction, projectRoot } from "@solo/kit";
 
 export interface RateLimitConfig {
   /** Requests per window for one signed-in user. */
@@ -42,6 +42,8 @@ export interface GatewayConfig {
   hideSchemaDetails: boolean;
   /** Browser origins (exact, or `*` for the port) allowed on /graphql over HTTP and WebSocket. */
   corsOrigins: string[];
+  /** The local mail catcher's mailbox, served at GET /dev/mail; never set in production. */
+  devMailboxPath?: string;
 }
 
 /** SUBGRAPHS="users=http://...,content=http://..." and SUBGRAPH_URL_<NAME>=http://... */
@@ -104,5 +106,6 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     maxUnauthenticatedSocketsPerIp: envPositive("MAX_UNAUTHENTICATED_SOCKETS_PER_IP", 20),
     corsOrigins: corsOriginsFromEnv(),
     subgraphTimeoutMs: envInt("SUBGRAPH_TIMEOUT_MS", 30_000),
+    devMailboxPath: isProduction() ? undefined : devMailboxPath(),
   };
 }

@@ -22,6 +22,16 @@ export function createRateLimiter(config: RateLimitConfig, redis: Redis | undefi
     anonymous: make("anonymous", config.anonymous),
   };
 
+  const limited = (msBeforeNext: number) => {
+    const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+    return requestError(
+      "RATE_LIMITED",
+      `Too many requests: retry in ${retryAfterSeconds} s`,
+      { retryAfterSeconds },
+      { "retry-after": String(retryAfterSeconds) },
+    );
+  };
+
   async function consume(bucket: Bucket, key: string): Promise<void> {
     try {
       await limiters[bucket].consume(key);
@@ -30,13 +40,7 @@ export function createRateLimiter(config: RateLimitConfig, redis: Redis | undefi
         logger.error({ err: rejection }, "rate limiter failed");
         return;
       }
-      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw requestError(
-        "RATE_LIMITED",
-        `Too many requests: retry in ${retryAfterSeconds} s`,
-        { retryAfterSeconds },
-        { "retry-after": String(retryAfterSeconds) },
-      );
+      throw limited(rejection.msBeforeNext);
     }
   }
 
@@ -50,6 +54,15 @@ export function createRateLimiter(config: RateLimitConfig, redis: Redis | undefi
     /** Failed authentications count against the caller's IP, which bounds token and key guessing. */
     checkFailedAuthentication(ip: string): Promise<void> {
       return consume("anonymous", ip);
+    },
+    /** Refuses, without counting, when the IP has spent its anonymous budget (a sign-in made with someone's token). */
+    async requireIpBudget(ip: string): Promise<void> {
+      const state = await limiters.anonymous.get(ip).catch((error) => logger.error({ err: error }, "rate limiter failed"));
+      if (state && state.consumedPoints >= config.anonymous) throw limited(state.msBeforeNext);
+    },
+    /** Failed sign-ins count against the IP like failed authentications, whatever credentials came with them. */
+    async countFailedSignIns(ip: string, failures: number): Promise<void> {
+      await limiters.anonymous.penalty(ip, failures).catch((error) => logger.error({ err: error }, "rate limiter failed"));
     },
   };
 }

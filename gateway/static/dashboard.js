@@ -83,6 +83,27 @@
     if (select.value) await showLeaderboard(select.value, token);
   }
 
+  // Development only: the gateway serves /dev/mail outside production (404 there, and the section stays hidden).
+  async function showMailbox() {
+    const response = await fetch("/dev/mail", { cache: "no-store" }).catch(() => undefined);
+    if (!response?.ok) return;
+    const mails = await response.json();
+    $("mailbox").hidden = false;
+    $("mail-list").replaceChildren(
+      ...mails.reverse().map((mail) => {
+        const tr = document.createElement("tr");
+        for (const value of [new Date(mail.at).toLocaleTimeString(), mail.to, mail.subject, mail.text]) {
+          const td = document.createElement("td");
+          td.textContent = value;
+          tr.append(td);
+        }
+        return tr;
+      }),
+    );
+    setTimeout(showMailbox, 2_000);
+  }
+  showMailbox();
+
   $("signin-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = new FormData(event.target);

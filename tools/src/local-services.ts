@@ -1,17 +1,19 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ObjectStorage, corsOriginsFromEnv, dataDir, envInt, watchSupervisor } from "@solo/kit";
+import { ObjectStorage, corsOriginsFromEnv, dataDir, devMailboxPath, envInt, envString, watchSupervisor } from "@solo/kit";
 import { ensureDatabase, startEmbeddedPostgres } from "./embedded-postgres";
+import { startMailCatcher } from "./mail-catcher";
 
 /**
- * The stand-ins `npm start` uses when no DATABASE_URL or S3_ENDPOINT is set: an embedded Postgres
- * (data in .data/postgres) and s3rver (files in .data/objects). They run in this process, which
- * `npm start` puts in a process group of its own, so a terminal's Ctrl-C cannot stop them under
- * subgraphs that are still draining. Prints `READY {json}` once both answer; stops on SIGTERM.
+ * The stand-ins `npm start` uses when no DATABASE_URL, S3_ENDPOINT or SMTP_URL is set: an embedded
+ * Postgres (data in .data/postgres), s3rver (files in .data/objects) and a mail catcher (mail in
+ * .data/mailbox.jsonl, shown at the gateway's /dev/mail). They run in this process, which `npm start`
+ * puts in a process group of its own, so a terminal's Ctrl-C cannot stop them under subgraphs that
+ * are still draining. Prints `READY {json}` once they answer; stops on SIGTERM.
  */
 async function main() {
   const stops: (() => Promise<void>)[] = [];
-  const ready: { databaseUrl?: string; s3Endpoint?: string } = {};
+  const ready: { databaseUrl?: string; s3Endpoint?: string; smtpUrl?: string } = {};
 
   if (process.env.WITH_POSTGRES === "1") {
     const postgres = await startEmbeddedPostgres({
@@ -35,6 +37,15 @@ async function main() {
     // Browsers on the allowed origins PUT uploads and GET downloads straight from the store.
     await storage.allowBrowserOrigins(corsOriginsFromEnv());
     storage.destroy();
+  }
+  if (process.env.WITH_SMTP === "1") {
+    const catcher = await startMailCatcher({
+      port: envInt("EMBEDDED_SMTP_PORT", 54325),
+      host: envString("HOST", "127.0.0.1"),
+      mailboxPath: devMailboxPath(),
+    });
+    stops.unshift(() => catcher.close());
+    ready.smtpUrl = catcher.smtpUrl;
   }
 
   let stopping = false;

@@ -8,11 +8,12 @@ import { seed } from "./seed";
 import { SupervisedService } from "./supervisor";
 
 /**
- * `npm start`: the whole platform on one machine. With DATABASE_URL, S3_ENDPOINT (and REDIS_URL)
- * set it uses them; without, it starts an embedded Postgres (.data/postgres) and a local S3 store
- * (.data/objects). Once everything is up, a service that dies is restarted (see SupervisedService).
- * Ctrl-C or SIGTERM stops the gateway, then the subgraphs, then those; the exit code is 0 only if
- * all stopped cleanly.
+ * `npm start`: the whole platform on one machine. With DATABASE_URL, S3_ENDPOINT, SMTP_URL (and
+ * REDIS_URL) set it uses them; without, it starts an embedded Postgres (.data/postgres), a local S3
+ * store (.data/objects) and a mail catcher (.data/mailbox.jsonl, listed at the gateway's /dev/mail).
+ * Once everything is up, a service that dies is restarted (see SupervisedService). Ctrl-C or
+ * SIGTERM stops the gateway, then the subgraphs, then those; the exit code is 0 only if all stopped
+ * cleanly.
  */
 async function main() {
   const root = projectRoot();
@@ -50,17 +51,26 @@ async function main() {
   try {
     platformSecrets(); // create the development keys once, before several processes race to
     let databaseUrl = process.env.DATABASE_URL;
-    const storageEnv: Record<string, string> = {};
-    if (!databaseUrl || !process.env.S3_ENDPOINT) {
-      const missing = [!databaseUrl && "DATABASE_URL", !process.env.S3_ENDPOINT && "S3_ENDPOINT"].filter(Boolean);
-      const standIns = [!databaseUrl && "an embedded Postgres (.data/postgres)", !process.env.S3_ENDPOINT && "a local S3 store (.data/objects)"];
+    // Where the stand-ins listen, for every subgraph (S3 for content, SMTP for users).
+    const standInEnv: Record<string, string> = {};
+    if (!databaseUrl || !process.env.S3_ENDPOINT || !process.env.SMTP_URL) {
+      const missing = [!databaseUrl && "DATABASE_URL", !process.env.S3_ENDPOINT && "S3_ENDPOINT", !process.env.SMTP_URL && "SMTP_URL"].filter(Boolean);
+      const standIns = [
+        !databaseUrl && "an embedded Postgres (.data/postgres)",
+        !process.env.S3_ENDPOINT && "a local S3 store (.data/objects)",
+        !process.env.SMTP_URL && "a mail catcher (/dev/mail)",
+      ];
       console.log(`${missing.join(" and ")} not set: starting ${standIns.filter(Boolean).join(" and ")}`);
       let firstReady: Promise<string> | undefined;
       localServices = new SupervisedService(
         {
           name: "local services",
           script: path.join(__dirname, "local-services.js"),
-          env: { WITH_POSTGRES: databaseUrl ? "0" : "1", WITH_S3: process.env.S3_ENDPOINT ? "0" : "1" },
+          env: {
+            WITH_POSTGRES: databaseUrl ? "0" : "1",
+            WITH_S3: process.env.S3_ENDPOINT ? "0" : "1",
+            WITH_SMTP: process.env.SMTP_URL ? "0" : "1",
+          },
           stdout: "pipe",
           // Every start prints READY with the same addresses (their ports are fixed); the first says what they are.
           onStart: (proc) => {
@@ -71,11 +81,12 @@ async function main() {
         },
         failedToStart,
       );
-      const ready = JSON.parse(await firstReady!) as { databaseUrl?: string; s3Endpoint?: string };
+      const ready = JSON.parse(await firstReady!) as { databaseUrl?: string; s3Endpoint?: string; smtpUrl?: string };
       databaseUrl ??= ready.databaseUrl!;
       if (ready.s3Endpoint) {
-        Object.assign(storageEnv, { S3_ENDPOINT: ready.s3Endpoint, S3_REGION: "auto", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER" });
+        Object.assign(standInEnv, { S3_ENDPOINT: ready.s3Endpoint, S3_REGION: "auto", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER" });
       }
+      if (ready.smtpUrl) standInEnv.SMTP_URL = ready.smtpUrl;
     }
 
     // PORT_OFFSET shifts every port, so a second copy (or a test) can run beside the first.
@@ -88,7 +99,7 @@ async function main() {
     // Every process learns where every subgraph is: subgraphs call each other's /internal routes.
     const subgraphUrls = Object.fromEntries(subgraphs.map((subgraph) => [`SUBGRAPH_URL_${subgraph.name.toUpperCase()}`, subgraph.routingUrl]));
     for (const subgraph of subgraphs) {
-      const env = { ...subgraphUrls, ...storageEnv, PORT: String(subgraph.port), DATABASE_URL: databaseUrl };
+      const env = { ...subgraphUrls, ...standInEnv, PORT: String(subgraph.port), DATABASE_URL: databaseUrl };
       services.push(new SupervisedService({ name: subgraph.name, script: path.join(subgraph.dir, "dist", "src", "index.js"), env }, failedToStart));
     }
     await Promise.all(

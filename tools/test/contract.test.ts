@@ -131,11 +131,11 @@ describe("the client contract", () => {
 });
 
 describe("docker-compose.yml", () => {
-  it("runs Postgres, Redis, an S3 store, every subgraph and the gateway, each with a health check", async () => {
+  it("runs Postgres, Redis, an S3 store, a mail catcher, every subgraph and the gateway, each with a health check", async () => {
     const YAML = await import("yaml");
     const compose = YAML.parse(read("docker-compose.yml"), { merge: true });
     const services = Object.keys(compose.services);
-    for (const name of ["postgres", "redis", "s3", "gateway", ...readSubgraphs().map((entry) => entry.name)]) {
+    for (const name of ["postgres", "redis", "s3", "mail", "gateway", ...readSubgraphs().map((entry) => entry.name)]) {
       assert.ok(services.includes(name), `service ${name}`);
       assert.ok(compose.services[name].healthcheck?.test, `${name} has a health check`);
     }
@@ -145,6 +145,10 @@ describe("docker-compose.yml", () => {
       assert.equal(compose.services[entry.name].environment.PORT, String(entry.port));
       assert.deepEqual(compose.services[entry.name].command, ["node", `subgraphs/${entry.name}/dist/src/index.js`]);
     }
+    // Users mails through the project's own catcher into the shared volume the gateway's /dev/mail reads.
+    assert.match(compose.services.users.environment.SMTP_URL, /smtp:\/\/mail:1025/);
+    assert.deepEqual(compose.services.mail.command, ["node", "tools/dist/src/local-services.js"]);
+    assert.equal(compose.services.mail.environment.WITH_SMTP, "1");
   });
 
   it("publishes the gateway's port and the S3 store's (presigned URLs point there), nothing else", async () => {

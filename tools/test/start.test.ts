@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { freePort, projectRoot } from "@solo/kit";
+import { CaughtMail, freePort, projectRoot } from "@solo/kit";
 
 /**
  * `npm start` as a newcomer runs it: no DATABASE_URL, so an embedded Postgres under the data
@@ -34,10 +34,13 @@ describe("npm start with no DATABASE_URL", () => {
       PORT_OFFSET: String(offset),
       EMBEDDED_POSTGRES_PORT: String(pgPort),
       EMBEDDED_S3_PORT: String(s3Port),
+      EMBEDDED_SMTP_PORT: String(smtpPort),
       ...extra,
     };
     delete env.DATABASE_URL;
     delete env.S3_ENDPOINT;
+    delete env.SMTP_URL;
+    delete env.DEV_MAILBOX_PATH;
     delete env.REDIS_URL;
     delete env.NODE_ENV;
     env.LOG_LEVEL = "warn";
@@ -75,18 +78,33 @@ describe("npm start with no DATABASE_URL", () => {
       })
     ).json()) as any;
 
+  let smtpPort = 0;
+
   it("starts everything, stops everything on Ctrl-C, and keeps accounts across a restart", { timeout: 300_000 }, async () => {
     const offset = 20_000 + Math.floor(Math.random() * 10_000);
     const [pgPort, s3Port] = [await freePort(), await freePort()];
+    smtpPort = await freePort();
     const first = await start(offset, pgPort, s3Port, { SEED_DEMO: "1" });
     assert.equal(first.url, `http://127.0.0.1:${4000 + offset}/graphql`);
-    assert.match(first.output(), /starting an embedded Postgres \(\.data\/postgres\) and a local S3 store/);
+    assert.match(first.output(), /starting an embedded Postgres \(\.data\/postgres\) and a local S3 store \(\.data\/objects\) and a mail catcher/);
     // The database was empty, so the demo was offered (and, with SEED_DEMO=1, loaded).
     const demo = await post(first.url, `{ course(slug: "clat-2027-complete-preparation") { title lessonCount } }`, {});
     assert.deepEqual(demo.data.course, { title: "CLAT 2027: Complete Preparation", lessonCount: 12 });
     const input = { email: "persist@example.test", password: "survives restarts", displayName: "Persistent" };
     const registered = await post(first.url, "mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }", { input });
     assert.equal(registered.errors, undefined);
+
+    // The mail catcher caught the verification mail: listed at /dev/mail, kept under the data folder.
+    const devMail = new URL("/dev/mail", first.url).toString();
+    let caught: CaughtMail | undefined;
+    for (let i = 0; !caught && i < 200; i++) {
+      caught = ((await (await fetch(devMail)).json()) as CaughtMail[]).find((mail) => mail.to === input.email);
+      if (!caught) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.match(caught?.subject ?? "", /Confirm your email/);
+    const verify = await post(first.url, "mutation($t: String!) { verifyEmail(token: $t) }", { t: /token=([\w-]+)/.exec(caught!.text)![1] });
+    assert.deepEqual(verify.data, { verifyEmail: true });
+    assert.ok(fs.readFileSync(path.join(dataDir, "mailbox.jsonl"), "utf8").includes(input.email), "caught mail lives under the data folder");
 
     // The local S3 store is up with its bucket: an upload goes through end to end.
     const token = registered.data.register.accessToken;

@@ -6,6 +6,7 @@ export * from "./audit-outbox";
 export * from "./clock";
 export * from "./config";
 export * from "./dataloader";
+export * from "./dev-mailbox";
 export * from "./errors";
 export * from "./event-bus";
 export * from "./federation";

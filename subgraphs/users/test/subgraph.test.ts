@@ -54,7 +54,7 @@ describe("users subgraph, called directly", () => {
     assert.deepEqual(pending, []);
     const diff = await service.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false, schema: "users" });
     assert.equal(diff.trim(), "", `entities and migrations disagree; run npm run migration:create -- users:\n${diff}`);
-    assert.equal(entities.length, 5);
+    assert.equal(entities.length, 8);
   });
 
   it("resolves User references in one query for any number of them", async () => {

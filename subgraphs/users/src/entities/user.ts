@@ -12,7 +12,7 @@ import { Plan, Role } from "./enums";
 @Entity({ tableName: "users" })
 @Index({ properties: ["createdAt", "id"] })
 export class User {
-  [OptionalProps]?: "role" | "plan" | "timezone" | "createdAt" | "updatedAt" | "avatarAssetId";
+  [OptionalProps]?: "role" | "plan" | "timezone" | "createdAt" | "updatedAt" | "avatarAssetId" | "emailVerifiedAt";
 
   @Field(() => ID)
   @PrimaryKey({ type: "uuid" })
@@ -47,6 +47,10 @@ export class User {
   @Directive("@inaccessible")
   @Property({ type: "uuid", nullable: true })
   avatarAssetId: string | null = null;
+
+  /** Set when the owner opened a verification link: until then the address is only claimed. */
+  @Property({ type: "timestamptz", nullable: true })
+  emailVerifiedAt: Date | null = null;
 
   @Field()
   @Property({ type: "timestamptz" })

@@ -1,7 +1,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { SubgraphContext, loaderById, subgraphUrl } from "@solo/kit";
+import { Clock, SubgraphContext, loaderById, subgraphUrl } from "@solo/kit";
 import DataLoader from "dataloader";
+import type { AccountSettings } from "../config";
 import { ApiKey, User } from "../entities";
+import type { AccountMailer } from "../services/mail-delivery";
 
 /** Per request: loaders, and where the other subgraphs this one calls are. */
 export function createLoaders(em: EntityManager, peers: UsersPeers = {}) {
@@ -24,4 +26,12 @@ export interface UsersPeers {
   contentUrl?: () => string | undefined;
 }
 
-export type UsersContext = SubgraphContext<ReturnType<typeof createLoaders>>;
+/** What sign-in, verification and reset need beyond the database: settings, time and the mail outbox. */
+export interface AccountServices {
+  settings: AccountSettings;
+  clock: Clock;
+  mailer: AccountMailer;
+}
+
+export type UsersLoaders = ReturnType<typeof createLoaders> & { accounts: AccountServices };
+export type UsersContext = SubgraphContext<UsersLoaders>;

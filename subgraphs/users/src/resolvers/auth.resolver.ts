@@ -1,9 +1,12 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import { Access, badInput, conflict, envList, forbidden, unauthenticated } from "@solo/kit";
+import { Access, apiError, badInput, conflict, forbidden, unauthenticated } from "@solo/kit";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
-import { Role, User } from "../entities";
+import { Role, TokenPurpose, User } from "../entities";
 import { UsersContext } from "../loaders";
 import { recordAudit } from "../services/audit";
+import { normalizeEmail } from "../services/email-address";
+import { clearLoginFailures, countLoginAttempt } from "../services/login-throttle";
+import { queueAccountMail } from "../services/mail-delivery";
 import { MAX_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../services/passwords";
 import { IssuedTokens, revokeSession, rotateRefreshToken, startSession } from "../services/sessions";
 import { AuthPayload, RegisterInput } from "./types";
@@ -19,11 +22,12 @@ function signedInAs(ctx: UsersContext, tokens: IssuedTokens): AuthPayload {
   return tokens;
 }
 
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
+/** The gateway counts errors with this reason against the caller's IP, whatever credentials came with them. */
+const invalidCredentials = () => apiError("UNAUTHENTICATED", "Invalid email or password", { reason: "INVALID_CREDENTIALS" });
 
 @Resolver()
 export class AuthResolver {
-  @Mutation(() => AuthPayload, { description: "Create an account and sign in" })
+  @Mutation(() => AuthPayload, { description: "Create an account and sign in; a mail asks the owner to confirm the address" })
   async register(@Arg("input") input: RegisterInput, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
     refuseApiKeys(ctx);
     const displayName = input.displayName.trim();
@@ -32,25 +36,29 @@ export class AuthResolver {
     const { em } = ctx;
     if (await em.count(User, { emailNormalized })) throw conflict("An account with this email already exists");
 
-    const admins = envList("ADMIN_EMAILS").map(normalizeEmail);
+    // ADMIN_EMAILS grants nothing here: only verifyEmail, once the address is proven, does.
     const user = em.create(User, {
       email: input.email.trim(),
       emailNormalized,
       passwordHash: await hashPassword(input.password),
       displayName,
-      role: admins.includes(emailNormalized) ? Role.ADMIN : Role.STUDENT,
+      role: Role.STUDENT,
       timezone: input.timezone ?? "UTC",
       createdAt: new Date(),
       updatedAt: new Date(),
     });
     recordAudit(em, { ...ctx, userId: user.id }, "user.registered", { type: "User", id: user.id }, { role: user.role });
+    queueAccountMail(em, TokenPurpose.VERIFY_EMAIL, emailNormalized, ctx.loaders.accounts.clock.now());
+    let tokens: IssuedTokens;
     try {
-      return signedInAs(ctx, await startSession(em, user));
+      tokens = await startSession(em, user);
     } catch (error) {
       // Two registrations raced past the count above; the unique index decides.
       if (error instanceof UniqueConstraintViolationException) throw conflict("An account with this email already exists");
       throw error;
     }
+    ctx.loaders.accounts.mailer.deliverSoon();
+    return signedInAs(ctx, tokens);
   }
 
   @Mutation(() => AuthPayload, { description: "Sign in with email and password" })
@@ -61,14 +69,20 @@ export class AuthResolver {
   ): Promise<AuthPayload> {
     refuseApiKeys(ctx);
     const { em } = ctx;
+    const { settings, clock } = ctx.loaders.accounts;
+    const emailNormalized = normalizeEmail(email);
+    const plausible = email.length <= 254 && password.length <= MAX_PASSWORD_LENGTH;
+    // Counted per email before anything about the account is read: a locked-out email is refused
+    // the same way, as fast, whether or not it has an account, and even with the right password.
+    if (plausible) {
+      await countLoginAttempt(em, emailNormalized, clock.now(), { maxFailures: settings.loginMaxFailures, windowMs: settings.loginFailureWindowMs });
+    }
     // One message and one code for both causes, and an argon2 verification in both: neither the
     // answer nor its timing tells whether the email has an account.
-    const user =
-      email.length <= 254 && password.length <= MAX_PASSWORD_LENGTH
-        ? await em.findOne(User, { emailNormalized: normalizeEmail(email) }, { populate: ["passwordHash"] })
-        : null;
+    const user = plausible ? await em.findOne(User, { emailNormalized }, { populate: ["passwordHash"] }) : null;
     const valid = await verifyPassword(user?.passwordHash, password.slice(0, MAX_PASSWORD_LENGTH));
-    if (!user || !valid) throw unauthenticated("Invalid email or password");
+    if (!user || !valid) throw invalidCredentials();
+    await clearLoginFailures(em, emailNormalized);
     return signedInAs(ctx, await startSession(em, user));
   }
 

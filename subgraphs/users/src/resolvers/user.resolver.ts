@@ -92,6 +92,15 @@ export class UserResolver {
   }
 
   @Access({ public: true, scope: "users:read" })
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: "Whether the owner has confirmed the address (verifyEmail); visible to the account itself and admins",
+  })
+  emailVerified(@Root() user: User, @Ctx() { identity }: UsersContext): boolean | null {
+    return canSeePrivate(identity, user) ? user.emailVerifiedAt !== null : null;
+  }
+
+  @Access({ public: true, scope: "users:read" })
   @FieldResolver(() => Plan, { nullable: true, description: "Visible to the account itself and admins" })
   plan(@Root() user: User, @Ctx() { identity }: UsersContext): Plan | null {
     return canSeePrivate(identity, user) ? user.plan : null;

@@ -1,0 +1,35 @@
+import { envInt, envString, isProduction } from "@solo/kit";
+
+/** Account security and mail settings, read from the environment in one place. */
+export interface AccountSettings {
+  /** Failed logins one email may have in a window before its logins are refused (10). */
+  loginMaxFailures: number;
+  /** The fixed window those failures are counted in (15 minutes). */
+  loginFailureWindowMs: number;
+  /** Where mail goes (smtp:// or smtps://); unset outside production: mail waits in the outbox. */
+  smtpUrl?: string;
+  mailFrom: string;
+  /** The web app that opens the links in the mails: `${publicAppUrl}/verify-email?token=…`. */
+  publicAppUrl: string;
+  /** How often the outbox is delivered when nothing prompts it sooner (a failed send is retried). */
+  mailDeliveryIntervalMs: number;
+}
+
+export function accountSettingsFromEnv(): AccountSettings {
+  const smtpUrl = process.env.SMTP_URL || undefined;
+  if (isProduction() && !smtpUrl) {
+    throw new Error("SMTP_URL is required in production: verification and password-reset mails could not be sent");
+  }
+  if (isProduction() && !process.env.PUBLIC_APP_URL) {
+    throw new Error("PUBLIC_APP_URL is required in production: it is the base of the links in account mails");
+  }
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new Error(`SMTP_URL must start with smtp:// or smtps://`);
+  return {
+    loginMaxFailures: envInt("LOGIN_MAX_FAILURES", 10),
+    loginFailureWindowMs: envInt("LOGIN_FAILURE_WINDOW_MINUTES", 15) * 60_000,
+    smtpUrl,
+    mailFrom: envString("MAIL_FROM", "SOLO <no-reply@solo.localhost>"),
+    publicAppUrl: envString("PUBLIC_APP_URL", "http://localhost:3000").replace(/\/+$/, ""),
+    mailDeliveryIntervalMs: envInt("MAIL_DELIVERY_INTERVAL_MS", 5_000),
+  };
+}

@@ -1,0 +1,92 @@
+import { Access, apiError, badInput, forbidden } from "@solo/kit";
+import { isEmail } from "class-validator";
+import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import { AccountToken, Role, Session, TokenPurpose, User } from "../entities";
+import { UsersContext } from "../loaders";
+import { consumeAccountToken, tokensSentSince } from "../services/account-tokens";
+import { recordAudit } from "../services/audit";
+import { adminEmails, normalizeEmail } from "../services/email-address";
+import { clearLoginFailures } from "../services/login-throttle";
+import { MAILS_PER_HOUR, queueAccountMailOnce } from "../services/mail-delivery";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from "../services/passwords";
+
+/** Proving an address: verification after registering, and a way back into a forgotten account. */
+@Resolver()
+export class AccountEmailResolver {
+  @Access({ public: true })
+  @Mutation(() => Boolean, {
+    description: "Confirm an address with the token from its verification mail (once, within 24 hours); an ADMIN_EMAILS address becomes ADMIN",
+  })
+  async verifyEmail(@Arg("token") token: string, @Ctx() ctx: UsersContext): Promise<boolean> {
+    const now = ctx.loaders.accounts.clock.now();
+    await ctx.em.transactional(async (em) => {
+      const { user } = await consumeAccountToken(em, token, TokenPurpose.VERIFY_EMAIL, now);
+      // Whoever holds the token proves the account's address: the change is the account's own.
+      const actor = { identity: ctx.identity, requestId: ctx.requestId, userId: user.id };
+      if (!user.emailVerifiedAt) {
+        user.emailVerifiedAt = now;
+        recordAudit(em, actor, "user.email_verified", { type: "User", id: user.id }, { email: user.email });
+      }
+      if (user.role !== Role.ADMIN && adminEmails().includes(user.emailNormalized)) {
+        recordAudit(em, actor, "user.role_changed", { type: "User", id: user.id }, { from: user.role, to: Role.ADMIN, because: "ADMIN_EMAILS" });
+        user.role = Role.ADMIN;
+      }
+    });
+    return true;
+  }
+
+  @Access()
+  @Mutation(() => Boolean, { description: "Mail the signed-in account a new verification link (at most 3 an hour)" })
+  async resendVerificationEmail(@Ctx() ctx: UsersContext): Promise<boolean> {
+    if (ctx.identity.kind !== "user") throw forbidden("Only a signed-in person can ask for this");
+    const { clock, mailer } = ctx.loaders.accounts;
+    const user = await ctx.em.findOneOrFail(User, { id: ctx.identity.userId });
+    if (user.emailVerifiedAt) throw apiError("BAD_USER_INPUT", "This address is already verified", { reason: "ALREADY_VERIFIED" });
+    const now = clock.now();
+    const recent = await tokensSentSince(ctx.em, user, TokenPurpose.VERIFY_EMAIL, new Date(now.getTime() - 3_600_000));
+    if (recent.length >= MAILS_PER_HOUR) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((recent[0].createdAt.getTime() + 3_600_000 - now.getTime()) / 1000));
+      throw apiError("RATE_LIMITED", `Too many verification mails: retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+    }
+    await queueAccountMailOnce(ctx.em, TokenPurpose.VERIFY_EMAIL, user.emailNormalized, now);
+    mailer.deliverSoon();
+    return true;
+  }
+
+  @Access({ public: true })
+  @Mutation(() => Boolean, {
+    description: "Mail a password-reset link to the address if it has an account (at most 3 an hour); true either way",
+  })
+  async requestPasswordReset(@Arg("email") email: string, @Ctx() ctx: UsersContext): Promise<boolean> {
+    if (email.length > 254 || !isEmail(email.trim())) throw badInput("email must be a valid email address", "email");
+    const { clock, mailer } = ctx.loaders.accounts;
+    // The same single insert whether or not the address has an account, so neither the answer nor
+    // its timing says which; the delivery job looks the account up, mints the token and throttles.
+    await queueAccountMailOnce(ctx.em, TokenPurpose.RESET_PASSWORD, normalizeEmail(email), clock.now());
+    mailer.deliverSoon();
+    return true;
+  }
+
+  @Access({ public: true })
+  @Mutation(() => Boolean, {
+    description: "Choose a new password with the token from a reset mail (once, within 30 minutes); every session of the account ends",
+  })
+  async resetPassword(@Arg("token") token: string, @Arg("newPassword") newPassword: string, @Ctx() ctx: UsersContext): Promise<boolean> {
+    if (newPassword.length < MIN_PASSWORD_LENGTH || newPassword.length > MAX_PASSWORD_LENGTH) {
+      throw badInput(`newPassword must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`, "newPassword");
+    }
+    const passwordHash = await hashPassword(newPassword);
+    const now = ctx.loaders.accounts.clock.now();
+    await ctx.em.transactional(async (em) => {
+      const { user } = await consumeAccountToken(em, token, TokenPurpose.RESET_PASSWORD, now);
+      // Other reset links of the account die with this one, and so does every login.
+      await em.nativeUpdate(AccountToken, { user, purpose: TokenPurpose.RESET_PASSWORD, usedAt: null }, { usedAt: now });
+      const sessionsRevoked = await em.nativeUpdate(Session, { user, revokedAt: null }, { revokedAt: new Date(), revokedReason: "password_reset" });
+      await em.nativeUpdate(User, { id: user.id }, { passwordHash });
+      // The owner has proven the address and chosen a new password: guesses at the old one stop locking them out.
+      await clearLoginFailures(em, user.emailNormalized);
+      recordAudit(em, { identity: ctx.identity, requestId: ctx.requestId, userId: user.id }, "user.password_reset", { type: "User", id: user.id }, { sessionsRevoked });
+    });
+    return true;
+  }
+}
