@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -58,8 +59,10 @@ export async function startStack(options: StackOptions = {}) {
     jobs: { sweepIntervalMs: 0, auditRelayIntervalMs: 0, ...options.content },
   });
   contentUrl = content.url;
-  // Redis when REDIS_URL is set (as in CI), else Postgres LISTEN/NOTIFY on the test's database.
-  const events = await createEventBus({ redisUrl: process.env.REDIS_URL, databaseUrl: database.url, logger });
+  // Redis when REDIS_URL is set (as in CI), else Postgres LISTEN/NOTIFY on the test's database. In
+  // a namespace of its own: test files running side by side share one Redis.
+  const eventNamespace = `test-${crypto.randomUUID()}`;
+  const events = await createEventBus({ redisUrl: process.env.REDIS_URL, databaseUrl: database.url, logger, namespace: eventNamespace });
   const assessments = await startAssessmentsSubgraph({
     port: 0,
     databaseUrl: database.url,
@@ -80,6 +83,7 @@ export async function startStack(options: StackOptions = {}) {
     subgraphUrls: { users: users.url, content: content.url, assessments: assessments.url, ...options.gateway?.subgraphUrls },
     redisUrl: options.gateway?.redisUrl ?? process.env.REDIS_URL,
     databaseUrl: database.url,
+    eventBusNamespace: eventNamespace,
     devMailboxPath: options.gateway && "devMailboxPath" in options.gateway ? options.gateway.devMailboxPath : mailCatcher.mailboxPath,
     limits: { ...defaults.limits, ...options.gateway?.limits },
     // Gateway, subgraphs and test share one process here, on a machine shared with other suites:
@@ -152,6 +156,8 @@ export async function startStack(options: StackOptions = {}) {
     assessmentsUrl: assessments.url,
     /** The bus assessments publishes on (a second connection to it stands in for a gateway). */
     events,
+    /** The namespace of that bus (a second bus in it stands in for a gateway). */
+    eventNamespace,
     /** SQL statements the assessments subgraph has sent since the last reset. */
     assessmentsSql,
     /**

@@ -17,7 +17,7 @@ describe("assessments publishes live-update events", () => {
 
   before(async () => {
     stack = await startStack({ clock });
-    listener = await createEventBus({ redisUrl: process.env.REDIS_URL, databaseUrl: stack.databaseUrl, logger: createLogger("test") });
+    listener = await createEventBus({ redisUrl: process.env.REDIS_URL, databaseUrl: stack.databaseUrl, logger: createLogger("test"), namespace: stack.eventNamespace });
     instructor = await registerWithRole(stack, "INSTRUCTOR");
   });
   after(async () => {

@@ -66,7 +66,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   let live: { schema: import("graphql").GraphQLSchema; liveFields: Map<string, LiveField> } | undefined;
   const bus =
     config.redisUrl || config.databaseUrl
-      ? await createEventBus({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl ?? "", logger })
+      ? await createEventBus({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl ?? "", logger, namespace: config.eventBusNamespace })
       : undefined;
   if (!bus) logger.warn("neither REDIS_URL nor DATABASE_URL is set: subscriptions are off");
   const subscriptionExecutions = new Counter({

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { corsOriginsFromEnv, devMailboxPath, envInt, envString, isProduction, projectRoot } from "@solo/kit";
+import { corsOriginsFromEnv, devMailboxPath, envInt, envString, eventBusNamespace, isProduction, projectRoot } from "@solo/kit";
 
 export interface RateLimitConfig {
   /** Requests per window for one signed-in user. */
@@ -24,6 +24,8 @@ export interface GatewayConfig {
   redisUrl?: string;
   /** Postgres for the event bus (LISTEN/NOTIFY) when there is no Redis. */
   databaseUrl?: string;
+  /** The event bus namespace the subgraphs publish in (EVENT_BUS_NAMESPACE). */
+  eventBusNamespace: string;
   limits: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number; maxBodyBytes: number };
   rateLimit: RateLimitConfig;
   /** Introspection for everyone (development) or for admins only (production default). */
@@ -82,6 +84,7 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     subgraphUrls: subgraphUrlsFromEnv(),
     redisUrl: process.env.REDIS_URL || undefined,
     databaseUrl: process.env.DATABASE_URL || undefined,
+    eventBusNamespace: eventBusNamespace(),
     limits: {
       maxDepth: envInt("MAX_DEPTH", 10),
       maxAliases: envInt("MAX_ALIASES", 15),

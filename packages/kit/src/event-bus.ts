@@ -1,5 +1,6 @@
 import Redis from "ioredis";
 import { Client, Pool } from "pg";
+import { envString } from "./config";
 import type { Logger } from "./logger";
 
 export type EventHandler = (payload: Record<string, unknown>) => void;
@@ -157,10 +158,36 @@ class PostgresEventBus implements EventBus {
   }
 }
 
-export async function createEventBus(options: { redisUrl?: string; databaseUrl: string; logger?: Logger }): Promise<EventBus> {
+export interface EventBusOptions {
+  redisUrl?: string;
+  databaseUrl: string;
+  logger?: Logger;
+  /**
+   * Deployments (or test runs) sharing one Redis or database hear only their own events when each
+   * has a namespace of its own; publishers and listeners of one deployment must agree on it.
+   */
+  namespace?: string;
+}
+
+export async function createEventBus(options: EventBusOptions): Promise<EventBus> {
   const bus = options.redisUrl ? new RedisEventBus(options.redisUrl, options.logger) : new PostgresEventBus(options.databaseUrl, options.logger);
   await bus.connect();
-  return bus;
+  return options.namespace ? inNamespace(bus, options.namespace) : bus;
+}
+
+/** EVENT_BUS_NAMESPACE: empty (the default) for one deployment per Redis or database. */
+export function eventBusNamespace(): string {
+  return envString("EVENT_BUS_NAMESPACE", "");
+}
+
+function inNamespace(bus: EventBus, namespace: string): EventBus {
+  const scoped = (topic: string) => `${namespace}/${topic}`;
+  return {
+    backend: bus.backend,
+    publish: (topic, payload) => bus.publish(scoped(topic), payload),
+    subscribe: (topic, handler) => bus.subscribe(scoped(topic), handler),
+    close: () => bus.close(),
+  };
 }
 
 /**

@@ -1,12 +1,12 @@
 import "reflect-metadata";
-import { createEventBus, createLogger, databaseUrl, envInt, envString, exitGracefullyOnSignals, subgraphUrl } from "@solo/kit";
+import { createEventBus, createLogger, databaseUrl, envInt, envString, eventBusNamespace, exitGracefullyOnSignals, subgraphUrl } from "@solo/kit";
 import { startAssessmentsSubgraph } from "./app";
 
 const logger = createLogger("assessments");
 
 async function main() {
   // Redis pub/sub when REDIS_URL is set, Postgres LISTEN/NOTIFY otherwise.
-  const eventBus = await createEventBus({ redisUrl: process.env.REDIS_URL || undefined, databaseUrl: databaseUrl(), logger });
+  const eventBus = await createEventBus({ redisUrl: process.env.REDIS_URL || undefined, databaseUrl: databaseUrl(), logger, namespace: eventBusNamespace() });
   const service = await startAssessmentsSubgraph({
     port: envInt("PORT", 4003),
     host: envString("HOST", "127.0.0.1"),
