@@ -39,6 +39,12 @@ interface FuzzedOperation {
 /** The contract operations that validate against the API schema (the others are not served yet). */
 const { maxWsMessageBytes } = gatewayConfigFromEnv();
 
+/**
+ * What a refused call may still write, on purpose: a failed login counts against its email (the
+ * per-account guessing limit), and nothing else.
+ */
+const BOOKKEEPING: Record<string, string[]> = { Login: ["users.login_failures"] };
+
 function servedOperations(): FuzzedOperation[] {
   const root = projectRoot();
   const schema = buildSchema(fs.readFileSync(path.join(root, "schema", "api.graphql"), "utf8"));
@@ -232,7 +238,8 @@ describe("fuzz: hostile values in every served contract operation", () => {
   };
 
   before(async () => {
-    stack = await startStack();
+    // Hostile logins fail by the dozen for one email: the per-account limit is not under test here.
+    stack = await startStack({ users: { account: { loginMaxFailures: 1_000_000 } } });
     fixtures = await makeFixtures(stack);
     totals.started = Date.now();
   });
@@ -266,14 +273,22 @@ describe("fuzz: hostile values in every served contract operation", () => {
         // Reads change nothing that a fingerprint would see: a few at a time.
         await inParallel(replacements, 4, async (replacement) => void (await send(replacement)));
       } else {
-        let before = await fingerprint(stack);
+        // Mail a call queued goes out after its commit: delivered before each fingerprint, so a
+        // success's mail is not counted against the refusal that follows it.
+        const settled = async () => {
+          await stack.users.deliverMail();
+          return fingerprint(stack);
+        };
+        let before = await settled();
         for (const replacement of replacements) {
           const response = await send(replacement);
           const refused = Boolean(response.errors?.length) && (!response.data || Object.values(response.data).every((value) => value === null));
-          const afterwards = await fingerprint(stack);
+          const afterwards = await settled();
           if (refused) {
             totals.refusedMutations += 1;
-            const changed = Object.keys({ ...before, ...afterwards }).filter((table) => before[table] !== afterwards[table]);
+            const changed = Object.keys({ ...before, ...afterwards }).filter(
+              (table) => before[table] !== afterwards[table] && !BOOKKEEPING[operation.name]?.includes(table),
+            );
             if (changed.length) failures.push(`${describeValue(replacement)}: refused (${response.errors![0].extensions?.code}) but ${changed.join(", ")} changed`);
           }
           before = afterwards;

@@ -47,6 +47,7 @@ describe("live limits at a gateway process", () => {
     gateway = await startService("gateway", "gateway/dist/src/index.js", port, {
       DATABASE_URL: stack.databaseUrl,
       REDIS_URL: process.env.REDIS_URL ?? "",
+      EVENT_BUS_NAMESPACE: stack.eventNamespace,
       SUBGRAPH_URL_USERS: stack.usersUrl,
       SUBGRAPH_URL_CONTENT: stack.contentUrl,
       SUBGRAPH_URL_ASSESSMENTS: stack.assessmentsUrl,
