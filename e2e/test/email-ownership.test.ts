@@ -213,15 +213,22 @@ describe("email ownership", () => {
   });
 
   describe("the development mailbox", () => {
-    it("is served at GET /dev/mail outside production only", async () => {
-      const previous = process.env.NODE_ENV;
+    it("is served at GET /dev/mail outside production only, and only when DEV_MAILBOX_PATH asks for it", async () => {
+      const previous = { nodeEnv: process.env.NODE_ENV, mailbox: process.env.DEV_MAILBOX_PATH };
+      // Not being in production is not enough (docker compose's default): the path is asked for.
+      delete process.env.DEV_MAILBOX_PATH;
+      assert.equal(gatewayConfigFromEnv().devMailboxPath, undefined);
+      process.env.DEV_MAILBOX_PATH = "/tmp/mailbox.jsonl";
+      assert.equal(gatewayConfigFromEnv().devMailboxPath, "/tmp/mailbox.jsonl");
       process.env.NODE_ENV = "production";
       try {
         assert.equal(gatewayConfigFromEnv().devMailboxPath, undefined);
         await assert.rejects(startUsersSubgraph({ port: 0, databaseUrl: stack.databaseUrl }), /SMTP_URL is required in production/);
       } finally {
-        if (previous === undefined) delete process.env.NODE_ENV;
-        else process.env.NODE_ENV = previous;
+        for (const [name, value] of [["NODE_ENV", previous.nodeEnv], ["DEV_MAILBOX_PATH", previous.mailbox]] as const) {
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
       }
       const production = await startStack({ gateway: { devMailboxPath: undefined } });
       try {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { corsOriginsFromEnv, devMailboxPath, envInt, envString, eventBusNamespace, isProduction, projectRoot } from "@solo/kit";
+import { corsOriginsFromEnv, envInt, envString, eventBusNamespace, isProduction, projectRoot } from "@solo/kit";
 
 export interface RateLimitConfig {
   /** Requests per window for one signed-in user. */
@@ -109,6 +109,8 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     maxUnauthenticatedSocketsPerIp: envPositive("MAX_UNAUTHENTICATED_SOCKETS_PER_IP", 20),
     corsOrigins: corsOriginsFromEnv(),
     subgraphTimeoutMs: envInt("SUBGRAPH_TIMEOUT_MS", 30_000),
-    devMailboxPath: isProduction() ? undefined : devMailboxPath(),
+    // Opt-in (npm start sets it when it runs the catcher): the mailbox holds sign-in secrets, so a
+    // gateway that merely is not in production (docker compose's default) does not serve it.
+    devMailboxPath: isProduction() ? undefined : process.env.DEV_MAILBOX_PATH || undefined,
   };
 }

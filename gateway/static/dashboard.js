@@ -83,7 +83,7 @@
     if (select.value) await showLeaderboard(select.value, token);
   }
 
-  // Development only: the gateway serves /dev/mail outside production (404 there, and the section stays hidden).
+  // Development only: the gateway serves /dev/mail when npm start runs the mail catcher (404 elsewhere, and the section stays hidden).
   async function showMailbox() {
     const response = await fetch("/dev/mail", { cache: "no-store" }).catch(() => undefined);
     if (!response?.ok) return;

@@ -43,6 +43,8 @@ async function main() {
       port: envInt("EMBEDDED_SMTP_PORT", 54325),
       host: envString("HOST", "127.0.0.1"),
       mailboxPath: devMailboxPath(),
+      // Where no /dev/mail is served (docker compose), the links are in this process's log.
+      onMail: (mail) => console.log(`caught mail to ${mail.to}: ${mail.subject}${linksIn(mail.text).map((link) => `\n  ${link}`).join("")}`),
     });
     stops.unshift(() => catcher.close());
     ready.smtpUrl = catcher.smtpUrl;
@@ -65,3 +67,7 @@ main().catch((error) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });
+
+function linksIn(text: string): string[] {
+  return text.match(/https?:\/\/\S+/g) ?? [];
+}

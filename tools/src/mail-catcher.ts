@@ -18,13 +18,23 @@ export interface MailCatcher {
  * told otherwise (docker-compose's private network), no TLS, no authentication: it is not a relay
  * and never sends anything on.
  */
-export async function startMailCatcher(options: { port: number; mailboxPath: string; host?: string }): Promise<MailCatcher> {
+export async function startMailCatcher(options: {
+  port: number;
+  mailboxPath: string;
+  host?: string;
+  /** Told of each mail once it is in the mailbox. */
+  onMail?: (mail: CaughtMail) => void;
+}): Promise<MailCatcher> {
   const host = options.host ?? "127.0.0.1";
   fs.mkdirSync(path.dirname(options.mailboxPath), { recursive: true });
   // One append at a time, stamped as it is written: the file is in the order mail was caught.
   let appending = Promise.resolve();
   const store = (mail: Omit<CaughtMail, "at">) =>
-    (appending = appending.then(() => appendToDevMailbox(options.mailboxPath, { ...mail, at: new Date().toISOString() })));
+    (appending = appending.then(async () => {
+      const caught = { ...mail, at: new Date().toISOString() };
+      await appendToDevMailbox(options.mailboxPath, caught);
+      options.onMail?.(caught);
+    }));
   const server = new SMTPServer({
     disabledCommands: ["STARTTLS", "AUTH"],
     authOptional: true,

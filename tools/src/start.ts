@@ -1,5 +1,5 @@
 import path from "node:path";
-import { dataDir, envInt, platformSecrets, projectRoot } from "@solo/kit";
+import { devMailboxPath, envInt, platformSecrets, projectRoot } from "@solo/kit";
 import { ExitStatus, describeExit, waitForLine, waitUntilReady } from "./processes";
 import readline from "node:readline/promises";
 import { Client } from "pg";
@@ -53,6 +53,7 @@ async function main() {
     let databaseUrl = process.env.DATABASE_URL;
     // Where the stand-ins listen, for every subgraph (S3 for content, SMTP for users).
     const standInEnv: Record<string, string> = {};
+    const devMailEnv: Record<string, string> = {};
     if (!databaseUrl || !process.env.S3_ENDPOINT || !process.env.SMTP_URL) {
       const missing = [!databaseUrl && "DATABASE_URL", !process.env.S3_ENDPOINT && "S3_ENDPOINT", !process.env.SMTP_URL && "SMTP_URL"].filter(Boolean);
       const standIns = [
@@ -86,7 +87,11 @@ async function main() {
       if (ready.s3Endpoint) {
         Object.assign(standInEnv, { S3_ENDPOINT: ready.s3Endpoint, S3_REGION: "auto", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER" });
       }
-      if (ready.smtpUrl) standInEnv.SMTP_URL = ready.smtpUrl;
+      if (ready.smtpUrl) {
+        standInEnv.SMTP_URL = ready.smtpUrl;
+        // The gateway lists what the catcher caught at /dev/mail: only when this catcher runs.
+        devMailEnv.DEV_MAILBOX_PATH = devMailboxPath();
+      }
     }
 
     // PORT_OFFSET shifts every port, so a second copy (or a test) can run beside the first.
@@ -119,6 +124,7 @@ async function main() {
           DATABASE_URL: databaseUrl,
           SUBGRAPHS: subgraphs.map((subgraph) => `${subgraph.name}=${subgraph.routingUrl}`).join(","),
           PORT: String(port),
+          ...devMailEnv,
         },
       },
       failedToStart,
