@@ -1,6 +1,6 @@
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { ObjectStorage, Orm, StoredObject, UPLOAD_URL_TTL_SECONDS, apiError } from "@solo/kit";
+import { ObjectStorage, Orm, StoredObject, UPLOAD_URL_TTL_SECONDS, apiError, lockUntilCommit } from "@solo/kit";
 import { AssetStatus, MediaAsset, UploadPurpose } from "../entities";
 import { normalizeContentType, stagingKey, storageKey } from "./upload-policy";
 
@@ -19,9 +19,7 @@ export interface DeclaredUpload {
  */
 export async function reservePendingUpload(em: EntityManager, upload: DeclaredUpload, limit: number): Promise<MediaAsset> {
   return em.transactional(async (tx) => {
-    await tx
-      .getConnection()
-      .execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [`content.pending-uploads:${upload.ownerId}`], "all", tx.getTransactionContext());
+    await lockUntilCommit(tx, "content.pending-uploads", upload.ownerId);
     const pending = await tx.count(MediaAsset, { ownerId: upload.ownerId, status: AssetStatus.PENDING });
     if (pending >= limit) {
       throw apiError("RATE_LIMITED", `You have ${pending} uploads in progress: complete them, or wait for them to expire`, {
