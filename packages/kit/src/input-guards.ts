@@ -69,9 +69,9 @@ const INVALID_VALUE_STATES = new Set(["22P02", "22021", "22001", "22003", "22007
 
 /**
  * Runs around every resolver: text that breaks the kit's rules (control characters, lines where
- * one is expected, past the length ceiling; a secret only NUL and the ceiling) and dates Postgres cannot store are refused before any
- * work, for every argument of every field, so no new field can forget them. A value the database
- * still rejects as malformed is the caller's error, not ours.
+ * one is expected, past the length ceiling; in a secret, NUL and the ceiling only) and dates
+ * Postgres cannot store are refused before any work, for every argument of every field, so no new
+ * field can forget them. A value the database still rejects as malformed is the caller's error.
  */
 export const guardInput: MiddlewareFn = async ({ args, info }, next) => {
   const field = info.parentType.getFields()[info.fieldName];
