@@ -19,22 +19,28 @@ const cursor = (iso: unknown, id: unknown = "00000000-0000-4000-8000-00000000000
 /** Longer than every text limit of the API (100,000 characters) yet inside the gateway's body limit. */
 export const HUGE_TEXT = "x".repeat(100_001);
 
-/** Hostile text for String and ID; `true` marks what every string argument must refuse with BAD_USER_INPUT. */
-const texts: [label: string, value: string, refused?: boolean][] = [
+/**
+ * Which string arguments must refuse a hostile text with BAD_USER_INPUT: every one ("always"), or
+ * every one but a secret ("unless secret": a password or token may hold any character but NUL).
+ */
+export type Refusal = "always" | "unless secret";
+
+/** Hostile text for String and ID, with who must refuse it. */
+const texts: [label: string, value: string, refused?: Refusal][] = [
   ["empty", ""],
   ["blank", "   "],
-  ["huge", HUGE_TEXT, true],
-  ["NUL", "a\u0000b", true],
-  ["BEL", "bell\u0007", true],
-  ["ESC sequence", "\u001b[2Jcleared", true],
-  ["DEL", "del\u007f", true],
-  ["C1 NEL", "next\u0085line", true],
+  ["huge", HUGE_TEXT, "always"],
+  ["NUL", "a\u0000b", "always"],
+  ["BEL", "bell\u0007", "unless secret"],
+  ["ESC sequence", "\u001b[2Jcleared", "unless secret"],
+  ["DEL", "del\u007f", "unless secret"],
+  ["C1 NEL", "next\u0085line", "unless secret"],
   ["tab", "tab\there"],
   ["newline", "line\nbreak"],
   ["CR", "carriage\rreturn"],
-  ["bidi override", "abc\u202Egpj.exe", true],
-  ["bidi isolate", "\u2067isolated\u2069", true],
-  ["lone surrogate", "half \ud800 pair", true],
+  ["bidi override", "abc\u202Egpj.exe", "unless secret"],
+  ["bidi isolate", "\u2067isolated\u2069", "unless secret"],
+  ["lone surrogate", "half \ud800 pair", "unless secret"],
   ["not a UUID", "not-a-uuid"],
   ["nil UUID", "00000000-0000-0000-0000-000000000000"],
   ["SQL", "'; drop table users; --"],
@@ -103,8 +109,8 @@ export interface Replacement {
   path: (string | number)[];
   label: string;
   value: unknown;
-  /** Text no field accepts: the API must answer BAD_USER_INPUT. */
-  refused?: boolean;
+  /** Text that fields refuse (see `Refusal`): the API must answer BAD_USER_INPUT. */
+  refused?: Refusal;
 }
 
 /**
@@ -128,7 +134,7 @@ export function* hostileReplacements(type: GraphQLInputType, base: unknown, path
     }
     return;
   }
-  const byScalar: Record<string, [string, unknown, boolean?][]> = {
+  const byScalar: Record<string, [string, unknown, Refusal?][]> = {
     Int: ints,
     Float: floats,
     Boolean: booleans,

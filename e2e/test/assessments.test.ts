@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ManualClock } from "@solo/kit";
-import { Stack, register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
+import { Client } from "pg";
+import { GraphQLResponse, Stack, register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 
@@ -402,6 +403,88 @@ describe("mock tests and attempts", () => {
     assert.equal(refused.errors?.[0].extensions?.code, "BAD_USER_INPUT");
     await instructor.client.op("PublishCourse", { id: draft.id });
     assert.equal((await instructor.client.op("PublishMockTest", { id: created.id })).data.publishMockTest.status, "PUBLISHED");
+  });
+
+  describe("a test's status against starts and edits running at the same moment", () => {
+    const UNPUBLISH = "mutation ($id: ID!) { unpublishMockTest(id: $id) { id status } }";
+    const stored = async (testId: string) => {
+      const status = (await stack.db.query("select status from assessments.mock_tests where id = $1", [testId])).rows[0].status;
+      const attempts = (await stack.db.query("select count(*)::int as n from assessments.attempts where test_id = $1", [testId])).rows[0].n;
+      return { status, attempts };
+    };
+    /** Holds the test's row locked in a transaction of the test's own until `release`. */
+    async function holdTestRow(testId: string, lock: string) {
+      const holder = new Client({ connectionString: stack.databaseUrl });
+      await holder.connect();
+      await holder.query("begin");
+      await holder.query(lock, [testId]);
+      return async () => {
+        await holder.query("commit");
+        await holder.end();
+      };
+    }
+    /** Until `count` statements of the stack's database wait for a lock. */
+    async function lockWaiters(count: number) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const waiting = (await stack.db.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")).rows[0].n;
+        if (waiting >= count) return;
+        assert.ok(Date.now() < deadline, `${waiting} of ${count} statements waiting for a lock`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    /** Every start either got an attempt or found no test; the unpublish was refused exactly when an attempt exists. */
+    async function assertNeverAttemptedDraft(testId: string, unpublish: GraphQLResponse, starts: GraphQLResponse[]) {
+      const { status, attempts } = await stored(testId);
+      for (const start of starts) assert.ok(start.data?.startAttempt || start.errors?.[0].extensions?.code === "NOT_FOUND", JSON.stringify(start.errors));
+      assert.equal(attempts, starts.filter((start) => start.data?.startAttempt).length);
+      if (status === "DRAFT") {
+        assert.equal(attempts, 0, "an attempt on a test that went back to draft");
+        assert.equal(unpublish.data?.unpublishMockTest.status, "DRAFT");
+      } else {
+        assert.ok(attempts > 0);
+        assert.equal(unpublish.errors?.[0].extensions?.code, "BAD_USER_INPUT", JSON.stringify(unpublish));
+      }
+    }
+
+    it("never leaves an attempt on a test that went back to draft: starts and an unpublish let go at the same moment", async () => {
+      const students = await Promise.all(Array.from({ length: 4 }, () => register(stack)));
+      const test = await publishedTest(instructor.client, [{ correctOption: 0 }]);
+      // Everyone reaches the test's row while it is held, and then all go at once: before the fix
+      // the starts had read PUBLISHED and the unpublish had counted no attempt by then.
+      const release = await holdTestRow(test.id, "select 1 from assessments.mock_tests where id = $1 for update");
+      const unpublish = instructor.client.request(UNPUBLISH, { id: test.id });
+      const starts = students.map((student) => student.client.op("StartAttempt", { testId: test.id }));
+      await lockWaiters(1 + students.length);
+      await release();
+      await assertNeverAttemptedDraft(test.id, await unpublish, await Promise.all(starts));
+    });
+
+    it("never leaves an attempt on a test that went back to draft: rounds of starts racing an unpublish", async () => {
+      const students = await Promise.all(Array.from({ length: 4 }, () => register(stack)));
+      for (let round = 0; round < 5; round++) {
+        const test = await publishedTest(instructor.client, [{ correctOption: 0 }]);
+        const [unpublish, ...starts] = await Promise.all([
+          instructor.client.request(UNPUBLISH, { id: test.id }),
+          ...students.map((student) => student.client.op("StartAttempt", { testId: test.id })),
+        ]);
+        await assertNeverAttemptedDraft(test.id, unpublish, starts);
+      }
+    });
+
+    it("adds no question to a test published while the question was on its way", async () => {
+      const created = (await instructor.client.op("CreateMockTest", { input: { title: "Edited", durationMinutes: 10, negativeMarking: 0 } })).data.createMockTest;
+      const question = { prompt: "p", options: ["a", "b"], correctOption: 0, topic: "t", difficulty: "EASY", marks: 1 };
+      await instructor.client.op("AddQuestion", { testId: created.id, input: question });
+      // A publish holds the row while it commits; the question arrives after the draft was checked.
+      const publish = await holdTestRow(created.id, "update assessments.mock_tests set status = 'PUBLISHED', published_at = now() where id = $1");
+      const added = instructor.client.op("AddQuestion", { testId: created.id, input: question });
+      await lockWaiters(1);
+      await publish();
+      assert.equal((await added).errors?.[0].extensions?.code, "BAD_USER_INPUT");
+      const questions = await stack.db.query("select count(*)::int as n from assessments.questions where test_id = $1", [created.id]);
+      assert.equal(questions.rows[0].n, 1, "the published test keeps the questions it was published with");
+    });
   });
 });
 

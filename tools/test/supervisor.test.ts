@@ -59,6 +59,8 @@ describe("npm start restarts a crashed service", () => {
       SOLO_DATA_DIR: dataDir,
       PORT_OFFSET: String(offset),
       EMBEDDED_S3_PORT: String(await freePort()),
+      // Its own mail catcher's port too: the default one is a running `npm start`'s (or a parallel run's).
+      EMBEDDED_SMTP_PORT: String(await freePort()),
       LOG_LEVEL: "warn",
     };
     delete env.S3_ENDPOINT;

@@ -17,6 +17,7 @@ export * from "./input-rules";
 export * from "./internal-http";
 export * from "./jobs";
 export * from "./limits";
+export * from "./locks";
 export * from "./logger";
 export * from "./metrics";
 export * from "./orm";

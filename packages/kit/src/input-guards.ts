@@ -2,39 +2,61 @@ import { DriverException } from "@mikro-orm/core";
 import { GraphQLInputType, getNullableType, isInputObjectType, isListType } from "graphql";
 import { MiddlewareFn, getMetadataStorage } from "type-graphql";
 import { badInput } from "./errors";
-import { isMultiLine, isStorableDate, textProblem } from "./input-rules";
+import { TextKind, isSecretParameter, isStorableDate, textKindOfField, textProblem } from "./input-rules";
 
-const multiLineFields = new Map<string, boolean>();
+const fieldKinds = new Map<string, TextKind>();
 
-/** Whether an input type's field was declared `@MultiLine()` (type-graphql knows its class). */
-function isMultiLineField(inputType: string, field: string): boolean {
+/** What an input type's field holds, from its decorators (type-graphql knows its class). */
+function inputFieldKind(inputType: string, field: string): TextKind {
   const key = `${inputType}.${field}`;
-  let known = multiLineFields.get(key);
-  if (known === undefined) {
+  let kind = fieldKinds.get(key);
+  if (kind === undefined) {
     const metadata = getMetadataStorage().inputTypes.find((type) => type.name === inputType);
     const property = metadata?.fields?.find((candidate) => candidate.schemaName === field)?.name;
-    known = Boolean(metadata && property && isMultiLine(metadata.target, property));
-    multiLineFields.set(key, known);
+    kind = metadata && property ? textKindOfField(metadata.target, property) : "single-line";
+    fieldKinds.set(key, kind);
   }
-  return known;
+  return kind;
+}
+
+const secretArgumentsByField = new Map<string, ReadonlySet<string>>();
+
+/** The arguments of a query, mutation or subscription declared `@Secret()` on its resolver method. */
+function secretArguments(parentType: string, field: string): ReadonlySet<string> {
+  const key = `${parentType}.${field}`;
+  let names = secretArgumentsByField.get(key);
+  if (names === undefined) {
+    const storage = getMetadataStorage();
+    const handlers = { Query: storage.queries, Mutation: storage.mutations, Subscription: storage.subscriptions }[parentType] ?? [];
+    const methods = handlers.filter((handler) => handler.schemaName === field);
+    names = new Set(
+      storage.params
+        .filter((param) => param.kind === "arg")
+        .filter((param) => methods.some((method) => method.target === param.target && method.methodName === param.methodName))
+        .filter((param) => isSecretParameter(param.target, param.methodName, param.index))
+        .map((param) => param.name),
+    );
+    secretArgumentsByField.set(key, names);
+  }
+  return names;
 }
 
 /** Every string (and date) in an argument value, checked against the kit's input rules. */
-function checkValue(value: unknown, type: GraphQLInputType, field: string, multiLine: boolean): void {
+function checkValue(value: unknown, type: GraphQLInputType, field: string, kind: TextKind): void {
   if (value === null || value === undefined) return;
   const named = getNullableType(type) as GraphQLInputType;
   if (isListType(named)) {
-    if (Array.isArray(value)) for (const item of value) checkValue(item, named.ofType, field, multiLine);
+    if (Array.isArray(value)) for (const item of value) checkValue(item, named.ofType, field, kind);
     return;
   }
   if (isInputObjectType(named)) {
     for (const [name, inner] of Object.entries(named.getFields())) {
-      checkValue((value as Record<string, unknown>)[name], inner.type, `${field}.${name}`, isMultiLineField(named.name, name));
+      checkValue((value as Record<string, unknown>)[name], inner.type, `${field}.${name}`, inputFieldKind(named.name, name));
     }
     return;
   }
   if (typeof value === "string") {
-    const problem = textProblem(value, field, multiLine);
+    const problem = textProblem(value, field, kind);
     if (problem) throw badInput(problem, field);
   } else if (value instanceof Date && !isStorableDate(value)) {
     throw badInput(`${field} must be a date between the years 1 and 9999`, field);
@@ -47,13 +69,16 @@ const INVALID_VALUE_STATES = new Set(["22P02", "22021", "22001", "22003", "22007
 
 /**
  * Runs around every resolver: text that breaks the kit's rules (control characters, lines where
- * one is expected, past the length ceiling) and dates Postgres cannot store are refused before any
- * work, for every argument of every field, so no new field can forget them. A value the database
- * still rejects as malformed is the caller's error, not ours.
+ * one is expected, past the length ceiling; in a secret, NUL and the ceiling only) and dates
+ * Postgres cannot store are refused before any work, for every argument of every field, so no new
+ * field can forget them. A value the database still rejects as malformed is the caller's error.
  */
 export const guardInput: MiddlewareFn = async ({ args, info }, next) => {
   const field = info.parentType.getFields()[info.fieldName];
-  for (const argument of field?.args ?? []) checkValue(args[argument.name], argument.type, argument.name, false);
+  const secrets = secretArguments(info.parentType.name, info.fieldName);
+  for (const argument of field?.args ?? []) {
+    checkValue(args[argument.name], argument.type, argument.name, secrets.has(argument.name) ? "secret" : "single-line");
+  }
   try {
     return await next();
   } catch (error) {

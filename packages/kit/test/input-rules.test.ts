@@ -23,34 +23,43 @@ describe("the kit's rule for text", () => {
 
   for (const [label, value] of refusedEverywhere) {
     it(`refuses ${label} in single-line and multi-line text`, () => {
-      assert.ok(textProblem(value, "field", false));
-      assert.ok(textProblem(value, "field", true));
+      assert.ok(textProblem(value, "field", "single-line"));
+      assert.ok(textProblem(value, "field", "multi-line"));
     });
   }
 
+  it("lets a secret hold any character but NUL, within the single-line ceiling", () => {
+    for (const [label, value] of refusedEverywhere.filter(([label]) => label !== "NUL")) {
+      assert.equal(textProblem(value, "password", "secret"), undefined, label);
+    }
+    for (const value of ["a\tb", "a\nb", "a\r\nb", "x".repeat(MAX_SINGLE_LINE_LENGTH)]) assert.equal(textProblem(value, "password", "secret"), undefined);
+    assert.equal(textProblem("a\u0000b", "password", "secret"), "password must not contain NUL characters");
+    assert.equal(textProblem("x".repeat(MAX_SINGLE_LINE_LENGTH + 1), "password", "secret"), `password must be at most ${MAX_SINGLE_LINE_LENGTH} characters`);
+  });
+
   it("refuses tabs and line breaks in single-line text only", () => {
     for (const value of ["a\tb", "a\nb", "a\rb", "a\r\nb", "a\u2028b", "a\u2029b"]) {
-      assert.match(textProblem(value, "title", false) ?? "", /^title must be a single line/);
-      assert.equal(textProblem(value, "body", true), undefined, JSON.stringify(value));
+      assert.match(textProblem(value, "title", "single-line") ?? "", /^title must be a single line/);
+      assert.equal(textProblem(value, "body", "multi-line"), undefined, JSON.stringify(value));
     }
   });
 
   it("accepts ordinary text in any script, emoji and marks that are not controls", () => {
     for (const value of ["Zoë Ångström", "अनुच्छेद 21", "李小龍", "مرحبا", "😀 👩🏽‍💻", "left\u200Eright mark", "non\u00A0breaking"]) {
-      assert.equal(textProblem(value, "displayName", false), undefined, value);
+      assert.equal(textProblem(value, "displayName", "single-line"), undefined, value);
     }
   });
 
   it("caps length at the ceiling of its kind, naming the field", () => {
-    assert.equal(textProblem("x".repeat(MAX_SINGLE_LINE_LENGTH), "name", false), undefined);
-    assert.equal(textProblem("x".repeat(MAX_SINGLE_LINE_LENGTH + 1), "name", false), `name must be at most ${MAX_SINGLE_LINE_LENGTH} characters`);
-    assert.equal(textProblem("x".repeat(MAX_MULTI_LINE_LENGTH), "body", true), undefined);
-    assert.match(textProblem("x".repeat(MAX_MULTI_LINE_LENGTH + 1), "body", true) ?? "", /at most 100000/);
+    assert.equal(textProblem("x".repeat(MAX_SINGLE_LINE_LENGTH), "name", "single-line"), undefined);
+    assert.equal(textProblem("x".repeat(MAX_SINGLE_LINE_LENGTH + 1), "name", "single-line"), `name must be at most ${MAX_SINGLE_LINE_LENGTH} characters`);
+    assert.equal(textProblem("x".repeat(MAX_MULTI_LINE_LENGTH), "body", "multi-line"), undefined);
+    assert.match(textProblem("x".repeat(MAX_MULTI_LINE_LENGTH + 1), "body", "multi-line") ?? "", /at most 100000/);
   });
 
   it("says which field and why", () => {
-    assert.equal(textProblem("a\u0007", "input.displayName", false), "input.displayName must not contain control or bidirectional formatting characters");
-    assert.equal(textProblem("a\u0000", "email", false), "email must not contain NUL characters");
+    assert.equal(textProblem("a\u0007", "input.displayName", "single-line"), "input.displayName must not contain control or bidirectional formatting characters");
+    assert.equal(textProblem("a\u0000", "email", "single-line"), "email must not contain NUL characters");
   });
 });
 

@@ -7,7 +7,7 @@ import { UsersPeers, createLoaders } from "./loaders";
 import { buildUsersSchema } from "./schema";
 import { forgetExpiredTokens } from "./services/account-tokens";
 import { forgetEndedLoginWindows } from "./services/login-throttle";
-import { startMailDelivery } from "./services/mail-delivery";
+import { forgetUnsentMail, startMailDelivery } from "./services/mail-delivery";
 
 export const SCHEMA = "users";
 export const MIGRATIONS_PATH = path.join(__dirname, "..", "migrations");
@@ -50,7 +50,7 @@ export async function startUsersSubgraph(options: UsersSubgraphOptions): Promise
       const em = orm.em.fork();
       const now = clock.now();
       const throttle = { maxFailures: settings.loginMaxFailures, windowMs: settings.loginFailureWindowMs };
-      return (await forgetEndedLoginWindows(em, now, throttle)) + (await forgetExpiredTokens(em, now));
+      return (await forgetEndedLoginWindows(em, now, throttle)) + (await forgetExpiredTokens(em, now)) + (await forgetUnsentMail(em, now, logger));
     },
   });
   const stopJobs = async () => {

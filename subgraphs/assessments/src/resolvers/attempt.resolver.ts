@@ -1,5 +1,5 @@
 import { LockMode, UniqueConstraintViolationException } from "@mikro-orm/core";
-import { Access, apiError, badInput, isAdmin, isUuid, notFound } from "@solo/kit";
+import { Access, apiError, badInput, isAdmin, isUuid, lockUntilCommit, notFound } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Answer, Attempt, AttemptStatus, MockTest, Question, TestStatus, User, ref } from "../entities";
 import { AssessmentsContext, FINISHED } from "../loaders";
@@ -28,8 +28,12 @@ export class AttemptResolver {
     const now = ctx.loaders.clock.now();
     try {
       const { attempt, closed } = await ctx.em.transactional(async (em) => {
+        // Shared with other starts, held until commit: an unpublish (which locks the test for update)
+        // either committed first and the test is a draft here, or waits and then counts this attempt.
+        const locked = await em.findOne(MockTest, { id: test.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
+        if (locked?.status !== TestStatus.PUBLISHED) throw notFound("Mock test");
         // With a limit, one user's starts on one test take turns: each counts what the last one wrote.
-        if (test.maxAttempts !== null) await em.execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [`attempts:${test.id}:${userId}`]);
+        if (test.maxAttempts !== null) await lockUntilCommit(em, "assessments.attempts", `${test.id}:${userId}`);
         const current = await em.findOne(Attempt, { test: test.id, userId, status: AttemptStatus.IN_PROGRESS });
         if (current && current.deadline.getTime() >= now.getTime()) return { attempt: current, closed: null };
         if (test.maxAttempts !== null && (await em.count(Attempt, { test: test.id, userId })) >= test.maxAttempts) {

@@ -1,3 +1,4 @@
+import { LockMode } from "@mikro-orm/core";
 import { Access, badInput, forbidden, isUuid, nextPosition, notFound, paginate, queueAudit } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Attempt, Course, MockTest, Question, TestStatus, User, ref } from "../entities";
@@ -41,10 +42,14 @@ export class MockTestResolver {
   @Mutation(() => Question, { description: "Append a question to a draft test you author" })
   async addQuestion(@Arg("testId", () => ID) testId: string, @Arg("input") input: QuestionInput, @Ctx() ctx: AssessmentsContext): Promise<Question> {
     const test = await this.editableTest(testId, ctx);
-    if (test.status !== TestStatus.DRAFT) throw badInput("A published test cannot change: its attempts were scored against it", "testId");
+    const published = () => badInput("A published test cannot change: its attempts were scored against it", "testId");
+    if (test.status !== TestStatus.DRAFT) throw published();
     if (input.correctOption >= input.options.length) throw badInput("correctOption must be an index into options", "correctOption");
     if (input.options.some((option) => !option.trim())) throw badInput("options must not be blank", "options");
     return ctx.em.transactional(async (em) => {
+      // Checked again under the test's lock, held until commit: a publish cannot land in between.
+      const locked = await em.findOneOrFail(MockTest, { id: test.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      if (locked.status !== TestStatus.DRAFT) throw published();
       const position = await nextPosition(em, "assessments", { table: "mock_tests", id: test.id }, { table: "questions", parentColumn: "test_id" });
       return em.create(Question, {
         test: em.getReference(MockTest, test.id),
@@ -82,15 +87,21 @@ export class MockTestResolver {
   async unpublishMockTest(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
     const test = await this.editableTest(id, ctx);
     if (test.status === TestStatus.DRAFT) return test;
-    // A draft can change, and attempts were scored against the questions as they are.
-    if (await ctx.em.count(Attempt, { test: test.id })) throw badInput("A test that has been attempted cannot go back to draft", "id");
-    test.status = TestStatus.DRAFT;
-    test.publishedAt = null;
-    queueAudit(ctx.em, ctx, "mock_test.unpublished", { type: "MockTest", id: test.id }, { title: test.title });
-    await ctx.em.flush();
+    const { locked, unpublished } = await ctx.em.transactional(async (em) => {
+      // Locked until commit: a start holds the test shared while it inserts its attempt, so this
+      // waits for it and counts the attempt below, or the start waits and then finds a draft.
+      const locked = await em.findOneOrFail(MockTest, { id: test.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      if (locked.status === TestStatus.DRAFT) return { locked, unpublished: false };
+      // A draft can change, and attempts were scored against the questions as they are.
+      if (await em.count(Attempt, { test: test.id })) throw badInput("A test that has been attempted cannot go back to draft", "id");
+      locked.status = TestStatus.DRAFT;
+      locked.publishedAt = null;
+      queueAudit(em, ctx, "mock_test.unpublished", { type: "MockTest", id: test.id }, { title: locked.title });
+      return { locked, unpublished: true };
+    });
     // Its leaderboard is no longer everyone's: live subscribers read it again, and lose it.
-    await ctx.loaders.events.leaderboardChanged(test.id);
-    return test;
+    if (unpublished) await ctx.loaders.events.leaderboardChanged(test.id);
+    return locked;
   }
 
   @Access({ public: true, scope: "assessments:read" })

@@ -13,7 +13,7 @@ import { AssetStatus, UploadPurpose } from "./enums";
   expression: `create index "media_assets_staging_to_remove" on "content"."media_assets" ("created_at") where "status" = 'READY' and "staging_removed_at" is null`,
 })
 export class MediaAsset {
-  [OptionalProps]?: "status" | "createdAt" | "completedAt" | "stagingRemovedAt";
+  [OptionalProps]?: "status" | "createdAt" | "completedAt" | "stagingRemovedAt" | "completionClaim" | "completionLeaseUntil";
 
   @Field(() => ID)
   @PrimaryKey({ type: "uuid" })
@@ -60,4 +60,11 @@ export class MediaAsset {
    */
   @Property({ type: "timestamptz", nullable: true })
   stagingRemovedAt: Date | null = null;
+
+  /** The completion working on this PENDING asset (see `completeAsset`), while its lease lasts. */
+  @Property({ type: "uuid", nullable: true })
+  completionClaim: string | null = null;
+
+  @Property({ type: "timestamptz", nullable: true })
+  completionLeaseUntil: Date | null = null;
 }

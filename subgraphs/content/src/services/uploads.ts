@@ -1,6 +1,7 @@
-import { LockMode } from "@mikro-orm/core";
+import { randomUUID } from "node:crypto";
+import { LockMode, raw } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { ObjectStorage, Orm, StoredObject, UPLOAD_URL_TTL_SECONDS, apiError } from "@solo/kit";
+import { ObjectStorage, Orm, StoredObject, UPLOAD_URL_TTL_SECONDS, apiError, lockUntilCommit } from "@solo/kit";
 import { AssetStatus, MediaAsset, UploadPurpose } from "../entities";
 import { normalizeContentType, stagingKey, storageKey } from "./upload-policy";
 
@@ -19,9 +20,7 @@ export interface DeclaredUpload {
  */
 export async function reservePendingUpload(em: EntityManager, upload: DeclaredUpload, limit: number): Promise<MediaAsset> {
   return em.transactional(async (tx) => {
-    await tx
-      .getConnection()
-      .execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [`content.pending-uploads:${upload.ownerId}`], "all", tx.getTransactionContext());
+    await lockUntilCommit(tx, "content.pending-uploads", upload.ownerId);
     const pending = await tx.count(MediaAsset, { ownerId: upload.ownerId, status: AssetStatus.PENDING });
     if (pending >= limit) {
       throw apiError("RATE_LIMITED", `You have ${pending} uploads in progress: complete them, or wait for them to expire`, {
@@ -39,38 +38,88 @@ export type CompletionOutcome =
   | { status: "gone" }
   | { status: AssetStatus.READY | AssetStatus.REJECTED; asset: MediaAsset; reason?: string };
 
+/** How long a completion holds its claim on an asset unless it renews it, which it does while the store works. */
+const COMPLETION_LEASE_SECONDS = 30;
+/** How long a completion waits for another one of the same asset to decide, before answering CONFLICT. */
+const WAIT_FOR_OTHER_COMPLETION_MS = 20_000;
+
+const leaseFromNow = () => raw(`now() + interval '${COMPLETION_LEASE_SECONDS} seconds'`);
+/** No completion holds the asset: none claimed it, or its claim's lease lapsed (the database's clock decides). */
+const unclaimed = () => ({ $or: [{ completionLeaseUntil: null }, { completionLeaseUntil: { $lt: raw("now()") } }] });
+
 /**
  * Checks what the client staged against what it declared and, when it matches, copies it to the
- * asset's storage key and marks the asset READY; otherwise REJECTED. The asset's row stays locked
- * meanwhile, so a second completion waits and then reads the outcome, and the sweep passes it by:
- * nothing is copied over a READY asset's object. A crash before the commit leaves the asset PENDING
- * with its staged object in place, and completing again redoes every step.
+ * asset's storage key and marks the asset READY; otherwise REJECTED. No transaction stays open
+ * while the store works (copying a 2 GB lesson video takes a while, and would hold a pooled
+ * connection throughout): the asset is claimed first, with a lease, in a statement of its own; the
+ * store is checked and copied; the outcome is written only if the claim is still this one's.
+ * Another completion meanwhile waits and then reads the outcome, and the sweep passes a claimed
+ * asset by: nothing is copied over a READY asset's object. A completion that dies stops renewing
+ * its lease, and completing again once it has lapsed redoes every step.
  */
 export async function completeAsset(em: EntityManager, storage: ObjectStorage, assetId: string): Promise<CompletionOutcome> {
-  const outcome = await em.transactional(async (tx): Promise<CompletionOutcome & { decided?: boolean }> => {
-    const asset = await tx.findOne(MediaAsset, { id: assetId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  const deadline = Date.now() + WAIT_FOR_OTHER_COMPLETION_MS;
+  for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
+    const claimId = randomUUID();
+    const claimed = await em.nativeUpdate(
+      MediaAsset,
+      { id: assetId, status: AssetStatus.PENDING, ...unclaimed() },
+      { completionClaim: claimId, completionLeaseUntil: leaseFromNow() },
+    );
+    const asset = await em.findOne(MediaAsset, { id: assetId }, { refresh: true });
     if (!asset) return { status: "gone" };
     if (asset.status !== AssetStatus.PENDING) return { status: asset.status, asset };
+    if (claimed) {
+      const outcome = await completeClaimed(em, storage, asset, claimId);
+      // Undefined: the lease lapsed and another completion took the asset over; it decides.
+      if (outcome) return outcome;
+    } else if (Date.now() + pause > deadline) {
+      throw apiError("CONFLICT", "Another request is completing this upload: ask again in a few seconds", {
+        reason: "COMPLETION_IN_PROGRESS",
+        retryAfterSeconds: 5,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
+async function completeClaimed(em: EntityManager, storage: ObjectStorage, asset: MediaAsset, claimId: string): Promise<CompletionOutcome | undefined> {
+  const ours = { id: asset.id, completionClaim: claimId };
+  const renewal = setInterval(() => {
+    em.nativeUpdate(MediaAsset, ours, { completionLeaseUntil: leaseFromNow() }).catch(() => undefined);
+  }, (COMPLETION_LEASE_SECONDS * 1000) / 3);
+  let problem: string | undefined;
+  let copied = false;
+  try {
     const staged = await storage.head(stagingKey(asset));
-    if (!staged) return { status: "missing" };
-    let problem = mismatch(asset, staged);
+    if (!staged) {
+      await em.nativeUpdate(MediaAsset, ours, { completionClaim: null, completionLeaseUntil: null });
+      return { status: "missing" };
+    }
+    problem = mismatch(asset, staged);
     if (!problem) {
       await storage.copy(stagingKey(asset), asset.key);
+      copied = true;
       // The copy is what will be served: check it too, in case the staged object was replaced
       // between the check above and the copy.
-      const copied = await storage.head(asset.key);
-      problem = copied ? mismatch(asset, copied) : "the copy is missing";
-      if (problem) await storage.delete(asset.key);
+      const copy = await storage.head(asset.key);
+      problem = copy ? mismatch(asset, copy) : "the copy is missing";
     }
-    asset.status = problem ? AssetStatus.REJECTED : AssetStatus.READY;
-    asset.completedAt = new Date();
-    return { status: asset.status, asset, reason: problem, decided: true };
-  });
-  // Best effort: whatever is left in staging, or PUT there later, the sweep removes.
-  if ("asset" in outcome && outcome.decided) {
-    await storage.delete(stagingKey(outcome.asset)).catch(() => undefined);
+  } catch (error) {
+    // The store failed: let the next completion start at once rather than after the lease.
+    await em.nativeUpdate(MediaAsset, ours, { completionClaim: null, completionLeaseUntil: null }).catch(() => undefined);
+    throw error;
+  } finally {
+    clearInterval(renewal);
   }
-  return outcome;
+  const status = problem ? AssetStatus.REJECTED : AssetStatus.READY;
+  const decided = await em.nativeUpdate(MediaAsset, ours, { status, completedAt: new Date(), completionClaim: null, completionLeaseUntil: null });
+  if (!decided) return undefined;
+  // Best effort, after the commit: what is left (a rejected copy, staging, or a PUT there later)
+  // the sweep removes.
+  if (problem && copied) await storage.delete(asset.key).catch(() => undefined);
+  await storage.delete(stagingKey(asset)).catch(() => undefined);
+  return { status, asset: await em.findOneOrFail(MediaAsset, { id: asset.id }, { refresh: true }), reason: problem };
 }
 
 function mismatch(asset: MediaAsset, stored: StoredObject): string | undefined {
@@ -88,15 +137,18 @@ const UPLOAD_URL_REACH_MS = (UPLOAD_URL_TTL_SECONDS + 60) * 1000;
  * Removes uploads left PENDING longer than `maxAgeMs`, and REJECTED ones as old (whose presigned
  * URL may have been used again after the rejection): their objects, then the row. And once a READY
  * asset's upload URL has expired, removes its staging object, which a PUT after completion may have
- * written. Rows are claimed with SKIP LOCKED, so replicas sweeping at once split the work and a
- * completion in progress is left alone; a crash between the deletes and the commit leaves the row,
- * and the next sweep finishes it.
+ * written. Rows are claimed with SKIP LOCKED, so replicas sweeping at once split the work; an asset
+ * a completion has claimed is left alone while its lease runs. A crash between the deletes and the
+ * commit leaves the row, and the next sweep finishes it.
  */
 export async function sweepStaleUploads(orm: Orm, storage: ObjectStorage, maxAgeMs: number, now = new Date(), batch = 100): Promise<number> {
   return orm.em.fork().transactional(async (em) => {
     const stale = await em.find(
       MediaAsset,
-      { status: { $in: [AssetStatus.PENDING, AssetStatus.REJECTED] }, createdAt: { $lt: new Date(now.getTime() - maxAgeMs) } },
+      {
+        $or: [{ status: AssetStatus.REJECTED }, { status: AssetStatus.PENDING, ...unclaimed() }],
+        createdAt: { $lt: new Date(now.getTime() - maxAgeMs) },
+      },
       { orderBy: { createdAt: "asc" }, limit: batch, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
     );
     // A PENDING asset may have a copy at its storage key from a completion that crashed.

@@ -1,4 +1,4 @@
-import { Access, apiError, badInput, forbidden } from "@solo/kit";
+import { Access, Secret, apiError, badInput, forbidden } from "@solo/kit";
 import { isEmail } from "class-validator";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { AccountToken, Role, Session, TokenPurpose, User } from "../entities";
@@ -17,7 +17,7 @@ export class AccountEmailResolver {
   @Mutation(() => Boolean, {
     description: "Confirm an address with the token from its verification mail (once, within 24 hours); an ADMIN_EMAILS address becomes ADMIN",
   })
-  async verifyEmail(@Arg("token") token: string, @Ctx() ctx: UsersContext): Promise<boolean> {
+  async verifyEmail(@Arg("token") @Secret() token: string, @Ctx() ctx: UsersContext): Promise<boolean> {
     const now = ctx.loaders.accounts.clock.now();
     await ctx.em.transactional(async (em) => {
       const { user } = await consumeAccountToken(em, token, TokenPurpose.VERIFY_EMAIL, now);
@@ -71,7 +71,11 @@ export class AccountEmailResolver {
   @Mutation(() => Boolean, {
     description: "Choose a new password with the token from a reset mail (once, within 30 minutes); every session of the account ends",
   })
-  async resetPassword(@Arg("token") token: string, @Arg("newPassword") newPassword: string, @Ctx() ctx: UsersContext): Promise<boolean> {
+  async resetPassword(
+    @Arg("token") @Secret() token: string,
+    @Arg("newPassword") @Secret() newPassword: string,
+    @Ctx() ctx: UsersContext,
+  ): Promise<boolean> {
     if (newPassword.length < MIN_PASSWORD_LENGTH || newPassword.length > MAX_PASSWORD_LENGTH) {
       throw badInput(`newPassword must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`, "newPassword");
     }

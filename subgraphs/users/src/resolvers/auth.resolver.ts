@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import { Access, apiError, badInput, conflict, forbidden, unauthenticated } from "@solo/kit";
+import { Access, Secret, apiError, badInput, conflict, forbidden, unauthenticated } from "@solo/kit";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { Role, TokenPurpose, User } from "../entities";
 import { UsersContext } from "../loaders";
@@ -64,7 +64,7 @@ export class AuthResolver {
   @Mutation(() => AuthPayload, { description: "Sign in with email and password" })
   async login(
     @Arg("email") email: string,
-    @Arg("password") password: string,
+    @Arg("password") @Secret() password: string,
     @Ctx() ctx: UsersContext,
   ): Promise<AuthPayload> {
     refuseApiKeys(ctx);
@@ -87,7 +87,7 @@ export class AuthResolver {
   }
 
   @Mutation(() => AuthPayload, { description: "Trade a refresh token for new tokens (the old one is retired)" })
-  async refreshSession(@Arg("refreshToken") refreshToken: string, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
+  async refreshSession(@Arg("refreshToken") @Secret() refreshToken: string, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
     refuseApiKeys(ctx);
     return signedInAs(ctx, await rotateRefreshToken(ctx.em, refreshToken));
   }

@@ -1,4 +1,4 @@
-import { Connection } from "@solo/kit";
+import { Connection, Secret } from "@solo/kit";
 import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, Length, MaxLength, Validate } from "class-validator";
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { ApiKey, AuditLogEntry, User } from "../entities";
@@ -13,6 +13,7 @@ export class RegisterInput {
   email!: string;
 
   @Field()
+  @Secret()
   @Length(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, {
     message: `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`,
   })

@@ -163,6 +163,23 @@ export function startMailDelivery(options: { orm: Orm; settings: AccountSettings
   };
 }
 
+/**
+ * Removes what the outbox still holds a day after it was asked for, run by the housekeeping job
+ * whether or not SMTP_URL is set: without it nothing is ever claimed, and reset requests for
+ * made-up addresses would otherwise pile up for good. Delivery gives such mail up too, when it
+ * comes to it first.
+ */
+export async function forgetUnsentMail(em: EntityManager, now: Date, logger: Logger): Promise<number> {
+  const expired = await em.find(MailOutboxEntry, { createdAt: { $lt: new Date(now.getTime() - GIVE_UP_AFTER_MS) } });
+  for (const entry of expired) {
+    const details = { mailId: entry.id, purpose: entry.purpose, reason: "expired" };
+    // Sends that failed for a day are an operator's business; mail nobody could send (no SMTP_URL) is not news.
+    if (entry.attempts) logger.error({ ...details, attempts: entry.attempts, lastError: entry.lastError }, "gave up on an account mail");
+    else logger.info(details, "account mail not sent");
+  }
+  return expired.length ? em.nativeDelete(MailOutboxEntry, { id: { $in: expired.map((entry) => entry.id) } }) : 0;
+}
+
 /** Why a queued mail should not go out (any more), or undefined when it should. */
 async function dropReason(em: EntityManager, entry: MailOutboxEntry, user: User | null, now: Date) {
   if (now.getTime() - entry.createdAt.getTime() > GIVE_UP_AFTER_MS) return "expired";
