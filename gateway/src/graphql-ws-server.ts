@@ -60,12 +60,16 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
       logger.info({ code: error.code, message: error.message }, "websocket closed on a protocol error");
     });
     // A peer that does not answer a ping within the interval is gone: its socket is dropped.
+    let awaitingPong: NodeJS.Timeout | undefined;
+    socket.on("pong", () => {
+      clearTimeout(awaitingPong);
+      awaitingPong = undefined;
+    });
     const ping =
       options.keepAliveMs > 0
         ? setInterval(() => {
-            if (socket.readyState !== WebSocket.OPEN) return;
-            const deadline = setTimeout(() => socket.terminate(), options.keepAliveMs);
-            socket.once("pong", () => clearTimeout(deadline));
+            if (socket.readyState !== WebSocket.OPEN || awaitingPong) return;
+            awaitingPong = setTimeout(() => socket.terminate(), options.keepAliveMs);
             socket.ping();
           }, options.keepAliveMs)
         : undefined;
@@ -94,6 +98,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
     );
     socket.once("close", (code, reason) => {
       clearInterval(ping);
+      clearTimeout(awaitingPong);
       closed(code, String(reason)).catch((error) => logger.error({ err: error }, "graphql-ws close handling failed"));
     });
   }
