@@ -250,6 +250,7 @@ export function subgraphLimitsFromEnv(): SubgraphLimits {
     maxTokens: envInt("SUBGRAPH_MAX_TOKENS", 10_000),
     maxListLength: envInt("SUBGRAPH_MAX_LIST_LENGTH", 10_000),
     maxResolvedFields: envInt("SUBGRAPH_MAX_RESOLVED_FIELDS", 100_000),
-    maxBodyBytes: envInt("MAX_BODY_BYTES", 2 * 1024 * 1024),
+    // Not MAX_BODY_BYTES: that is the gateway's, and `npm start` hands one environment to all.
+    maxBodyBytes: envInt("SUBGRAPH_MAX_BODY_BYTES", 2 * 1024 * 1024),
   };
 }
