@@ -104,10 +104,10 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
   }
 
   return {
-    clients: () => wss.clients,
+    /** Stops taking upgrades and closes every socket with 1001 (going away). */
     async close() {
       options.server.off("upgrade", onUpgrade);
-      for (const client of wss.clients) client.close(1001, "Going away");
+      for (const client of wss.clients) client.close(1001, "Server shutting down");
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };

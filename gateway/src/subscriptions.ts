@@ -263,7 +263,6 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
       await Promise.all([...groups.values()].map((group) => group.drain()));
       await Promise.all([...groups.values()].flatMap((group) => [...group.subscribers].map((subscriber) => subscriber.flushed())));
       await new Promise((resolve) => setImmediate(resolve));
-      for (const client of transport.clients()) client.close(1001, "Server shutting down");
       await transport.close();
     },
     groups: () => groups.size,

@@ -64,7 +64,7 @@ function literalListLengthRule(maxListLength: number): ValidationRule {
 }
 
 /** Counts lexer tokens, stopping at the limit: a huge document is refused before it is parsed. */
-export function exceedsTokenLimit(query: string, maxTokens: number): boolean {
+function exceedsTokenLimit(query: string, maxTokens: number): boolean {
   const lexer = new Lexer(new Source(query));
   let count = 0;
   try {
