@@ -1,6 +1,6 @@
 import type http from "node:http";
 import type { ApolloServer } from "@apollo/server";
-import { EventBus, Identity, Logger } from "@solo/kit";
+import { EventBus, Identity, Logger, clientExtensions } from "@solo/kit";
 import { ExecutionArgs, GraphQLError, GraphQLFormattedError, GraphQLSchema, ValidationRule, print } from "graphql";
 import type { Context as SocketContext } from "graphql-ws";
 import type { Counter } from "prom-client";
@@ -89,11 +89,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
     if (rechecks.size > 10_000) rechecks.clear();
     return result;
   };
-  const format = (error: GraphQLError) => {
-    // `http` (status, headers) means something to HTTP responses only.
-    const { http: _http, ...extensions } = error.extensions ?? {};
-    return options.formatError({ ...error.toJSON(), extensions });
-  };
+  const format = (error: GraphQLError) => options.formatError({ ...error.toJSON(), extensions: clientExtensions(error) });
 
   const transport = serveGraphqlWs<Record<string, unknown>, SocketExtra>(
     {

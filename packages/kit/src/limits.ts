@@ -20,7 +20,7 @@ import {
   responsePathAsArray,
 } from "graphql";
 import { envInt } from "./config";
-import { requestError } from "./errors";
+import { clientExtensions, requestError } from "./errors";
 
 /**
  * The request limits the gateway and every subgraph enforce, each with its own numbers: the
@@ -132,8 +132,7 @@ export function requestShapeGuard(limits: { maxTokens: number; maxListLength?: n
 export function sendError(res: Response, error: GraphQLError): void {
   const http = error.extensions.http as { status: number; headers?: Map<string, string> } | undefined;
   for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
-  const { http: _http, ...extensions } = error.extensions;
-  res.status(http?.status ?? 400).json({ errors: [{ message: error.message, extensions }] });
+  res.status(http?.status ?? 400).json({ errors: [{ message: error.message, extensions: clientExtensions(error) }] });
 }
 
 /** express.json failures (malformed JSON, oversized bodies) as GraphQL-shaped errors with a code. */

@@ -1,6 +1,6 @@
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { ObjectStorage, Orm, StoredObject, UPLOAD_URL_TTL_SECONDS, apiError } from "@solo/kit";
+import { ObjectStorage, Orm, StoredObject, UPLOAD_URL_TTL_SECONDS, rateLimited } from "@solo/kit";
 import { AssetStatus, MediaAsset, UploadPurpose } from "../entities";
 import { normalizeContentType, stagingKey, storageKey } from "./upload-policy";
 
@@ -24,9 +24,7 @@ export async function reservePendingUpload(em: EntityManager, upload: DeclaredUp
       .execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [`content.pending-uploads:${upload.ownerId}`], "all", tx.getTransactionContext());
     const pending = await tx.count(MediaAsset, { ownerId: upload.ownerId, status: AssetStatus.PENDING });
     if (pending >= limit) {
-      throw apiError("RATE_LIMITED", `You have ${pending} uploads in progress: complete them, or wait for them to expire`, {
-        retryAfterSeconds: UPLOAD_URL_TTL_SECONDS,
-      });
+      throw rateLimited(`You have ${pending} uploads in progress (complete them, or wait for them to expire)`, UPLOAD_URL_TTL_SECONDS * 1000);
     }
     const asset = tx.create(MediaAsset, { ...upload, key: "" });
     asset.key = storageKey(asset.ownerId, asset.purpose, asset.id);
