@@ -5,12 +5,14 @@ import { after, before, describe, it } from "node:test";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
+import { gatewayConfigFromEnv, startGateway } from "@solo/gateway";
 import {
   ANONYMOUS,
   GATEWAY_KEY_HEADER,
   IDENTITY_HEADER,
   Identity,
   anonymousGatewayKey,
+  createLogger,
   platformSecrets,
   projectRoot,
   signIdentity,
@@ -265,5 +267,25 @@ describe("the gateway in front of a subgraph that refuses the planner's request"
     assert.equal(many.errors!.length, 1);
     assert.deepEqual(many.errors![0].extensions, { code: "BAD_REQUEST", limit: "MAX_LIST_LENGTH", service: "assessments" });
     assert.match(many.errors![0].message, /has 4 items, more than 3/);
+  });
+
+  it("does not name the refusing subgraph in production", async () => {
+    const production = await startGateway(
+      {
+        ...gatewayConfigFromEnv(),
+        port: 0,
+        host: "127.0.0.1",
+        subgraphUrls: { users: stack.usersUrl, content: stack.contentUrl, assessments: stack.assessmentsUrl },
+        hideSchemaDetails: true,
+      },
+      createLogger("test"),
+    );
+    try {
+      const many = await new GraphQLClient(production.url).request(`{ courses(first: 4) { edges { node { title myProgress { percent } } } } }`);
+      assert.equal(many.errors!.length, 1);
+      assert.deepEqual(many.errors![0].extensions, { code: "BAD_REQUEST", limit: "MAX_LIST_LENGTH" });
+    } finally {
+      await production.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import WebSocket from "ws";
 import { Stack, register, startStack } from "../src/stack";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
@@ -119,7 +120,6 @@ describe("subscriptions over graphql-ws at the gateway", () => {
   });
 
   it("closes with 4429 on a second connection_init, and refuses anonymous subscribers to signed-in streams", async () => {
-    const WebSocket = (await import("ws")).default;
     const socket = new WebSocket(stack.wsUrl, "graphql-transport-ws");
     const code = await new Promise<number>((resolve) => {
       socket.on("open", () => {
@@ -226,6 +226,34 @@ describe("subscriptions over graphql-ws at the gateway", () => {
     assert.equal(attempted.errors?.[0].extensions?.code, "BAD_USER_INPUT");
     assert.equal((await stack.db.query("select status from assessments.mock_tests where id = $1", [test.id])).rows[0].status, "PUBLISHED");
     assert.equal((await audited()).length, 1);
+  });
+
+  it("checks nothing again for sockets that closed while their sign-in was being checked", async () => {
+    const student = await register(stack);
+    // Session checks the users subgraph answered 404 (a login that has ended).
+    const endedSessionChecks = async () => {
+      const text = await (await fetch(`${new URL(stack.usersUrl).origin}/metrics`)).text();
+      const line = text.split("\n").find((row) => row.startsWith("http_request_duration_seconds_count{") && row.includes('route="/internal/sessions/verify"') && row.includes('status="404"'));
+      return Number(line?.split(" ").at(-1) ?? 0);
+    };
+    // connection_init and a close sent together: the socket is gone before users has answered.
+    const initThenClose = () =>
+      new Promise<void>((resolve) => {
+        const socket = new WebSocket(stack.wsUrl, "graphql-transport-ws");
+        socket.on("open", () => {
+          socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${student.accessToken}` } }));
+          socket.close(1000);
+        });
+        socket.on("close", () => resolve());
+      });
+    // In tens: sockets not yet signed in are capped per IP.
+    for (let round = 0; round < 4; round++) await Promise.all(Array.from({ length: 10 }, initThenClose));
+    await settle(1_000); // the sign-ins still being checked are answered
+    // From now on every check of this login is a 404: a socket still being checked would show.
+    await student.client.op("Logout");
+    const before = await endedSessionChecks();
+    await settle(2_000); // over six recheck intervals of this stack
+    assert.equal(await endedSessionChecks(), before, "closed sockets' credentials are still being checked");
   });
 
   it("ends a subscription with an error when its token expires", async () => {

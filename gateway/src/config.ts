@@ -91,7 +91,8 @@ export function gatewayConfigFromEnv(): GatewayConfig {
       maxCost: envInt("MAX_COST", 5000),
       maxTokens: envInt("MAX_TOKENS", 2000),
       // Room for the longest text an input takes (100,000 characters, up to 300,000 bytes of
-      // UTF-8) and half the subgraphs' 1 MiB, so a forwarded fetch never meets their limit.
+      // UTF-8), and a quarter of the subgraphs' 2 MiB (SUBGRAPH_MAX_BODY_BYTES), so what a client
+      // sends fits the fetches that carry it on.
       maxBodyBytes: envInt("MAX_BODY_BYTES", 524_288),
     },
     rateLimit: {

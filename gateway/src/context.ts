@@ -1,4 +1,4 @@
-import { Identity, Logger } from "@solo/kit";
+import { Identity, Logger, SignedIdentity } from "@solo/kit";
 
 export interface GatewayContext {
   identity: Identity;
@@ -6,6 +6,6 @@ export interface GatewayContext {
   log: Logger;
   /** The client's address (HTTP requests; live updates run without one). */
   ip?: string;
-  /** The identity signed for subgraphs, made once per request on first use. */
-  signedIdentity?: Promise<string>;
+  /** The identity as subgraph fetches carry it, made on the request's first fetch. */
+  signedIdentity?: SignedIdentity;
 }

@@ -60,12 +60,16 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
       logger.info({ code: error.code, message: error.message }, "websocket closed on a protocol error");
     });
     // A peer that does not answer a ping within the interval is gone: its socket is dropped.
+    let awaitingPong: NodeJS.Timeout | undefined;
+    socket.on("pong", () => {
+      clearTimeout(awaitingPong);
+      awaitingPong = undefined;
+    });
     const ping =
       options.keepAliveMs > 0
         ? setInterval(() => {
-            if (socket.readyState !== WebSocket.OPEN) return;
-            const deadline = setTimeout(() => socket.terminate(), options.keepAliveMs);
-            socket.once("pong", () => clearTimeout(deadline));
+            if (socket.readyState !== WebSocket.OPEN || awaitingPong) return;
+            awaitingPong = setTimeout(() => socket.terminate(), options.keepAliveMs);
             socket.ping();
           }, options.keepAliveMs)
         : undefined;
@@ -94,15 +98,16 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
     );
     socket.once("close", (code, reason) => {
       clearInterval(ping);
+      clearTimeout(awaitingPong);
       closed(code, String(reason)).catch((error) => logger.error({ err: error }, "graphql-ws close handling failed"));
     });
   }
 
   return {
-    clients: () => wss.clients,
+    /** Stops taking upgrades and closes every socket with 1001 (going away). */
     async close() {
       options.server.off("upgrade", onUpgrade);
-      for (const client of wss.clients) client.close(1001, "Going away");
+      for (const client of wss.clients) client.close(1001, "Server shutting down");
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };

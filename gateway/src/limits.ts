@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { requestError } from "@solo/kit";
 
 /** The gateway's request limits are the kit's, shared with every subgraph (with the gateway's numbers). */
-export { bodyErrorHandler, exceedsTokenLimit, limitRules, requestShapeGuard, sendError, tokenLimitError } from "@solo/kit";
+export { bodyErrorHandler, limitRules, requestShapeGuard, tokenLimitError } from "@solo/kit";
 
 /**
  * An operation the gateway cannot run over HTTP is the client's mistake, not an internal error

@@ -1,4 +1,4 @@
-import { Identity, Logger, requestError } from "@solo/kit";
+import { Identity, Logger, rateLimitedRequest } from "@solo/kit";
 import type Redis from "ioredis";
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { RateLimitConfig } from "./config";
@@ -22,15 +22,7 @@ export function createRateLimiter(config: RateLimitConfig, redis: Redis | undefi
     anonymous: make("anonymous", config.anonymous),
   };
 
-  const limited = (msBeforeNext: number) => {
-    const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-    return requestError(
-      "RATE_LIMITED",
-      `Too many requests: retry in ${retryAfterSeconds} s`,
-      { retryAfterSeconds },
-      { "retry-after": String(retryAfterSeconds) },
-    );
-  };
+  const limited = (msBeforeNext: number) => rateLimitedRequest("Too many requests", msBeforeNext);
 
   async function consume(bucket: Bucket, key: string): Promise<void> {
     try {

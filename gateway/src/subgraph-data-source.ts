@@ -1,5 +1,5 @@
 import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
-import { ANONYMOUS, ErrorCode, IDENTITY_HEADER, Logger, REQUEST_ID_HEADER, apiError, isClientError, signIdentity } from "@solo/kit";
+import { ANONYMOUS, ErrorCode, IDENTITY_HEADER, Logger, REQUEST_ID_HEADER, SignedIdentity, apiError, isClientError, signIdentity } from "@solo/kit";
 import type { GraphQLError } from "graphql";
 import type { GatewayContext } from "./context";
 
@@ -33,8 +33,8 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     const headers = request.http?.headers;
     if (!headers) return;
     if (context?.identity) {
-      context.signedIdentity ??= signIdentity(context.identity);
-      headers.set(IDENTITY_HEADER, await context.signedIdentity);
+      context.signedIdentity ??= new SignedIdentity(context.identity);
+      headers.set(IDENTITY_HEADER, await context.signedIdentity.token());
     } else {
       // The gateway's own requests (compose mode's introspection) act for nobody: anonymous.
       headers.set(IDENTITY_HEADER, await signIdentity(ANONYMOUS));

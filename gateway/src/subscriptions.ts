@@ -1,10 +1,10 @@
 import type http from "node:http";
 import type { ApolloServer } from "@apollo/server";
-import { EventBus, Identity, Logger } from "@solo/kit";
+import { EventBus, Identity, Logger, clientExtensions } from "@solo/kit";
 import { ExecutionArgs, GraphQLError, GraphQLFormattedError, GraphQLSchema, ValidationRule, print } from "graphql";
 import type { Context as SocketContext } from "graphql-ws";
 import type { Counter } from "prom-client";
-import type { WebSocket } from "ws";
+import { WebSocket } from "ws";
 import type { Credentials } from "./authenticate";
 import type { GatewayContext } from "./context";
 import { serveGraphqlWs } from "./graphql-ws-server";
@@ -49,7 +49,6 @@ interface ConnectionState {
   identity: Identity;
   /** When the access token the connection signed in with expires (API keys: never). */
   expiresAt?: number;
-  recheck?: NodeJS.Timeout;
 }
 
 interface SocketExtra {
@@ -90,11 +89,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
     if (rechecks.size > 10_000) rechecks.clear();
     return result;
   };
-  const format = (error: GraphQLError) => {
-    // `http` (status, headers) means something to HTTP responses only.
-    const { http: _http, ...extensions } = error.extensions ?? {};
-    return options.formatError({ ...error.toJSON(), extensions });
-  };
+  const format = (error: GraphQLError) => options.formatError({ ...error.toJSON(), extensions: clientExtensions(error) });
 
   const transport = serveGraphqlWs<Record<string, unknown>, SocketExtra>(
     {
@@ -142,6 +137,10 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
         }
         // Live updates are reads: an API key without any read scope may not open a socket (4403).
         if (identity.kind === "apiKey" && !identity.scopes.some((scope) => scope.endsWith(":read"))) return false;
+        // Closed while its credentials were being checked: no close event is left to stop the
+        // rechecks started below.
+        const { socket } = ctx.extra;
+        if (socket.readyState !== WebSocket.OPEN) return false;
         if (identity.kind !== "anonymous") ctx.extra.uncount();
         const state: ConnectionState = { identity, expiresAt: tokenExpiry(credentials.authorization) };
         // Each event is, in effect, a new request: a logout, a revoked key or a changed role must
@@ -150,25 +149,20 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
           const now = await recheck(credentials);
           if (now instanceof Error) {
             if (now instanceof GraphQLError && now.extensions?.code === "SERVICE_UNAVAILABLE") return;
-            ctx.extra.socket.close(4401, "Unauthorized");
+            socket.close(4401, "Unauthorized");
           } else if (identityKey(now) !== identityKey(identity) || scopesOf(now) !== scopesOf(identity)) {
-            ctx.extra.socket.close(4403, "Your access changed: reconnect");
+            socket.close(4403, "Your access changed: reconnect");
           }
         };
         // Spread over the interval, so sockets opened together are not all checked at once.
-        const first = setTimeout(() => {
+        let rechecks = setTimeout(() => {
           void check();
-          state.recheck = setInterval(() => void check(), interval);
-          state.recheck.unref();
-        }, Math.floor(Math.random() * interval));
-        first.unref();
-        state.recheck = first;
+          rechecks = setInterval(() => void check(), interval).unref();
+        }, Math.floor(Math.random() * interval)).unref();
+        // Node's clearTimeout clears intervals too.
+        socket.once("close", () => clearTimeout(rechecks));
         ctx.extra.state = state;
         return true;
-      },
-      onClose: (ctx) => {
-        clearTimeout(ctx.extra.state?.recheck);
-        clearInterval(ctx.extra.state?.recheck);
       },
       onSubscribe: async (ctx, _id, payload) => {
         // graphql-ws lists this one already, with those open or still starting; checked before
@@ -265,7 +259,6 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
       await Promise.all([...groups.values()].map((group) => group.drain()));
       await Promise.all([...groups.values()].flatMap((group) => [...group.subscribers].map((subscriber) => subscriber.flushed())));
       await new Promise((resolve) => setImmediate(resolve));
-      for (const client of transport.clients()) client.close(1001, "Server shutting down");
       await transport.close();
     },
     groups: () => groups.size,

@@ -33,7 +33,8 @@ export function observabilityPlugin(metrics: ServiceMetrics): ApolloServerPlugin
 /**
  * Client errors keep their message and code; anything else is a bug whose details stay in the
  * logs. In production, field suggestions ("Did you mean ...") and subgraph names are dropped: they
- * map the schema and the deployment for whoever asks.
+ * map the schema and the deployment for whoever asks. SERVICE_UNAVAILABLE alone keeps naming its
+ * service.
  */
 export function formatError(options: { production: boolean }) {
   return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
@@ -45,8 +46,12 @@ export function formatError(options: { production: boolean }) {
       return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
     }
     const message = options.production ? formatted.message.replace(/ ?Did you mean .+\?$/, "") : formatted.message;
-    const { stacktrace: _stacktrace, serviceName, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, message, extensions: options.production || !serviceName ? extensions : { ...extensions, serviceName } };
+    const { stacktrace: _stacktrace, serviceName, service, ...extensions } = formatted.extensions ?? {};
+    if (serviceName && !options.production) extensions.serviceName = serviceName;
+    // Which service is missing from a partial answer is what its client needs to know (and /ready
+    // names it anyway); which one refused a request it was sent is a map of the deployment.
+    if (service !== undefined && (!options.production || code === "SERVICE_UNAVAILABLE")) extensions.service = service;
+    return { ...formatted, message, extensions };
   };
 }
 

@@ -40,6 +40,28 @@ export function requestError(
   });
 }
 
+/**
+ * RATE_LIMITED, saying when to come back: the message ends "retry in N s" and `retryAfterSeconds`
+ * is N (whole seconds, at least 1). From a resolver: one field's refusal, in an answer that may
+ * hold other fields, so it does not touch the HTTP status (see `rateLimitedRequest`).
+ */
+export function rateLimited(reason: string, retryAfterMs: number, extra: Record<string, unknown> = {}): GraphQLError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return apiError("RATE_LIMITED", `${reason}: retry in ${retryAfterSeconds} s`, { retryAfterSeconds, ...extra });
+}
+
+/** The same refusal for a whole request, before execution: HTTP 429 with Retry-After. */
+export function rateLimitedRequest(reason: string, retryAfterMs: number): GraphQLError {
+  const { message, extensions } = rateLimited(reason, retryAfterMs);
+  return requestError("RATE_LIMITED", message, extensions, { "retry-after": String(extensions.retryAfterSeconds) });
+}
+
+/** An error's extensions as its client sees them: `http` (status, headers) shapes an HTTP response only. */
+export function clientExtensions(error: GraphQLError): Record<string, unknown> {
+  const { http: _http, ...extensions } = error.extensions;
+  return extensions;
+}
+
 export const unauthenticated = (message = "Authentication required") => apiError("UNAUTHENTICATED", message);
 export const forbidden = (message = "You are not allowed to do this") => apiError("FORBIDDEN", message);
 export const notFound = (what: string) => apiError("NOT_FOUND", `${what} not found`);

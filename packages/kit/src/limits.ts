@@ -20,7 +20,7 @@ import {
   responsePathAsArray,
 } from "graphql";
 import { envInt } from "./config";
-import { requestError } from "./errors";
+import { clientExtensions, requestError } from "./errors";
 
 /**
  * The request limits the gateway and every subgraph enforce, each with its own numbers: the
@@ -64,7 +64,7 @@ function literalListLengthRule(maxListLength: number): ValidationRule {
 }
 
 /** Counts lexer tokens, stopping at the limit: a huge document is refused before it is parsed. */
-export function exceedsTokenLimit(query: string, maxTokens: number): boolean {
+function exceedsTokenLimit(query: string, maxTokens: number): boolean {
   const lexer = new Lexer(new Source(query));
   let count = 0;
   try {
@@ -132,8 +132,7 @@ export function requestShapeGuard(limits: { maxTokens: number; maxListLength?: n
 export function sendError(res: Response, error: GraphQLError): void {
   const http = error.extensions.http as { status: number; headers?: Map<string, string> } | undefined;
   for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
-  const { http: _http, ...extensions } = error.extensions;
-  res.status(http?.status ?? 400).json({ errors: [{ message: error.message, extensions }] });
+  res.status(http?.status ?? 400).json({ errors: [{ message: error.message, extensions: clientExtensions(error) }] });
 }
 
 /** express.json failures (malformed JSON, oversized bodies) as GraphQL-shaped errors with a code. */
@@ -250,6 +249,7 @@ export function subgraphLimitsFromEnv(): SubgraphLimits {
     maxTokens: envInt("SUBGRAPH_MAX_TOKENS", 10_000),
     maxListLength: envInt("SUBGRAPH_MAX_LIST_LENGTH", 10_000),
     maxResolvedFields: envInt("SUBGRAPH_MAX_RESOLVED_FIELDS", 100_000),
-    maxBodyBytes: envInt("MAX_BODY_BYTES", 2 * 1024 * 1024),
+    // Not MAX_BODY_BYTES: that is the gateway's, and `npm start` hands one environment to all.
+    maxBodyBytes: envInt("SUBGRAPH_MAX_BODY_BYTES", 2 * 1024 * 1024),
   };
 }

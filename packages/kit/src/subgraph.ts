@@ -37,7 +37,7 @@ export interface SubgraphServerOptions<Loaders> {
   ready?: () => Promise<void>;
   /** Runs after in-flight requests finish and before the database closes (stop jobs here). */
   beforeClose?: () => Promise<void>;
-  /** Request limits; SUBGRAPH_MAX_* and MAX_BODY_BYTES by default. */
+  /** Request limits; the SUBGRAPH_MAX_* variables by default. */
   limits?: SubgraphLimits;
 }
 

@@ -62,6 +62,14 @@ describe("error formatting", () => {
     assert.deepEqual(formatError({ production: false })(error).extensions, { code: "FORBIDDEN", serviceName: "users" });
   });
 
+  it("names the subgraph of a forwarded refusal in development only, and an unavailable one always", () => {
+    const refusal = { message: "too long", extensions: { code: "BAD_REQUEST", limit: "MAX_LIST_LENGTH", service: "assessments" } };
+    assert.deepEqual(format(refusal).extensions, { code: "BAD_REQUEST", limit: "MAX_LIST_LENGTH" });
+    assert.deepEqual(formatError({ production: false })(refusal).extensions, refusal.extensions);
+    const unavailable = { message: "The users service is unavailable", extensions: { code: "SERVICE_UNAVAILABLE", service: "users" } };
+    assert.deepEqual(format(unavailable).extensions, { code: "SERVICE_UNAVAILABLE", service: "users" });
+  });
+
   it("drops field suggestions in production", () => {
     const formatted = format({ message: 'Cannot query field "nam" on type "User". Did you mean "name"?', extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
     assert.equal(formatted.message, 'Cannot query field "nam" on type "User".');

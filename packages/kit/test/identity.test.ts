@@ -1,7 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { SignJWT } from "jose";
-import { ANONYMOUS, Identity, signIdentity, signServiceToken, verifyIdentity, verifyServiceToken } from "../src/identity";
+import { SignJWT, decodeJwt } from "jose";
+import { ManualClock } from "../src/clock";
+import {
+  ANONYMOUS,
+  Identity,
+  SIGNED_IDENTITY_MIN_REMAINING_MS,
+  SignedIdentity,
+  readSignedIdentity,
+  signIdentity,
+  signServiceToken,
+  verifyIdentity,
+  verifyServiceToken,
+} from "../src/identity";
 import { checkAccess } from "../src/access";
 
 const student: Identity = { kind: "user", userId: "u1", role: "STUDENT", sessionId: "s1" };
@@ -32,6 +43,53 @@ describe("forwarded identity", () => {
     assert.deepEqual(await verifyIdentity(await signServiceToken("gateway")), ANONYMOUS);
     assert.equal(await verifyServiceToken(await signIdentity(student)), null);
     assert.equal(await verifyServiceToken(await signServiceToken("gateway")), "gateway");
+  });
+});
+
+describe("a request's signed identity", () => {
+  const msLeft = (token: string, clock: ManualClock) => decodeJwt(token).exp! * 1000 - clock.now().getTime();
+
+  it("is signed once for the fetches of a quick request", async () => {
+    const clock = new ManualClock();
+    const signed = new SignedIdentity(student, clock);
+    const first = await signed.token();
+    clock.advance(5_000);
+    assert.equal(await signed.token(), first);
+    assert.deepEqual(await readSignedIdentity(first), student);
+  });
+
+  it("is signed again before a later fetch of a slow request would carry too little of its life", async () => {
+    const clock = new ManualClock();
+    const signed = new SignedIdentity(student, clock);
+    let previous = await signed.token();
+    assert.ok(msLeft(previous, clock) > 59_000);
+    // Fetches one after another, each taking up to SUBGRAPH_TIMEOUT_MS (30 s): the identity the
+    // first one carried would have expired by the third.
+    let signatures = 1;
+    for (let fetch = 1; fetch <= 20; fetch++) {
+      clock.advance(29_999);
+      const token = await signed.token();
+      assert.ok(msLeft(token, clock) >= SIGNED_IDENTITY_MIN_REMAINING_MS, `fetch ${fetch} left with ${msLeft(token, clock)} ms of its identity`);
+      if (token !== previous) {
+        signatures += 1;
+        assert.ok(msLeft(previous, clock) < SIGNED_IDENTITY_MIN_REMAINING_MS, `fetch ${fetch} signed again with ${msLeft(previous, clock)} ms left`);
+      }
+      previous = token;
+    }
+    assert.ok(signatures > 10, `${signatures} signatures over 600 s`);
+  });
+
+  it("reuses a signature while it has the margin left, and not a moment after", async () => {
+    const clock = new ManualClock(new Date("2030-01-01T00:00:00.000Z"));
+    const signed = new SignedIdentity(student, clock);
+    const first = await signed.token();
+    assert.equal(decodeJwt(first).exp, Date.parse("2030-01-01T00:01:00.000Z") / 1000);
+    clock.set(new Date("2030-01-01T00:00:30.000Z"));
+    assert.equal(await signed.token(), first, "exactly the margin left: still good");
+    clock.set(new Date("2030-01-01T00:00:30.001Z"));
+    const second = await signed.token();
+    assert.notEqual(second, first);
+    assert.equal(decodeJwt(second).exp, Date.parse("2030-01-01T00:01:30.000Z") / 1000);
   });
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { LockMode, raw } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { ObjectStorage, Orm, StoredObject, UPLOAD_URL_TTL_SECONDS, apiError, lockUntilCommit } from "@solo/kit";
+import { ObjectStorage, Orm, StoredObject, UPLOAD_URL_TTL_SECONDS, apiError, lockUntilCommit, rateLimited } from "@solo/kit";
 import { AssetStatus, MediaAsset, UploadPurpose } from "../entities";
 import { normalizeContentType, stagingKey, storageKey } from "./upload-policy";
 
@@ -23,9 +23,7 @@ export async function reservePendingUpload(em: EntityManager, upload: DeclaredUp
     await lockUntilCommit(tx, "content.pending-uploads", upload.ownerId);
     const pending = await tx.count(MediaAsset, { ownerId: upload.ownerId, status: AssetStatus.PENDING });
     if (pending >= limit) {
-      throw apiError("RATE_LIMITED", `You have ${pending} uploads in progress: complete them, or wait for them to expire`, {
-        retryAfterSeconds: UPLOAD_URL_TTL_SECONDS,
-      });
+      throw rateLimited(`You have ${pending} uploads in progress (complete them, or wait for them to expire)`, UPLOAD_URL_TTL_SECONDS * 1000);
     }
     const asset = tx.create(MediaAsset, { ...upload, key: "" });
     asset.key = storageKey(asset.ownerId, asset.purpose, asset.id);

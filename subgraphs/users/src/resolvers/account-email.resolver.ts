@@ -1,4 +1,4 @@
-import { Access, Secret, apiError, badInput, forbidden } from "@solo/kit";
+import { Access, Secret, apiError, badInput, forbidden, rateLimited } from "@solo/kit";
 import { isEmail } from "class-validator";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { AccountToken, Role, Session, TokenPurpose, User } from "../entities";
@@ -45,8 +45,7 @@ export class AccountEmailResolver {
     const now = clock.now();
     const recent = await tokensSentSince(ctx.em, user, TokenPurpose.VERIFY_EMAIL, new Date(now.getTime() - 3_600_000));
     if (recent.length >= MAILS_PER_HOUR) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((recent[0].createdAt.getTime() + 3_600_000 - now.getTime()) / 1000));
-      throw apiError("RATE_LIMITED", `Too many verification mails: retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+      throw rateLimited("Too many verification mails", recent[0].createdAt.getTime() + 3_600_000 - now.getTime());
     }
     await queueAccountMailOnce(ctx.em, TokenPurpose.VERIFY_EMAIL, user.emailNormalized, now);
     mailer.deliverSoon();

@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { apiError } from "@solo/kit";
+import { rateLimited } from "@solo/kit";
 import { LoginFailure } from "../entities";
 
 export interface LoginThrottle {
@@ -23,11 +23,8 @@ export async function countLoginAttempt(em: EntityManager, emailNormalized: stri
     [emailNormalized, now, ...Array(2).fill(new Date(now.getTime() - throttle.windowMs))],
   );
   if (row.failures > throttle.maxFailures) {
-    const retryAfterSeconds = Math.max(1, Math.ceil((new Date(row.window_started_at).getTime() + throttle.windowMs - now.getTime()) / 1000));
-    throw apiError("RATE_LIMITED", `Too many failed logins for this email: retry in ${retryAfterSeconds} s`, {
-      retryAfterSeconds,
-      reason: "TOO_MANY_FAILED_LOGINS",
-    });
+    const windowEndsIn = new Date(row.window_started_at).getTime() + throttle.windowMs - now.getTime();
+    throw rateLimited("Too many failed logins for this email", windowEndsIn, { reason: "TOO_MANY_FAILED_LOGINS" });
   }
 }
 
