@@ -285,6 +285,8 @@ describe("bad input", () => {
       ["subscription A { liveStudyStats { at } } subscription B { liveStudyStats { at } }", {}, "OPERATION_RESOLUTION_FAILURE"],
       [contractOperation("StudySessionUpdated"), { sessionId: null }, "BAD_USER_INPUT"],
       [contractOperation("StudySessionUpdated"), { sessionId: "a\u202Eb" }, "BAD_USER_INPUT"],
+      // An empty id is no id (as "every course" it would wait on a topic nothing publishes).
+      [contractOperation("LiveStudyStats"), { courseId: "" }, "BAD_USER_INPUT"],
     ];
     for (const [query, variables, code] of cases) {
       const [result] = await subscribe(live, query, variables).next(1);

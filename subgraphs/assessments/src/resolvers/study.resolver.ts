@@ -127,7 +127,8 @@ export class StudySessionResolver {
   @Access({ scope: "assessments:read" })
   @Query(() => LiveStudyStats, { description: "Live study right now: counts only, for anyone signed in" })
   async liveStudyStats(@Arg("courseId", () => ID, { nullable: true }) courseId: string | null, @Ctx() ctx: AssessmentsContext): Promise<LiveStudyStats> {
-    if (courseId && !isUuid(courseId)) throw badInput("courseId must be an id", "courseId");
+    // "" is no id: read as "every course" it would listen on a topic nothing publishes to.
+    if (typeof courseId === "string" && !isUuid(courseId)) throw badInput("courseId must be an id", "courseId");
     const now = ctx.loaders.clock.now();
     const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const course = courseId ? "and course_id = ?" : "";
