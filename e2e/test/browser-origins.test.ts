@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import http from "node:http";
 import { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { Browser, Page, chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium, withoutChromium } from "../src/browser";
 import { Stack, register, startStack } from "../src/stack";
 import { publishedCourse, registerWithRole, uploadReady } from "../src/content-fixtures";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PNG = Buffer.from("\x89PNG\r\n\x1a\n bytes a browser uploads");
 
 /** A web app's origin: an empty page on a loopback port of its own, reached as http://localhost:<port>. */
@@ -99,7 +98,7 @@ async function actFromPage(stack: Stack, page: Page, trigger: () => Promise<void
 }
 
 /** Pages from an allowed origin and from another one, in Debian's Chromium (installed by .ci/run). */
-describe("pages from other origins in a browser (CORS_ORIGINS)", { skip: !fs.existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM} (.ci/run installs it)` }, () => {
+describe("pages from other origins in a browser (CORS_ORIGINS)", { skip: withoutChromium }, () => {
   let stack: Stack;
   let browser: Browser;
   let allowedPage: Awaited<ReturnType<typeof servePage>>;
@@ -119,11 +118,7 @@ describe("pages from other origins in a browser (CORS_ORIGINS)", { skip: !fs.exi
       const started = await learner.client.op("StartStudySession", { input: { courseId: course.id } });
       if (started.errors) throw new Error(JSON.stringify(started.errors));
     };
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -1,27 +1,21 @@
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium, withoutChromium } from "../src/browser";
 import { PASSWORD, Stack, register, startStack } from "../src/stack";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
 /** The page as a person sees it, in Debian's Chromium (installed by .ci/run). */
-describe("the live dashboard in a browser", { skip: !fs.existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM} (.ci/run installs it)` }, () => {
+describe("the live dashboard in a browser", { skip: withoutChromium }, () => {
   let stack: Stack;
   let browser: Browser;
 
   before(async () => {
     stack = await startStack();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
