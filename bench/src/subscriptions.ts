@@ -3,7 +3,7 @@ import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { fork } from "node:child_process";
 import { connect } from "@solo/e2e/dist/src/live";
 import { startTestObjectStore } from "@solo/e2e/dist/src/object-store";
-import { Service, freePort, startService, stopService } from "@solo/e2e/dist/src/processes";
+import { Service, freePort, startService, startSubgraphProcesses, stopService } from "@solo/e2e/dist/src/processes";
 import { GraphQLClient, PASSWORD, contractOperation, uniqueEmail } from "@solo/e2e/dist/src/stack";
 
 /**
@@ -30,18 +30,14 @@ async function main() {
   const database = await createTestDatabase("bench");
   const store = await startTestObjectStore();
   const services: Service[] = [];
-  const [users, content, assessments, gatewayPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const url = (port: number) => `http://127.0.0.1:${port}/graphql`;
-  const env: NodeJS.ProcessEnv = {
+  const gatewayPort = await freePort();
+  const base: NodeJS.ProcessEnv = {
     DATABASE_URL: database.url,
     REDIS_URL: process.env.REDIS_URL ?? "",
     S3_ENDPOINT: store.config.endpoint,
     S3_BUCKET: store.config.bucket,
     S3_ACCESS_KEY_ID: store.config.accessKeyId,
     S3_SECRET_ACCESS_KEY: store.config.secretAccessKey,
-    SUBGRAPH_URL_USERS: url(users),
-    SUBGRAPH_URL_CONTENT: url(content),
-    SUBGRAPH_URL_ASSESSMENTS: url(assessments),
     RATE_LIMIT_ANONYMOUS: "1000000",
     RATE_LIMIT_USER: "1000000",
     // Every subscriber connects from loopback at once, each unsigned until its connection_init.
@@ -49,9 +45,9 @@ async function main() {
   };
   const bus = await createEventBus({ redisUrl: process.env.REDIS_URL || undefined, databaseUrl: database.url, logger: createLogger("bench") });
   try {
-    services.push(await startService("users", "subgraphs/users/dist/src/index.js", users, env));
-    services.push(await startService("content", "subgraphs/content/dist/src/index.js", content, env));
-    services.push(await startService("assessments", "subgraphs/assessments/dist/src/index.js", assessments, env));
+    const subgraphs = await startSubgraphProcesses(base);
+    services.push(...subgraphs.services);
+    const env = subgraphs.env;
     const gateway = await startService("gateway", "gateway/dist/src/index.js", gatewayPort, env);
     services.push(gateway);
     const origin = `http://127.0.0.1:${gatewayPort}`;

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import { freePort, projectRoot } from "@solo/kit";
+import { freePort, projectRoot, readSubgraphs, subgraphUrlVariable } from "@solo/kit";
 
 export { freePort };
 
@@ -13,8 +13,8 @@ export interface Service {
 }
 
 /** One platform service as its own process (the built entry point), ready when /ready says so. */
-export async function startService(name: string, entry: string, port: number, env: NodeJS.ProcessEnv): Promise<Service> {
-  const child = spawn(process.execPath, [path.join(projectRoot(), entry)], {
+export async function startService(name: string, entry: string, port: number, env: NodeJS.ProcessEnv, args: string[] = []): Promise<Service> {
+  const child = spawn(process.execPath, [path.join(projectRoot(), entry), ...args], {
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -36,4 +36,28 @@ export async function startService(name: string, entry: string, port: number, en
 export async function stopService(service: Service, signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
   if (service.child.exitCode === null) service.child.kill(signal);
   return service.exited;
+}
+
+/** Subgraph `subgraph` as its own process, through the kit's entry point, as `npm start` runs it. */
+export function startSubgraphProcess(subgraph: string, port: number, env: NodeJS.ProcessEnv, name = subgraph): Promise<Service> {
+  return startService(name, "packages/kit/dist/src/serve.js", port, env, [subgraph]);
+}
+
+/**
+ * Every subgraph of rover.yaml as a process on a free port, in its order, each told where all of
+ * them are (SUBGRAPH_URL_<NAME>, also in the returned `env` for gateways started next).
+ */
+export async function startSubgraphProcesses(env: NodeJS.ProcessEnv): Promise<{ services: Service[]; env: NodeJS.ProcessEnv }> {
+  const entries = readSubgraphs();
+  const ports = await Promise.all(entries.map(() => freePort()));
+  const urls = Object.fromEntries(entries.map((entry, index) => [subgraphUrlVariable(entry.name), `http://127.0.0.1:${ports[index]}/graphql`]));
+  const withUrls = { ...env, ...urls };
+  const services: Service[] = [];
+  try {
+    for (const [index, entry] of entries.entries()) services.push(await startSubgraphProcess(entry.name, ports[index], withUrls));
+  } catch (error) {
+    for (const service of services) await stopService(service, "SIGKILL");
+    throw error;
+  }
+  return { services, env: withUrls };
 }

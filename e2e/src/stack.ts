@@ -3,23 +3,34 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startAssessmentsSubgraph } from "@solo/assessments";
-import { startContentSubgraph } from "@solo/content";
 import { GatewayConfig, gatewayConfigFromEnv, startGateway } from "@solo/gateway";
-import { CaughtMail, Clock, RunningService, StorageConfig, countQueries, createEventBus, createLogger, projectRoot } from "@solo/kit";
+import {
+  CaughtMail,
+  ObjectStorage,
+  RunningService,
+  RunningSubgraph,
+  StorageConfig,
+  SubgraphOverrides,
+  countQueries,
+  createEventBus,
+  createLogger,
+  jobNames,
+  loadSubgraph,
+  projectRoot,
+  readSubgraphs,
+  runSubgraph,
+} from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
-import { UsersSubgraphOptions, startUsersSubgraph } from "@solo/users";
 import { Client } from "pg";
 import { startTestObjectStore } from "./object-store";
 
 export interface StackOptions {
-  /** The clock assessments reads deadlines and idle time from (a ManualClock in time tests). */
-  clock?: Clock;
-  assessments?: { idleSessionMs?: number; idleSweepIntervalMs?: number };
-  content?: { pendingUploadMaxAgeMs?: number; sweepIntervalMs?: number; auditRelayIntervalMs?: number };
-  /** Account settings over the environment's, and the clock tokens and login windows read. */
-  users?: Pick<UsersSubgraphOptions, "account" | "clock">;
+  /**
+   * Per subgraph (by its rover.yaml name), over the stack's own: a clock, settings, job intervals
+   * (every job's is 0 in a stack, so ticks never land in SQL counts: tests run jobs with runJobNow).
+   */
+  subgraphs?: Record<string, SubgraphOverrides>;
   gateway?: Partial<Omit<GatewayConfig, "limits" | "rateLimit">> & {
     limits?: Partial<GatewayConfig["limits"]>;
     rateLimit?: Partial<GatewayConfig["rateLimit"]>;
@@ -27,110 +38,118 @@ export interface StackOptions {
 }
 
 /**
- * The real thing, in-process: the users subgraph on its own test database and the gateway loading
- * the checked-in supergraph, both listening on loopback ports. Tests talk to it over HTTP only.
+ * The real thing, in-process: every subgraph of rover.yaml on one test database, with an object
+ * store, a mail catcher and an event bus of the stack's own, and the gateway loading the
+ * checked-in supergraph, all listening on loopback ports. Tests talk to it over HTTP only.
  */
 export async function startStack(options: StackOptions = {}) {
+  const entries = readSubgraphs();
+  const unknown = Object.keys(options.subgraphs ?? {}).filter((name) => !entries.some((entry) => entry.name === name));
+  if (unknown.length) throw new Error(`startStack: no subgraph ${unknown.join(", ")} in rover.yaml`);
   const database = await createTestDatabase("e2e");
   const logger = createLogger("test");
   const objectStore = await startTestObjectStore();
-  // A mail catcher of the stack's own: users sends to it, the gateway's /dev/mail reads its mailbox.
+  // A mail catcher of the stack's own: subgraphs send to it (SMTP_URL), the gateway's /dev/mail reads its mailbox.
   const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), "solo-mail-"));
   let mailCatcher = await startMailCatcher({ port: 0, mailboxPath: path.join(mailDir, "mailbox.jsonl") });
-  let contentUrl: string | undefined;
-  const startUsers = (port: number) =>
-    startUsersSubgraph({
-      port,
-      databaseUrl: database.url,
-      logger,
-      peers: { contentUrl: () => contentUrl },
-      clock: options.users?.clock,
-      // No periodic tick (its statements would land in the SQL counts of batching tests): mail goes
-      // out when a commit prompts it, and tests call `users.deliverMail()` for the rest.
-      account: { smtpUrl: mailCatcher.smtpUrl, mailDeliveryIntervalMs: 0, ...options.users?.account },
-    });
-  let users = await startUsers(0);
-  const content = await startContentSubgraph({
-    port: 0,
-    databaseUrl: database.url,
-    storage: objectStore.config,
-    usersUrl: users.url,
-    logger,
-    jobs: { sweepIntervalMs: 0, auditRelayIntervalMs: 0, ...options.content },
-  });
-  contentUrl = content.url;
   // Redis when REDIS_URL is set (as in CI), else Postgres LISTEN/NOTIFY on the test's database. In
   // a namespace of its own: test files running side by side share one Redis.
   const eventNamespace = `test-${crypto.randomUUID()}`;
   const events = await createEventBus({ redisUrl: process.env.REDIS_URL, databaseUrl: database.url, logger, namespace: eventNamespace });
-  const assessments = await startAssessmentsSubgraph({
-    port: 0,
-    databaseUrl: database.url,
-    logger,
-    clock: options.clock,
-    eventBus: events,
-    peers: { usersUrl: () => users.url, contentUrl: () => content.url },
-    jobs: { idleSweepIntervalMs: 0, auditRelayIntervalMs: 0, ...options.assessments },
-  });
-  const defaults = gatewayConfigFromEnv();
-  const config: GatewayConfig = {
-    ...defaults,
-    ...options.gateway,
-    port: 0,
-    host: "127.0.0.1",
-    supergraphSource: options.gateway?.supergraphSource ?? "file",
-    supergraphPath: path.join(projectRoot(), "schema", "supergraph.graphql"),
-    subgraphUrls: { users: users.url, content: content.url, assessments: assessments.url, ...options.gateway?.subgraphUrls },
-    redisUrl: options.gateway?.redisUrl ?? process.env.REDIS_URL,
-    databaseUrl: database.url,
-    eventBusNamespace: eventNamespace,
-    devMailboxPath: options.gateway && "devMailboxPath" in options.gateway ? options.gateway.devMailboxPath : mailCatcher.mailboxPath,
-    limits: { ...defaults.limits, ...options.gateway?.limits },
-    // Gateway, subgraphs and test share one process here, on a machine shared with other suites:
-    // a burst (100 registrations hashing passwords) can hold a fetch past production's 30 s.
-    subgraphTimeoutMs: options.gateway?.subgraphTimeoutMs ?? 120_000,
-    // Generous by default so suites do not trip each other; the rate-limit suite sets its own.
-    rateLimit: {
-      ...defaults.rateLimit,
-      user: 100_000,
-      apiKey: 100_000,
-      anonymous: 100_000,
-      keyPrefix: `test:${Math.random().toString(36).slice(2)}`,
-      ...options.gateway?.rateLimit,
-    },
+
+  const running = new Map<string, RunningSubgraph>();
+  // Asked at each call: a subgraph started early finds the ones started after it.
+  const peers = { url: (name: string) => running.get(name)?.url };
+  const start = async (name: string, port = 0) => {
+    const descriptor = loadSubgraph(name);
+    const own = options.subgraphs?.[name] ?? {};
+    const subgraph = await runSubgraph(descriptor, {
+      databaseUrl: database.url,
+      logger,
+      storage: objectStore.config,
+      eventBus: events,
+      peers,
+      ...own,
+      port,
+      env: { SMTP_URL: mailCatcher.smtpUrl, ...own.env },
+      jobIntervalsMs: { ...Object.fromEntries(jobNames(descriptor).map((job) => [job, 0])), ...own.jobIntervalsMs },
+    });
+    running.set(name, subgraph);
+    return subgraph;
+  };
+  const sql = new Map<string, ReturnType<typeof countQueries>>();
+  const stopSubgraphs = async () => {
+    for (const subgraph of [...running.values()].reverse()) await subgraph.close();
   };
   let gateway: RunningService;
   try {
+    for (const entry of entries) sql.set(entry.name, countQueries((await start(entry.name)).orm));
+    const defaults = gatewayConfigFromEnv();
+    const config: GatewayConfig = {
+      ...defaults,
+      ...options.gateway,
+      port: 0,
+      host: "127.0.0.1",
+      supergraphSource: options.gateway?.supergraphSource ?? "file",
+      supergraphPath: path.join(projectRoot(), "schema", "supergraph.graphql"),
+      subgraphUrls: { ...Object.fromEntries([...running].map(([name, subgraph]) => [name, subgraph.url])), ...options.gateway?.subgraphUrls },
+      redisUrl: options.gateway?.redisUrl ?? process.env.REDIS_URL,
+      databaseUrl: database.url,
+      eventBusNamespace: eventNamespace,
+      devMailboxPath: options.gateway && "devMailboxPath" in options.gateway ? options.gateway.devMailboxPath : mailCatcher.mailboxPath,
+      limits: { ...defaults.limits, ...options.gateway?.limits },
+      // Gateway, subgraphs and test share one process here, on a machine shared with other suites:
+      // a burst (100 registrations hashing passwords) can hold a fetch past production's 30 s.
+      subgraphTimeoutMs: options.gateway?.subgraphTimeoutMs ?? 120_000,
+      // Generous by default so suites do not trip each other; the rate-limit suite sets its own.
+      rateLimit: {
+        ...defaults.rateLimit,
+        user: 100_000,
+        apiKey: 100_000,
+        anonymous: 100_000,
+        keyPrefix: `test:${Math.random().toString(36).slice(2)}`,
+        ...options.gateway?.rateLimit,
+      },
+    };
     gateway = await startGateway(config, logger);
   } catch (error) {
-    await assessments.close();
-    await content.close();
-    await users.close();
+    await stopSubgraphs();
+    await events.close();
     await mailCatcher.close();
     await objectStore.close();
     await database.drop();
     throw error;
   }
-  const sql = countQueries(users.orm);
-  const contentSql = countQueries(content.orm);
-  const assessmentsSql = countQueries(assessments.orm);
+  const storage = new ObjectStorage(objectStore.config);
   const db = new Client({ connectionString: database.url });
   await db.connect();
+
+  /** The running subgraph `name` (an unknown name is an error, not undefined). */
+  const subgraph = (name: string): RunningSubgraph => {
+    const found = running.get(name);
+    if (!found) throw new Error(`the stack runs no subgraph "${name}" (it runs ${[...running.keys()].join(", ")})`);
+    return found;
+  };
 
   return {
     url: gateway.url,
     wsUrl: gateway.url.replace(/^http/, "ws"),
     origin: new URL(gateway.url).origin,
-    usersUrl: users.url,
-    /** The users subgraph running now (`restartUsers` replaces it). */
-    get users() {
-      return users;
+    subgraph,
+    /** Where each subgraph answers, by name. */
+    get subgraphUrls(): Record<string, string> {
+      return Object.fromEntries([...running].map(([name, running]) => [name, running.url]));
     },
-    /** Stops the users subgraph and starts a new one on the same port, as a restart or redeploy does. */
-    async restartUsers() {
-      const port = users.port;
-      await users.close();
-      users = await startUsers(port);
+    /** Stops subgraph `name` and starts it again on the same port, as a restart or redeploy does. */
+    async restart(name: string) {
+      const port = subgraph(name).port;
+      await subgraph(name).close();
+      running.delete(name);
+      sql.set(name, countQueries((await start(name, port)).orm));
+    },
+    /** Runs every job that outbox rows wake (mail, …) until none is moving: what requests left behind has gone out. */
+    async settle() {
+      for (const name of running.keys()) await subgraph(name).settle();
     },
     /** The stack's SMTP catcher; `stopMailServer`/`startMailServer` take it away and bring it back on its port. */
     get mailCatcher() {
@@ -143,36 +162,30 @@ export async function startStack(options: StackOptions = {}) {
       mailCatcher = await startMailCatcher({ port: mailCatcher.port, mailboxPath: mailCatcher.mailboxPath });
     },
     databaseUrl: database.url,
-    contentUrl: content.url,
-    content,
-    storage: content.storage,
+    /** A client of the stack's object store (the bucket subgraphs upload to). */
+    storage,
     storageConfig: objectStore.config as StorageConfig,
     objectStore,
-    /** SQL statements the users subgraph has sent since the last reset. */
-    sql,
-    /** SQL statements the content subgraph has sent since the last reset. */
-    contentSql,
-    assessments,
-    assessmentsUrl: assessments.url,
-    /** The bus assessments publishes on (a second connection to it stands in for a gateway). */
+    /** SQL statements subgraph `name` has sent since its counter's last reset. */
+    sql(name: string) {
+      subgraph(name);
+      return sql.get(name)!;
+    },
+    /** The bus subgraphs publish on (a second connection to it stands in for a gateway). */
     events,
     /** The namespace of that bus (a second bus in it stands in for a gateway). */
     eventNamespace,
-    /** SQL statements the assessments subgraph has sent since the last reset. */
-    assessmentsSql,
     /**
      * What `run` cost: SQL statements per subgraph and requests from the gateway to each subgraph.
      * Batching tests compare this for short and long lists.
      */
     async measure(run: () => Promise<void>) {
       const before = await this.subgraphFetches();
-      for (const counter of [sql, contentSql, assessmentsSql]) counter.reset();
+      for (const counter of sql.values()) counter.reset();
       await run();
       const after = await this.subgraphFetches();
       return {
-        usersSql: sql.value,
-        contentSql: contentSql.value,
-        assessmentsSql: assessmentsSql.value,
+        sql: Object.fromEntries([...sql].map(([name, counter]) => [name, counter.value])),
         fetches: Object.fromEntries(Object.keys(after).map((name) => [name, after[name] - (before[name] ?? 0)])),
       };
     },
@@ -188,12 +201,11 @@ export async function startStack(options: StackOptions = {}) {
     client: (credentials: Credentials = {}) => new GraphQLClient(gateway.url, credentials),
     async close() {
       await gateway.close();
-      await assessments.close();
+      await stopSubgraphs();
       await events.close();
-      await content.close();
-      await users.close();
       await mailCatcher.close();
       fs.rmSync(mailDir, { recursive: true, force: true });
+      storage.destroy();
       await objectStore.close();
       await db.end();
       await database.drop();
@@ -288,7 +300,7 @@ export async function register(
   const payload = response.data.register;
   // Registration queues a verification mail: let it go out, so tests that count statements or
   // compare table snapshots next see nothing still moving.
-  await stack.users.deliverMail();
+  await stack.settle();
   return { ...payload, email: input.email, password: input.password, client: stack.client({ token: payload.accessToken }) };
 }
 

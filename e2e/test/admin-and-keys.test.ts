@@ -68,12 +68,12 @@ describe("roles, API keys and the audit log", () => {
     const actors = [];
     for (let i = 0; i < 50; i++) actors.push(await register(stack, { displayName: `Actor ${i}` }));
     const statements = async (first: number) => {
-      stack.sql.reset();
+      stack.sql("users").reset();
       const response = await admin.client.op("AuditLog", { first });
       assert.equal(response.errors, undefined);
       assert.equal(response.data.auditLog.edges.length, first);
       assert.ok(response.data.auditLog.edges.every((edge: any) => edge.node.actor?.displayName));
-      return stack.sql.value;
+      return stack.sql("users").value;
     };
     const atFive = await statements(5);
     const atFifty = await statements(50);

@@ -16,7 +16,7 @@ describe("assessments publishes live-update events", () => {
   const clock = new ManualClock(new Date("2026-11-22T09:00:00Z"));
 
   before(async () => {
-    stack = await startStack({ clock });
+    stack = await startStack({ subgraphs: { assessments: { clock } } });
     listener = await createEventBus({ redisUrl: process.env.REDIS_URL, databaseUrl: stack.databaseUrl, logger: createLogger("test"), namespace: stack.eventNamespace });
     instructor = await registerWithRole(stack, "INSTRUCTOR");
   });

@@ -15,7 +15,7 @@ describe("mock tests and attempts", () => {
 
   before(async () => {
     clock = new ManualClock(new Date("2026-11-22T09:00:00Z"));
-    stack = await startStack({ clock });
+    stack = await startStack({ subgraphs: { assessments: { clock } } });
     instructor = await registerWithRole(stack, "INSTRUCTOR", "Ina");
   });
   after(() => stack.close());
@@ -495,7 +495,7 @@ describe("study sessions, progress, stats and reviews", () => {
 
   before(async () => {
     clock = new ManualClock(new Date("2026-11-22T09:00:00Z"));
-    stack = await startStack({ clock });
+    stack = await startStack({ subgraphs: { assessments: { clock } } });
     instructor = await registerWithRole(stack, "INSTRUCTOR");
   });
   after(() => stack.close());
@@ -545,10 +545,10 @@ describe("study sessions, progress, stats and reviews", () => {
     const student = await register(stack);
     const sessionId = (await student.client.op("StartStudySession", { input: { courseId: course.id } })).data.startStudySession.id;
     clock.advance(29 * MINUTE);
-    await stack.assessments.endIdleSessions();
+    await stack.subgraph("assessments").runJobNow("end-idle-study-sessions");
     assert.equal((await stack.db.query("select status from assessments.study_sessions where id = $1", [sessionId])).rows[0].status, "ACTIVE");
     clock.advance(2 * MINUTE);
-    await stack.assessments.endIdleSessions();
+    await stack.subgraph("assessments").runJobNow("end-idle-study-sessions");
     const row = await stack.db.query("select status, ended_at, last_activity_at from assessments.study_sessions where id = $1", [sessionId]);
     assert.equal(row.rows[0].status, "ENDED");
     assert.equal(row.rows[0].ended_at.getTime(), row.rows[0].last_activity_at.getTime(), "it ended when activity stopped");

@@ -80,7 +80,7 @@ describe("courses, lessons and who sees drafts", () => {
     assert.equal(notYours.errors?.[0].extensions?.code, "FORBIDDEN", "students publish nothing");
     // Nor through references, another person's authoredCourses, or search.
     const lessonId = (await look(instructor.client)).lessons[0].id;
-    const references = await fetch(stack.contentUrl, {
+    const references = await fetch(stack.subgraphUrls.content, {
       method: "POST",
       headers: { "content-type": "application/json", [GATEWAY_KEY_HEADER]: anonymousGatewayKey() },
       body: JSON.stringify({
@@ -102,7 +102,7 @@ describe("courses, lessons and who sees drafts", () => {
     assert.equal((await look(student.client)).lessons.length, 1);
 
     // The audit row travels through content's outbox to the users subgraph's log.
-    await stack.content.relayAudit();
+    await stack.subgraph("content").runJobNow("deliver-audit-events");
     const log = await admin.client.op("AuditLog", { first: 20 });
     const entry = log.data.auditLog.edges.map((edge: any) => edge.node).find((node: any) => node.resourceId === course.id);
     assert.deepEqual({ action: entry.action, resourceType: entry.resourceType, actor: entry.actor.id }, {
@@ -120,12 +120,12 @@ describe("courses, lessons and who sees drafts", () => {
         ('00000000-0000-4000-8000-00000000000a', 'bad.event', 'Course', '', now() - interval '1 minute'),
         ('00000000-0000-4000-8000-00000000000b', 'course.published', 'Course', 'c1', now())`,
     );
-    await stack.content.relayAudit();
+    await stack.subgraph("content").runJobNow("deliver-audit-events");
     const left = await stack.db.query("select id, rejected_at is not null as rejected from content.audit_outbox order by id");
     assert.deepEqual(left.rows, [{ id: "00000000-0000-4000-8000-00000000000a", rejected: true }]);
     const delivered = await stack.db.query("select action from users.audit_log where id = '00000000-0000-4000-8000-00000000000b'");
     assert.equal(delivered.rows[0].action, "course.published");
-    await stack.content.relayAudit();
+    await stack.subgraph("content").runJobNow("deliver-audit-events");
     assert.equal((await stack.db.query("select count(*)::int as n from users.audit_log where id = '00000000-0000-4000-8000-00000000000b'")).rows[0].n, 1);
   });
 

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { gatewayConfigFromEnv } from "@solo/gateway";
-import { ManualClock } from "@solo/kit";
-import { startUsersSubgraph } from "@solo/users";
+import { ManualClock, loadSubgraph, runSubgraph } from "@solo/kit";
 import { PASSWORD, Stack, VERIFY_EMAIL, devMailbox, mailTo, register, registerAdmin, startStack, tableSnapshot, uniqueEmail } from "../src/stack";
 
 const APP = "https://app.solo.test";
@@ -16,7 +15,7 @@ describe("email ownership", () => {
   let stack: Stack;
   const clock = new ManualClock();
   before(async () => {
-    stack = await startStack({ users: { clock, account: { publicAppUrl: APP } } });
+    stack = await startStack({ subgraphs: { users: { clock, settings: { publicAppUrl: APP } } } });
   });
   after(() => stack.close());
 
@@ -30,7 +29,7 @@ describe("email ownership", () => {
       const account = await register(stack);
       assert.deepEqual((await account.client.request("{ me { emailVerified } }")).data, { me: { emailVerified: false } });
       const mail = await mailTo(stack, account.email, /^Confirm your email address for SOLO$/);
-      await stack.users.deliverMail(); // the run that sent it has finished with the outbox
+      await stack.subgraph("users").runJobNow("deliver-account-mail"); // the run that sent it has finished with the outbox
       assert.ok(mail.text.includes(`${APP}/verify-email?token=${mail.token}`), mail.text);
       assert.ok(mail.token.length >= 43, "at least 32 random bytes");
       const stored = await stack.db.query(
@@ -94,7 +93,7 @@ describe("email ownership", () => {
         requestPasswordReset: true,
       });
       const mail = await mailTo(stack, account.email, /^Reset your SOLO password$/);
-      await stack.users.deliverMail(); // the run that sent it has finished with the outbox
+      await stack.subgraph("users").runJobNow("deliver-account-mail"); // the run that sent it has finished with the outbox
       assert.ok(mail.text.includes(`${APP}/reset-password?token=${mail.token}`), mail.text);
 
       const before = await tableSnapshot(stack);
@@ -143,7 +142,7 @@ describe("email ownership", () => {
       const account = await register(stack);
       await stack.client().request(REQUEST_RESET, { email: account.email });
       const late = await mailTo(stack, account.email, /Reset your SOLO password/);
-      await stack.users.deliverMail();
+      await stack.subgraph("users").runJobNow("deliver-account-mail");
       clock.advance(30 * MINUTE);
       const before = await tableSnapshot(stack);
       assert.equal(refusal(await stack.client().request(RESET, { token: late.token, password: "a brand new password" })), "BAD_USER_INPUT:TOKEN_EXPIRED");
@@ -176,7 +175,7 @@ describe("email ownership", () => {
       const median = (values: number[]) => [...values].sort((x, y) => x - y)[3];
       const ratio = median(knownMs) / median(unknownMs);
       assert.ok(ratio > 0.33 && ratio < 3, `known/unknown time ratio ${ratio.toFixed(2)} (${median(knownMs)} / ${median(unknownMs)} ms)`);
-      await stack.users.deliverMail();
+      await stack.subgraph("users").runJobNow("deliver-account-mail");
       assert.deepEqual(await mailsTo(unknown, /./), []);
       assert.equal(refusal(await stack.client().request(REQUEST_RESET, { email: "not-an-email" })), "BAD_USER_INPUT:email");
     });
@@ -185,7 +184,7 @@ describe("email ownership", () => {
       const account = await register(stack);
       for (let i = 0; i < 6; i++) {
         assert.deepEqual((await stack.client().request(REQUEST_RESET, { email: account.email })).data, { requestPasswordReset: true });
-        await stack.users.deliverMail();
+        await stack.subgraph("users").runJobNow("deliver-account-mail");
       }
       assert.equal((await mailsTo(account.email, /Reset your SOLO password/)).length, 3);
       clock.advance(60 * MINUTE);
@@ -205,7 +204,7 @@ describe("email ownership", () => {
 
       await stack.startMailServer();
       clock.advance(MINUTE); // past the retry delay
-      await stack.restartUsers();
+      await stack.restart("users");
       const mail = await mailTo(stack, account.email, /Confirm your email/);
       assert.deepEqual((await stack.client().request(VERIFY_EMAIL, { token: mail.token })).data, { verifyEmail: true });
     });
@@ -214,13 +213,13 @@ describe("email ownership", () => {
       await stack.stopMailServer();
       const accounts = [];
       for (let i = 0; i < 6; i++) accounts.push(await register(stack));
-      await stack.users.deliverMail();
+      await stack.subgraph("users").runJobNow("deliver-account-mail");
       await stack.startMailServer();
       clock.advance(2 * MINUTE); // past every retry delay so far
-      const replica = await startUsersSubgraph({ port: 0, databaseUrl: stack.databaseUrl, clock, account: { smtpUrl: stack.mailCatcher.smtpUrl } });
+      const replica = await runSubgraph(loadSubgraph("users"), { databaseUrl: stack.databaseUrl, clock, settings: { smtpUrl: stack.mailCatcher.smtpUrl } });
       try {
         // The replica's start-up run and both explicit runs race for the same rows.
-        await Promise.all([stack.users.deliverMail(), replica.deliverMail()]);
+        await Promise.all([stack.subgraph("users").runJobNow("deliver-account-mail"), replica.runJobNow("deliver-account-mail")]);
       } finally {
         await replica.close();
       }
@@ -240,7 +239,7 @@ describe("email ownership", () => {
       process.env.NODE_ENV = "production";
       try {
         assert.equal(gatewayConfigFromEnv().devMailboxPath, undefined);
-        await assert.rejects(startUsersSubgraph({ port: 0, databaseUrl: stack.databaseUrl }), /SMTP_URL is required in production/);
+        await assert.rejects(runSubgraph(loadSubgraph("users"), { databaseUrl: stack.databaseUrl }), /SMTP_URL is required in production/);
       } finally {
         for (const [name, value] of [["NODE_ENV", previous.nodeEnv], ["DEV_MAILBOX_PATH", previous.mailbox]] as const) {
           if (value === undefined) delete process.env[name];
@@ -265,10 +264,10 @@ describe("email ownership", () => {
     const tokens = "select count(*)::int as n from users.account_tokens";
     const kept = (await stack.db.query(tokens)).rows[0].n;
     assert.ok(kept > 0);
-    await stack.users.forgetSpentRecords();
+    await stack.subgraph("users").runJobNow("forget-spent-account-records");
     assert.equal((await stack.db.query(tokens)).rows[0].n, kept, "none expired a day ago yet");
     clock.advance(48 * 60 * MINUTE + 1_000);
-    await stack.users.forgetSpentRecords();
+    await stack.subgraph("users").runJobNow("forget-spent-account-records");
     assert.equal((await stack.db.query(tokens)).rows[0].n, 0);
   });
 });
@@ -276,21 +275,21 @@ describe("email ownership", () => {
 describe("the outbox without SMTP_URL", () => {
   it("gives mail up a day after it was asked for, though none could be sent", async () => {
     const clock = new ManualClock();
-    const lone = await startStack({ users: { clock, account: { smtpUrl: undefined } } });
+    const lone = await startStack({ subgraphs: { users: { clock, settings: { smtpUrl: undefined } } } });
     try {
       const outbox = async () => (await lone.db.query("select count(*)::int as n from users.mail_outbox")).rows[0].n;
       for (let i = 0; i < 3; i++) {
         assert.deepEqual((await lone.client().request(REQUEST_RESET, { email: uniqueEmail("made-up") })).data, { requestPasswordReset: true });
       }
       await register(lone);
-      await lone.users.deliverMail();
-      await lone.users.forgetSpentRecords();
+      await lone.subgraph("users").runJobNow("deliver-account-mail");
+      await lone.subgraph("users").runJobNow("forget-spent-account-records");
       assert.equal(await outbox(), 4, "mail waits in the outbox");
       clock.advance(24 * 60 * MINUTE - MINUTE);
-      await lone.users.forgetSpentRecords();
+      await lone.subgraph("users").runJobNow("forget-spent-account-records");
       assert.equal(await outbox(), 4, "for a day");
       clock.advance(2 * MINUTE);
-      await lone.users.forgetSpentRecords();
+      await lone.subgraph("users").runJobNow("forget-spent-account-records");
       assert.equal(await outbox(), 0, "then no longer");
     } finally {
       await lone.close();

@@ -252,7 +252,7 @@ describe("fuzz: hostile values in every served contract operation", () => {
 
   before(async () => {
     // Hostile logins fail by the dozen for one email: the per-account limit is not under test here.
-    stack = await startStack({ users: { account: { loginMaxFailures: 1_000_000 } } });
+    stack = await startStack({ subgraphs: { users: { settings: { loginMaxFailures: 1_000_000 } } } });
     fixtures = await makeFixtures(stack);
     totals.started = Date.now();
   });
@@ -298,7 +298,7 @@ describe("fuzz: hostile values in every served contract operation", () => {
         // Mail a call queued goes out after its commit: delivered before each fingerprint, so a
         // success's mail is not counted against the refusal that follows it.
         const settled = async () => {
-          await stack.users.deliverMail();
+          await stack.subgraph("users").runJobNow("deliver-account-mail");
           return fingerprint(stack);
         };
         let before = await settled();

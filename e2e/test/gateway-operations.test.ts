@@ -14,7 +14,7 @@ describe("gateway operations: health, readiness, metrics, request ids", () => {
   after(() => stack.close());
 
   it("answers /health and /ready on the gateway and the subgraph", async () => {
-    for (const base of [stack.origin, new URL(stack.usersUrl).origin]) {
+    for (const base of [stack.origin, new URL(stack.subgraphUrls.users).origin]) {
       assert.deepEqual(await (await fetch(`${base}/health`)).json(), { status: "ok" });
       const ready = await fetch(`${base}/ready`);
       assert.equal(ready.status, 200, base);
@@ -56,7 +56,7 @@ describe("gateway operations: health, readiness, metrics, request ids", () => {
   it("refuses a subgraph called directly without the gateway's identity, and serves public fields only to the anonymous-gateway key", async () => {
     const account = await register(stack);
     const direct = async (query: string, headers: Record<string, string> = {}) => {
-      const response = await fetch(stack.usersUrl, {
+      const response = await fetch(stack.subgraphUrls.users, {
         method: "POST",
         headers: { "content-type": "application/json", ...headers },
         body: JSON.stringify({ query }),

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
+import { subgraphUrlVariable } from "@solo/kit";
 import WebSocket from "ws";
 import { publishedTest } from "../src/assessment-fixtures";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
@@ -48,9 +49,7 @@ describe("live limits at a gateway process", () => {
       DATABASE_URL: stack.databaseUrl,
       REDIS_URL: process.env.REDIS_URL ?? "",
       EVENT_BUS_NAMESPACE: stack.eventNamespace,
-      SUBGRAPH_URL_USERS: stack.usersUrl,
-      SUBGRAPH_URL_CONTENT: stack.contentUrl,
-      SUBGRAPH_URL_ASSESSMENTS: stack.assessmentsUrl,
+      ...Object.fromEntries(Object.entries(stack.subgraphUrls).map(([name, url]) => [subgraphUrlVariable(name), url])),
       RATE_LIMIT_KEY_PREFIX: `test:${Math.random().toString(36).slice(2)}`,
       RATE_LIMIT_ANONYMOUS: "5",
       RATE_LIMIT_USER: "100000",

@@ -6,7 +6,8 @@ import path from "node:path";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
 import { startTestObjectStore } from "../src/object-store";
-import { Service, freePort, startService, stopService } from "../src/processes";
+import { subgraphUrlVariable } from "@solo/kit";
+import { Service, freePort, startService, startSubgraphProcess, startSubgraphProcesses, stopService } from "../src/processes";
 import { GraphQLClient, PASSWORD, VERIFY_EMAIL, contractOperation, mailTo, uniqueEmail } from "../src/stack";
 import { connect, subscribe } from "../src/live";
 
@@ -36,10 +37,9 @@ for (const backend of ["postgres", "redis"] as const) {
         await mail.close();
         fs.rmSync(mailDir, { recursive: true, force: true });
       });
-      const [users, content, a1, a2, g1, g2] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
-      const url = (port: number) => `http://127.0.0.1:${port}/graphql`;
+      const [a2, g1, g2] = await Promise.all(Array.from({ length: 3 }, () => freePort()));
       const adminEmail = uniqueEmail("live-admin");
-      const env: NodeJS.ProcessEnv = {
+      const base: NodeJS.ProcessEnv = {
         ADMIN_EMAILS: adminEmail,
         DATABASE_URL: database.url,
         REDIS_URL: backend === "redis" ? process.env.REDIS_URL : "",
@@ -47,19 +47,19 @@ for (const backend of ["postgres", "redis"] as const) {
         S3_BUCKET: store.config.bucket,
         S3_ACCESS_KEY_ID: store.config.accessKeyId,
         S3_SECRET_ACCESS_KEY: store.config.secretAccessKey,
-        SUBGRAPH_URL_USERS: url(users),
-        SUBGRAPH_URL_CONTENT: url(content),
         RATE_LIMIT_ANONYMOUS: "100000",
         SMTP_URL: mail.smtpUrl,
         DEV_MAILBOX_PATH: mail.mailboxPath,
         NODE_ENV: "development",
       };
-      services.push(await startService("users", "subgraphs/users/dist/src/index.js", users, env));
-      services.push(await startService("content", "subgraphs/content/dist/src/index.js", content, env));
-      services.push(await startService("assessments-1", "subgraphs/assessments/dist/src/index.js", a1, env));
-      services.push(await startService("assessments-2", "subgraphs/assessments/dist/src/index.js", a2, env));
-      const gateway1 = await startService("gateway-1", "gateway/dist/src/index.js", g1, { ...env, SUBGRAPH_URL_ASSESSMENTS: url(a1) });
-      const gateway2 = await startService("gateway-2", "gateway/dist/src/index.js", g2, { ...env, SUBGRAPH_URL_ASSESSMENTS: url(a2) });
+      // Every subgraph once, and a second assessments replica; each gateway routes to its own replica.
+      const { services: subgraphs, env } = await startSubgraphProcesses(base);
+      services.push(...subgraphs);
+      const replica2 = await startSubgraphProcess("assessments", a2, env, "assessments-2");
+      services.push(replica2);
+      const routeAssessments = subgraphUrlVariable("assessments");
+      const gateway1 = await startService("gateway-1", "gateway/dist/src/index.js", g1, env);
+      const gateway2 = await startService("gateway-2", "gateway/dist/src/index.js", g2, { ...env, [routeAssessments]: replica2.url });
       services.push(gateway1, gateway2);
 
       // An admin makes an instructor, who publishes a course; a student studies it (all through gateway 1).

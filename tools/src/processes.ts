@@ -18,8 +18,8 @@ export const describeExit = ({ code, signal }: ExitStatus): string => (signal ? 
  * the supervisor, which stops them in order. SOLO_SUPERVISOR_PID lets them stop themselves if the
  * supervisor dies first.
  */
-export function startProcess(name: string, script: string, env: NodeJS.ProcessEnv, stdout: "inherit" | "pipe" = "inherit"): ManagedProcess {
-  const child = spawn(process.execPath, ["--enable-source-maps", script], {
+export function startProcess(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, stdout: "inherit" | "pipe" = "inherit"): ManagedProcess {
+  const child = spawn(process.execPath, ["--enable-source-maps", script, ...args], {
     env: { ...process.env, ...env, SOLO_SUPERVISOR_PID: String(process.pid) },
     stdio: ["ignore", stdout, "inherit"],
     detached: true,

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawn } from "node:child_process";
-import { projectRoot } from "@solo/kit";
+import { projectRoot, readSubgraphs } from "@solo/kit";
 import { EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres";
 
 /**
@@ -46,11 +46,10 @@ async function main() {
   process.exit(code);
 }
 
+/** The packages, every subgraph rover.yaml lists, the gateway, the tools and the end-to-end tests. */
 function findTests(root: string): string[] {
-  const workspaces = ["packages", "subgraphs"].flatMap((group) =>
-    fs.existsSync(path.join(root, group)) ? fs.readdirSync(path.join(root, group)).map((name) => path.join(root, group, name)) : [],
-  );
-  workspaces.push(path.join(root, "gateway"), path.join(root, "tools"), path.join(root, "e2e"));
+  const packages = fs.readdirSync(path.join(root, "packages")).map((name) => path.join(root, "packages", name));
+  const workspaces = [...packages, ...readSubgraphs(root).map((entry) => entry.dir), path.join(root, "gateway"), path.join(root, "tools"), path.join(root, "e2e")];
   return workspaces.flatMap((dir) => walk(path.join(dir, "dist", "test"))).filter((file) => file.endsWith(".test.js")).sort();
 }
 

@@ -1,11 +1,12 @@
 import path from "node:path";
-import { devMailboxPath, envInt, platformSecrets, projectRoot } from "@solo/kit";
+import { devMailboxPath, envInt, platformSecrets, projectRoot, readSubgraphs, subgraphUrlVariable } from "@solo/kit";
 import { ExitStatus, describeExit, waitForLine, waitUntilReady } from "./processes";
 import readline from "node:readline/promises";
-import { Client } from "pg";
-import { readSubgraphs } from "./rover-config";
-import { seed } from "./seed";
+import { isEmptyDatabase, seed } from "./seed";
 import { SupervisedService } from "./supervisor";
+
+/** The kit's entry point for one subgraph process, given its rover.yaml name. */
+const SERVE_SUBGRAPH = path.join(projectRoot(), "packages", "kit", "dist", "src", "serve.js");
 
 /**
  * `npm start`: the whole platform on one machine. With DATABASE_URL, S3_ENDPOINT, SMTP_URL (and
@@ -102,10 +103,10 @@ async function main() {
       return { ...subgraph, port: subgraph.port + offset, routingUrl: url.toString() };
     });
     // Every process learns where every subgraph is: subgraphs call each other's /internal routes.
-    const subgraphUrls = Object.fromEntries(subgraphs.map((subgraph) => [`SUBGRAPH_URL_${subgraph.name.toUpperCase()}`, subgraph.routingUrl]));
+    const subgraphUrls = Object.fromEntries(subgraphs.map((subgraph) => [subgraphUrlVariable(subgraph.name), subgraph.routingUrl]));
     for (const subgraph of subgraphs) {
       const env = { ...subgraphUrls, ...standInEnv, PORT: String(subgraph.port), DATABASE_URL: databaseUrl };
-      services.push(new SupervisedService({ name: subgraph.name, script: path.join(subgraph.dir, "dist", "src", "index.js"), env }, failedToStart));
+      services.push(new SupervisedService({ name: subgraph.name, script: SERVE_SUBGRAPH, args: [subgraph.name], env }, failedToStart));
     }
     await Promise.all(
       subgraphs.map((subgraph, index) =>
@@ -147,10 +148,7 @@ async function main() {
  * to ask on, say how to load it).
  */
 async function offerDemoData(databaseUrl: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  const { rows } = await client.query("select count(*)::int as n from users.users").finally(() => client.end());
-  if (rows[0].n > 0) return;
+  if (!(await isEmptyDatabase(databaseUrl))) return;
   let load = process.env.SEED_DEMO === "1";
   if (!load && process.stdin.isTTY) {
     const prompt = readline.createInterface({ input: process.stdin, output: process.stdout });

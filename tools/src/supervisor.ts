@@ -6,6 +6,8 @@ export const RESTART_BACKOFF = { firstMs: 1_000, maxMs: 30_000, resetAfterMs: 60
 export interface ServiceSpec {
   name: string;
   script: string;
+  /** Its command-line arguments (a subgraph's name, for the kit's entry point). */
+  args?: string[];
   env: NodeJS.ProcessEnv;
   stdout?: "inherit" | "pipe";
   /** Called with each new process (the first and every restart), e.g. to read what it prints. */
@@ -45,7 +47,7 @@ export class SupervisedService {
   }
 
   private launch(): ManagedProcess {
-    const proc = startProcess(this.spec.name, this.spec.script, this.spec.env, this.spec.stdout);
+    const proc = startProcess(this.spec.name, this.spec.script, this.spec.args ?? [], this.spec.env, this.spec.stdout);
     this.startedAt = Date.now();
     console.log(`${this.spec.name} started (pid ${proc.child.pid})`);
     this.spec.onStart?.(proc);

@@ -4,11 +4,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
-import { projectRoot } from "@solo/kit";
+import { projectRoot, readSubgraphs } from "@solo/kit";
 import { composeSupergraph } from "../src/composition";
 import { GraphQLEnumType, GraphQLInputObjectType, isNonNullType } from "graphql";
 import { judgeOperation, loadApiSchema, loadContractOperations, readContractTypes } from "../src/contract";
-import { readSubgraphs } from "../src/rover-config";
 
 const root = projectRoot();
 const read = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
@@ -143,7 +142,7 @@ describe("docker-compose.yml", () => {
       const env = compose.services.gateway.environment;
       assert.equal(env[`SUBGRAPH_URL_${entry.name.toUpperCase()}`], `http://${entry.name}:${entry.port}/graphql`);
       assert.equal(compose.services[entry.name].environment.PORT, String(entry.port));
-      assert.deepEqual(compose.services[entry.name].command, ["node", `subgraphs/${entry.name}/dist/src/index.js`]);
+      assert.deepEqual(compose.services[entry.name].command, ["node", "packages/kit/dist/src/serve.js", entry.name]);
     }
     // Users mails through the project's own catcher into the shared volume the gateway's /dev/mail reads.
     assert.match(compose.services.users.environment.SMTP_URL, /smtp:\/\/mail:1025/);

@@ -1,9 +1,15 @@
 import "reflect-metadata";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import path from "node:path";
+import { subgraphEntry } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { Client } from "pg";
-import { DEMO, seed } from "../src/seed";
+import { seed } from "../src/seed";
+
+/** The sizes the demo's parts declare (each subgraph's src/demo.ts). */
+const demoOf = (subgraph: string) => require(path.join(subgraphEntry(subgraph).dir, "dist", "src", "demo.js"));
+const DEMO = { students: demoOf("users").DEMO_PEOPLE.students as number, questions: demoOf("assessments").DEMO_TEST.questions as number };
 
 describe("npm run seed", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;

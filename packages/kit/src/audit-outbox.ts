@@ -3,6 +3,7 @@ import { Entity, Index, LockMode, OptionalProps, PrimaryKey, Property } from "@m
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Identity } from "./identity";
 import { postInternal } from "./internal-http";
+import type { Logger } from "./logger";
 import type { Orm } from "./orm";
 
 /**
@@ -97,4 +98,27 @@ export async function deliverAuditEvents(
     }
     return { delivered: rows.length - rejected.size, rejected: rejected.size };
   });
+}
+
+/** The kit's job in every subgraph that queues audit events (see the descriptor's `auditOutbox`). */
+export const AUDIT_RELAY_JOB = "deliver-audit-events";
+
+/**
+ * Delivers the outbox to the audit log's subgraph every `intervalMs` (AUDIT_RELAY_INTERVAL_MS);
+ * while that subgraph's address is unknown, events wait in the outbox.
+ */
+export function auditRelayJob(options: { service: string; schema: string; deliverTo: () => string | undefined; orm: Orm; logger: Logger; intervalMs: number }) {
+  return {
+    name: AUDIT_RELAY_JOB,
+    every: () => options.intervalMs,
+    run: async () => {
+      const url = options.deliverTo();
+      if (!url) return 0;
+      const result = await deliverAuditEvents(options.orm, url, options.service);
+      if (result.rejected) {
+        options.logger.error({ rejected: result.rejected }, `the audit log refused malformed audit events: see ${options.schema}.audit_outbox where rejected_at is set`);
+      }
+      return result.delivered;
+    },
+  };
 }

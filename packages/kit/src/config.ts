@@ -19,13 +19,19 @@ export function dataDir(): string {
 
 export const isProduction = (): boolean => process.env.NODE_ENV === "production";
 
-export function envString(name: string, fallback: string): string {
-  const value = process.env[name];
+/**
+ * Where settings are read from: the process environment, or (a subgraph started in a test's
+ * process) that environment with a few variables of the test's own over it.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function envString(name: string, fallback: string, env: Env = process.env): string {
+  const value = env[name];
   return value === undefined || value === "" ? fallback : value;
 }
 
-export function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
+export function envInt(name: string, fallback: number, env: Env = process.env): number {
+  const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) {
@@ -34,8 +40,8 @@ export function envInt(name: string, fallback: number): number {
   return value;
 }
 
-export function envList(name: string): string[] {
-  return (process.env[name] ?? "")
+export function envList(name: string, env: Env = process.env): string[] {
+  return (env[name] ?? "")
     .split(",")
     .map((item) => item.trim())
     .filter(Boolean);
@@ -43,8 +49,8 @@ export function envList(name: string): string[] {
 
 export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/solo";
 
-export function databaseUrl(): string {
-  return envString("DATABASE_URL", DEFAULT_DATABASE_URL);
+export function databaseUrl(env: Env = process.env): string {
+  return envString("DATABASE_URL", DEFAULT_DATABASE_URL, env);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -19,6 +19,8 @@ export interface SubgraphSchemaOptions {
   orphanedTypes?: BuildSchemaOptions["orphanedTypes"];
   /** `{ User: { __resolveReference } }`: merged in after printing, or they would be lost. */
   referenceResolvers?: GraphQLResolverMap<any>;
+  /** What constructs resolver classes (see the runner); type-graphql's own when only the SDL is wanted. */
+  container?: BuildSchemaOptions["container"];
 }
 
 /**
@@ -30,6 +32,7 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
   const schema = await buildSchema({
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,
+    container: options.container,
     authChecker: accessChecker,
     globalMiddlewares: [guardInput],
     skipCheck: true,

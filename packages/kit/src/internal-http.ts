@@ -1,13 +1,18 @@
 import type { NextFunction, Request, Response } from "express";
-import { envString } from "./config";
+import { Env, envString } from "./config";
 import { IDENTITY_HEADER, Identity, signIdentity, signServiceToken, verifyServiceToken } from "./identity";
+
+/** SUBGRAPH_URL_<NAME>: the name upper-cased, a hyphen as an underscore (SUBGRAPH_URL_STUDY_GROUPS). */
+export function subgraphUrlVariable(name: string): string {
+  return `SUBGRAPH_URL_${name.toUpperCase().replace(/-/g, "_")}`;
+}
 
 /**
  * Where subgraph `name` answers: SUBGRAPH_URL_<NAME> (set by `npm start`, docker-compose and the
  * tests). Services call each other's /internal routes through it.
  */
-export function subgraphUrl(name: string): string | undefined {
-  return envString(`SUBGRAPH_URL_${name.toUpperCase()}`, "") || undefined;
+export function subgraphUrl(name: string, env: Env = process.env): string | undefined {
+  return envString(subgraphUrlVariable(name), "", env) || undefined;
 }
 
 /** /graphql → /internal/… on the same service. */

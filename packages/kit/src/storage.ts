@@ -11,7 +11,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { envString } from "./config";
+import { Env, envString } from "./config";
 
 // The SDK warns on every start that releases after January 2027 need Node 22. The stack is pinned
 // to Node 20 for now (see the closing notes); one line in the README says so instead of every log.
@@ -27,14 +27,14 @@ export interface StorageConfig {
   publicBaseUrl?: string;
 }
 
-export function storageConfigFromEnv(): StorageConfig {
+export function storageConfigFromEnv(env: Env = process.env): StorageConfig {
   return {
-    endpoint: envString("S3_ENDPOINT", "") || undefined,
-    region: envString("S3_REGION", "auto"),
-    bucket: envString("S3_BUCKET", "solo"),
-    accessKeyId: envString("S3_ACCESS_KEY_ID", "S3RVER"),
-    secretAccessKey: envString("S3_SECRET_ACCESS_KEY", "S3RVER"),
-    publicBaseUrl: envString("S3_PUBLIC_BASE_URL", "") || undefined,
+    endpoint: envString("S3_ENDPOINT", "", env) || undefined,
+    region: envString("S3_REGION", "auto", env),
+    bucket: envString("S3_BUCKET", "solo", env),
+    accessKeyId: envString("S3_ACCESS_KEY_ID", "S3RVER", env),
+    secretAccessKey: envString("S3_SECRET_ACCESS_KEY", "S3RVER", env),
+    publicBaseUrl: envString("S3_PUBLIC_BASE_URL", "", env) || undefined,
   };
 }
 

@@ -5,8 +5,10 @@ import { MikroORM, ReflectMetadataProvider } from "@mikro-orm/core";
 import { Migrator } from "@mikro-orm/migrations";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
-import { MIGRATIONS_PATH, SCHEMA } from "../src/app";
 import { entities } from "../src/entities";
+import assessments from "../src/subgraph";
+
+const { schema: SCHEMA, migrations: MIGRATIONS_PATH } = assessments;
 
 const BEFORE_RANKED = "Migration20261122025717_initial";
 

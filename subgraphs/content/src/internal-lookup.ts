@@ -1,4 +1,5 @@
-import { Identity, Orm, isUuid } from "@solo/kit";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { Identity, isUuid } from "@solo/kit";
 import { Course, Flashcard, FlashcardDeck, Lesson } from "./entities";
 import { createLoaders } from "./loaders";
 import { canEditCourse, canSeeCourse, canSeeDeck } from "./services/visibility";
@@ -14,8 +15,7 @@ export interface LookupRequest {
  * What another subgraph may know about content, for the caller it acts for: only what that caller
  * could see through the graph is returned (absent means "no such thing, as far as you can tell").
  */
-export async function lookupContent(orm: Orm, identity: Identity, request: LookupRequest) {
-  const em = orm.em.fork();
+export async function lookupContent(em: EntityManager, identity: Identity, request: LookupRequest) {
   const loaders = createLoaders(em);
   const ids = (list: unknown) => (Array.isArray(list) ? list.filter(isUuid).slice(0, 500) : []);
   const visibleCourse = async (id: string) => {

@@ -1,32 +1,35 @@
-import express, { Express } from "express";
-import { IDENTITY_HEADER, Orm, internalOnly, isUuid, verifyIdentity } from "@solo/kit";
+import { InternalRoute, isUuid } from "@solo/kit";
 import { AssetStatus, MediaAsset, UploadPurpose } from "./entities";
-import { lookupContent } from "./internal-lookup";
+import { LookupRequest, lookupContent } from "./internal-lookup";
+import type { ContentServices } from "./services";
 
 /**
  * For other subgraphs: whether an asset may become an avatar (users), and what content a caller
  * may see (assessments).
  */
-export function mountInternalRoutes(app: Express, orm: Orm): void {
-  app.post("/internal/assets/verify", express.json({ limit: "4kb" }), internalOnly, async (req, res) => {
-    const { assetId, ownerId, purpose } = req.body ?? {};
-    const valid = isUuid(assetId) && isUuid(ownerId) && Object.values(UploadPurpose).includes(purpose);
-    const asset = valid
-      ? await orm.em.fork().findOne(MediaAsset, { id: assetId, ownerId, purpose, status: AssetStatus.READY })
-      : null;
-    if (asset) res.json({ id: asset.id });
-    else res.status(404).json({ error: "no such completed upload of that owner and purpose" });
-  });
-
-  // Courses, lessons, decks and cards as the caller (the signed identity the asking subgraph
-  // forwards) may see them: the assessments subgraph checks what sessions and reviews refer to.
-  app.post("/internal/lookup", express.json({ limit: "64kb" }), internalOnly, async (req, res) => {
-    const identity = await verifyIdentity(req.header(IDENTITY_HEADER));
-    // Content reached through another subgraph is still content: an API key needs content:read.
-    if (identity.kind === "apiKey" && !identity.scopes.includes("content:read")) {
-      res.status(403).json({ error: 'this API key lacks the scope "content:read"' });
-      return;
-    }
-    res.json(await lookupContent(orm, identity, req.body ?? {}));
-  });
-}
+export const internalRoutes: InternalRoute<ContentServices>[] = [
+  {
+    path: "/internal/assets/verify",
+    maxBodyBytes: 4_096,
+    async handle({ body, em }) {
+      const { assetId, ownerId, purpose } = (body ?? {}) as { assetId?: unknown; ownerId?: unknown; purpose?: unknown };
+      const valid = isUuid(assetId) && isUuid(ownerId) && Object.values(UploadPurpose).includes(purpose as UploadPurpose);
+      const asset = valid ? await em.findOne(MediaAsset, { id: assetId, ownerId, purpose: purpose as UploadPurpose, status: AssetStatus.READY }) : null;
+      return asset ? { body: { id: asset.id } } : { status: 404, body: { error: "no such completed upload of that owner and purpose" } };
+    },
+  },
+  {
+    // Courses, lessons, decks and cards as the caller (the signed identity the asking subgraph
+    // forwards) may see them: the assessments subgraph checks what sessions and reviews refer to.
+    path: "/internal/lookup",
+    maxBodyBytes: 65_536,
+    async handle({ body, em, actingFor }) {
+      const identity = await actingFor();
+      // Content reached through another subgraph is still content: an API key needs content:read.
+      if (identity.kind === "apiKey" && !identity.scopes.includes("content:read")) {
+        return { status: 403, body: { error: 'this API key lacks the scope "content:read"' } };
+      }
+      return { body: await lookupContent(em, identity, (body ?? {}) as LookupRequest) };
+    },
+  },
+];

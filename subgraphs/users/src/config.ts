@@ -1,4 +1,4 @@
-import { envInt, envString, isProduction } from "@solo/kit";
+import { Env, envInt, envString, isProduction } from "@solo/kit";
 
 /** Account security and mail settings, read from the environment in one place. */
 export interface AccountSettings {
@@ -15,21 +15,21 @@ export interface AccountSettings {
   mailDeliveryIntervalMs: number;
 }
 
-export function accountSettingsFromEnv(): AccountSettings {
-  const smtpUrl = process.env.SMTP_URL || undefined;
+export function accountSettingsFromEnv(env: Env): AccountSettings {
+  const smtpUrl = env.SMTP_URL || undefined;
   if (isProduction() && !smtpUrl) {
     throw new Error("SMTP_URL is required in production: verification and password-reset mails could not be sent");
   }
-  if (isProduction() && !process.env.PUBLIC_APP_URL) {
+  if (isProduction() && !env.PUBLIC_APP_URL) {
     throw new Error("PUBLIC_APP_URL is required in production: it is the base of the links in account mails");
   }
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new Error(`SMTP_URL must start with smtp:// or smtps://`);
   return {
-    loginMaxFailures: envInt("LOGIN_MAX_FAILURES", 10),
-    loginFailureWindowMs: envInt("LOGIN_FAILURE_WINDOW_MINUTES", 15) * 60_000,
+    loginMaxFailures: envInt("LOGIN_MAX_FAILURES", 10, env),
+    loginFailureWindowMs: envInt("LOGIN_FAILURE_WINDOW_MINUTES", 15, env) * 60_000,
     smtpUrl,
-    mailFrom: envString("MAIL_FROM", "SOLO <no-reply@solo.localhost>"),
-    publicAppUrl: envString("PUBLIC_APP_URL", "http://localhost:3000").replace(/\/+$/, ""),
-    mailDeliveryIntervalMs: envInt("MAIL_DELIVERY_INTERVAL_MS", 5_000),
+    mailFrom: envString("MAIL_FROM", "SOLO <no-reply@solo.localhost>", env),
+    publicAppUrl: envString("PUBLIC_APP_URL", "http://localhost:3000", env).replace(/\/+$/, ""),
+    mailDeliveryIntervalMs: envInt("MAIL_DELIVERY_INTERVAL_MS", 5_000, env),
   };
 }

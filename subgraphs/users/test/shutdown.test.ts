@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ANONYMOUS, IDENTITY_HEADER, freePort, signIdentity } from "@solo/kit";
+import { ANONYMOUS, IDENTITY_HEADER, freePort, projectRoot, signIdentity } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 
 describe("users subgraph process", () => {
@@ -14,7 +14,7 @@ describe("users subgraph process", () => {
 
   it("finishes an in-flight request on SIGTERM, then exits 0", { timeout: 60_000 }, async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(__dirname, "..", "src", "index.js")], {
+    const child = spawn(process.execPath, [path.join(projectRoot(), "packages", "kit", "dist", "src", "serve.js"), "users"], {
       // A real environment, not NODE_ENV=test (which changes Apollo's own signal handling).
       env: { ...process.env, NODE_ENV: "development", PORT: String(port), DATABASE_URL: database.url, LOG_LEVEL: "info" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -2,10 +2,10 @@ import "reflect-metadata";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { SignJWT } from "jose";
-import { ANONYMOUS, GATEWAY_KEY_HEADER, IDENTITY_HEADER, Identity, RunningService, Orm, anonymousGatewayKey, countQueries, signIdentity } from "@solo/kit";
+import { ANONYMOUS, GATEWAY_KEY_HEADER, IDENTITY_HEADER, Identity, RunningSubgraph, anonymousGatewayKey, countQueries, runSubgraph, signIdentity } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
-import { startUsersSubgraph } from "../src/app";
 import { entities } from "../src/entities";
+import users from "../src/subgraph";
 
 /** An identity token shaped like the gateway's, signed with a secret the subgraph does not hold. */
 async function signedWithAnotherSecret(): Promise<string> {
@@ -19,11 +19,11 @@ async function signedWithAnotherSecret(): Promise<string> {
 
 describe("users subgraph, called directly", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let service: RunningService & { orm: Orm };
+  let service: RunningSubgraph;
 
   before(async () => {
     database = await createTestDatabase("users");
-    service = await startUsersSubgraph({ port: 0, databaseUrl: database.url });
+    service = await runSubgraph(users, { databaseUrl: database.url });
   });
   after(async () => {
     await service.close();

@@ -1,7 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { Clock, SubgraphContext, groupBy, loaderById } from "@solo/kit";
+import { groupBy, loaderById } from "@solo/kit";
 import DataLoader from "dataloader";
-import type { AssessmentEvents } from "../services/events";
 import { Attempt, AttemptStatus, MockTest, Question, StudySession } from "../entities";
 
 export const FINISHED = [AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED];
@@ -81,14 +80,4 @@ export function createLoaders(em: EntityManager) {
   };
 }
 
-export interface AssessmentsServices {
-  clock: Clock;
-  /** An ACTIVE study session untouched this long has ended, swept or not. */
-  idleSessionMs: number;
-  /** The content subgraph: what courses, lessons and cards exist for the caller. */
-  contentUrl: () => string | undefined;
-  events: AssessmentEvents;
-}
-
-export type AssessmentsLoaders = ReturnType<typeof createLoaders> & AssessmentsServices;
-export type AssessmentsContext = SubgraphContext<AssessmentsLoaders>;
+export type AssessmentsLoaders = ReturnType<typeof createLoaders>;

@@ -2,7 +2,10 @@ import { LockMode, UniqueConstraintViolationException } from "@mikro-orm/core";
 import { Access, apiError, badInput, isAdmin, isUuid, lockUntilCommit, notFound } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Answer, Attempt, AttemptStatus, MockTest, Question, TestStatus, User, ref } from "../entities";
-import { AssessmentsContext, FINISHED } from "../loaders";
+import type { AssessmentsContext } from "../context";
+import { FINISHED } from "../loaders";
+import type { AssessmentsServices } from "../services";
+import type { AssessmentEvents } from "../services/events";
 import { finalizeAttempt } from "../services/attempts";
 import { leaderboard, percentileAmongRanked, predictRank, scoreAttempt } from "../services/formulas";
 import { callerId, canSeeOwn } from "../services/visibility";
@@ -19,13 +22,15 @@ async function ownAttempt(id: string, ctx: AssessmentsContext): Promise<Attempt>
 
 @Resolver(() => Attempt)
 export class AttemptResolver {
+  constructor(private readonly services: AssessmentsServices) {}
+
   @Access({ scope: "assessments:write" })
   @Mutation(() => Attempt, { description: "Start a published test, or return your attempt in progress (even at the test's maxAttempts)" })
   async startAttempt(@Arg("testId", () => ID) testId: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt> {
     const test = await visibleTest(testId, ctx);
     if (!test || test.status !== TestStatus.PUBLISHED) throw notFound("Mock test");
     const userId = callerId(ctx.identity);
-    const now = ctx.loaders.clock.now();
+    const now = this.services.clock.now();
     try {
       const { attempt, closed } = await ctx.em.transactional(async (em) => {
         // Shared with other starts, held until commit: an unpublish (which locks the test for update)
@@ -50,7 +55,7 @@ export class AttemptResolver {
         });
         return { attempt, closed };
       });
-      if (closed) await announceClosed(closed, true, ctx);
+      if (closed) await announceClosed(closed, true, ctx, this.services.events);
       return sitting(attempt, ctx);
     } catch (error) {
       // Two starts raced: the partial unique index kept one (whose start closed any expired attempt).
@@ -74,7 +79,7 @@ export class AttemptResolver {
     if (choice !== null && (!Number.isInteger(choice) || choice < 0 || choice >= question.options.length)) {
       throw badInput(`choice must be 0 to ${question.options.length - 1}, or null to clear`, "choice");
     }
-    const now = ctx.loaders.clock.now();
+    const now = this.services.clock.now();
     await ctx.em.transactional(async (em) => {
       // A share lock: answers wait for a submission in progress, then see that it is over.
       const locked = await em.findOneOrFail(Attempt, { id: attempt.id }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
@@ -98,8 +103,8 @@ export class AttemptResolver {
   async submitAttempt(@Arg("attemptId", () => ID) attemptId: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt> {
     const attempt = await ownAttempt(attemptId, ctx);
     const wasOpen = attempt.status === AttemptStatus.IN_PROGRESS;
-    const closed = await finalizeAttempt(ctx.em, attempt.id, ctx.loaders.clock.now());
-    await announceClosed(closed, wasOpen, ctx);
+    const closed = await finalizeAttempt(ctx.em, attempt.id, this.services.clock.now());
+    await announceClosed(closed, wasOpen, ctx, this.services.events);
     return closed;
   }
 
@@ -207,9 +212,9 @@ function forgetAttempts(userId: string, testId: string, ctx: AssessmentsContext)
 }
 
 /** Only a ranked attempt changes the leaderboard: practice ones are not announced. */
-async function announceClosed(attempt: Attempt, closedNow: boolean, ctx: AssessmentsContext): Promise<void> {
+async function announceClosed(attempt: Attempt, closedNow: boolean, ctx: AssessmentsContext, events: AssessmentEvents): Promise<void> {
   forgetAttempts(attempt.userId, attempt.test.id, ctx);
-  if (closedNow && attempt.ranked) await ctx.loaders.events.leaderboardChanged(attempt.test.id);
+  if (closedNow && attempt.ranked) await events.leaderboardChanged(attempt.test.id);
 }
 
 export async function resolveAttemptReference(reference: { id: string }, ctx: AssessmentsContext): Promise<Attempt | null> {

@@ -1,7 +1,9 @@
 import { Access, isAdmin, paginate } from "@solo/kit";
 import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import { Attempt, AttemptStatus, Course, ReviewEvent, StudySession, User } from "../entities";
-import { AssessmentsContext, FINISHED } from "../loaders";
+import type { AssessmentsContext } from "../context";
+import { FINISHED } from "../loaders";
+import type { AssessmentsServices } from "../services";
 import { currentStreakDays } from "../services/formulas";
 import { AttemptConnection, CourseProgress, StudyStats } from "./types";
 import { progressOf } from "./study.resolver";
@@ -11,6 +13,8 @@ const isSelfOrAdmin = (ctx: AssessmentsContext, userId: string) =>
 
 @Resolver(() => User)
 export class UserAssessmentsResolver {
+  constructor(private readonly services: AssessmentsServices) {}
+
   @Access({ public: true, scope: "assessments:read" })
   @FieldResolver(() => AttemptConnection, { nullable: true, description: "Newest first; the account's own (or any, for admins)" })
   attempts(
@@ -28,7 +32,7 @@ export class UserAssessmentsResolver {
   @Directive('@requires(fields: "accountTimezone")')
   async studyStats(@Root() user: User, @Ctx() ctx: AssessmentsContext): Promise<StudyStats | null> {
     if (!isSelfOrAdmin(ctx, user.id)) return null;
-    const now = ctx.loaders.clock.now();
+    const now = this.services.clock.now();
     const sql = ctx.em.getConnection();
     const [sessions] = await sql.execute(
       `select coalesce(sum(focus_seconds), 0)::int as focus, count(*)::int as n from assessments.study_sessions where user_id = ?`,

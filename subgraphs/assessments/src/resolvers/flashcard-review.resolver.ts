@@ -2,8 +2,8 @@ import { LockMode, UniqueConstraintViolationException } from "@mikro-orm/core";
 import { Access, badInput, notFound } from "@solo/kit";
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { Flashcard, FlashcardReview, ReviewEvent, ref } from "../entities";
-import { AssessmentsContext } from "../loaders";
-import { lookupContent } from "../services/content-client";
+import type { AssessmentsContext } from "../context";
+import type { AssessmentsServices } from "../services";
 import { NEW_CARD, sm2 } from "../services/formulas";
 import { callerId } from "../services/visibility";
 import { DueFlashcard, FlashcardReviewResult } from "./types";
@@ -12,6 +12,8 @@ const DAY_MS = 86_400_000;
 
 @Resolver()
 export class FlashcardReviewResolver {
+  constructor(private readonly services: AssessmentsServices) {}
+
   @Access({ scope: "assessments:write" })
   @Mutation(() => FlashcardReviewResult, { description: "Grade your recall of a card (0-5, SM-2)" })
   async reviewFlashcard(
@@ -20,12 +22,12 @@ export class FlashcardReviewResolver {
     @Ctx() ctx: AssessmentsContext,
   ): Promise<FlashcardReviewResult> {
     if (!Number.isInteger(grade) || grade < 0 || grade > 5) throw badInput("grade must be 0 to 5", "grade");
-    const { cards } = await lookupContent(ctx, { cardIds: [cardId] });
+    const { cards } = await this.services.content.lookup(ctx.identity, { cardIds: [cardId] });
     const card = cards[0];
     if (!card) throw notFound("Flashcard");
     const userId = callerId(ctx.identity);
     for (let attempt = 0; ; attempt++) {
-      const now = ctx.loaders.clock.now();
+      const now = this.services.clock.now();
       try {
         const state = await ctx.em.transactional(async (em) => {
           const current = await em.findOne(FlashcardReview, { userId, cardId: card.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -53,9 +55,9 @@ export class FlashcardReviewResolver {
   ): Promise<DueFlashcard[]> {
     const limit = first ?? 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badInput("first must be 1 to 100", "first");
-    const { decks } = await lookupContent(ctx, { deckIds: [deckId] });
+    const { decks } = await this.services.content.lookup(ctx.identity, { deckIds: [deckId] });
     if (!decks[0]) throw notFound("Flashcard deck");
-    const now = ctx.loaders.clock.now();
+    const now = this.services.clock.now();
     const states = new Map(
       (await ctx.em.find(FlashcardReview, { userId: callerId(ctx.identity), cardId: { $in: decks[0].cardIds } })).map((s) => [s.cardId, s]),
     );

@@ -2,8 +2,8 @@ import { LockMode } from "@mikro-orm/core";
 import { Access, badInput, forbidden, isUuid, nextPosition, notFound, paginate, queueAudit } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Attempt, Course, MockTest, Question, TestStatus, User, ref } from "../entities";
-import { AssessmentsContext } from "../loaders";
-import { lookupContent } from "../services/content-client";
+import type { AssessmentsContext } from "../context";
+import type { AssessmentsServices } from "../services";
 import { canEditTest, canSeeTest, callerId } from "../services/visibility";
 import { CreateMockTestInput, MockTestConnection, QuestionInput } from "./types";
 
@@ -16,11 +16,13 @@ export async function visibleTest(id: string, ctx: AssessmentsContext): Promise<
 
 @Resolver(() => MockTest)
 export class MockTestResolver {
+  constructor(private readonly services: AssessmentsServices) {}
+
   @Access({ roles: [...AUTHORS], scope: "assessments:write" })
   @Mutation(() => MockTest, { description: "A new draft test (instructors and admins)" })
   async createMockTest(@Arg("input") input: CreateMockTestInput, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
     if (input.courseId) {
-      const { courses } = await lookupContent(ctx, { courseIds: [input.courseId] });
+      const { courses } = await this.services.content.lookup(ctx.identity, { courseIds: [input.courseId] });
       if (!courses[0]) throw badInput("courseId must name a course you can see", "courseId");
       if (!courses[0].editable) throw forbidden("Only the course's author or an admin can add a test to it");
     }
@@ -32,7 +34,7 @@ export class MockTestResolver {
       negativeMarking: input.negativeMarking,
       candidates: input.candidates ?? 10_000,
       maxAttempts: input.maxAttempts ?? null,
-      createdAt: ctx.loaders.clock.now(),
+      createdAt: this.services.clock.now(),
     });
     await ctx.em.flush();
     return test;
@@ -72,11 +74,11 @@ export class MockTestResolver {
     if (!(await ctx.loaders.questionsByTest.load(test.id)).length) throw badInput("A test needs at least one question before it can be published", "id");
     if (test.courseId) {
       // A test is as public as its course: publishing it first would show a draft course's tests.
-      const { courses } = await lookupContent(ctx, { courseIds: [test.courseId] });
+      const { courses } = await this.services.content.lookup(ctx.identity, { courseIds: [test.courseId] });
       if (courses[0]?.status !== "PUBLISHED") throw badInput("Publish the test's course first", "id");
     }
     test.status = TestStatus.PUBLISHED;
-    test.publishedAt = ctx.loaders.clock.now();
+    test.publishedAt = this.services.clock.now();
     queueAudit(ctx.em, ctx, "mock_test.published", { type: "MockTest", id: test.id }, { title: test.title });
     await ctx.em.flush();
     return test;
@@ -100,7 +102,7 @@ export class MockTestResolver {
       return { locked, unpublished: true };
     });
     // Its leaderboard is no longer everyone's: live subscribers read it again, and lose it.
-    if (unpublished) await ctx.loaders.events.leaderboardChanged(test.id);
+    if (unpublished) await this.services.events.leaderboardChanged(test.id);
     return locked;
   }
 

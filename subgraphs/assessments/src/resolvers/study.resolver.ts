@@ -2,9 +2,8 @@ import { LockMode, UniqueConstraintViolationException } from "@mikro-orm/core";
 import { Access, badInput, isUuid, notFound } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, Lesson, LessonCompletion, StudySession, StudySessionStatus, User, ref } from "../entities";
-import { AssessmentsContext } from "../loaders";
-import { lookupContent } from "../services/content-client";
-import type { AssessmentEvents } from "../services/events";
+import type { AssessmentsContext } from "../context";
+import type { AssessmentsServices } from "../services";
 import { callerId, canSeeOwn } from "../services/visibility";
 import { CourseProgress, LiveStudyStats, StartStudySessionInput, StudyProgressInput } from "./types";
 
@@ -25,15 +24,17 @@ export function progressOf(courseId: string, completed: number, total: number): 
 
 @Resolver(() => StudySession)
 export class StudySessionResolver {
+  constructor(private readonly services: AssessmentsServices) {}
+
   @Access({ scope: "assessments:write" })
   @Mutation(() => StudySession, { description: "Start studying a course (and lesson); ends your session in progress" })
   async startStudySession(@Arg("input") input: StartStudySessionInput, @Ctx() ctx: AssessmentsContext): Promise<StudySession> {
-    const found = await lookupContent(ctx, { courseIds: [input.courseId], lessonIds: input.lessonId ? [input.lessonId] : [] });
+    const found = await this.services.content.lookup(ctx.identity, { courseIds: [input.courseId], lessonIds: input.lessonId ? [input.lessonId] : [] });
     if (!found.courses[0]) throw badInput("courseId must name a course you can see", "courseId");
     if (input.lessonId && found.lessons[0]?.courseId !== input.courseId) throw badInput("lessonId must name a lesson of that course", "lessonId");
     const userId = callerId(ctx.identity);
     for (let attempt = 0; ; attempt++) {
-      const now = ctx.loaders.clock.now();
+      const now = this.services.clock.now();
       try {
         const { session, ended } = await ctx.em.transactional(async (em) => {
           const previous = await em.find(StudySession, { userId, status: StudySessionStatus.ACTIVE }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -45,7 +46,7 @@ export class StudySessionResolver {
           const created = em.create(StudySession, { userId, courseId: input.courseId, lessonId: input.lessonId ?? null, startedAt: now, lastActivityAt: now });
           return { session: created, ended: previous };
         });
-        await ctx.loaders.events.studySessionsChanged([...ended, session]);
+        await this.services.events.studySessionsChanged([...ended, session]);
         return session;
       } catch (error) {
         // A concurrent start won the one-active-session index; end that one too and try again.
@@ -62,12 +63,12 @@ export class StudySessionResolver {
     @Ctx() ctx: AssessmentsContext,
   ): Promise<StudySession> {
     await ownSession(sessionId, ctx);
-    const now = ctx.loaders.clock.now();
+    const now = this.services.clock.now();
     const outcome = await ctx.em.transactional(async (em) => {
       const session = await em.findOneOrFail(StudySession, { id: sessionId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       // Idle past the limit, it is over even if the sweep has not reached it yet: end it (and
       // commit that) before refusing the report.
-      if (session.status === StudySessionStatus.ACTIVE && now.getTime() - session.lastActivityAt.getTime() > ctx.loaders.idleSessionMs) {
+      if (session.status === StudySessionStatus.ACTIVE && now.getTime() - session.lastActivityAt.getTime() > this.services.settings.idleSessionMs) {
         session.status = StudySessionStatus.ENDED;
         session.endedAt = session.lastActivityAt;
         return { ended: true as const };
@@ -83,7 +84,7 @@ export class StudySessionResolver {
       return { ended: false as const, session };
     });
     if (outcome.ended) throw badInput("This study session has ended", "sessionId");
-    await ctx.loaders.events.studySessionsChanged([outcome.session]);
+    await this.services.events.studySessionsChanged([outcome.session]);
     return outcome.session;
   }
 
@@ -93,9 +94,9 @@ export class StudySessionResolver {
     const session = await ownSession(sessionId, ctx);
     if (session.status === StudySessionStatus.ACTIVE) {
       session.status = StudySessionStatus.ENDED;
-      session.endedAt = ctx.loaders.clock.now();
+      session.endedAt = this.services.clock.now();
       await ctx.em.flush();
-      await ctx.loaders.events.studySessionsChanged([session]);
+      await this.services.events.studySessionsChanged([session]);
     }
     return session;
   }
@@ -103,13 +104,13 @@ export class StudySessionResolver {
   @Access({ scope: "assessments:write" })
   @Mutation(() => CourseProgress, { description: "Mark a lesson done; doing it twice changes nothing" })
   async completeLesson(@Arg("lessonId", () => ID) lessonId: string, @Ctx() ctx: AssessmentsContext): Promise<CourseProgress> {
-    const { lessons } = await lookupContent(ctx, { lessonIds: [lessonId] });
+    const { lessons } = await this.services.content.lookup(ctx.identity, { lessonIds: [lessonId] });
     const lesson = lessons[0];
     if (!lesson) throw notFound("Lesson");
     const userId = callerId(ctx.identity);
     await ctx.em
       .createQueryBuilder(LessonCompletion)
-      .insert({ id: crypto.randomUUID(), userId, lessonId: lesson.id, courseId: lesson.courseId, completedAt: ctx.loaders.clock.now() })
+      .insert({ id: crypto.randomUUID(), userId, lessonId: lesson.id, courseId: lesson.courseId, completedAt: this.services.clock.now() })
       .onConflict(["user_id", "lesson_id"])
       .ignore()
       .execute();
@@ -129,7 +130,7 @@ export class StudySessionResolver {
   async liveStudyStats(@Arg("courseId", () => ID, { nullable: true }) courseId: string | null, @Ctx() ctx: AssessmentsContext): Promise<LiveStudyStats> {
     // "" is no id: read as "every course" it would listen on a topic nothing publishes to.
     if (typeof courseId === "string" && !isUuid(courseId)) throw badInput("courseId must be an id", "courseId");
-    const now = ctx.loaders.clock.now();
+    const now = this.services.clock.now();
     const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const course = courseId ? "and course_id = ?" : "";
     const params = (...values: unknown[]) => (courseId ? [...values, courseId] : values);
@@ -166,22 +167,6 @@ export class StudySessionResolver {
   user(@Root() session: StudySession): User {
     return ref(User, session.userId);
   }
-}
-
-/** Sessions nobody has touched for `idleMs` end at their last activity. */
-export async function endIdleSessions(
-  em: import("@mikro-orm/postgresql").EntityManager,
-  now: Date,
-  idleMs: number,
-  events?: AssessmentEvents,
-): Promise<number> {
-  const ended: { id: string; course_id: string }[] = await em.getConnection().execute(
-    `update assessments.study_sessions set status = 'ENDED', ended_at = last_activity_at
-      where status = 'ACTIVE' and last_activity_at < ? returning id, course_id`,
-    [new Date(now.getTime() - idleMs)],
-  );
-  await events?.studySessionsChanged(ended.map((row) => ({ id: row.id, courseId: row.course_id })));
-  return ended.length;
 }
 
 export async function resolveSessionReference(reference: { id: string }, ctx: AssessmentsContext): Promise<StudySession | null> {

@@ -1,8 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { ObjectStorage, SubgraphContext, groupBy, loaderById } from "@solo/kit";
+import { groupBy, loaderById } from "@solo/kit";
 import DataLoader from "dataloader";
 import { Course, Flashcard, FlashcardDeck, Lesson, MediaAsset, ReadingMaterial } from "../entities";
-
 
 async function countBy(em: EntityManager, table: string, column: string, keys: readonly string[]): Promise<number[]> {
   const placeholders = keys.map(() => "?").join(", ");
@@ -16,11 +15,6 @@ async function countBy(em: EntityManager, table: string, column: string, keys: r
 }
 
 /** Per request: every list or reference in a response costs one query per kind, not per item. */
-export interface ContentLimits {
-  /** Uploads one account may have PENDING at once. */
-  maxPendingUploads: number;
-}
-
 export function createLoaders(em: EntityManager) {
   return {
     assetById: loaderById((ids) => em.find(MediaAsset, { id: { $in: [...ids] } })),
@@ -55,6 +49,4 @@ export function createLoaders(em: EntityManager) {
   };
 }
 
-/** The per-request context extension: loaders, plus the object store and upload limits. */
-export type ContentLoaders = ReturnType<typeof createLoaders> & { storage: ObjectStorage; limits: ContentLimits };
-export type ContentContext = SubgraphContext<ContentLoaders>;
+export type ContentLoaders = ReturnType<typeof createLoaders>;

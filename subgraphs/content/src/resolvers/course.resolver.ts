@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException } from "@mikro-orm/core";
 import { Access, badInput, forbidden, isUuid, notFound, paginate, queueAudit, requireScope, nextPosition } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, CourseStatus, Lesson, MediaAsset, UploadPurpose, User, userRef } from "../entities";
-import { ContentContext } from "../loaders";
+import type { ContentContext } from "../context";
 import { requireOwnReadyAsset } from "../services/assets";
 import { slugify, withSuffix } from "../services/slugs";
 import { canEditCourse, canSeeCourse } from "../services/visibility";

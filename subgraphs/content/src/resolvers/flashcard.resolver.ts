@@ -1,7 +1,7 @@
 import { Access, forbidden, isUuid, notFound, requireScope, nextPosition } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, Flashcard, FlashcardDeck, MediaAsset, UploadPurpose, User, userRef } from "../entities";
-import { ContentContext } from "../loaders";
+import type { ContentContext } from "../context";
 import { requireOwnReadyAsset } from "../services/assets";
 import { canEditCourse, canEditDeck, canSeeCourse, canSeeDeck } from "../services/visibility";
 import { FlashcardDeckInput, FlashcardInput } from "./types";

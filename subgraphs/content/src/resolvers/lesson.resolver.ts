@@ -1,7 +1,7 @@
 import { requireScope } from "@solo/kit";
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { AssetStatus, Course, Lesson, MediaAsset } from "../entities";
-import { ContentContext } from "../loaders";
+import type { ContentContext } from "../context";
 import { canSeeCourse } from "../services/visibility";
 
 @Resolver(() => Lesson)

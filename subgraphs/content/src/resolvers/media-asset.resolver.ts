@@ -1,7 +1,8 @@
 import { Access, apiError, badInput, forbidden, isAdmin, isUuid, notFound, requireScope } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { AssetStatus, MediaAsset, User, userRef } from "../entities";
-import { ContentContext } from "../loaders";
+import type { ContentContext } from "../context";
+import type { ContentServices } from "../services";
 import { UPLOAD_POLICIES, UPLOAD_SCOPES, downloadDisposition, normalizeContentType, stagingKey } from "../services/upload-policy";
 import { completeAsset, reservePendingUpload } from "../services/uploads";
 import { ownsAsset } from "../services/visibility";
@@ -9,6 +10,8 @@ import { CreateUploadUrlInput, UploadTicket } from "./types";
 
 @Resolver(() => MediaAsset)
 export class MediaAssetResolver {
+  constructor(private readonly services: ContentServices) {}
+
   @Access({ scope: UPLOAD_SCOPES })
   @Mutation(() => UploadTicket, { description: "A presigned PUT for one file; the asset stays PENDING until completeUpload" })
   async createUploadUrl(@Arg("input") input: CreateUploadUrlInput, @Ctx() ctx: ContentContext): Promise<UploadTicket> {
@@ -29,9 +32,9 @@ export class MediaAssetResolver {
     const asset = await reservePendingUpload(
       ctx.em,
       { ownerId: ctx.identity.userId, purpose: input.purpose, filename: input.filename.trim(), contentType, sizeBytes: input.sizeBytes },
-      ctx.loaders.limits.maxPendingUploads,
+      this.services.settings.maxPendingUploads,
     );
-    const presigned = await ctx.loaders.storage.presignUpload(stagingKey(asset), contentType, asset.sizeBytes);
+    const presigned = await this.services.storage.presignUpload(stagingKey(asset), contentType, asset.sizeBytes);
     return {
       uploadUrl: presigned.url,
       method: "PUT",
@@ -49,7 +52,7 @@ export class MediaAssetResolver {
     if (!ownsAsset(ctx.identity, asset)) throw forbidden("Only the uploader can complete an upload");
     requireScope(ctx.identity, UPLOAD_POLICIES[asset.purpose].scope);
     if (asset.status !== AssetStatus.PENDING) return asset;
-    const outcome = await completeAsset(ctx.em, ctx.loaders.storage, asset.id);
+    const outcome = await completeAsset(ctx.em, this.services.storage, asset.id);
     if (outcome.status === "gone") throw notFound("Upload");
     if (outcome.status === "missing") {
       throw apiError("BAD_USER_INPUT", "Nothing has been uploaded for this asset yet: PUT the file to its uploadUrl first", {
@@ -67,9 +70,9 @@ export class MediaAssetResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: "A short-lived download URL once READY (or the public CDN URL)" })
-  url(@Root() asset: MediaAsset, @Ctx() ctx: ContentContext): Promise<string> | null {
+  url(@Root() asset: MediaAsset): Promise<string> | null {
     if (asset.status !== AssetStatus.READY) return null;
-    return ctx.loaders.storage.downloadUrl(asset.key, {
+    return this.services.storage.downloadUrl(asset.key, {
       filename: asset.filename,
       contentType: asset.contentType,
       disposition: downloadDisposition(asset.contentType),

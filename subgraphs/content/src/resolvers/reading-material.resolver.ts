@@ -1,7 +1,7 @@
 import { Access, forbidden, paginate, queueAudit, requireScope } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { MaterialKind, MediaAsset, ReadingMaterial, UploadPurpose, User, userRef } from "../entities";
-import { ContentContext } from "../loaders";
+import type { ContentContext } from "../context";
 import { requireOwnReadyAsset } from "../services/assets";
 import { ReadingMaterialConnection, ReadingMaterialInput } from "./types";
 

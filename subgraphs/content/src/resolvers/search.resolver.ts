@@ -1,7 +1,7 @@
 import { Access, badInput } from "@solo/kit";
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import { Course, Lesson, ReadingMaterial } from "../entities";
-import { ContentContext } from "../loaders";
+import type { ContentContext } from "../context";
 import { SearchResult } from "./types";
 
 const MAX_RESULTS = 50;

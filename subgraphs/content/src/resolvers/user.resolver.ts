@@ -1,7 +1,7 @@
 import { Access, Identity, isAdmin } from "@solo/kit";
 import { Ctx, Directive, FieldResolver, Resolver, Root } from "type-graphql";
 import { AssetStatus, Course, MediaAsset, UploadPurpose, User } from "../entities";
-import { ContentContext } from "../loaders";
+import type { ContentContext } from "../context";
 import { canSeeCourse } from "../services/visibility";
 
 const isSelf = (identity: Identity, userId: string) => identity.kind !== "anonymous" && identity.userId === userId;

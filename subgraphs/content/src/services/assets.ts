@@ -1,6 +1,6 @@
 import { badInput, isUuid } from "@solo/kit";
 import { AssetStatus, MediaAsset, UploadPurpose } from "../entities";
-import { ContentContext } from "../loaders";
+import type { ContentContext } from "../context";
 
 /**
  * An asset the caller may attach: theirs, uploaded and checked (READY), and uploaded for this

@@ -2,23 +2,29 @@ import { Access, Secret, apiError, badInput, forbidden, rateLimited } from "@sol
 import { isEmail } from "class-validator";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { AccountToken, Role, Session, TokenPurpose, User } from "../entities";
-import { UsersContext } from "../loaders";
+import type { UsersContext } from "../context";
 import { consumeAccountToken, tokensSentSince } from "../services/account-tokens";
 import { recordAudit } from "../services/audit";
 import { adminEmails, normalizeEmail } from "../services/email-address";
 import { clearLoginFailures } from "../services/login-throttle";
+import type { UsersServices } from "../services";
 import { MAILS_PER_HOUR, queueAccountMailOnce } from "../services/mail-delivery";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from "../services/passwords";
 
-/** Proving an address: verification after registering, and a way back into a forgotten account. */
+/**
+ * Proving an address: verification after registering, and a way back into a forgotten account.
+ * Mails are rows in the outbox, committed with the request; the kit wakes delivery after the commit.
+ */
 @Resolver()
 export class AccountEmailResolver {
+  constructor(private readonly services: UsersServices) {}
+
   @Access({ public: true })
   @Mutation(() => Boolean, {
     description: "Confirm an address with the token from its verification mail (once, within 24 hours); an ADMIN_EMAILS address becomes ADMIN",
   })
   async verifyEmail(@Arg("token") @Secret() token: string, @Ctx() ctx: UsersContext): Promise<boolean> {
-    const now = ctx.loaders.accounts.clock.now();
+    const now = this.services.clock.now();
     await ctx.em.transactional(async (em) => {
       const { user } = await consumeAccountToken(em, token, TokenPurpose.VERIFY_EMAIL, now);
       // Whoever holds the token proves the account's address: the change is the account's own.
@@ -39,16 +45,14 @@ export class AccountEmailResolver {
   @Mutation(() => Boolean, { description: "Mail the signed-in account a new verification link (at most 3 an hour)" })
   async resendVerificationEmail(@Ctx() ctx: UsersContext): Promise<boolean> {
     if (ctx.identity.kind !== "user") throw forbidden("Only a signed-in person can ask for this");
-    const { clock, mailer } = ctx.loaders.accounts;
     const user = await ctx.em.findOneOrFail(User, { id: ctx.identity.userId });
     if (user.emailVerifiedAt) throw apiError("BAD_USER_INPUT", "This address is already verified", { reason: "ALREADY_VERIFIED" });
-    const now = clock.now();
+    const now = this.services.clock.now();
     const recent = await tokensSentSince(ctx.em, user, TokenPurpose.VERIFY_EMAIL, new Date(now.getTime() - 3_600_000));
     if (recent.length >= MAILS_PER_HOUR) {
       throw rateLimited("Too many verification mails", recent[0].createdAt.getTime() + 3_600_000 - now.getTime());
     }
     await queueAccountMailOnce(ctx.em, TokenPurpose.VERIFY_EMAIL, user.emailNormalized, now);
-    mailer.deliverSoon();
     return true;
   }
 
@@ -58,11 +62,9 @@ export class AccountEmailResolver {
   })
   async requestPasswordReset(@Arg("email") email: string, @Ctx() ctx: UsersContext): Promise<boolean> {
     if (email.length > 254 || !isEmail(email.trim())) throw badInput("email must be a valid email address", "email");
-    const { clock, mailer } = ctx.loaders.accounts;
     // The same single insert whether or not the address has an account, so neither the answer nor
     // its timing says which; the delivery job looks the account up, mints the token and throttles.
-    await queueAccountMailOnce(ctx.em, TokenPurpose.RESET_PASSWORD, normalizeEmail(email), clock.now());
-    mailer.deliverSoon();
+    await queueAccountMailOnce(ctx.em, TokenPurpose.RESET_PASSWORD, normalizeEmail(email), this.services.clock.now());
     return true;
   }
 
@@ -79,7 +81,7 @@ export class AccountEmailResolver {
       throw badInput(`newPassword must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`, "newPassword");
     }
     const passwordHash = await hashPassword(newPassword);
-    const now = ctx.loaders.accounts.clock.now();
+    const now = this.services.clock.now();
     await ctx.em.transactional(async (em) => {
       const { user } = await consumeAccountToken(em, token, TokenPurpose.RESET_PASSWORD, now);
       // Other reset links of the account die with this one, and so does every login.

@@ -1,7 +1,7 @@
 import { API_KEY_SCOPES, Access, badInput, forbidden, isAdmin, isApiKeyScope, isUuid, notFound } from "@solo/kit";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import { ApiKey, User } from "../entities";
-import { UsersContext } from "../loaders";
+import type { UsersContext } from "../context";
 import { recordAudit } from "../services/audit";
 import { newApiKeySecret } from "../services/api-keys";
 import { CreateApiKeyInput, CreateApiKeyPayload } from "./types";

@@ -1,7 +1,7 @@
 import { Access, paginate } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { AuditLogEntry, Role, User } from "../entities";
-import { UsersContext } from "../loaders";
+import type { UsersContext } from "../context";
 import { AuditLogConnection } from "./types";
 
 @Resolver(() => AuditLogEntry)

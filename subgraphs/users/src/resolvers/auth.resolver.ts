@@ -2,11 +2,12 @@ import { UniqueConstraintViolationException } from "@mikro-orm/core";
 import { Access, Secret, apiError, badInput, conflict, forbidden, unauthenticated } from "@solo/kit";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { Role, TokenPurpose, User } from "../entities";
-import { UsersContext } from "../loaders";
+import type { UsersContext } from "../context";
 import { recordAudit } from "../services/audit";
 import { normalizeEmail } from "../services/email-address";
 import { clearLoginFailures, countLoginAttempt } from "../services/login-throttle";
 import { queueAccountMail } from "../services/mail-delivery";
+import type { UsersServices } from "../services";
 import { MAX_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../services/passwords";
 import { IssuedTokens, revokeSession, rotateRefreshToken, startSession } from "../services/sessions";
 import { AuthPayload, RegisterInput } from "./types";
@@ -27,6 +28,8 @@ const invalidCredentials = () => apiError("UNAUTHENTICATED", "Invalid email or p
 
 @Resolver()
 export class AuthResolver {
+  constructor(private readonly services: UsersServices) {}
+
   @Mutation(() => AuthPayload, { description: "Create an account and sign in; a mail asks the owner to confirm the address" })
   async register(@Arg("input") input: RegisterInput, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
     refuseApiKeys(ctx);
@@ -48,7 +51,8 @@ export class AuthResolver {
       updatedAt: new Date(),
     });
     recordAudit(em, { ...ctx, userId: user.id }, "user.registered", { type: "User", id: user.id }, { role: user.role });
-    queueAccountMail(em, TokenPurpose.VERIFY_EMAIL, emailNormalized, ctx.loaders.accounts.clock.now());
+    // Sent once this commits: the kit wakes mail delivery after a commit that queued a mail.
+    queueAccountMail(em, TokenPurpose.VERIFY_EMAIL, emailNormalized, this.services.clock.now());
     let tokens: IssuedTokens;
     try {
       tokens = await startSession(em, user);
@@ -57,7 +61,6 @@ export class AuthResolver {
       if (error instanceof UniqueConstraintViolationException) throw conflict("An account with this email already exists");
       throw error;
     }
-    ctx.loaders.accounts.mailer.deliverSoon();
     return signedInAs(ctx, tokens);
   }
 
@@ -69,7 +72,7 @@ export class AuthResolver {
   ): Promise<AuthPayload> {
     refuseApiKeys(ctx);
     const { em } = ctx;
-    const { settings, clock } = ctx.loaders.accounts;
+    const { settings, clock } = this.services;
     const emailNormalized = normalizeEmail(email);
     const plausible = email.length <= 254 && password.length <= MAX_PASSWORD_LENGTH;
     // Counted per email before anything about the account is read: a locked-out email is refused

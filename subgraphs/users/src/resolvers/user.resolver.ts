@@ -1,7 +1,8 @@
 import { API_KEY_SCOPES, Access, Identity, apiError, badInput, forbidden, isAdmin, isUuid, notFound, paginate, postInternal } from "@solo/kit";
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ApiKey, Plan, Role, User } from "../entities";
-import { UsersContext } from "../loaders";
+import type { UsersContext } from "../context";
+import type { UsersServices } from "../services";
 import { recordAudit } from "../services/audit";
 import { UpdateProfileInput, UserConnection } from "./types";
 
@@ -15,6 +16,8 @@ function canSeePrivate(identity: Identity, user: User): boolean {
 
 @Resolver(() => User)
 export class UserResolver {
+  constructor(private readonly services: UsersServices) {}
+
   /** Any API key reaches its owner's public profile here; each private field checks its own scope. */
   @Access({ public: true, scope: API_KEY_SCOPES })
   @Query(() => User, { nullable: true, description: "The signed-in account; null when signed out" })
@@ -74,7 +77,7 @@ export class UserResolver {
       user.timezone = input.timezone;
     }
     if (input.avatarAssetId !== undefined && input.avatarAssetId !== user.avatarAssetId) {
-      if (input.avatarAssetId !== null) await requireAvatarUpload(ctx.loaders.contentUrl, user.id, input.avatarAssetId);
+      if (input.avatarAssetId !== null) await requireAvatarUpload(this.services.peers.url("content"), user.id, input.avatarAssetId);
       changes.avatarAssetId = { from: user.avatarAssetId ?? "", to: input.avatarAssetId ?? "" };
       user.avatarAssetId = input.avatarAssetId;
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { Clock, Logger, Orm, startPeriodicJob } from "@solo/kit";
+import { Clock, Logger, Orm } from "@solo/kit";
 import nodemailer from "nodemailer";
 import type { AccountSettings } from "../config";
 import { AccountToken, MailOutboxEntry, TokenPurpose, User } from "../entities";
@@ -30,22 +30,25 @@ export function queueAccountMail(em: EntityManager, purpose: TokenPurpose, recip
   em.create(MailOutboxEntry, { purpose, recipient, createdAt: now, nextAttemptAt: now });
 }
 
-/** Queues a mail unless one for the same address and purpose is already waiting: asking twice sends once. */
+/**
+ * Queues a mail unless one for the same address and purpose is already waiting: asking twice sends
+ * once. An upsert, so the kit sees the row and wakes delivery after the commit; on a conflict it
+ * rewrites the waiting row's recipient with itself, changing nothing, in the same one statement
+ * (an upsert that ignores conflicts reads the row back afterwards, and delivery may have sent and
+ * removed it by then).
+ */
 export async function queueAccountMailOnce(em: EntityManager, purpose: TokenPurpose, recipient: string, now: Date): Promise<void> {
-  await em
-    .createQueryBuilder(MailOutboxEntry)
-    .insert({ id: randomUUID(), purpose, recipient, createdAt: now, nextAttemptAt: now, attempts: 0 })
-    .onConflict(["purpose", "recipient"])
-    .ignore()
-    .execute();
+  await em.upsert(
+    MailOutboxEntry,
+    { id: randomUUID(), purpose, recipient, createdAt: now, nextAttemptAt: now, attempts: 0 },
+    { onConflictFields: ["purpose", "recipient"], onConflictAction: "merge", onConflictMergeFields: ["recipient"] },
+  );
 }
 
-export interface AccountMailer {
-  /** Deliver what was just committed without waiting for the next tick (the outbox makes it safe to miss). */
-  deliverSoon(): void;
-  /** One delivery run, until nothing is due or the server fails (tests, and the first tick). */
-  deliverNow(): Promise<void>;
-  stop(): Promise<void>;
+export interface MailDelivery {
+  /** Sends what is due, one mail at a time, until nothing is or the server fails; the number sent. */
+  deliverDue(): Promise<number>;
+  close(): void;
 }
 
 type Outcome = "sent" | "dropped" | "failed";
@@ -62,9 +65,11 @@ interface Claim {
 /**
  * Delivers the outbox through SMTP (nodemailer), one mail at a time: claimed with its token minted
  * (see `claim`), sent, then removed. A failed send is retried with backoff; a mail is sent once
- * unless its sender dies between the send and the removal (then once more, after the lease).
+ * unless its sender dies between the send and the removal (then once more, after the lease). The
+ * subgraph's "deliver-account-mail" job runs it on its interval and after each commit that queued
+ * a mail.
  */
-export function startMailDelivery(options: { orm: Orm; settings: AccountSettings; clock: Clock; logger: Logger }): AccountMailer {
+export function createMailDelivery(options: { orm: Orm; settings: AccountSettings; clock: Clock; logger: Logger }): MailDelivery {
   const { orm, settings, clock, logger } = options;
   const transport = settings.smtpUrl
     ? nodemailer.createTransport({
@@ -130,34 +135,16 @@ export function startMailDelivery(options: { orm: Orm; settings: AccountSettings
     return "sent";
   }
 
-  // Set by deliverSoon during a run: the run goes round once more, so a commit that lands just as
-  // the run finds nothing left still goes out now rather than at the next tick.
-  let again = false;
-  const job = startPeriodicJob({
-    name: "deliver-account-mail",
-    intervalMs: settings.mailDeliveryIntervalMs,
-    logger,
-    run: async () => {
+  return {
+    async deliverDue() {
       if (!transport) return 0;
       let sent = 0;
-      do {
-        again = false;
-        for (let outcome = await deliverOne(); outcome && outcome !== "failed"; outcome = await deliverOne()) {
-          if (outcome === "sent") sent += 1;
-        }
-      } while (again);
+      for (let outcome = await deliverOne(); outcome && outcome !== "failed"; outcome = await deliverOne()) {
+        if (outcome === "sent") sent += 1;
+      }
       return sent;
     },
-  });
-  return {
-    deliverSoon() {
-      again = true;
-      // After the caller's response is on its way: whether a mail goes out must not slow the answer.
-      setImmediate(() => void job.runNow());
-    },
-    deliverNow: job.runNow,
-    async stop() {
-      await job.stop();
+    close() {
       transport?.close();
     },
   };

@@ -1,37 +1,11 @@
-/** Deterministic demo content: the same seed gives the same platform every time. */
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { DemoPart } from "@solo/kit";
+import { Course, CourseLevel, CourseStatus, Flashcard, FlashcardDeck, Lesson, MaterialKind, ReadingMaterial } from "./entities";
 
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo's course (`npm run seed`): lessons, reading materials and a deck of legal maxims, by the demo instructor. */
+export const DEMO_COURSE_SLUG = "clat-2027-complete-preparation";
 
-/** Box-Muller: a normal variate from two uniform ones. */
-export function normal(random: () => number, mean: number, sd: number): number {
-  const u = Math.max(random(), 1e-12);
-  const v = random();
-  return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-
-const FIRST = ["Aarav", "Diya", "Vivaan", "Ananya", "Aditya", "Isha", "Kabir", "Meera", "Rohan", "Saanvi", "Arjun", "Kavya", "Ishaan", "Riya", "Vihaan", "Tara", "Reyansh", "Naina", "Ayaan", "Pooja"];
-const LAST = ["Sharma", "Iyer", "Khan", "Nair", "Gupta", "Reddy", "Das", "Menon", "Joshi", "Bose"];
-
-export const studentName = (index: number) => `${FIRST[index % FIRST.length]} ${LAST[Math.floor(index / FIRST.length) % LAST.length]}`;
-
-export const SECTIONS = [
-  { topic: "english", count: 24, prompt: "Read the passage. Which statement best captures the author's view" },
-  { topic: "current-affairs", count: 28, prompt: "Which of these events, reported this year, concerns" },
-  { topic: "legal-reasoning", count: 32, prompt: "Apply the principle to the facts: is the party liable when" },
-  { topic: "logical-reasoning", count: 24, prompt: "If all the premises hold, which conclusion must follow about" },
-  { topic: "quantitative", count: 12, prompt: "From the table, what is the percentage change in" },
-] as const;
-
-export const LESSONS = [
+const LESSONS = [
   ["How CLAT is scored", "120 questions, one mark each, a quarter off for every wrong answer: when to guess and when to skip."],
   ["Reading comprehension strategy", "Skim for structure, read for argument, answer from the text, not from what you know."],
   ["Vocabulary in context", "Infer meaning from the sentence around a word; eliminate options that change the tone."],
@@ -46,7 +20,7 @@ export const LESSONS = [
   ["Mock test review method", "After each mock: classify every error, revisit the concept, retest in a week."],
 ] as const;
 
-export const MATERIALS = [
+const MATERIALS = [
   ["GK Digest: November week 3", "GK_DIGEST", "current-affairs", "Summits, appointments, awards and judgments of the week, with one-line context for each."],
   ["GK Digest: November week 2", "GK_DIGEST", "current-affairs", "International agreements, economic indicators and the week's major Supreme Court rulings."],
   ["How to read a judgment", "ARTICLE", "legal-reasoning", "Facts, issues, arguments, reasoning, holding: reading a judgment in five passes."],
@@ -55,7 +29,7 @@ export const MATERIALS = [
   ["Legal maxims handbook", "TRAINING", "legal-reasoning", "Fifty maxims that recur in legal reasoning passages, each with an example."],
 ] as const;
 
-export const MAXIMS = [
+const MAXIMS = [
   ["Audi alteram partem", "Hear the other side"],
   ["Res judicata", "A matter already judged"],
   ["Ubi jus ibi remedium", "Where there is a right there is a remedy"],
@@ -69,3 +43,36 @@ export const MAXIMS = [
   ["Quid pro quo", "Something for something"],
   ["Stare decisis", "Stand by decided cases"],
 ] as const;
+
+export const contentDemo: DemoPart = {
+  isLoaded: async (em: EntityManager) => (await em.count(Course, { slug: DEMO_COURSE_SLUG })) > 0,
+  async load(em: EntityManager, earlier, log) {
+    const { instructorId } = earlier.users as { instructorId: string };
+    const now = Date.now();
+    const day = 86_400_000;
+    const course = em.create(Course, {
+      slug: DEMO_COURSE_SLUG,
+      title: "CLAT 2027: Complete Preparation",
+      description: "Every section of the Common Law Admission Test: strategy, concepts, practice and full mocks.",
+      level: CourseLevel.INTERMEDIATE,
+      status: CourseStatus.PUBLISHED,
+      tags: ["clat", "law", "entrance-exam"],
+      authorId: instructorId,
+      publishedAt: new Date(now - 45 * day),
+      createdAt: new Date(now - 50 * day),
+      updatedAt: new Date(now - 45 * day),
+    });
+    const lessons = LESSONS.map(([title, body], i) =>
+      em.create(Lesson, { course, position: i + 1, title, body, durationMinutes: 20 + (i % 4) * 10, createdAt: new Date(now - 49 * day) }),
+    );
+    for (const [i, [title, kind, topic, body]] of MATERIALS.entries()) {
+      const publishedAt = new Date(now - (i + 1) * 7 * day);
+      em.create(ReadingMaterial, { title, kind: kind as MaterialKind, topic, body, authorId: instructorId, publishedAt, createdAt: publishedAt });
+    }
+    const deck = em.create(FlashcardDeck, { title: "Legal maxims", description: "The maxims CLAT passages lean on", ownerId: instructorId, course });
+    MAXIMS.forEach(([front, back], i) => em.create(Flashcard, { deck, position: i + 1, front, back }));
+    await em.flush();
+    log(`Course "${course.title}" (slug ${course.slug}) with ${lessons.length} lessons, ${MATERIALS.length} reading materials, a deck of ${MAXIMS.length} maxims.`);
+    return { courseId: course.id, lessonIds: lessons.map((lesson) => lesson.id) };
+  },
+};

@@ -1,0 +1,51 @@
+import fs from "node:fs";
+import path from "node:path";
+import YAML from "yaml";
+import { projectRoot } from "./config";
+import { SubgraphDescriptor, isSubgraphDescriptor } from "./descriptor";
+
+export interface SubgraphEntry {
+  name: string;
+  routingUrl: string;
+  port: number;
+  /** Folder of the subgraph's package (subgraphs/<name>). */
+  dir: string;
+  /** Where its SDL is written (schema/<name>.graphql). */
+  schemaFile: string;
+}
+
+/** rover.yaml is the one list of subgraphs: start-up, composition, migrations, seeding and tests read it. */
+export function readSubgraphs(root = projectRoot()): SubgraphEntry[] {
+  const config = YAML.parse(fs.readFileSync(path.join(root, "rover.yaml"), "utf8"));
+  return Object.entries<any>(config.subgraphs ?? {}).map(([name, entry]) => {
+    const routingUrl = String(entry.routing_url);
+    return {
+      name,
+      routingUrl,
+      port: Number(new URL(routingUrl).port),
+      dir: path.join(root, "subgraphs", name),
+      schemaFile: path.resolve(root, entry.schema.file),
+    };
+  });
+}
+
+/** The rover.yaml entry of subgraph `name`; an unknown name is an error that lists the known ones. */
+export function subgraphEntry(name: string, root = projectRoot()): SubgraphEntry {
+  const entries = readSubgraphs(root);
+  const entry = entries.find((candidate) => candidate.name === name);
+  if (!entry) throw new Error(`no subgraph "${name}" in rover.yaml (it lists ${entries.map((known) => known.name).join(", ")})`);
+  return entry;
+}
+
+/**
+ * The descriptor a subgraph's package exports by default from its compiled `src/subgraph.ts`
+ * (`dist/src/subgraph.js`, the package's main), found by its rover.yaml name or its folder.
+ */
+export function loadSubgraph(nameOrDir: string, root = projectRoot()): SubgraphDescriptor<any, any, any> {
+  const dir = /[/\\.]/.test(nameOrDir) ? path.resolve(nameOrDir) : subgraphEntry(nameOrDir, root).dir;
+  const file = path.join(dir, "dist", "src", "subgraph.js");
+  if (!fs.existsSync(file)) throw new Error(`${file} does not exist: build first (npm run build)`);
+  const descriptor = require(file).default;
+  if (!isSubgraphDescriptor(descriptor)) throw new Error(`${file} does not export a defineSubgraph(…) declaration as its default`);
+  return descriptor;
+}

@@ -1,0 +1,139 @@
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
+import type { EntityClass } from "@mikro-orm/core";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { Clock } from "./clock";
+import type { Env } from "./config";
+import type { Identity } from "./identity";
+import type { LivePublisher } from "./live-topics";
+import type { Logger } from "./logger";
+import type { Orm } from "./orm";
+import type { ObjectStorage } from "./storage";
+
+/** Where the other subgraphs answer, asked at each call: in a test's process they start after this one. */
+export interface Peers {
+  /** The GraphQL URL of subgraph `name` (its /internal routes are beside it), or undefined when unknown. */
+  url(name: string): string | undefined;
+}
+
+/** What the kit gives a subgraph's process-level services when it builds them, once per process. */
+export interface SubgraphRuntime<Settings> {
+  name: string;
+  /** The descriptor's settings as read from the environment, with a test's overrides over them. */
+  settings: Settings;
+  clock: Clock;
+  logger: Logger;
+  orm: Orm;
+  peers: Peers;
+  /** Publishes "look again" on the event bus, to the topics the descriptor lists in `liveTopics` only. */
+  live: LivePublisher;
+  /** An object-storage client (the S3_* settings), checked by /ready and closed with the process. */
+  openStorage(): ObjectStorage;
+  /** Called at shutdown, after the jobs stop and before the database closes (a mail transport, …). */
+  onClose(release: () => Promise<void> | void): void;
+}
+
+/** A resolver class: type-graphql constructs it once per process, given the subgraph's services. */
+export type ResolverClass<Services> = new (services: Services) => object;
+
+export interface SubgraphJob<Settings, Services> {
+  /** Unique in its subgraph; tests run it with `runJobNow(name)`. */
+  name: string;
+  /** Its interval in ms, from the settings (0: it runs only when woken, or by `runJobNow`). */
+  every(settings: Settings): number;
+  /** Also run once as the process starts (work left over from before a restart). */
+  runAtStart?: boolean;
+  /**
+   * Outbox entities whose rows are this job's work: a commit that wrote one wakes the job right
+   * after it, so nobody (no resolver) has to.
+   */
+  wokenBy?: readonly EntityClass<unknown>[];
+  run(services: Services, runtime: SubgraphRuntime<Settings>): Promise<unknown>;
+}
+
+/** A POST body from another platform service, and who it acts for. */
+export interface InternalRequest {
+  body: unknown;
+  /** A fresh EntityManager for this request. */
+  em: EntityManager;
+  /** The identity the calling service forwarded (signed as the gateway signs it), anonymous without one. */
+  actingFor(): Promise<Identity>;
+}
+
+export interface InternalReply {
+  /** 200 unless said otherwise. */
+  status?: number;
+  body: unknown;
+}
+
+/** A route other services call (not part of the graph): only callers holding the internal secret reach it. */
+export interface InternalRoute<Services> {
+  path: `/internal/${string}`;
+  /** Largest JSON body taken; larger ones get 413. */
+  maxBodyBytes: number;
+  handle(request: InternalRequest, services: Services): Promise<InternalReply>;
+}
+
+/** This subgraph's share of the demo (`npm run seed`), loaded in rover.yaml order. */
+export interface DemoPart {
+  /** Whether it is in the database already. */
+  isLoaded(em: EntityManager): Promise<boolean>;
+  /**
+   * Writes it. `earlier` holds what the parts of the subgraphs before this one returned, by
+   * subgraph name (the ids this part refers to); what this one returns is passed on the same way.
+   */
+  load(em: EntityManager, earlier: Readonly<Record<string, any>>, log: (line: string) => void): Promise<Record<string, unknown>>;
+}
+
+/** Everything the kit needs to run, compose, migrate and seed one subgraph. */
+export interface SubgraphDescriptor<Settings extends object = object, Services = unknown, Loaders = unknown> {
+  /** As in rover.yaml. */
+  name: string;
+  /** The Postgres schema it owns; no subgraph reads another's. */
+  schema: string;
+  entities: readonly EntityClass<unknown>[];
+  /** Folder of its compiled migrations (dist/migrations). */
+  migrations: string;
+  resolvers: readonly ResolverClass<Services>[];
+  /** Types no resolver returns that the schema must still have (entities other subgraphs extend). */
+  orphanedTypes?: readonly Function[];
+  /** `{ User: { __resolveReference } }`. */
+  referenceResolvers?: GraphQLResolverMap<any>;
+  /** Reads its settings from the environment (the one place it does). */
+  settings?(env: Env): Settings;
+  /** Builds the process-level services resolvers, jobs and internal routes are given. */
+  services?(runtime: SubgraphRuntime<Settings>): Services | Promise<Services>;
+  /** Per-request DataLoaders, on the request's EntityManager. */
+  loaders?(em: EntityManager): Loaders;
+  internalRoutes?: readonly InternalRoute<Services>[];
+  jobs?: readonly SubgraphJob<Settings, Services>[];
+  /** Subscription fields whose topics it publishes (the kit then connects it to the event bus). */
+  liveTopics?: readonly string[];
+  /**
+   * It queues audit events (the kit's AuditOutboxEntry, among its entities) and the kit relays them
+   * to this subgraph's /internal/audit-events, where the audit log lives.
+   */
+  auditOutbox?: { deliverTo: string };
+  /** Readiness beyond its database (object storage, …): each throws when not ready. */
+  ready?: readonly ((services: Services) => Promise<void>)[];
+  demo?: DemoPart;
+}
+
+const DESCRIPTOR = Symbol.for("solo.subgraph-descriptor");
+
+/**
+ * A subgraph, declared: `export default defineSubgraph({ name, schema, entities, … })` in
+ * `subgraphs/<name>/src/subgraph.ts`. The kit's `runSubgraph` runs it; `npm start`, compose,
+ * migrations and seeding find it from rover.yaml.
+ */
+export function defineSubgraph<Settings extends object = object, Services = Record<string, never>, Loaders = Record<string, never>>(
+  descriptor: SubgraphDescriptor<Settings, Services, Loaders>,
+): SubgraphDescriptor<Settings, Services, Loaders> {
+  const jobNames = (descriptor.jobs ?? []).map((job) => job.name);
+  const repeated = jobNames.find((name, index) => jobNames.indexOf(name) !== index);
+  if (repeated) throw new Error(`${descriptor.name}: two jobs are named ${repeated}`);
+  return Object.assign(descriptor, { [DESCRIPTOR]: true });
+}
+
+export function isSubgraphDescriptor(value: unknown): value is SubgraphDescriptor {
+  return typeof value === "object" && value !== null && DESCRIPTOR in value;
+}

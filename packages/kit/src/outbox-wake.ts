@@ -1,0 +1,69 @@
+import { ChangeSetType, EntityClass, EventArgs, EventSubscriber, FlushEventArgs, TransactionEventArgs } from "@mikro-orm/core";
+import type { EntityManager } from "@mikro-orm/postgresql";
+
+/**
+ * Wakes the jobs whose outbox a commit wrote to, right after that commit, so the work goes out at
+ * once and no resolver has to ask for it. Registered by the kit on the subgraph's ORM; it sees
+ * rows written by a flush (`em.create` … `flush`) or by `em.upsert`. A wake-up is a shortcut: a
+ * row it misses (written with raw SQL) waits for its job's next tick.
+ */
+export class OutboxWakeUp implements EventSubscriber {
+  /** Wake-ups waiting for the commit of the transaction that wrote their rows. */
+  private readonly pending = new WeakMap<object, Set<() => void>>();
+
+  constructor(private readonly wakes: ReadonlyMap<EntityClass<unknown>, readonly (() => void)[]>) {}
+
+  getSubscribedEntities(): EntityClass<unknown>[] {
+    return [...this.wakes.keys()];
+  }
+
+  afterFlush({ em, uow }: FlushEventArgs): void {
+    const created = uow.getChangeSets().filter((changeSet) => changeSet.type === ChangeSetType.CREATE);
+    this.wrote(em as EntityManager, created.map((changeSet) => changeSet.entity.constructor as EntityClass<unknown>));
+  }
+
+  afterUpsert({ em, entity }: EventArgs<object>): void {
+    this.wrote(em as EntityManager, [entity.constructor as EntityClass<unknown>]);
+  }
+
+  afterTransactionCommit({ transaction }: TransactionEventArgs): void {
+    const wakes = transaction && this.pending.get(transaction);
+    if (!wakes) return;
+    this.pending.delete(transaction);
+    for (const wake of wakes) setImmediate(wake);
+  }
+
+  afterTransactionRollback({ transaction }: TransactionEventArgs): void {
+    if (transaction) this.pending.delete(transaction);
+  }
+
+  private wrote(em: EntityManager, classes: EntityClass<unknown>[]): void {
+    const wakes = new Set(classes.flatMap((entityClass) => this.wakes.get(entityClass) ?? []));
+    if (!wakes.size) return;
+    // Outside a transaction the flush (or upsert) has committed already. Inside one, the rows are
+    // nobody else's to see until it commits. setImmediate: the caller's answer goes out first.
+    const transaction = em.isInTransaction() ? em.getTransactionContext<object>() : undefined;
+    if (!transaction) {
+      for (const wake of wakes) setImmediate(wake);
+      return;
+    }
+    const root = outermost(transaction);
+    const waiting = this.pending.get(root) ?? new Set();
+    for (const wake of wakes) waiting.add(wake);
+    this.pending.set(root, waiting);
+  }
+}
+
+/**
+ * The transaction a savepoint belongs to: commit events fire for that one only. MikroORM links a
+ * savepoint to its parent under a symbol described "parentTransaction" (transactions are knex
+ * transactors, functions).
+ */
+function outermost(transaction: object): object {
+  for (let current = transaction; ; ) {
+    const link = Object.getOwnPropertySymbols(current).find((symbol) => symbol.description === "parentTransaction");
+    const parent: unknown = link && (current as Record<symbol, unknown>)[link];
+    if (!parent || (typeof parent !== "object" && typeof parent !== "function")) return current;
+    current = parent;
+  }
+}

@@ -1,0 +1,38 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { DemoPart } from "@solo/kit";
+import { Role, User } from "./entities";
+import { hashPassword } from "./services/passwords";
+
+/** The demo's people (`npm run seed`): an admin, an instructor and 200 students, one password for all. */
+export const DEMO_PEOPLE = {
+  admin: "admin@demo.solo",
+  instructor: "instructor@demo.solo",
+  students: 200,
+  password: "demo password 123",
+};
+
+const FIRST = ["Aarav", "Diya", "Vivaan", "Ananya", "Aditya", "Isha", "Kabir", "Meera", "Rohan", "Saanvi", "Arjun", "Kavya", "Ishaan", "Riya", "Vihaan", "Tara", "Reyansh", "Naina", "Ayaan", "Pooja"];
+const LAST = ["Sharma", "Iyer", "Khan", "Nair", "Gupta", "Reddy", "Das", "Menon", "Joshi", "Bose"];
+
+const studentName = (index: number) => `${FIRST[index % FIRST.length]} ${LAST[Math.floor(index / FIRST.length) % LAST.length]}`;
+
+
+export const usersDemo: DemoPart = {
+  isLoaded: async (em: EntityManager) => (await em.count(User, { emailNormalized: DEMO_PEOPLE.instructor })) > 0,
+  async load(em: EntityManager, _earlier, log) {
+    const now = Date.now();
+    const day = 86_400_000;
+    const passwordHash = await hashPassword(DEMO_PEOPLE.password);
+    const person = (email: string, displayName: string, role: Role, createdAt: Date, timezone = "Asia/Kolkata") =>
+      // Demo addresses receive no mail: they count as verified from the start.
+      em.create(User, { email, emailNormalized: email, passwordHash, displayName, role, timezone, createdAt, updatedAt: createdAt, emailVerifiedAt: createdAt });
+    const admin = person(DEMO_PEOPLE.admin, "Demo Admin", Role.ADMIN, new Date(now - 60 * day), "UTC");
+    const instructor = person(DEMO_PEOPLE.instructor, "Prof. Leela Rao", Role.INSTRUCTOR, new Date(now - 60 * day));
+    const students = Array.from({ length: DEMO_PEOPLE.students }, (_, i) =>
+      person(`student${String(i + 1).padStart(3, "0")}@demo.solo`, studentName(i), Role.STUDENT, new Date(now - (50 - (i % 40)) * day)),
+    );
+    await em.flush();
+    log(`Seeded: ${admin.email} (ADMIN), ${instructor.email} (INSTRUCTOR), ${students.length} students (student001@demo.solo …), password "${DEMO_PEOPLE.password}".`);
+    return { instructorId: instructor.id, studentIds: students.map((student) => student.id) };
+  },
+};

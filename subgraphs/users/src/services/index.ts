@@ -1,0 +1,20 @@
+import type { Clock, Peers, SubgraphRuntime } from "@solo/kit";
+import type { AccountSettings } from "../config";
+import { MailDelivery, createMailDelivery } from "./mail-delivery";
+
+/** What one users process holds for its resolvers and jobs (each resolver class is given it once). */
+export interface UsersServices {
+  settings: AccountSettings;
+  /** What token expiry, login windows and mail retries read the time from. */
+  clock: Clock;
+  /** The content subgraph is asked whether an upload may become an avatar. */
+  peers: Peers;
+  mail: MailDelivery;
+}
+
+export function createUsersServices(runtime: SubgraphRuntime<AccountSettings>): UsersServices {
+  const { orm, settings, clock, logger } = runtime;
+  const mail = createMailDelivery({ orm, settings, clock, logger });
+  runtime.onClose(() => mail.close());
+  return { settings, clock, peers: runtime.peers, mail };
+}
