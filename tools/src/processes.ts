@@ -1,4 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
+import net from "node:net";
+import { envInt, readSubgraphs } from "@solo/kit";
 
 export interface ExitStatus {
   code: number | null;
@@ -99,4 +101,19 @@ export async function waitUntilReady(url: string, timeoutMs = 60_000, dead?: Pro
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${url} was not ready within ${timeoutMs / 1000} s`);
+}
+
+/** A PORT_OFFSET under which the gateway's port and every subgraph's (rover.yaml) are free: a second `npm start`. */
+export async function freePortOffset(root?: string): Promise<number> {
+  const ports = [envInt("PORT", 4000), ...readSubgraphs(root).map((entry) => entry.port)];
+  const isFree = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+  for (;;) {
+    const offset = 30_000 + Math.floor(Math.random() * 20_000);
+    if ((await Promise.all(ports.map((port) => isFree(port + offset)))).every(Boolean)) return offset;
+  }
 }

@@ -1,26 +1,12 @@
 import assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { freePort, projectRoot } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
-
-/** An offset for PORT_OFFSET under which the gateway's and every subgraph's port are free. */
-async function freePortOffset(): Promise<number> {
-  const isFree = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = net.createServer();
-      server.once("error", () => resolve(false));
-      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-    });
-  for (;;) {
-    const offset = 30_000 + Math.floor(Math.random() * 20_000);
-    if ((await Promise.all([4000, 4001, 4002, 4003].map((port) => isFree(port + offset)))).every(Boolean)) return offset;
-  }
-}
+import { freePortOffset } from "../src/processes";
 
 type Answer = { at: number; kind: "full" | "partial" | "other"; body: string };
 
