@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
-import { GATEWAY_KEY_HEADER, anonymousGatewayKey } from "@solo/kit";
+import { gatewayConfigFromEnv } from "@solo/gateway";
+import { GATEWAY_KEY_HEADER, anonymousGatewayKey, subgraphUrlVariable } from "@solo/kit";
 import Redis from "ioredis";
 import { Stack, register, registerAdmin, startStack } from "../src/stack";
 
@@ -246,3 +247,16 @@ async function registerWhileLimited(stack: Stack) {
   if (response.errors) throw new Error(JSON.stringify(response.errors));
   return { client: stack.client({ token: response.data.register.accessToken }) };
 }
+
+describe("where the gateway finds subgraphs", () => {
+  it("reads SUBGRAPH_URL_<NAME> for a hyphenated subgraph name, as the kit and npm run subgraph:new write it", () => {
+    const variable = subgraphUrlVariable("study-groups");
+    assert.equal(variable, "SUBGRAPH_URL_STUDY_GROUPS");
+    process.env[variable] = "http://study-groups:4004/graphql";
+    try {
+      assert.equal(gatewayConfigFromEnv().subgraphUrls["study-groups"], "http://study-groups:4004/graphql");
+    } finally {
+      delete process.env[variable];
+    }
+  });
+});

@@ -57,7 +57,8 @@ function subgraphUrlsFromEnv(): Record<string, string> {
   }
   for (const [key, value] of Object.entries(process.env)) {
     const match = /^SUBGRAPH_URL_([A-Z0-9_]+)$/.exec(key);
-    if (match && value) urls[match[1].toLowerCase()] = value;
+    // Subgraph names have hyphens where variable names have underscores (study-groups: SUBGRAPH_URL_STUDY_GROUPS).
+    if (match && value) urls[match[1].toLowerCase().replace(/_/g, "-")] = value;
   }
   return urls;
 }
