@@ -54,6 +54,15 @@ describe("email ownership", () => {
       assert.equal((await stack.db.query("select count(*)::int as n from users.mail_outbox")).rows[0].n, 0, "the outbox is empty once sent");
     });
 
+    it("sends the mail right after the registration commits, with no tick and no job run by anyone", async () => {
+      // The stack runs no job on a timer: only the kit's wake-up after the commit can send it.
+      const email = uniqueEmail("woken");
+      const registered = await stack.client().op("Register", { input: { email, password: PASSWORD, displayName: "Woken" } });
+      assert.equal(registered.errors, undefined);
+      const mail = await mailTo(stack, email, /^Confirm your email address for SOLO$/, 5_000);
+      assert.ok(mail.token);
+    });
+
     it("shows emailVerified to the account itself and to admins", async () => {
       const account = await register(stack);
       const admin = await registerAdmin(stack);
