@@ -353,7 +353,7 @@ export async function registerAdmin(stack: Stack) {
  * A fingerprint of every row of every table in a schema (or, keyed `schema.table`, in several):
  * "the database is unchanged" means two snapshots are equal, not merely that the row counts match.
  */
-export async function tableSnapshot(stack: Stack, schemas: string | string[] = "users"): Promise<Record<string, string>> {
+export async function tableSnapshot(stack: Stack, schemas: string | string[]): Promise<Record<string, string>> {
   const tables = await stack.db.query(
     `select table_schema, table_name from information_schema.tables
       where table_schema = any($1) and table_name <> 'mikro_orm_migrations' order by 1, 2`,

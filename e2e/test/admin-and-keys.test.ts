@@ -142,15 +142,15 @@ describe("roles, API keys and the audit log", () => {
     assert.equal(use.status, 401);
     assert.equal(use.errors?.[0].extensions?.code, "UNAUTHENTICATED");
 
-    const before = await tableSnapshot(stack);
+    const before = await tableSnapshot(stack, "users");
     const again = await owner.client.op("RevokeApiKey", { id: apiKey.id });
     assert.equal(again.data.revokeApiKey.revokedAt, revoked.data.revokeApiKey.revokedAt);
-    assert.deepEqual(await tableSnapshot(stack), before, "revoking twice changes nothing");
+    assert.deepEqual(await tableSnapshot(stack, "users"), before, "revoking twice changes nothing");
   });
 
   it("refuses unknown scopes and blank names without creating anything", async () => {
     const owner = await register(stack);
-    const before = await tableSnapshot(stack);
+    const before = await tableSnapshot(stack, "users");
     const unknown = await owner.client.op("CreateApiKey", { input: { name: "x", scopes: ["users:read", "root:all"] } });
     assert.equal(unknown.errors?.[0].extensions?.code, "BAD_USER_INPUT");
     assert.match(unknown.errors![0].message, /root:all/);
@@ -158,6 +158,6 @@ describe("roles, API keys and the audit log", () => {
     assert.equal(none.errors?.[0].extensions?.code, "BAD_USER_INPUT");
     const blank = await owner.client.op("CreateApiKey", { input: { name: "   ", scopes: ["users:read"] } });
     assert.equal(blank.errors?.[0].extensions?.code, "BAD_USER_INPUT");
-    assert.deepEqual(await tableSnapshot(stack), before);
+    assert.deepEqual(await tableSnapshot(stack, "users"), before);
   });
 });

@@ -30,14 +30,14 @@ describe("bad input", () => {
     expected: { code: string; status?: number; message?: RegExp; records?: string },
     // `any` lets a test body return this promise directly (node:test wants Promise<void>).
   ): Promise<any> {
-    const before = await tableSnapshot(stack);
+    const before = await tableSnapshot(stack, "users");
     const response = await send();
     assert.ok(response.errors?.length, `expected an error, got ${JSON.stringify(response.data)}`);
     assert.equal(response.errors![0].extensions?.code, expected.code, JSON.stringify(response.errors));
     if (expected.status) assert.equal(response.status, expected.status);
     if (expected.message) assert.match(response.errors![0].message, expected.message);
     assert.ok(!response.data || Object.values(response.data).every((value) => value === null), "no data for a refused request");
-    const after = await tableSnapshot(stack);
+    const after = await tableSnapshot(stack, "users");
     if (expected.records) {
       assert.notEqual(after[expected.records], before[expected.records], `${expected.records} records the refusal`);
       delete after[expected.records];
@@ -305,10 +305,10 @@ describe("bad input", () => {
   it("a reused refresh token: refused, and the only changes are that login's revocation and its audit row", async () => {
     const victim = await register(stack);
     await stack.client().op("RefreshSession", { refreshToken: victim.refreshToken });
-    const before = await tableSnapshot(stack);
+    const before = await tableSnapshot(stack, "users");
     const response = await stack.client().op("RefreshSession", { refreshToken: victim.refreshToken });
     assert.equal(response.errors?.[0].extensions?.code, "UNAUTHENTICATED");
-    const afterwards = await tableSnapshot(stack);
+    const afterwards = await tableSnapshot(stack, "users");
     assert.deepEqual({ ...afterwards, sessions: undefined, audit_log: undefined }, { ...before, sessions: undefined, audit_log: undefined });
     const sessions = await stack.db.query("select revoked_reason from users.sessions where user_id = $1", [victim.user.id]);
     assert.deepEqual(sessions.rows, [{ revoked_reason: "refresh_token_reuse" }]);

@@ -41,9 +41,9 @@ describe("email ownership", () => {
       assert.notEqual(stored.rows[0].token_hash, mail.token);
       assert.deepEqual({ purpose: stored.rows[0].purpose, ttl: stored.rows[0].ttl }, { purpose: "VERIFY_EMAIL", ttl: 24 * 3600 });
 
-      const before = await tableSnapshot(stack);
+      const before = await tableSnapshot(stack, "users");
       assert.equal(refusal(await stack.client().request(VERIFY_EMAIL, { token: "made-up" })), "BAD_USER_INPUT:INVALID_TOKEN");
-      assert.deepEqual(await tableSnapshot(stack), before, "a refused token changes nothing");
+      assert.deepEqual(await tableSnapshot(stack, "users"), before, "a refused token changes nothing");
 
       assert.deepEqual((await stack.client().request(VERIFY_EMAIL, { token: mail.token })).data, { verifyEmail: true });
       assert.deepEqual((await account.client.request("{ me { emailVerified } }")).data, { me: { emailVerified: true } });
@@ -105,10 +105,10 @@ describe("email ownership", () => {
       await stack.subgraph("users").runJobNow("deliver-account-mail"); // the run that sent it has finished with the outbox
       assert.ok(mail.text.includes(`${APP}/reset-password?token=${mail.token}`), mail.text);
 
-      const before = await tableSnapshot(stack);
+      const before = await tableSnapshot(stack, "users");
       assert.equal(refusal(await stack.client().request(RESET, { token: mail.token, password: "short" })), "BAD_USER_INPUT:newPassword");
       assert.equal(refusal(await stack.client().request(RESET, { token: "made-up", password: "a brand new password" })), "BAD_USER_INPUT:INVALID_TOKEN");
-      assert.deepEqual(await tableSnapshot(stack), before, "refusals change nothing");
+      assert.deepEqual(await tableSnapshot(stack, "users"), before, "refusals change nothing");
 
       assert.deepEqual((await stack.client().request(RESET, { token: mail.token, password: "a brand new password" })).data, { resetPassword: true });
       for (const token of [account.accessToken, second.accessToken]) {
@@ -121,9 +121,9 @@ describe("email ownership", () => {
       assert.equal(refusal(await stack.client().op("Login", { email: account.email, password: PASSWORD })), "UNAUTHENTICATED:INVALID_CREDENTIALS");
       assert.equal((await stack.client().op("Login", { email: account.email, password: "a brand new password" })).errors, undefined);
 
-      const afterReset = await tableSnapshot(stack);
+      const afterReset = await tableSnapshot(stack, "users");
       assert.equal(refusal(await stack.client().request(RESET, { token: mail.token, password: "yet another password" })), "BAD_USER_INPUT:TOKEN_USED");
-      assert.deepEqual(await tableSnapshot(stack), afterReset);
+      assert.deepEqual(await tableSnapshot(stack, "users"), afterReset);
       const audit = await stack.db.query("select actor_id, details from users.audit_log where resource_id = $1 and action = 'user.password_reset'", [
         account.user.id,
       ]);
@@ -153,9 +153,9 @@ describe("email ownership", () => {
       const late = await mailTo(stack, account.email, /Reset your SOLO password/);
       await stack.subgraph("users").runJobNow("deliver-account-mail");
       clock.advance(30 * MINUTE);
-      const before = await tableSnapshot(stack);
+      const before = await tableSnapshot(stack, "users");
       assert.equal(refusal(await stack.client().request(RESET, { token: late.token, password: "a brand new password" })), "BAD_USER_INPUT:TOKEN_EXPIRED");
-      assert.deepEqual(await tableSnapshot(stack), before);
+      assert.deepEqual(await tableSnapshot(stack, "users"), before);
 
       await stack.client().request(REQUEST_RESET, { email: account.email });
       await waitFor(async () => (await mailsTo(account.email, /Reset your SOLO password/)).length === 2);

@@ -250,12 +250,12 @@ describe("uploads through presigned URLs", () => {
 
     const othersAvatar = await uploadReady(other.client, "AVATAR", "image/png", PNG);
     const pending = await account.client.op("CreateUploadUrl", { input: { filename: "p.png", contentType: "image/png", sizeBytes: 10, purpose: "AVATAR" } });
-    const before = await tableSnapshot(stack);
+    const before = await tableSnapshot(stack, "users");
     for (const assetId of [othersAvatar.id, pending.data.createUploadUrl.asset.id, "not-a-uuid", "00000000-0000-4000-8000-000000000000"]) {
       const refused = await account.client.op("UpdateProfile", { input: { avatarAssetId: assetId } });
       assert.equal(refused.errors?.[0].extensions?.code, "BAD_USER_INPUT", assetId);
     }
-    assert.deepEqual(await tableSnapshot(stack), before);
+    assert.deepEqual(await tableSnapshot(stack, "users"), before);
 
     const removed = await account.client.op("UpdateProfile", { input: { avatarAssetId: null } });
     assert.equal(removed.data.updateProfile.avatar, null);
