@@ -1,5 +1,5 @@
 # One image for the gateway and every subgraph; docker-compose.yml picks the entry point.
-FROM node:20-bookworm-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY packages/kit/package.json packages/kit/
@@ -9,11 +9,12 @@ COPY subgraphs/assessments/package.json subgraphs/assessments/
 COPY gateway/package.json gateway/
 COPY tools/package.json tools/
 COPY e2e/package.json e2e/
+COPY bench/package.json bench/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx tsc -b && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-slim
 ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app /app
