@@ -1,8 +1,10 @@
 import "reflect-metadata";
 import path from "node:path";
-import { MikroORM, ReflectMetadataProvider } from "@mikro-orm/core";
+import { MikroORM } from "@mikro-orm/core";
+import { ReflectMetadataProvider } from "@mikro-orm/decorators/legacy";
 import { Migrator } from "@mikro-orm/migrations";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
+import { SCHEMA_GENERATOR_OPTIONS } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { readSubgraphs } from "./rover-config";
 
@@ -24,6 +26,7 @@ async function main() {
     entities,
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
+    schemaGenerator: SCHEMA_GENERATOR_OPTIONS,
     migrations: {
       path: path.join(entry.dir, "dist", "migrations"),
       pathTs: path.join(entry.dir, "migrations"),
@@ -35,8 +38,8 @@ async function main() {
   });
   try {
     await orm.em.getConnection().execute(`create schema if not exists "${name}"`);
-    await orm.getMigrator().up();
-    const result = await orm.getMigrator().createMigration(path.join(entry.dir, "migrations"), false, false, label);
+    await orm.migrator.up();
+    const result = await orm.migrator.create(path.join(entry.dir, "migrations"), false, false, label);
     console.log(result.diff.up.length ? `wrote migrations/${result.fileName}` : "entities match the migrations: nothing to write");
   } finally {
     await orm.close();

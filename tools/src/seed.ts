@@ -168,8 +168,8 @@ export async function seed(databaseUrl: string, log: (line: string) => void = co
       });
     }
     await em.assessments.flush();
-    const knex = em.assessments.getConnection().getKnex();
-    for (let i = 0; i < answerRows.length; i += 2000) await knex.withSchema("assessments").table("answers").insert(answerRows.slice(i, i + 2000));
+    const answers = em.assessments.getKysely().withSchema("assessments");
+    for (let i = 0; i < answerRows.length; i += 2000) await answers.insertInto("answers").values(answerRows.slice(i, i + 2000)).execute();
 
     log(`Seeded: ${admin.email} (ADMIN), ${instructor.email} (INSTRUCTOR), ${students.length} students (student001@demo.solo …), password "${PASSWORD}".`);
     log(`Course "${course.title}" (slug ${course.slug}) with ${lessons.length} lessons, ${MATERIALS.length} reading materials, a deck of ${MAXIMS.length} maxims.`);
