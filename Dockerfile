@@ -3,12 +3,12 @@
 
 # Every workspace's package.json, wherever it is: `npm ci` below stays cached until one of them
 # (or the lock file) changes, and a new subgraph needs no line here.
-FROM node:20-bookworm-slim AS manifests
+FROM node:24-slim AS manifests
 WORKDIR /app
 COPY . .
 RUN mkdir /manifests && find . -name package.json -not -path "*/node_modules/*" -exec cp --parents {} /manifests \;
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY --from=manifests /manifests ./
 COPY package-lock.json tsconfig.json tsconfig.base.json ./
@@ -16,7 +16,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx tsc -b && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-slim
 ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app /app

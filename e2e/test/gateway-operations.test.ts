@@ -240,7 +240,7 @@ for (const backend of ["memory", "redis"] as const) {
 
 /** Registration is anonymous: with the IP budget spent, create the account through a fresh IP bucket. */
 async function registerWhileLimited(stack: Stack) {
-  const { uniqueEmail, PASSWORD } = await import("../src/stack");
+  const { uniqueEmail, PASSWORD } = await import("../src/stack.js");
   const response = await stack.client({ headers: { "x-forwarded-for": "203.0.113.7" } }).op("Register", {
     input: { email: uniqueEmail(), password: PASSWORD, displayName: "Limited" },
   });

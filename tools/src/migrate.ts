@@ -12,7 +12,7 @@ export async function migrateAll(databaseUrl: string, log: (line: string) => voi
     const descriptor = loadSubgraph(entry.dir);
     const orm = await openDatabase({ schema: descriptor.schema, entities: [...descriptor.entities], migrationsPath: descriptor.migrations, clientUrl: databaseUrl });
     try {
-      const executed = await orm.getMigrator().getExecutedMigrations();
+      const executed = await orm.migrator.getExecuted();
       log(`${descriptor.name}: schema "${descriptor.schema}" is up to date (${executed.length} migrations)`);
     } finally {
       await orm.close();

@@ -96,13 +96,15 @@ function initialMigration(className: string, schema: string): string {
 
 export class ${className} extends Migration {
 
-  override async up(): Promise<void> {
+  override name = '${className}';
+
+  override up(): void | Promise<void> {
     this.addSql(\`create schema if not exists "${schema}";\`);
     this.addSql(\`create table "${schema}"."items" ("id" uuid not null, "title" text not null, "owner_id" uuid not null, "created_at" timestamptz not null, constraint "items_pkey" primary key ("id"));\`);
     this.addSql(\`create index "items_owner_id_created_at_index" on "${schema}"."items" ("owner_id", "created_at");\`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void | Promise<void> {
     this.addSql(\`drop table if exists "${schema}"."items" cascade;\`);
   }
 
@@ -114,7 +116,7 @@ export class ${className} extends Migration {
 function packageJson(root: string, names: Names): string {
   const kit = JSON.parse(fs.readFileSync(path.join(root, "packages", "kit", "package.json"), "utf8"));
   const dependencies: Record<string, string> = { "@solo/kit": kit.version };
-  for (const dependency of ["@mikro-orm/core", "@mikro-orm/migrations", "@mikro-orm/postgresql", "graphql", "type-graphql"]) {
+  for (const dependency of ["@mikro-orm/core", "@mikro-orm/decorators", "@mikro-orm/migrations", "@mikro-orm/postgresql", "graphql", "type-graphql"]) {
     dependencies[dependency] = kit.dependencies[dependency];
   }
   const json = {
@@ -122,6 +124,7 @@ function packageJson(root: string, names: Names): string {
     version: "0.1.0",
     private: true,
     description: `${names.Pascal} subgraph`,
+    engines: kit.engines,
     main: "dist/src/subgraph.js",
     types: "dist/src/subgraph.d.ts",
     dependencies: Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => a.localeCompare(b))),

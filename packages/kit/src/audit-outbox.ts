@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Entity, Index, LockMode, OptionalProps, PrimaryKey, Property } from "@mikro-orm/core";
+import { LockMode, OptionalProps } from "@mikro-orm/core";
+import { Entity, Index, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Identity } from "./identity";
 import { postInternal } from "./internal-http";

@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
+import type { GraphQLResolverMap } from "@apollo/subgraph";
 import type { EntityClass } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Clock } from "./clock";

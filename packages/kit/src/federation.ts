@@ -1,5 +1,4 @@
-import { buildSubgraphSchema, printSubgraphSchema } from "@apollo/subgraph";
-import { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
+import { buildSubgraphSchema, GraphQLResolverMap, printSubgraphSchema } from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { GraphQLSchema } from "graphql";
 import { DateTimeResolver } from "graphql-scalars";
@@ -51,10 +50,7 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
   for (const [typeName, fields] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) } as never;
   }
-  return buildSubgraphSchema({
-    typeDefs: gql(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`),
-    resolvers,
-  });
+  return buildSubgraphSchema([{ typeDefs: gql(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`), resolvers }]);
 }
 
 /** The SDL the subgraph publishes (what composition and rover read). */

@@ -1,6 +1,9 @@
-import { MikroORM, ReflectMetadataProvider, EntityClass } from "@mikro-orm/core";
+import { createHash } from "node:crypto";
+import { MikroORM, EntityClass } from "@mikro-orm/core";
+import { ReflectMetadataProvider } from "@mikro-orm/decorators/legacy";
 import { Migrator } from "@mikro-orm/migrations";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
+import { Client } from "pg";
 import type { Logger } from "./logger";
 
 export type Orm = MikroORM<PostgreSqlDriver>;
@@ -16,6 +19,13 @@ export interface DatabaseOptions {
   poolMax?: number;
 }
 
+/**
+ * For every ORM over a subgraph's schema (the server, the migration generator, tests): foreign keys
+ * `on update cascade`, MikroORM 6's default, which the checked-in migrations were written with
+ * (MikroORM 7 emits no update rule unless told).
+ */
+export const SCHEMA_GENERATOR_OPTIONS = { defaultUpdateRule: "cascade" } as const;
+
 /** Opens the subgraph's database and applies its checked-in migrations before anything serves. */
 export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
   const orm = await MikroORM.init<PostgreSqlDriver>({
@@ -30,6 +40,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
     forceUtcTimezone: true,
     pool: { min: 0, max: options.poolMax ?? 10 },
     discovery: { warnWhenNoEntities: false },
+    schemaGenerator: SCHEMA_GENERATOR_OPTIONS,
     migrations: {
       path: options.migrationsPath,
       glob: "!(*.d).js",
@@ -40,18 +51,47 @@ export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
     },
     logger: (message) => options.logger?.debug({ orm: true }, message),
   });
-  await orm.em.getConnection().execute(`create schema if not exists "${options.schema}"`);
-  const applied = await orm.getMigrator().up();
+  const applied = await withSchemaLock(options.clientUrl, options.schema, async () => {
+    await orm.em.getConnection().execute(`create schema if not exists "${options.schema}"`);
+    return orm.migrator.up();
+  });
   if (applied.length) options.logger?.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
   return orm;
+}
+
+/**
+ * Replicas starting together on a new database would race to create the schema, the migrations
+ * table and the same migrations. A session-level advisory lock keyed by the schema, on a connection
+ * of its own, lets them through one at a time: the later ones find nothing left to apply. Ending
+ * the session releases it, also when the process dies holding it.
+ */
+async function withSchemaLock<T>(clientUrl: string, schema: string, work: () => Promise<T>): Promise<T> {
+  const session = new Client({ connectionString: clientUrl });
+  await session.connect();
+  try {
+    await session.query("select pg_advisory_lock($1::bigint)", [schemaLockKey(schema)]);
+    return await work();
+  } finally {
+    await session.end();
+  }
+}
+
+/** A 64-bit advisory lock key for the schema, the same in every process. */
+function schemaLockKey(schema: string): string {
+  return createHash("sha256").update(`solo schema ${schema}`).digest().readBigInt64BE(0).toString();
 }
 
 /** Counts SQL statements sent by one ORM: tests use it to prove batching keeps counts constant. */
 export function countQueries(orm: Orm): { readonly value: number; reset(): void } {
   let value = 0;
-  orm.em.getConnection().getKnex().on("query", () => {
+  // Every statement the ORM sends (transaction control included) goes through its logger's
+  // logQuery, whether or not query logging is on.
+  const logger = orm.config.getLogger();
+  const logQuery = logger.logQuery.bind(logger);
+  logger.logQuery = (context) => {
     value += 1;
-  });
+    logQuery(context);
+  };
   return {
     get value() {
       return value;

@@ -10,6 +10,10 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 export class OutboxWakeUp implements EventSubscriber {
   /** Wake-ups waiting for the commit of the transaction that wrote their rows. */
   private readonly pending = new WeakMap<object, Set<() => void>>();
+  /** Each savepoint's enclosing transaction (or savepoint). */
+  private readonly parents = new WeakMap<object, object>();
+  /** The transaction an EntityManager is opening a savepoint in, between the start events. */
+  private readonly opening = new WeakMap<object, object>();
 
   constructor(private readonly wakes: ReadonlyMap<EntityClass<unknown>, readonly (() => void)[]>) {}
 
@@ -24,6 +28,20 @@ export class OutboxWakeUp implements EventSubscriber {
 
   afterUpsert({ em, entity }: EventArgs<object>): void {
     this.wrote(em as EntityManager, [entity.constructor as EntityClass<unknown>]);
+  }
+
+  // MikroORM 7 links no savepoint to its transaction, and sends commit events for savepoints too. Its
+  // start events tell: `before` carries the enclosing transaction, `after` the savepoint, both with
+  // the EntityManager (a fork of its own per transactional call) that opens it.
+  beforeTransactionStart({ em, transaction }: TransactionEventArgs): void {
+    if (transaction) this.opening.set(em, transaction);
+  }
+
+  afterTransactionStart({ em, transaction }: TransactionEventArgs): void {
+    const parent = this.opening.get(em);
+    if (!parent) return;
+    this.opening.delete(em);
+    if (transaction) this.parents.set(transaction, parent);
   }
 
   afterTransactionCommit({ transaction }: TransactionEventArgs): void {
@@ -47,23 +65,16 @@ export class OutboxWakeUp implements EventSubscriber {
       for (const wake of wakes) setImmediate(wake);
       return;
     }
-    const root = outermost(transaction);
+    const root = this.outermost(transaction);
     const waiting = this.pending.get(root) ?? new Set();
     for (const wake of wakes) waiting.add(wake);
     this.pending.set(root, waiting);
   }
-}
 
-/**
- * The transaction a savepoint belongs to: commit events fire for that one only. MikroORM links a
- * savepoint to its parent under a symbol described "parentTransaction" (transactions are knex
- * transactors, functions).
- */
-function outermost(transaction: object): object {
-  for (let current = transaction; ; ) {
-    const link = Object.getOwnPropertySymbols(current).find((symbol) => symbol.description === "parentTransaction");
-    const parent: unknown = link && (current as Record<symbol, unknown>)[link];
-    if (!parent || (typeof parent !== "object" && typeof parent !== "function")) return current;
-    current = parent;
+  /** The transaction a savepoint belongs to, whose commit makes the savepoint's rows visible. */
+  private outermost(transaction: object): object {
+    let current = transaction;
+    for (let parent = this.parents.get(current); parent; parent = this.parents.get(current)) current = parent;
+    return current;
   }
 }

@@ -13,10 +13,6 @@ import {
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { Env, envString } from "./config";
 
-// The SDK warns on every start that releases after January 2027 need Node 22. The stack is pinned
-// to Node 20 for now (see the closing notes); one line in the README says so instead of every log.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
 export interface StorageConfig {
   endpoint?: string;
   region: string;

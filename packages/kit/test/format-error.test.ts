@@ -79,7 +79,7 @@ describe("error formatting", () => {
 describe("error logging", () => {
   it("logs database errors without their statement or values", async () => {
     const { UniqueConstraintViolationException } = await import("@mikro-orm/core");
-    const { serializeError } = await import("../src/logger");
+    const { serializeError } = await import("../src/logger.js");
     const cause = Object.assign(new Error('insert into "users" ("password_hash") values ($argon2id$secret) - duplicate key'), {
       code: "23505",
       detail: "Key (email_normalized)=(ada@example.com) already exists.",
@@ -94,7 +94,7 @@ describe("error logging", () => {
 
   it("logs node-postgres errors (whose name is just \"error\") without their statement", async () => {
     const { DatabaseError } = await import("pg-protocol");
-    const { serializeError } = await import("../src/logger");
+    const { serializeError } = await import("../src/logger.js");
     const error = new DatabaseError(`select * from users where email = 'ada@example.com' - malformed`, 100, "error");
     Object.assign(error, { code: "22P02", severity: "ERROR", routine: "array_in" });
     const logged = JSON.stringify(serializeError(error));
@@ -105,7 +105,7 @@ describe("error logging", () => {
 
 describe("metric labels", () => {
   it("keeps client-chosen operation names from growing the label set without bound", async () => {
-    const { boundedLabels } = await import("../src/metrics");
+    const { boundedLabels } = await import("../src/metrics.js");
     const label = boundedLabels(3);
     assert.deepEqual([label("A"), label("B"), label("C"), label("D"), label("A"), label(null), label("bad name!")], [
       "A",

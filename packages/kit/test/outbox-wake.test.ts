@@ -2,7 +2,8 @@ import "reflect-metadata";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { Entity, MikroORM, PrimaryKey, Property, ReflectMetadataProvider, Unique } from "@mikro-orm/core";
+import { MikroORM } from "@mikro-orm/core";
+import { Entity, PrimaryKey, Property, ReflectMetadataProvider, Unique } from "@mikro-orm/decorators/legacy";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
 import { Client } from "pg";
 import { OutboxWakeUp } from "../src/outbox-wake";
@@ -50,7 +51,7 @@ describe("outbox wake-ups", () => {
       logger: () => undefined,
     });
     await orm.em.getConnection().execute(`create schema "${SCHEMA}"`);
-    await orm.getSchemaGenerator().createSchema({ schema: SCHEMA });
+    await orm.schema.create({ schema: SCHEMA });
     observer = new Client({ connectionString: database.url });
     await observer.connect();
     const letters = async () => Number((await observer.query(`select count(*) as n from "${SCHEMA}".letters`)).rows[0].n);

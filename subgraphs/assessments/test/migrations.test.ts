@@ -1,9 +1,11 @@
 import "reflect-metadata";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { MikroORM, ReflectMetadataProvider } from "@mikro-orm/core";
+import { MikroORM } from "@mikro-orm/core";
+import { ReflectMetadataProvider } from "@mikro-orm/decorators/legacy";
 import { Migrator } from "@mikro-orm/migrations";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
+import { SCHEMA_GENERATOR_OPTIONS } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { entities } from "../src/entities";
 import assessments from "../src/subgraph";
@@ -28,6 +30,7 @@ describe("assessments migrations", () => {
       metadataProvider: ReflectMetadataProvider,
       extensions: [Migrator],
       allowGlobalContext: true,
+      schemaGenerator: SCHEMA_GENERATOR_OPTIONS,
       migrations: { path: MIGRATIONS_PATH, glob: "!(*.d).js", tableName: `${SCHEMA}.mikro_orm_migrations`, snapshot: false },
       logger: () => undefined,
     });
@@ -39,7 +42,7 @@ describe("assessments migrations", () => {
   });
 
   it("ranks each user's earliest finished attempt per test, and then refuses a second ranked one", async () => {
-    await orm.getMigrator().up({ to: BEFORE_RANKED });
+    await orm.migrator.up({ to: BEFORE_RANKED });
     const [t1, t2] = [crypto.randomUUID(), crypto.randomUUID()];
     for (const id of [t1, t2]) {
       await sql(
@@ -67,7 +70,7 @@ describe("assessments migrations", () => {
     await attempt("cy t1 started second", t1, cy, "SUBMITTED", "10:50", "11:00");
     await attempt("cy t1 started first", t1, cy, "SUBMITTED", "10:40", "11:00"); // same submission time: the earlier start
 
-    await orm.getMigrator().up();
+    await orm.migrator.up();
     const ranked = (await sql("select id from assessments.attempts where ranked")).map((row) => row.id).sort();
     assert.deepEqual(ranked, [ids["ana t1 expired first"], ids["ana t2"], ids["cy t1 started first"]].sort());
     await assert.rejects(sql("update assessments.attempts set ranked = true where id = ?", [ids["ana t1 submitted later"]]), /attempts_one_ranked/);
@@ -75,8 +78,8 @@ describe("assessments migrations", () => {
   });
 
   it("leaves the entities nothing to add", async () => {
-    assert.deepEqual(await orm.getMigrator().getPendingMigrations(), []);
-    const diff = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false, schema: SCHEMA });
+    assert.deepEqual(await orm.migrator.getPending(), []);
+    const diff = await orm.schema.getUpdateSchemaSQL({ wrap: false, schema: SCHEMA });
     assert.equal(diff.trim(), "", `entities and migrations disagree; run npm run migration:create -- assessments:\n${diff}`);
   });
 });

@@ -50,9 +50,9 @@ describe("users subgraph, called directly", () => {
   }
 
   it("has applied its migrations, and the entities need no further ones", async () => {
-    const pending = await service.orm.getMigrator().getPendingMigrations();
+    const pending = await service.orm.migrator.getPending();
     assert.deepEqual(pending, []);
-    const diff = await service.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false, schema: "users" });
+    const diff = await service.orm.schema.getUpdateSchemaSQL({ wrap: false, schema: "users" });
     assert.equal(diff.trim(), "", `entities and migrations disagree; run npm run migration:create -- users:\n${diff}`);
     assert.equal(entities.length, 8);
   });

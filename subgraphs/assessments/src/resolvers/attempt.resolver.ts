@@ -90,8 +90,8 @@ export class AttemptResolver {
       await em
         .createQueryBuilder(Answer)
         .insert({ id: crypto.randomUUID(), attempt: attempt.id, question: question.id, choice, answeredAt: now })
-        .onConflict(["attempt_id", "question_id"])
-        .merge(["choice", "answered_at"])
+        .onConflict(["attempt", "question"])
+        .merge(["choice", "answeredAt"])
         .execute();
     });
     ctx.loaders.answeredCountByAttempt.clear(attempt.id);

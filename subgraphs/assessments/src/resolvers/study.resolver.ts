@@ -111,7 +111,7 @@ export class StudySessionResolver {
     await ctx.em
       .createQueryBuilder(LessonCompletion)
       .insert({ id: crypto.randomUUID(), userId, lessonId: lesson.id, courseId: lesson.courseId, completedAt: this.services.clock.now() })
-      .onConflict(["user_id", "lesson_id"])
+      .onConflict(["userId", "lessonId"])
       .ignore()
       .execute();
     const completed = await ctx.loaders.completedLessonsByUserCourse.load(`${userId}:${lesson.courseId}`);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from "@mikro-orm/core";
+import { OptionalProps } from "@mikro-orm/core";
+import { Entity, Enum, Index, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
 import { FullTextType } from "@mikro-orm/postgresql";
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import { CourseLevel, CourseStatus } from "./enums";

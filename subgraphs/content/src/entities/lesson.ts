@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from "@mikro-orm/core";
+import { OptionalProps } from "@mikro-orm/core";
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from "@mikro-orm/decorators/legacy";
 import { FullTextType } from "@mikro-orm/postgresql";
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 import { Course } from "./course";

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from "@mikro-orm/core";
+import { OptionalProps } from "@mikro-orm/core";
+import { Entity, Enum, Index, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 import { AssetStatus, UploadPurpose } from "./enums";
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from "@mikro-orm/core";
+import { OptionalProps } from "@mikro-orm/core";
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
 import { User } from "./user";
 
 export enum TokenPurpose {

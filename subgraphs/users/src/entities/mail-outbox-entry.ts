@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from "@mikro-orm/core";
+import { OptionalProps } from "@mikro-orm/core";
+import { Entity, Enum, Index, PrimaryKey, Property, Unique } from "@mikro-orm/decorators/legacy";
 import { TokenPurpose } from "./account-token";
 
 /**

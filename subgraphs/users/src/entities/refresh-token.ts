@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Entity, OptionalProps, Index, ManyToOne, PrimaryKey, Property } from "@mikro-orm/core";
+import { OptionalProps } from "@mikro-orm/core";
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
 import { Session } from "./session";
 
 /** A refresh token, stored as a SHA-256 hash; `rotatedAt` set means it was used and retired. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Entity, Index, OptionalProps, Enum, PrimaryKey, Property } from "@mikro-orm/core";
+import { OptionalProps } from "@mikro-orm/core";
+import { Entity, Index, Enum, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import { Plan, Role } from "./enums";
 
