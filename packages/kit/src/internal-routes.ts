@@ -127,7 +127,7 @@ function internalErrorHandler(path: string, maxBodyBytes: number) {
     if (error?.type === "entity.too.large") {
       res.status(413).json({ error: `request body is larger than ${maxBodyBytes} bytes` });
     } else if (error?.type === "entity.parse.failed") {
-      res.status(400).json({ error: `invalid request to ${path}: the body is not valid JSON` });
+      res.status(400).json({ error: `invalid request to ${path}: the body is not a JSON object` });
     } else if (error?.type === "encoding.unsupported" || error?.type === "charset.unsupported") {
       res.status(400).json({ error: `invalid request to ${path}: unsupported encoding` });
     } else {

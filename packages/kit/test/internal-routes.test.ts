@@ -98,7 +98,8 @@ describe("internal routes: the callee's side", () => {
       [JSON.stringify({ name: "x".repeat(1_500), times: 1 }), "name: Too big: expected string to have <=100 characters"],
       [JSON.stringify({ name: "ada", times: 1.5 }), "times: Invalid input: expected int, received number"],
       [JSON.stringify([1, 2]), "(body): Invalid input: expected object, received array"],
-      ["{not json", "the body is not valid JSON"],
+      ["{not json", "the body is not a JSON object"],
+      ["null", "the body is not a JSON object"],
     ];
     for (const [body, problem] of cases) {
       const answer = await post(body);
