@@ -6,10 +6,11 @@ import {
   Identity,
   ROLES,
   RoleName,
+  callInternal,
   platformSecrets,
-  postInternal,
   requestError,
 } from "@solo/kit";
+import { verifyApiKeyRoute, verifySessionRoute } from "@solo/users/internal-api";
 import { errors as joseErrors, importSPKI, jwtVerify } from "jose";
 
 
@@ -26,28 +27,29 @@ export interface Credentials {
 export function createAuthenticator(options: { usersUrl: () => string | undefined }) {
   let publicKey: ReturnType<typeof importSPKI> | undefined;
 
-  /** Asks the users subgraph, which owns keys and sessions; null when it says no (404). */
-  async function askUsers<T>(route: string, body: object): Promise<T | null> {
+  /**
+   * Asks the users subgraph, which owns keys and sessions. Fails closed: unreachable, or an answer
+   * that is neither a declared one nor of the declared shape, and nobody is let in.
+   */
+  async function askUsers<Answer>(call: (usersUrl: string) => Promise<Answer>): Promise<Answer> {
     const unavailable = () => requestError("SERVICE_UNAVAILABLE", "Credentials cannot be checked right now");
     const usersUrl = options.usersUrl();
     if (!usersUrl) throw unavailable();
-    const response = await postInternal<T>(usersUrl, route, body, "gateway").catch(() => null);
-    if (response?.status === 404) return null;
-    if (response?.status !== 200 || !response.body) throw unavailable();
-    return response.body;
+    return call(usersUrl).catch(() => {
+      throw unavailable();
+    });
   }
 
   async function verifyAccessToken(token: string): Promise<Identity> {
     const claims = await verifySignature(token);
-    const session = await askUsers<{ role: RoleName }>("/internal/sessions/verify", {
-      sessionId: claims.sessionId,
-      userId: claims.userId,
-    });
-    if (!session) {
+    const session = await askUsers((usersUrl) =>
+      callInternal(verifySessionRoute, usersUrl, { sessionId: claims.sessionId, userId: claims.userId }, { caller: "gateway" }),
+    );
+    if (session.status === 404) {
       throw requestError("UNAUTHENTICATED", "This login has ended: sign in again", { reason: "SESSION_ENDED" });
     }
     // The role as it is now, not as it was when the token was signed.
-    return { ...claims, role: session.role };
+    return { ...claims, role: session.body.role };
   }
 
   async function verifySignature(token: string): Promise<Extract<Identity, { kind: "user" }>> {
@@ -72,12 +74,12 @@ export function createAuthenticator(options: { usersUrl: () => string | undefine
   }
 
   async function verifyApiKey(key: string): Promise<Identity> {
-    const verified = await askUsers<{ apiKeyId: string; userId: string; role: RoleName; scopes: string[] }>(
-      "/internal/api-keys/verify",
-      { key },
-    );
-    if (!verified) throw requestError("UNAUTHENTICATED", "Invalid or revoked API key", { reason: "API_KEY_INVALID" });
-    return { kind: "apiKey", ...verified };
+    const invalid = () => requestError("UNAUTHENTICATED", "Invalid or revoked API key", { reason: "API_KEY_INVALID" });
+    // A key the users subgraph would refuse to look up (empty, or longer than any header carries) is no key.
+    if (!verifyApiKeyRoute.request.safeParse({ key }).success) throw invalid();
+    const verified = await askUsers((usersUrl) => callInternal(verifyApiKeyRoute, usersUrl, { key }, { caller: "gateway" }));
+    if (verified.status === 404) throw invalid();
+    return { kind: "apiKey", ...verified.body };
   }
 
   return async function authenticate(credentials: Credentials): Promise<Identity> {

@@ -3,7 +3,8 @@ import { LockMode, OptionalProps } from "@mikro-orm/core";
 import { Entity, Index, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Identity } from "./identity";
-import { postInternal } from "./internal-http";
+import { deliverAuditEventsRoute } from "./audit-events-api";
+import { callInternal } from "./internal-http";
 import type { Logger } from "./logger";
 import type { Orm } from "./orm";
 
@@ -89,10 +90,10 @@ export async function deliverAuditEvents(
     );
     if (!rows.length) return { delivered: 0, rejected: 0 };
     const events = rows.map(({ rejectedAt: _rejectedAt, ...row }) => ({ ...row, createdAt: row.createdAt.toISOString() }));
-    const response = await postInternal<{ rejected: string[] }>(usersUrl, "/internal/audit-events", { events }, service);
-    if (response.status !== 200) throw new Error(`users did not take audit events: HTTP ${response.status}`);
+    // Throws (InternalCallFailed) unless the audit log took them: the rows stay queued for the next run.
+    const answer = await callInternal(deliverAuditEventsRoute, usersUrl, { events }, { caller: service });
     // One malformed event must not block the queue behind it: it is set aside, the rest delivered.
-    const rejected = new Set(response.body?.rejected ?? []);
+    const rejected = new Set(answer.body.rejected);
     for (const row of rows) {
       if (rejected.has(row.id)) row.rejectedAt = new Date();
       else em.remove(row);

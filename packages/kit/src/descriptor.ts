@@ -4,6 +4,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Clock } from "./clock";
 import type { Env } from "./config";
 import type { Identity } from "./identity";
+import type { InternalRouteDeclaration } from "./internal-api";
 import type { LivePublisher } from "./live-topics";
 import type { Logger } from "./logger";
 import type { Orm } from "./orm";
@@ -50,9 +51,9 @@ export interface SubgraphJob<Settings, Services> {
   run(services: Services, runtime: SubgraphRuntime<Settings>): Promise<unknown>;
 }
 
-/** A POST body from another platform service, and who it acts for. */
-export interface InternalRequest {
-  body: unknown;
+/** A POST from another platform service: its body (checked against the route's schema), and who it acts for. */
+export interface InternalRequest<Body = unknown> {
+  body: Body;
   /** A fresh EntityManager for this request. */
   em: EntityManager;
   /** The identity the calling service forwarded (signed as the gateway signs it), anonymous without one. */
@@ -60,16 +61,17 @@ export interface InternalRequest {
 }
 
 export interface InternalReply {
-  /** 200 unless said otherwise. */
-  status?: number;
+  status: number;
   body: unknown;
 }
 
-/** A route other services call (not part of the graph): only callers holding the internal secret reach it. */
+/**
+ * A route other services call (not part of the graph): only callers holding the internal secret
+ * reach it. Made by `implement(declaration, handler)`, from a declaration made by `defineInternalRoute`.
+ */
 export interface InternalRoute<Services> {
-  path: `/internal/${string}`;
-  /** Largest JSON body taken; larger ones get 413. */
-  maxBodyBytes: number;
+  declaration: InternalRouteDeclaration;
+  /** Checks the body, runs the handler, checks its answer. */
   handle(request: InternalRequest, services: Services): Promise<InternalReply>;
 }
 

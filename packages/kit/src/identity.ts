@@ -1,10 +1,10 @@
 import crypto from "node:crypto";
 import { SignJWT, jwtVerify } from "jose";
 import { Clock, systemClock } from "./clock";
+import type { RoleName } from "./roles";
 import { platformSecrets } from "./secrets";
 
-export const ROLES = ["STUDENT", "INSTRUCTOR", "MARKETER", "ADMIN"] as const;
-export type RoleName = (typeof ROLES)[number];
+export { ROLES, type RoleName } from "./roles";
 
 /** Who a request acts for, as established once by the gateway. */
 export type Identity =

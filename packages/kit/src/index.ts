@@ -16,6 +16,8 @@ export * from "./http";
 export * from "./identity";
 export * from "./input-guards";
 export * from "./input-rules";
+export * from "./audit-events-api";
+export * from "./internal-api";
 export * from "./internal-http";
 export * from "./internal-routes";
 export * from "./jobs";

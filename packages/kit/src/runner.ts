@@ -133,7 +133,7 @@ export async function runSubgraph<Settings extends object, Services, Loaders>(
       orm,
       logger,
       createLoaders: (em) => (descriptor.loaders ? descriptor.loaders(em) : ({} as Loaders)),
-      routes: (app) => mountInternalRoutes(app, descriptor.internalRoutes ?? [], orm, services),
+      routes: (app) => mountInternalRoutes(app, descriptor.internalRoutes ?? [], () => orm.em.fork(), services),
       ready: async () => {
         for (const check of descriptor.ready ?? []) await check(services);
       },

@@ -1,23 +1,18 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { Identity, isUuid } from "@solo/kit";
+import type { Identity } from "@solo/kit";
 import { Course, Flashcard, FlashcardDeck, Lesson } from "./entities";
+import type { ContentLookup, ContentLookupRequest } from "./internal-api";
 import { createLoaders } from "./loaders";
 import { canEditCourse, canSeeCourse, canSeeDeck } from "./services/visibility";
-
-export interface LookupRequest {
-  courseIds?: string[];
-  lessonIds?: string[];
-  cardIds?: string[];
-  deckIds?: string[];
-}
 
 /**
  * What another subgraph may know about content, for the caller it acts for: only what that caller
  * could see through the graph is returned (absent means "no such thing, as far as you can tell").
  */
-export async function lookupContent(em: EntityManager, identity: Identity, request: LookupRequest) {
+export async function lookupContent(em: EntityManager, identity: Identity, request: ContentLookupRequest): Promise<ContentLookup> {
   const loaders = createLoaders(em);
-  const ids = (list: unknown) => (Array.isArray(list) ? list.filter(isUuid).slice(0, 500) : []);
+  // Checked by the route's schema: UUIDs, at most LOOKUP_MAX_IDS of each kind.
+  const ids = (list: string[] | undefined) => list ?? [];
   const visibleCourse = async (id: string) => {
     const course = await loaders.courseById.load(id);
     return course && canSeeCourse(identity, course) ? course : null;
@@ -54,5 +49,3 @@ export async function lookupContent(em: EntityManager, identity: Identity, reque
     decks: await Promise.all(decks.map(async (deck) => ({ id: deck.id, cardIds: (await loaders.cardsByDeck.load(deck.id)).map((c) => c.id) }))),
   };
 }
-
-export type ContentLookup = Awaited<ReturnType<typeof lookupContent>>;

@@ -1,13 +1,10 @@
-import { Identity, Peers, apiError, forbidden, postInternal } from "@solo/kit";
+import { ContentLookup, ContentLookupRequest, contentLookupRoute } from "@solo/content/internal-api";
+import { Identity, Peers, apiError, callInternal, forbidden, isUuid } from "@solo/kit";
 
-export interface ContentLookup {
-  courses: { id: string; title: string; status: string; authorId: string; editable: boolean; lessonCount: number }[];
-  lessons: { id: string; courseId: string; lessonCount: number }[];
-  cards: { id: string; deckId: string }[];
-  decks: { id: string; cardIds: string[] }[];
-}
+export type { ContentLookup };
 
-export type ContentLookupRequest = { courseIds?: string[]; lessonIds?: string[]; cardIds?: string[]; deckIds?: string[] };
+/** Which ids to ask about: the lists the lookup takes, each id any string a client sent. */
+export type ContentIds = { [Kind in keyof ContentLookupRequest]?: string[] };
 
 /**
  * Asks the content subgraph about courses, lessons, decks and cards, as the caller: what comes
@@ -16,13 +13,17 @@ export type ContentLookupRequest = { courseIds?: string[]; lessonIds?: string[];
 export class ContentClient {
   constructor(private readonly peers: Peers) {}
 
-  async lookup(caller: Identity, request: ContentLookupRequest): Promise<ContentLookup> {
+  async lookup(caller: Identity, ids: ContentIds): Promise<ContentLookup> {
     const url = this.peers.url("content");
     const unavailable = () => apiError("SERVICE_UNAVAILABLE", "Course content cannot be checked right now");
     if (!url) throw unavailable();
-    const response = await postInternal<ContentLookup>(url, "/internal/lookup", request, "assessments", { actingFor: caller }).catch(() => null);
-    if (response?.status === 403) throw forbidden('This API key lacks the scope "content:read"');
-    if (!response || response.status !== 200 || !response.body) throw unavailable();
-    return response.body;
+    // An id that is not a UUID names nothing content has: it is left out, as content would find nothing.
+    const uuids = (list: string[] | undefined) => list?.filter(isUuid);
+    const request = { courseIds: uuids(ids.courseIds), lessonIds: uuids(ids.lessonIds), cardIds: uuids(ids.cardIds), deckIds: uuids(ids.deckIds) };
+    const answer = await callInternal(contentLookupRoute, url, request, { caller: "assessments", actingFor: caller }).catch(() => {
+      throw unavailable();
+    });
+    if (answer.status === 403) throw forbidden('This API key lacks the scope "content:read"');
+    return answer.body;
   }
 }

@@ -1,4 +1,5 @@
-import { API_KEY_SCOPES, Access, Identity, apiError, badInput, forbidden, isAdmin, isUuid, notFound, paginate, postInternal } from "@solo/kit";
+import { UploadPurpose, verifyAssetRoute } from "@solo/content/internal-api";
+import { API_KEY_SCOPES, Access, Identity, apiError, badInput, callInternal, forbidden, isAdmin, isUuid, notFound, paginate } from "@solo/kit";
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ApiKey, Plan, Role, User } from "../entities";
 import type { UsersContext } from "../context";
@@ -136,13 +137,13 @@ export class UserResolver {
 
 /** The content subgraph owns uploads: it says whether this one may become the account's picture. */
 async function requireAvatarUpload(contentUrl: string | undefined, userId: string, assetId: string): Promise<void> {
-  if (!contentUrl) throw apiError("SERVICE_UNAVAILABLE", "Avatars cannot be changed right now");
+  const unavailable = () => apiError("SERVICE_UNAVAILABLE", "Avatars cannot be changed right now");
+  if (!contentUrl) throw unavailable();
   const answer = isUuid(assetId)
-    ? await postInternal(contentUrl, "/internal/assets/verify", { assetId, ownerId: userId, purpose: "AVATAR" }, "users").catch(() => null)
-    : { status: 404, body: null };
-  if (!answer || (answer.status !== 200 && answer.status !== 404)) {
-    throw apiError("SERVICE_UNAVAILABLE", "Avatars cannot be changed right now");
-  }
+    ? await callInternal(verifyAssetRoute, contentUrl, { assetId, ownerId: userId, purpose: UploadPurpose.AVATAR }, { caller: "users" }).catch(() => {
+        throw unavailable();
+      })
+    : { status: 404 as const };
   if (answer.status === 404) {
     throw badInput("avatarAssetId must name one of your AVATAR uploads that has completed (status READY)", "avatarAssetId");
   }
