@@ -33,6 +33,8 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
     orphanedTypes: options.orphanedTypes,
     container: options.container,
     authChecker: accessChecker,
+    // A policy's false makes its field null (`deny: "null"`); every other refusal throws its coded error.
+    authMode: "null",
     globalMiddlewares: [guardInput],
     skipCheck: true,
     validate: { forbidUnknownValues: false },
