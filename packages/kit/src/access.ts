@@ -102,9 +102,11 @@ export function describeAccess(rule: AccessRule): string {
  * as `@tag(name: "access:<summary>")`, and each accepted scope as `@tag(name: "scope:<scope>")`,
  * so the composed supergraph says who may call every field and what an API key needs.
  *
- * On an object type (`@Access({ withParent: true })` for plain data), it is the rule of each of its
- * fields that declares none, published as a tag on the type. A type's rule names no scope: a
- * private field says so itself.
+ * On an object type, `@Access({ withParent: true })` (plain data) is the rule of each of its fields
+ * that declares none, published as a tag on the type. It is the only rule a type takes: type-graphql
+ * would apply a type's check to the class's own properties but not to field resolvers declared in
+ * resolver classes, so a checked rule there would cover some fields and not others. A field with a
+ * check declares it itself.
  */
 export function Access(rule: AccessRule = {}): ClassDecorator & MethodDecorator & PropertyDecorator {
   const accessTag = Directive(`@tag(name: "${ACCESS_TAG_PREFIX}${describeAccess(rule)}")`);
@@ -116,8 +118,7 @@ export function Access(rule: AccessRule = {}): ClassDecorator & MethodDecorator 
   const checked = !rule.withParent || rule.policy !== undefined;
   return ((target: object, propertyKey?: string | symbol, descriptor?: PropertyDescriptor) => {
     if (propertyKey === undefined) {
-      if (rule.scope !== undefined) throw new Error("@Access on a type names no scope: declare private fields on the fields");
-      if (checked) (Authorized<AccessRule>(rule) as ClassDecorator)(target as never);
+      if (checked) throw new Error("@Access on a type is { withParent: true } only: declare checked rules on the fields");
       (accessTag as ClassDecorator)(target as never);
       return;
     }

@@ -129,7 +129,8 @@ describe("access policies", async () => {
     assert.match(sdl, /\n\s+notes: \[Note!\]! @tag\(name: "access:public,filter=published"\) @tag\(name: "scope:notes:read"\)\n/);
     assert.match(sdl, /\n\s+draft: String @tag\(name: "access:with-parent,policy=noteOwner,deny=null"\)\n/);
     assert.match(sdl, /\ntype Note @tag\(name: "access:with-parent"\) \{\n\s+id: ID!\n\s+ownerId: String!\n\s+text: String!\n/);
-    assert.throws(() => Access({ scope: "users:read" })(class Typed {}), /names no scope/);
+    assert.throws(() => Access({ scope: "users:read" })(class Typed {}), /withParent: true \} only/);
+    assert.throws(() => Access({ withParent: true, policy: signedIn })(class Typed {}), /withParent: true \} only/);
     assert.throws(() => Access({ withParent: true, scope: "users:read" }), /takes no roles, scope or public/);
   });
 

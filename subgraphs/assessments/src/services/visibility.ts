@@ -17,10 +17,8 @@ export const canSeeTest = (identity: Identity, test: MockTest) => publishedOrAut
 
 export const canEditTest = (identity: Identity, test: MockTest) => isCaller(identity, test.authorId) || isAdmin(identity);
 
-/** Attempts, sessions and progress are their owner's and admins'. */
-export const ownerOrAdminRows = visibilityFilter<{ userId: string }>("ownerOrAdmin", (identity, row) => isCaller(identity, row.userId) || isAdmin(identity));
-
-export const canSeeOwn = (identity: Identity, ownerId: string) => ownerOrAdminRows.visible(identity, { userId: ownerId });
+/** Attempts and sessions reached by reference are their owner's and admins'. */
+export const ownerOrAdminRows = visibilityFilter<{ userId: string }>("ownerOrAdminRows", (identity, row) => isCaller(identity, row.userId) || isAdmin(identity));
 
 /** The caller's account id, "" for anonymous callers (which matches no row). */
 export const callerId = (identity: Identity): string => kitCallerId(identity) ?? "";

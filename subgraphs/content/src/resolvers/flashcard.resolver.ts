@@ -1,4 +1,4 @@
-import { Access, isUuid, requireScope, nextPosition, signedInCaller } from "@solo/kit";
+import { Access, requireScope, nextPosition, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, Flashcard, FlashcardDeck, MediaAsset, UploadPurpose, User, userRef } from "../entities";
 import type { ContentContext } from "../context";
