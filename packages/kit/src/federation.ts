@@ -4,7 +4,7 @@ import { GraphQLSchema } from "graphql";
 import { DateTimeResolver } from "graphql-scalars";
 import gql from "graphql-tag";
 import { buildSchema, BuildSchemaOptions, createResolversMap } from "type-graphql";
-import { accessChecker } from "./access";
+import { AccessChecker } from "./access";
 import { guardInput } from "./input-guards";
 
 const FEDERATION_LINK = `extend schema
@@ -32,7 +32,9 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,
     container: options.container,
-    authChecker: accessChecker,
+    authChecker: AccessChecker,
+    // A policy's false makes its field null (`deny: "null"`); every other refusal throws its coded error.
+    authMode: "null",
     globalMiddlewares: [guardInput],
     skipCheck: true,
     validate: { forbidUnknownValues: false },

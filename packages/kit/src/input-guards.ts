@@ -1,5 +1,5 @@
 import { DriverException } from "@mikro-orm/core";
-import { GraphQLInputType, getNullableType, isInputObjectType, isListType } from "graphql";
+import { GraphQLInputType, GraphQLResolveInfo, getNullableType, isInputObjectType, isListType } from "graphql";
 import { MiddlewareFn, getMetadataStorage } from "type-graphql";
 import { badInput } from "./errors";
 import { TextKind, isSecretParameter, isStorableDate, textKindOfField, textProblem } from "./input-rules";
@@ -74,19 +74,29 @@ const INVALID_VALUE_STATES = new Set(["22P02", "22021", "22001", "22003", "22007
  * field can forget them. A value the database still rejects as malformed is the caller's error.
  */
 export const guardInput: MiddlewareFn = async ({ args, info }, next) => {
-  const field = info.parentType.getFields()[info.fieldName];
-  const secrets = secretArguments(info.parentType.name, info.fieldName);
-  for (const argument of field?.args ?? []) {
-    checkValue(args[argument.name], argument.type, argument.name, secrets.has(argument.name) ? "secret" : "single-line");
-  }
+  checkArguments(args, info);
   try {
     return await next();
   } catch (error) {
-    const { sqlState, code } = error as { sqlState?: string; code?: string };
-    const state = sqlState ?? code;
-    if (error instanceof DriverException && typeof state === "string" && INVALID_VALUE_STATES.has(state)) {
+    if (error instanceof DriverException && isInvalidValueError(error)) {
       throw badInput("A value in the request is not valid for its field");
     }
     throw error;
   }
 };
+
+/** The kit's input rules over every argument of the field (what guardInput checks first; access policies too). */
+export function checkArguments(args: Record<string, unknown>, info: GraphQLResolveInfo): void {
+  const field = info.parentType.getFields()[info.fieldName];
+  const secrets = secretArguments(info.parentType.name, info.fieldName);
+  for (const argument of field?.args ?? []) {
+    checkValue(args[argument.name], argument.type, argument.name, secrets.has(argument.name) ? "secret" : "single-line");
+  }
+}
+
+/** A database error that says a value from the request cannot be stored or read as its column's type. */
+export function isInvalidValueError(error: DriverException): boolean {
+  const { sqlState, code } = error as unknown as { sqlState?: string; code?: string };
+  const state = sqlState ?? code;
+  return typeof state === "string" && INVALID_VALUE_STATES.has(state);
+}

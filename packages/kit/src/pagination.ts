@@ -1,12 +1,14 @@
 import { FilterQuery } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ClassType, Directive, Field, Int, ObjectType } from "type-graphql";
+import { Access } from "./access";
 import { isUuid } from "./config";
 import { badInput } from "./errors";
 import { isStorableDate } from "./input-rules";
 
 @ObjectType({ description: "Relay page information" })
 @Directive("@shareable")
+@Access({ withParent: true })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;
@@ -26,9 +28,13 @@ export interface Page<T> {
   totalCount: number;
 }
 
-/** `Connection(User)` declares UserConnection and UserEdge for a node type. */
+/**
+ * `Connection(User)` declares UserConnection and UserEdge for a node type. The connection class
+ * declares its rule (`@Access({ withParent: true })`, like the edge): type-level rules are not inherited.
+ */
 export function Connection<T extends object>(nodeType: ClassType<T>, name = nodeType.name) {
   @ObjectType(`${name}Edge`)
+  @Access({ withParent: true })
   class EdgeType {
     @Field()
     cursor!: string;

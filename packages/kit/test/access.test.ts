@@ -50,10 +50,11 @@ describe("@Access on fields", async () => {
 
   it("publishes each accepted scope as a tag on queries, mutations, field resolvers and entity properties", () => {
     const sdl = printSubgraphSdl(schema);
-    assert.match(sdl, /\n\s+account: Account! @tag\(name: "scope:users:read"\) @tag\(name: "scope:content:read"\)\n/);
-    assert.match(sdl, /\n\s+touchAccount: Account! @tag\(name: "scope:users:write"\)\n/);
-    assert.match(sdl, /\n\s+email: String @tag\(name: "scope:users:read"\)\n/);
-    assert.match(sdl, /\n\s+shelf: String @tag\(name: "scope:content:read"\)\n/);
+    // Each rule's summary comes first (`access:`, see access-policies.test.ts), then its scopes.
+    assert.match(sdl, /\n\s+account: Account! @tag\(name: "access:public"\) @tag\(name: "scope:users:read"\) @tag\(name: "scope:content:read"\)\n/);
+    assert.match(sdl, /\n\s+touchAccount: Account! @tag\(name: "access:signed-in"\) @tag\(name: "scope:users:write"\)\n/);
+    assert.match(sdl, /\n\s+email: String @tag\(name: "access:public"\) @tag\(name: "scope:users:read"\)\n/);
+    assert.match(sdl, /\n\s+shelf: String @tag\(name: "access:public"\) @tag\(name: "scope:content:read"\)\n/);
     assert.doesNotMatch(sdl, /\n\s+id: ID! @tag/, "a field without a scope has no tag");
   });
 

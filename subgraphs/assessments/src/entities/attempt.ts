@@ -1,3 +1,4 @@
+import { Access } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from "@mikro-orm/decorators/legacy";
@@ -10,6 +11,7 @@ import { MockTest, Question } from "./mock-test";
  * partial unique indexes).
  */
 @ObjectType({ description: "One sitting of a mock test" })
+@Access({ withParent: true })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "attempts" })
 @Index({ properties: ["test", "status", "score"] })

@@ -1,3 +1,4 @@
+import { Access } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from "@mikro-orm/decorators/legacy";
@@ -6,6 +7,7 @@ import { Difficulty, TestStatus } from "./enums";
 
 /** A timed mock test: drafts are seen by their author and admins only. */
 @ObjectType({ description: "A timed mock test with negative marking" })
+@Access({ withParent: true })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "mock_tests" })
 @Index({ properties: ["status", "createdAt", "id"] })
@@ -58,6 +60,7 @@ export class MockTest {
 }
 
 @ObjectType({ description: "A multiple-choice question" })
+@Access({ withParent: true })
 @Entity({ tableName: "questions" })
 @Unique({ properties: ["test", "position"] })
 export class Question {

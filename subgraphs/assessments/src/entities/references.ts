@@ -1,3 +1,4 @@
+import { Access } from "@solo/kit";
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 
 /**
@@ -5,6 +6,7 @@ import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
  * (User.attempts and studyStats, Course.myProgress) or needs (Course.lessonCount, User.accountTimezone).
  */
 @ObjectType()
+@Access({ withParent: true })
 @Directive('@key(fields: "id")')
 export class User {
   @Field(() => ID)
@@ -16,6 +18,7 @@ export class User {
 }
 
 @ObjectType()
+@Access({ withParent: true })
 @Directive('@key(fields: "id")')
 export class Course {
   @Field(() => ID)
@@ -27,6 +30,7 @@ export class Course {
 }
 
 @ObjectType()
+@Access({ withParent: true })
 @Directive('@key(fields: "id", resolvable: false)')
 export class Lesson {
   @Field(() => ID)
@@ -34,6 +38,7 @@ export class Lesson {
 }
 
 @ObjectType()
+@Access({ withParent: true })
 @Directive('@key(fields: "id", resolvable: false)')
 export class Flashcard {
   @Field(() => ID)

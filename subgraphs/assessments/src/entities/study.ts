@@ -1,3 +1,4 @@
+import { Access } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Enum, Index, PrimaryKey, Property, Unique } from "@mikro-orm/decorators/legacy";
@@ -6,6 +7,7 @@ import { StudySessionStatus } from "./enums";
 
 /** A live study session. At most one ACTIVE per user (a partial unique index). */
 @ObjectType({ description: "A study session on a course, and optionally a lesson" })
+@Access({ withParent: true })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "study_sessions" })
 @Index({ properties: ["status", "lastActivityAt"] })

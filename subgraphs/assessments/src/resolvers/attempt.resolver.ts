@@ -1,5 +1,5 @@
 import { LockMode, UniqueConstraintViolationException } from "@mikro-orm/core";
-import { Access, apiError, badInput, isAdmin, isUuid, lockUntilCommit, notFound } from "@solo/kit";
+import { Access, apiError, badInput, lockUntilCommit, notFound } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Answer, Attempt, AttemptStatus, MockTest, Question, TestStatus, User, ref } from "../entities";
 import type { AssessmentsContext } from "../context";
@@ -8,23 +8,23 @@ import type { AssessmentsServices } from "../services";
 import type { AssessmentEvents } from "../services/events";
 import { finalizeAttempt } from "../services/attempts";
 import { leaderboard, percentileAmongRanked, predictRank, scoreAttempt } from "../services/formulas";
-import { callerId, canSeeOwn } from "../services/visibility";
+import { attemptOwnerOrAdmin, ownAttempt } from "../policies";
+import { callerId, ownerOrAdminRows, publishedOrAuthor } from "../services/visibility";
 import { visibleTest } from "./mock-test.resolver";
 import { LeaderboardEntry, RankPrediction, TopicBreakdown } from "./types";
 
 const attemptOver = () => apiError("BAD_USER_INPUT", "This attempt is over", { reason: "ATTEMPT_FINISHED" });
 
-async function ownAttempt(id: string, ctx: AssessmentsContext): Promise<Attempt> {
-  const attempt = isUuid(id) ? await ctx.loaders.attemptById.load(id) : null;
-  if (!attempt || attempt.userId !== callerId(ctx.identity)) throw notFound("Attempt");
-  return attempt;
+/** The attempt ownAttempt let the caller act on, from the loader it was read through. */
+async function ownedAttempt(id: string, ctx: AssessmentsContext): Promise<Attempt> {
+  return (await ctx.loaders.attemptById.load(id))!;
 }
 
 @Resolver(() => Attempt)
 export class AttemptResolver {
   constructor(private readonly services: AssessmentsServices) {}
 
-  @Access({ scope: "assessments:write" })
+  @Access({ scope: "assessments:write", filter: publishedOrAuthor })
   @Mutation(() => Attempt, { description: "Start a published test, or return your attempt in progress (even at the test's maxAttempts)" })
   async startAttempt(@Arg("testId", () => ID) testId: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt> {
     const test = await visibleTest(testId, ctx);
@@ -65,7 +65,7 @@ export class AttemptResolver {
     }
   }
 
-  @Access({ scope: "assessments:write" })
+  @Access({ scope: "assessments:write", policy: ownAttempt })
   @Mutation(() => Attempt, { description: "Answer (or, with choice null, clear) one question before the deadline" })
   async answerQuestion(
     @Arg("attemptId", () => ID) attemptId: string,
@@ -73,7 +73,7 @@ export class AttemptResolver {
     @Arg("choice", () => Int, { nullable: true }) choice: number | null,
     @Ctx() ctx: AssessmentsContext,
   ): Promise<Attempt> {
-    const attempt = await ownAttempt(attemptId, ctx);
+    const attempt = await ownedAttempt(attemptId, ctx);
     const question = (await ctx.loaders.questionsByTest.load(attempt.test.id)).find((q) => q.id === questionId);
     if (!question) throw notFound("Question");
     if (choice !== null && (!Number.isInteger(choice) || choice < 0 || choice >= question.options.length)) {
@@ -98,24 +98,23 @@ export class AttemptResolver {
     return attempt;
   }
 
-  @Access({ scope: "assessments:write" })
+  @Access({ scope: "assessments:write", policy: ownAttempt })
   @Mutation(() => Attempt, { description: "Score and close an attempt; EXPIRED (scored on in-time answers) when late" })
   async submitAttempt(@Arg("attemptId", () => ID) attemptId: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt> {
-    const attempt = await ownAttempt(attemptId, ctx);
+    const attempt = await ownedAttempt(attemptId, ctx);
     const wasOpen = attempt.status === AttemptStatus.IN_PROGRESS;
     const closed = await finalizeAttempt(ctx.em, attempt.id, this.services.clock.now());
     await announceClosed(closed, wasOpen, ctx, this.services.events);
     return closed;
   }
 
-  @Access({ scope: "assessments:read" })
+  @Access({ scope: "assessments:read", policy: attemptOwnerOrAdmin })
   @Query(() => Attempt, { nullable: true, description: "One of your attempts (any, for admins)" })
-  async attempt(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt | null> {
-    const attempt = await ctx.loaders.attemptById.load(id);
-    return attempt && canSeeOwn(ctx.identity, attempt.userId) ? attempt : null;
+  attempt(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt | null> {
+    return ctx.loaders.attemptById.load(id);
   }
 
-  @Access({ scope: "assessments:read" })
+  @Access({ scope: "assessments:read", filter: publishedOrAuthor })
   @Query(() => RankPrediction, { nullable: true, description: "Null until you have finished an attempt on the course's tests" })
   async rankPrediction(@Arg("testId", () => ID) testId: string, @Ctx() ctx: AssessmentsContext): Promise<RankPrediction | null> {
     const test = await visibleTest(testId, ctx);
@@ -132,7 +131,7 @@ export class AttemptResolver {
     return predictRank(percentiles.filter((p): p is number => p !== null), test.candidates);
   }
 
-  @Access({ public: true, scope: "assessments:read" })
+  @Access({ public: true, scope: "assessments:read", filter: publishedOrAuthor })
   @Query(() => [LeaderboardEntry], { description: "Each person's ranked (first submitted) attempt, higher score first, ties by earlier submission" })
   async leaderboard(
     @Arg("testId", () => ID) testId: string,
@@ -219,5 +218,5 @@ async function announceClosed(attempt: Attempt, closedNow: boolean, ctx: Assessm
 
 export async function resolveAttemptReference(reference: { id: string }, ctx: AssessmentsContext): Promise<Attempt | null> {
   const attempt = await ctx.loaders.attemptById.load(reference.id);
-  return attempt && (canSeeOwn(ctx.identity, attempt.userId) || isAdmin(ctx.identity)) ? attempt : null;
+  return attempt && ownerOrAdminRows.visible(ctx.identity, attempt) ? attempt : null;
 }

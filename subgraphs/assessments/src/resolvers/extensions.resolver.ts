@@ -1,4 +1,4 @@
-import { Access, isAdmin, paginate } from "@solo/kit";
+import { Access, paginate, selfOrAdmin, signedIn, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import { Attempt, AttemptStatus, Course, ReviewEvent, StudySession, User } from "../entities";
 import type { AssessmentsContext } from "../context";
@@ -8,30 +8,25 @@ import { currentStreakDays } from "../services/formulas";
 import { AttemptConnection, CourseProgress, StudyStats } from "./types";
 import { progressOf } from "./study.resolver";
 
-const isSelfOrAdmin = (ctx: AssessmentsContext, userId: string) =>
-  (ctx.identity.kind !== "anonymous" && ctx.identity.userId === userId) || isAdmin(ctx.identity);
-
 @Resolver(() => User)
 export class UserAssessmentsResolver {
   constructor(private readonly services: AssessmentsServices) {}
 
-  @Access({ public: true, scope: "assessments:read" })
+  @Access({ public: true, scope: "assessments:read", policy: selfOrAdmin })
   @FieldResolver(() => AttemptConnection, { nullable: true, description: "Newest first; the account's own (or any, for admins)" })
   attempts(
     @Root() user: User,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: AssessmentsContext,
-  ): Promise<AttemptConnection> | null {
-    if (!isSelfOrAdmin(ctx, user.id)) return null;
+  ): Promise<AttemptConnection> {
     return paginate(ctx.em, Attempt, { userId: user.id }, { first, after, direction: "desc" });
   }
 
-  @Access({ public: true, scope: "assessments:read" })
+  @Access({ public: true, scope: "assessments:read", policy: selfOrAdmin })
   @FieldResolver(() => StudyStats, { nullable: true, description: "The account's own (or any, for admins)" })
   @Directive('@requires(fields: "accountTimezone")')
   async studyStats(@Root() user: User, @Ctx() ctx: AssessmentsContext): Promise<StudyStats | null> {
-    if (!isSelfOrAdmin(ctx, user.id)) return null;
     const now = this.services.clock.now();
     const sql = ctx.em.getConnection();
     const [sessions] = await sql.execute(
@@ -62,12 +57,11 @@ export class UserAssessmentsResolver {
 @Resolver(() => Course)
 export class CourseProgressResolver {
   /** lessonCount is content's: the gateway fetches it there first (@requires), no copy lives here. */
-  @Access({ public: true, scope: "assessments:read" })
+  @Access({ public: true, scope: "assessments:read", policy: signedIn })
   @FieldResolver(() => CourseProgress, { nullable: true, description: "Your progress; null when signed out" })
   @Directive('@requires(fields: "lessonCount")')
   async myProgress(@Root() course: Course, @Ctx() ctx: AssessmentsContext): Promise<CourseProgress | null> {
-    if (ctx.identity.kind === "anonymous") return null;
-    const completed = await ctx.loaders.completedLessonsByUserCourse.load(`${ctx.identity.userId}:${course.id}`);
+    const completed = await ctx.loaders.completedLessonsByUserCourse.load(`${signedInCaller(ctx.identity).userId}:${course.id}`);
     return progressOf(course.id, completed, course.lessonCount ?? 0);
   }
 }

@@ -1,31 +1,24 @@
 import { LockMode } from "@mikro-orm/core";
-import { Access, badInput, forbidden, isUuid, nextPosition, notFound, paginate, queueAudit } from "@solo/kit";
+import { Access, badInput, isUuid, nextPosition, paginate, queueAudit } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Attempt, Course, MockTest, Question, TestStatus, User, ref } from "../entities";
 import type { AssessmentsContext } from "../context";
 import type { AssessmentsServices } from "../services";
-import { canEditTest, canSeeTest, callerId } from "../services/visibility";
+import { answerRevealed, courseAuthorOrAdmin, testAuthorOrAdmin, visibleTest } from "../policies";
+import { callerId, publishedOrAuthor } from "../services/visibility";
 import { CreateMockTestInput, MockTestConnection, QuestionInput } from "./types";
 
 const AUTHORS = ["INSTRUCTOR", "ADMIN"] as const;
 
-export async function visibleTest(id: string, ctx: AssessmentsContext): Promise<MockTest | null> {
-  const test = isUuid(id) ? await ctx.loaders.testById.load(id) : null;
-  return test && canSeeTest(ctx.identity, test) ? test : null;
-}
+export { visibleTest };
 
 @Resolver(() => MockTest)
 export class MockTestResolver {
   constructor(private readonly services: AssessmentsServices) {}
 
-  @Access({ roles: [...AUTHORS], scope: "assessments:write" })
+  @Access({ roles: [...AUTHORS], scope: "assessments:write", policy: courseAuthorOrAdmin })
   @Mutation(() => MockTest, { description: "A new draft test (instructors and admins)" })
   async createMockTest(@Arg("input") input: CreateMockTestInput, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
-    if (input.courseId) {
-      const { courses } = await this.services.content.lookup(ctx.identity, { courseIds: [input.courseId] });
-      if (!courses[0]) throw badInput("courseId must name a course you can see", "courseId");
-      if (!courses[0].editable) throw forbidden("Only the course's author or an admin can add a test to it");
-    }
     const test = ctx.em.create(MockTest, {
       title: input.title.trim(),
       courseId: input.courseId ?? null,
@@ -40,7 +33,7 @@ export class MockTestResolver {
     return test;
   }
 
-  @Access({ roles: [...AUTHORS], scope: "assessments:write" })
+  @Access({ roles: [...AUTHORS], scope: "assessments:write", policy: testAuthorOrAdmin })
   @Mutation(() => Question, { description: "Append a question to a draft test you author" })
   async addQuestion(@Arg("testId", () => ID) testId: string, @Arg("input") input: QuestionInput, @Ctx() ctx: AssessmentsContext): Promise<Question> {
     const test = await this.editableTest(testId, ctx);
@@ -66,7 +59,7 @@ export class MockTestResolver {
     });
   }
 
-  @Access({ roles: [...AUTHORS], scope: "assessments:write" })
+  @Access({ roles: [...AUTHORS], scope: "assessments:write", policy: testAuthorOrAdmin })
   @Mutation(() => MockTest, { description: "Open a draft test you author to everyone; it needs a question" })
   async publishMockTest(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
     const test = await this.editableTest(id, ctx);
@@ -84,7 +77,7 @@ export class MockTestResolver {
     return test;
   }
 
-  @Access({ roles: [...AUTHORS], scope: "assessments:write" })
+  @Access({ roles: [...AUTHORS], scope: "assessments:write", policy: testAuthorOrAdmin })
   @Mutation(() => MockTest, { description: "Take a published test you author back to draft, while nobody has attempted it" })
   async unpublishMockTest(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
     const test = await this.editableTest(id, ctx);
@@ -119,17 +112,15 @@ export class MockTestResolver {
     return paginate(ctx.em, MockTest, where, { first, after, direction: "desc" });
   }
 
-  @Access({ public: true, scope: "assessments:read" })
+  @Access({ public: true, scope: "assessments:read", filter: publishedOrAuthor })
   @Query(() => MockTest, { nullable: true, description: "A test you may see" })
   mockTest(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<MockTest | null> {
     return visibleTest(id, ctx);
   }
 
+  /** The test testAuthorOrAdmin let the caller change, from the loader it was read through. */
   private async editableTest(id: string, ctx: AssessmentsContext): Promise<MockTest> {
-    const test = await visibleTest(id, ctx);
-    if (!test) throw notFound("Mock test");
-    if (!canEditTest(ctx.identity, test)) throw forbidden("Only the test's author or an admin can change it");
-    return test;
+    return (await visibleTest(id, ctx))!;
   }
 
   @FieldResolver(() => Course, { nullable: true })
@@ -165,14 +156,10 @@ export class QuestionResolver {
    * Only once the caller has submitted an attempt on the test, and never while they are sitting it
    * (again): the answers would be the test. Authors and admins always see them.
    */
+  @Access({ withParent: true, policy: answerRevealed })
   @FieldResolver(() => Int, { nullable: true, description: "0-based; null until you may see it" })
-  async correctOption(@Root() question: Question, @Ctx() ctx: AssessmentsContext): Promise<number | null> {
-    const test = await ctx.loaders.testById.load(question.test.id);
-    if (test && canEditTest(ctx.identity, test)) return question.correctOption;
-    if (ctx.identity.kind === "anonymous") return null;
-    const key = `${ctx.identity.userId}:${question.test.id}`;
-    const [sitting, finished] = await Promise.all([ctx.loaders.openAttemptByUserTest.load(key), ctx.loaders.finishedAttemptByUserTest.load(key)]);
-    return finished && !sitting ? question.correctOption : null;
+  correctOption(@Root() question: Question): number | null {
+    return question.correctOption;
   }
 }
 

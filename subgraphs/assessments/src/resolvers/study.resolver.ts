@@ -4,13 +4,13 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "ty
 import { Course, Lesson, LessonCompletion, StudySession, StudySessionStatus, User, ref } from "../entities";
 import type { AssessmentsContext } from "../context";
 import type { AssessmentsServices } from "../services";
-import { callerId, canSeeOwn } from "../services/visibility";
+import { ownSession, sessionOwnerOrAdmin } from "../policies";
+import { callerId, ownerOrAdminRows } from "../services/visibility";
 import { CourseProgress, LiveStudyStats, StartStudySessionInput, StudyProgressInput } from "./types";
 
-async function ownSession(id: string, ctx: AssessmentsContext): Promise<StudySession> {
-  const session = isUuid(id) ? await ctx.loaders.sessionById.load(id) : null;
-  if (!session || session.userId !== callerId(ctx.identity)) throw notFound("Study session");
-  return session;
+/** The session ownSession let the caller act on, from the loader it was read through. */
+async function ownedSession(id: string, ctx: AssessmentsContext): Promise<StudySession> {
+  return (await ctx.loaders.sessionById.load(id))!;
 }
 
 export function progressOf(courseId: string, completed: number, total: number): CourseProgress {
@@ -55,14 +55,13 @@ export class StudySessionResolver {
     }
   }
 
-  @Access({ scope: "assessments:write" })
+  @Access({ scope: "assessments:write", policy: ownSession })
   @Mutation(() => StudySession, { description: "Report progress (never goes down) and focus time (no faster than the clock)" })
   async recordStudyProgress(
     @Arg("sessionId", () => ID) sessionId: string,
     @Arg("input") input: StudyProgressInput,
     @Ctx() ctx: AssessmentsContext,
   ): Promise<StudySession> {
-    await ownSession(sessionId, ctx);
     const now = this.services.clock.now();
     const outcome = await ctx.em.transactional(async (em) => {
       const session = await em.findOneOrFail(StudySession, { id: sessionId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
@@ -88,10 +87,10 @@ export class StudySessionResolver {
     return outcome.session;
   }
 
-  @Access({ scope: "assessments:write" })
+  @Access({ scope: "assessments:write", policy: ownSession })
   @Mutation(() => StudySession, { description: "End your session; ending it again changes nothing" })
   async endStudySession(@Arg("sessionId", () => ID) sessionId: string, @Ctx() ctx: AssessmentsContext): Promise<StudySession> {
-    const session = await ownSession(sessionId, ctx);
+    const session = await ownedSession(sessionId, ctx);
     if (session.status === StudySessionStatus.ACTIVE) {
       session.status = StudySessionStatus.ENDED;
       session.endedAt = this.services.clock.now();
@@ -118,11 +117,10 @@ export class StudySessionResolver {
     return progressOf(lesson.courseId, completed, lesson.lessonCount);
   }
 
-  @Access({ scope: "assessments:read" })
+  @Access({ scope: "assessments:read", policy: sessionOwnerOrAdmin })
   @Query(() => StudySession, { nullable: true, description: "One of your study sessions (any, for admins)" })
-  async studySession(@Arg("sessionId", () => ID) sessionId: string, @Ctx() ctx: AssessmentsContext): Promise<StudySession | null> {
-    const session = isUuid(sessionId) ? await ctx.loaders.sessionById.load(sessionId) : null;
-    return session && canSeeOwn(ctx.identity, session.userId) ? session : null;
+  studySession(@Arg("sessionId", () => ID) sessionId: string, @Ctx() ctx: AssessmentsContext): Promise<StudySession | null> {
+    return ctx.loaders.sessionById.load(sessionId);
   }
 
   @Access({ scope: "assessments:read" })
@@ -171,5 +169,5 @@ export class StudySessionResolver {
 
 export async function resolveSessionReference(reference: { id: string }, ctx: AssessmentsContext): Promise<StudySession | null> {
   const session = await ctx.loaders.sessionById.load(reference.id);
-  return session && canSeeOwn(ctx.identity, session.userId) ? session : null;
+  return session && ownerOrAdminRows.visible(ctx.identity, session) ? session : null;
 }

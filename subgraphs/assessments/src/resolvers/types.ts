@@ -1,4 +1,4 @@
-import { Connection, MultiLine, NotBlank } from "@solo/kit";
+import { Access, Connection, MultiLine, NotBlank } from "@solo/kit";
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Length, Max, Min } from "class-validator";
 import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
 import { Attempt, Course, Difficulty, Flashcard, MockTest } from "../entities";
@@ -100,6 +100,7 @@ export class StudyProgressInput {
 }
 
 @ObjectType({ description: "Score by topic" })
+@Access({ withParent: true })
 export class TopicBreakdown {
   @Field()
   topic!: string;
@@ -118,6 +119,7 @@ export class TopicBreakdown {
 }
 
 @ObjectType({ description: "Predicted rank among the test's candidates, from the last (up to 5) submitted attempts on the course's tests, practice ones included" })
+@Access({ withParent: true })
 export class RankPrediction {
   @Field(() => Int)
   predictedRank!: number;
@@ -139,6 +141,7 @@ export class RankPrediction {
 }
 
 @ObjectType()
+@Access({ withParent: true })
 export class LeaderboardEntry {
   @Field(() => Int)
   rank!: number;
@@ -154,6 +157,7 @@ export class LeaderboardEntry {
 }
 
 @ObjectType()
+@Access({ withParent: true })
 export class CourseProgress {
   @Field(() => Int)
   completedLessons!: number;
@@ -169,6 +173,7 @@ export class CourseProgress {
 }
 
 @ObjectType()
+@Access({ withParent: true })
 export class StudyStats {
   @Field(() => Int)
   totalFocusSeconds!: number;
@@ -187,6 +192,7 @@ export class StudyStats {
 }
 
 @ObjectType()
+@Access({ withParent: true })
 export class FlashcardReviewResult {
   @Field()
   dueAt!: Date;
@@ -205,6 +211,7 @@ export class FlashcardReviewResult {
 }
 
 @ObjectType()
+@Access({ withParent: true })
 export class DueFlashcard {
   @Field({ description: "When it fell due (now, for a card never reviewed)" })
   dueAt!: Date;
@@ -214,6 +221,7 @@ export class DueFlashcard {
 }
 
 @ObjectType({ description: "Counts only: open to anyone signed in" })
+@Access({ withParent: true })
 export class LiveStudyStats {
   @Field(() => Int)
   activeSessions!: number;
@@ -232,7 +240,9 @@ export class LiveStudyStats {
 }
 
 @ObjectType()
+@Access({ withParent: true })
 export class AttemptConnection extends Connection(Attempt) {}
 
 @ObjectType()
+@Access({ withParent: true })
 export class MockTestConnection extends Connection(MockTest) {}

@@ -1,15 +1,24 @@
-import { Identity, isAdmin } from "@solo/kit";
+import { Identity, callerId as kitCallerId, isAdmin, isCaller, visibilityFilter } from "@solo/kit";
 import { MockTest, TestStatus } from "../entities";
 
-const isUser = (identity: Identity, userId: string) => identity.kind !== "anonymous" && identity.userId === userId;
+/**
+ * What each caller may see here: query filters (named, so the fields that apply them say so in
+ * their `@Access({ filter })` and in schema/access-rules.txt), and the ownership facts the
+ * subgraph's access policies (src/policies.ts) are built on.
+ */
 
 /** Published tests are open; drafts belong to their author and admins. */
-export const canSeeTest = (identity: Identity, test: MockTest) =>
-  test.status === TestStatus.PUBLISHED || isUser(identity, test.authorId) || isAdmin(identity);
+export const publishedOrAuthor = visibilityFilter<MockTest>(
+  "publishedOrAuthor",
+  (identity, test) => test.status === TestStatus.PUBLISHED || canEditTest(identity, test),
+);
 
-export const canEditTest = (identity: Identity, test: MockTest) => isUser(identity, test.authorId) || isAdmin(identity);
+export const canSeeTest = (identity: Identity, test: MockTest) => publishedOrAuthor.visible(identity, test);
 
-/** Attempts, sessions and progress are their owner's and admins'. */
-export const canSeeOwn = (identity: Identity, ownerId: string) => isUser(identity, ownerId) || isAdmin(identity);
+export const canEditTest = (identity: Identity, test: MockTest) => isCaller(identity, test.authorId) || isAdmin(identity);
 
-export const callerId = (identity: Identity): string => (identity.kind === "anonymous" ? "" : identity.userId);
+/** Attempts and sessions reached by reference are their owner's and admins'. */
+export const ownerOrAdminRows = visibilityFilter<{ userId: string }>("ownerOrAdminRows", (identity, row) => isCaller(identity, row.userId) || isAdmin(identity));
+
+/** The caller's account id, "" for anonymous callers (which matches no row). */
+export const callerId = (identity: Identity): string => kitCallerId(identity) ?? "";

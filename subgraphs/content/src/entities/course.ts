@@ -1,3 +1,4 @@
+import { Access } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Enum, Index, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
@@ -9,6 +10,7 @@ export const courseSearchText = (course: Course) => ({ A: course.title, B: cours
 
 /** A course: drafts are seen by their author and admins only. */
 @ObjectType({ description: "A course of lessons" })
+@Access({ withParent: true })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "courses" })
 @Index({ properties: ["status", "createdAt", "id"] })

@@ -1,3 +1,4 @@
+import { Access } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from "@mikro-orm/decorators/legacy";
@@ -6,6 +7,7 @@ import { Course } from "./course";
 
 /** A deck: seen by its owner and admins, and by everyone once linked to a published course. */
 @ObjectType({ description: "A deck of flashcards" })
+@Access({ withParent: true })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "flashcard_decks" })
 export class FlashcardDeck {
@@ -36,6 +38,7 @@ export class FlashcardDeck {
 }
 
 @ObjectType({ description: "One card: a prompt and its answer" })
+@Access({ withParent: true })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "flashcards" })
 @Unique({ properties: ["deck", "position"] })

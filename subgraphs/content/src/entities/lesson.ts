@@ -1,3 +1,4 @@
+import { Access } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from "@mikro-orm/decorators/legacy";
@@ -8,6 +9,7 @@ import { Course } from "./course";
 const lessonSearchText = (lesson: Lesson) => ({ A: lesson.title, C: lesson.body });
 
 @ObjectType({ description: "One lesson of a course, in order" })
+@Access({ withParent: true })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "lessons" })
 @Unique({ properties: ["course", "position"] })

@@ -1,3 +1,4 @@
+import { Access } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Enum, Index, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
@@ -6,6 +7,7 @@ import { AssetStatus, UploadPurpose } from "./enums";
 
 /** A file in object storage, uploaded by its owner through a presigned URL. */
 @ObjectType({ description: "A file in object storage" })
+@Access({ withParent: true })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "media_assets" })
 @Index({ properties: ["status", "createdAt"] })

@@ -1,3 +1,4 @@
+import { Access } from "@solo/kit";
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 
 /**
@@ -5,6 +6,7 @@ import { Directive, Field, ID, ObjectType } from "type-graphql";
  * (avatar, authoredCourses). avatarAssetId is the users subgraph's, fetched for @requires.
  */
 @ObjectType()
+@Access({ withParent: true })
 @Directive('@key(fields: "id")')
 export class User {
   @Field(() => ID)

@@ -1,11 +1,12 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import { Access, badInput, forbidden, isUuid, notFound, paginate, queueAudit, requireScope, nextPosition } from "@solo/kit";
+import { Access, badInput, isUuid, paginate, queueAudit, requireScope, nextPosition, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, CourseStatus, Lesson, MediaAsset, UploadPurpose, User, userRef } from "../entities";
 import type { ContentContext } from "../context";
 import { requireOwnReadyAsset } from "../services/assets";
 import { slugify, withSuffix } from "../services/slugs";
-import { canEditCourse, canSeeCourse } from "../services/visibility";
+import { courseAuthorOrAdmin } from "../policies";
+import { canSeeCourse, publishedOrAuthor } from "../services/visibility";
 import { CourseConnection, CourseFilter, CreateCourseInput, LessonInput } from "./types";
 
 const AUTHORS = ["INSTRUCTOR", "ADMIN"] as const;
@@ -16,11 +17,11 @@ function normalizeTags(tags: string[] | undefined): string[] {
 
 @Resolver(() => Course)
 export class CourseResolver {
-  @Access({ public: true, scope: "content:read" })
+  @Access({ public: true, scope: "content:read", filter: publishedOrAuthor })
   @Query(() => Course, { nullable: true, description: "A course by slug; null when it does not exist or is a draft you cannot see" })
   async course(@Arg("slug") slug: string, @Ctx() ctx: ContentContext): Promise<Course | null> {
     const course = await ctx.em.findOne(Course, { slug });
-    return course && canSeeCourse(ctx.identity, course) ? course : null;
+    return course && publishedOrAuthor.visible(ctx.identity, course) ? course : null;
   }
 
   @Access({ public: true, scope: "content:read" })
@@ -41,7 +42,7 @@ export class CourseResolver {
   @Access({ roles: [...AUTHORS], scope: "content:write" })
   @Mutation(() => Course, { description: "A new draft course (instructors and admins)" })
   async createCourse(@Arg("input") input: CreateCourseInput, @Ctx() ctx: ContentContext): Promise<Course> {
-    if (ctx.identity.kind === "anonymous") throw forbidden();
+    const author = signedInCaller(ctx.identity);
     const title = input.title.trim();
     if (title.length < 3) throw badInput("title must be 3 to 120 characters", "title");
     const cover = input.coverAssetId
@@ -56,7 +57,7 @@ export class CourseResolver {
         description: input.description.trim(),
         level: input.level,
         tags: normalizeTags(input.tags),
-        authorId: ctx.identity.userId,
+        authorId: author.userId,
         coverAssetId: cover?.id ?? null,
       });
       try {
@@ -69,7 +70,7 @@ export class CourseResolver {
     }
   }
 
-  @Access({ roles: [...AUTHORS], scope: "content:write" })
+  @Access({ roles: [...AUTHORS], scope: "content:write", policy: courseAuthorOrAdmin })
   @Mutation(() => Lesson, { description: "Append a lesson to a course you author" })
   async addLesson(
     @Arg("courseId", () => ID) courseId: string,
@@ -100,7 +101,7 @@ export class CourseResolver {
     return lesson;
   }
 
-  @Access({ roles: [...AUTHORS], scope: "content:write" })
+  @Access({ roles: [...AUTHORS], scope: "content:write", policy: courseAuthorOrAdmin })
   @Mutation(() => Course, { description: "Make a course you author public; it needs at least one lesson" })
   async publishCourse(@Arg("id", () => ID) id: string, @Ctx() ctx: ContentContext): Promise<Course> {
     const course = await this.editableCourse(id, ctx);
@@ -115,11 +116,9 @@ export class CourseResolver {
     return course;
   }
 
+  /** The course courseAuthorOrAdmin let the caller change, from the loader it was read through. */
   private async editableCourse(id: string, ctx: ContentContext): Promise<Course> {
-    const course = await ctx.loaders.courseById.load(id);
-    if (!course || !canSeeCourse(ctx.identity, course)) throw notFound("Course");
-    if (!canEditCourse(ctx.identity, course)) throw forbidden("Only the course's author or an admin can change it");
-    return course;
+    return (await ctx.loaders.courseById.load(id))!;
   }
 
   @FieldResolver(() => User)

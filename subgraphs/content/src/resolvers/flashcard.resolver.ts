@@ -1,49 +1,38 @@
-import { Access, forbidden, isUuid, notFound, requireScope, nextPosition } from "@solo/kit";
+import { Access, requireScope, nextPosition, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, Flashcard, FlashcardDeck, MediaAsset, UploadPurpose, User, userRef } from "../entities";
 import type { ContentContext } from "../context";
 import { requireOwnReadyAsset } from "../services/assets";
-import { canEditCourse, canEditDeck, canSeeCourse, canSeeDeck } from "../services/visibility";
+import { deckOwnerOrAdmin, linkedCourseAuthorOrAdmin, visibleDeck } from "../policies";
+import { ownDeckOrPublishedCourse, publishedOrAuthor } from "../services/visibility";
 import { FlashcardDeckInput, FlashcardInput } from "./types";
-
-async function visibleDeck(id: string, ctx: ContentContext): Promise<FlashcardDeck | null> {
-  const deck = isUuid(id) ? await ctx.loaders.deckById.load(id) : null;
-  if (!deck) return null;
-  const course = deck.course ? await ctx.loaders.courseById.load(deck.course.id) : null;
-  return canSeeDeck(ctx.identity, deck, course) ? deck : null;
-}
 
 @Resolver(() => FlashcardDeck)
 export class FlashcardDeckResolver {
-  @Access({ scope: "content:write" })
+  @Access({ scope: "content:write", policy: linkedCourseAuthorOrAdmin })
   @Mutation(() => FlashcardDeck, { description: "A new deck of your own; link it to a course you author to share it" })
   async createFlashcardDeck(@Arg("input") input: FlashcardDeckInput, @Ctx() ctx: ContentContext): Promise<FlashcardDeck> {
-    if (ctx.identity.kind === "anonymous") throw forbidden();
-    let course: Course | null = null;
-    if (input.courseId) {
-      course = isUuid(input.courseId) ? await ctx.loaders.courseById.load(input.courseId) : null;
-      if (!course || !canEditCourse(ctx.identity, course)) throw notFound("Course");
-    }
+    const owner = signedInCaller(ctx.identity);
+    // linkedCourseAuthorOrAdmin read it (through the loader) and found it the caller's to link.
+    const course: Course | null = input.courseId ? await ctx.loaders.courseById.load(input.courseId) : null;
     const deck = ctx.em.create(FlashcardDeck, {
       title: input.title.trim(),
       description: input.description?.trim() || null,
-      ownerId: ctx.identity.userId,
+      ownerId: owner.userId,
       course,
     });
     await ctx.em.flush();
     return deck;
   }
 
-  @Access({ scope: "content:write" })
+  @Access({ scope: "content:write", policy: deckOwnerOrAdmin })
   @Mutation(() => Flashcard, { description: "Append a card to a deck you own" })
   async addFlashcard(
     @Arg("deckId", () => ID) deckId: string,
     @Arg("input") input: FlashcardInput,
     @Ctx() ctx: ContentContext,
   ): Promise<Flashcard> {
-    const deck = await visibleDeck(deckId, ctx);
-    if (!deck) throw notFound("Flashcard deck");
-    if (!canEditDeck(ctx.identity, deck)) throw forbidden("Only the deck's owner or an admin can add cards");
+    const deck = (await visibleDeck(deckId, ctx))!;
     const media = input.mediaAssetId
       ? await requireOwnReadyAsset(ctx, input.mediaAssetId, UploadPurpose.FLASHCARD_MEDIA, "mediaAssetId")
       : null;
@@ -62,7 +51,7 @@ export class FlashcardDeckResolver {
     return card;
   }
 
-  @Access({ public: true, scope: "content:read" })
+  @Access({ public: true, scope: "content:read", filter: ownDeckOrPublishedCourse })
   @Query(() => FlashcardDeck, { nullable: true, description: "A deck you may see: yours, or one linked to a published course" })
   flashcardDeck(@Arg("id", () => ID) id: string, @Ctx() ctx: ContentContext): Promise<FlashcardDeck | null> {
     return visibleDeck(id, ctx);
@@ -73,10 +62,11 @@ export class FlashcardDeckResolver {
     return userRef(deck.ownerId);
   }
 
+  @Access({ withParent: true, filter: publishedOrAuthor })
   @FieldResolver(() => Course, { nullable: true })
   async course(@Root() deck: FlashcardDeck, @Ctx() ctx: ContentContext): Promise<Course | null> {
     const course = deck.course ? await ctx.loaders.courseById.load(deck.course.id) : null;
-    return course && canSeeCourse(ctx.identity, course) ? course : null;
+    return course && publishedOrAuthor.visible(ctx.identity, course) ? course : null;
   }
 
   @FieldResolver(() => Int)

@@ -1,28 +1,24 @@
-import { Access, apiError, badInput, forbidden, isAdmin, isUuid, notFound, requireScope } from "@solo/kit";
+import { Access, apiError, badInput, notFound, requireScope, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { AssetStatus, MediaAsset, User, userRef } from "../entities";
 import type { ContentContext } from "../context";
 import type { ContentServices } from "../services";
 import { UPLOAD_POLICIES, UPLOAD_SCOPES, downloadDisposition, normalizeContentType, stagingKey } from "../services/upload-policy";
 import { completeAsset, reservePendingUpload } from "../services/uploads";
-import { ownsAsset } from "../services/visibility";
+import { uploadPurposeAllowed, uploaderOnly, uploaderOrAdmin } from "../policies";
+import { publicOrOwnAsset } from "../services/visibility";
 import { CreateUploadUrlInput, UploadTicket } from "./types";
 
 @Resolver(() => MediaAsset)
 export class MediaAssetResolver {
   constructor(private readonly services: ContentServices) {}
 
-  @Access({ scope: UPLOAD_SCOPES })
+  @Access({ scope: UPLOAD_SCOPES, policy: uploadPurposeAllowed })
   @Mutation(() => UploadTicket, { description: "A presigned PUT for one file; the asset stays PENDING until completeUpload" })
   async createUploadUrl(@Arg("input") input: CreateUploadUrlInput, @Ctx() ctx: ContentContext): Promise<UploadTicket> {
-    if (ctx.identity.kind === "anonymous") throw forbidden();
+    const owner = signedInCaller(ctx.identity);
     const policy = UPLOAD_POLICIES[input.purpose];
-    requireScope(ctx.identity, policy.scope);
     const contentType = normalizeContentType(input.contentType);
-    // The contract: a purpose the caller cannot use is bad input, like a wrong type or size.
-    if (policy.roles && !policy.roles.includes(ctx.identity.role)) {
-      throw badInput(`Uploads for ${input.purpose} are for ${policy.roles.join(" and ")} accounts`, "purpose");
-    }
     if (!policy.contentTypes.includes(contentType)) {
       throw badInput(`${input.purpose} accepts ${policy.contentTypes.join(", ")}; got ${input.contentType}`, "contentType");
     }
@@ -31,7 +27,7 @@ export class MediaAssetResolver {
     }
     const asset = await reservePendingUpload(
       ctx.em,
-      { ownerId: ctx.identity.userId, purpose: input.purpose, filename: input.filename.trim(), contentType, sizeBytes: input.sizeBytes },
+      { ownerId: owner.userId, purpose: input.purpose, filename: input.filename.trim(), contentType, sizeBytes: input.sizeBytes },
       this.services.settings.maxPendingUploads,
     );
     const presigned = await this.services.storage.presignUpload(stagingKey(asset), contentType, asset.sizeBytes);
@@ -44,13 +40,10 @@ export class MediaAssetResolver {
     };
   }
 
-  @Access({ scope: UPLOAD_SCOPES })
+  @Access({ scope: UPLOAD_SCOPES, policy: uploaderOnly })
   @Mutation(() => MediaAsset, { description: "Check the uploaded object: READY if it matches the declaration, else REJECTED and deleted" })
   async completeUpload(@Arg("assetId", () => ID) assetId: string, @Ctx() ctx: ContentContext): Promise<MediaAsset> {
-    const asset = isUuid(assetId) ? await ctx.em.findOne(MediaAsset, { id: assetId }) : null;
-    if (!asset) throw notFound("Upload");
-    if (!ownsAsset(ctx.identity, asset)) throw forbidden("Only the uploader can complete an upload");
-    requireScope(ctx.identity, UPLOAD_POLICIES[asset.purpose].scope);
+    const asset = (await ctx.loaders.assetById.load(assetId))!;
     if (asset.status !== AssetStatus.PENDING) return asset;
     const outcome = await completeAsset(ctx.em, this.services.storage, asset.id);
     if (outcome.status === "gone") throw notFound("Upload");
@@ -62,11 +55,10 @@ export class MediaAssetResolver {
     return outcome.asset;
   }
 
-  @Access({ scope: "content:read" })
+  @Access({ scope: "content:read", policy: uploaderOrAdmin })
   @Query(() => MediaAsset, { nullable: true, description: "One of your uploads (any upload, for admins)" })
   async mediaAsset(@Arg("id", () => ID) id: string, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> {
-    const asset = await ctx.loaders.assetById.load(id);
-    return asset && (ownsAsset(ctx.identity, asset) || isAdmin(ctx.identity)) ? asset : null;
+    return ctx.loaders.assetById.load(id);
   }
 
   @FieldResolver(() => String, { nullable: true, description: "A short-lived download URL once READY (or the public CDN URL)" })
@@ -94,7 +86,5 @@ export class MediaAssetResolver {
 export async function resolveAssetReference(reference: { id: string }, ctx: ContentContext): Promise<MediaAsset | null> {
   requireScope(ctx.identity, "content:read");
   const asset = await ctx.loaders.assetById.load(reference.id);
-  if (!asset) return null;
-  const publicAsset = asset.status === AssetStatus.READY && UPLOAD_POLICIES[asset.purpose].public === true;
-  return publicAsset || ownsAsset(ctx.identity, asset) || isAdmin(ctx.identity) ? asset : null;
+  return asset && publicOrOwnAsset.visible(ctx.identity, asset) ? asset : null;
 }

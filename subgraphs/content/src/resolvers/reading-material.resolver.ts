@@ -1,4 +1,4 @@
-import { Access, forbidden, paginate, queueAudit, requireScope } from "@solo/kit";
+import { Access, paginate, queueAudit, requireScope, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { MaterialKind, MediaAsset, ReadingMaterial, UploadPurpose, User, userRef } from "../entities";
 import type { ContentContext } from "../context";
@@ -10,7 +10,7 @@ export class ReadingMaterialResolver {
   @Access({ roles: ["INSTRUCTOR", "ADMIN"], scope: "content:write" })
   @Mutation(() => ReadingMaterial, { description: "Publish a reading material (instructors and admins)" })
   async createReadingMaterial(@Arg("input") input: ReadingMaterialInput, @Ctx() ctx: ContentContext): Promise<ReadingMaterial> {
-    if (ctx.identity.kind === "anonymous") throw forbidden();
+    const author = signedInCaller(ctx.identity);
     const attachment = input.attachmentAssetId
       ? await requireOwnReadyAsset(ctx, input.attachmentAssetId, UploadPurpose.MATERIAL, "attachmentAssetId")
       : null;
@@ -21,7 +21,7 @@ export class ReadingMaterialResolver {
       topic: input.topic.trim().toLowerCase(),
       body: input.body,
       attachmentAssetId: attachment?.id ?? null,
-      authorId: ctx.identity.userId,
+      authorId: author.userId,
       publishedAt: now,
       createdAt: now,
     });

@@ -1,4 +1,4 @@
-import { Connection, MultiLine, NotBlank } from "@solo/kit";
+import { Access, Connection, MultiLine, NotBlank } from "@solo/kit";
 import { ArrayMaxSize, IsInt, IsOptional, Length, Max, MaxLength, Min } from "class-validator";
 import { Field, ID, InputType, Int, ObjectType, createUnionType } from "type-graphql";
 import { Course, CourseLevel, Lesson, MaterialKind, MediaAsset, ReadingMaterial, UploadPurpose } from "../entities";
@@ -151,6 +151,7 @@ export class CreateUploadUrlInput {
 }
 
 @ObjectType()
+@Access({ withParent: true })
 export class HttpHeader {
   @Field()
   name!: string;
@@ -160,6 +161,7 @@ export class HttpHeader {
 }
 
 @ObjectType({ description: "Where and how to upload: PUT the bytes with exactly these headers before expiresAt" })
+@Access({ withParent: true })
 export class UploadTicket {
   @Field()
   uploadUrl!: string;
@@ -178,9 +180,11 @@ export class UploadTicket {
 }
 
 @ObjectType()
+@Access({ withParent: true })
 export class CourseConnection extends Connection(Course) {}
 
 @ObjectType()
+@Access({ withParent: true })
 export class ReadingMaterialConnection extends Connection(ReadingMaterial) {}
 
 export const SearchResult = createUnionType({

@@ -1,10 +1,8 @@
-import { Access, Identity, isAdmin } from "@solo/kit";
+import { Access } from "@solo/kit";
 import { Ctx, Directive, FieldResolver, Resolver, Root } from "type-graphql";
 import { AssetStatus, Course, MediaAsset, UploadPurpose, User } from "../entities";
 import type { ContentContext } from "../context";
-import { canSeeCourse } from "../services/visibility";
-
-const isSelf = (identity: Identity, userId: string) => identity.kind !== "anonymous" && identity.userId === userId;
+import { publishedOrAuthor } from "../services/visibility";
 
 @Resolver(() => User)
 export class UserContentResolver {
@@ -20,12 +18,12 @@ export class UserContentResolver {
     return usable ? asset : null;
   }
 
-  @Access({ public: true, scope: "content:read" })
+  @Access({ public: true, scope: "content:read", filter: publishedOrAuthor })
   @FieldResolver(() => [Course], { description: "Courses this person wrote: all of them for the author and admins, published ones for others" })
   async authoredCourses(@Root() user: User, @Ctx() ctx: ContentContext): Promise<Course[]> {
     const courses = await ctx.loaders.coursesByAuthor.load(user.id);
-    if (isSelf(ctx.identity, user.id) || isAdmin(ctx.identity)) return courses;
-    return courses.filter((course) => canSeeCourse(ctx.identity, course));
+    // The author's own drafts included: publishedOrAuthor lets the author and admins see every one.
+    return courses.filter((course) => publishedOrAuthor.visible(ctx.identity, course));
   }
 }
 

@@ -1,4 +1,4 @@
-import { badInput, isUuid } from "@solo/kit";
+import { badInput, callerId, isUuid } from "@solo/kit";
 import { AssetStatus, MediaAsset, UploadPurpose } from "../entities";
 import type { ContentContext } from "../context";
 
@@ -13,8 +13,7 @@ export async function requireOwnReadyAsset(
   field: string,
 ): Promise<MediaAsset> {
   const asset = isUuid(assetId) ? await ctx.loaders.assetById.load(assetId) : null;
-  const callerId = ctx.identity.kind === "anonymous" ? undefined : ctx.identity.userId;
-  if (!asset || asset.ownerId !== callerId || asset.status !== AssetStatus.READY || asset.purpose !== purpose) {
+  if (!asset || asset.ownerId !== callerId(ctx.identity) || asset.status !== AssetStatus.READY || asset.purpose !== purpose) {
     throw badInput(`${field} must name one of your uploads for ${purpose} that has completed (status READY)`, field);
   }
   return asset;

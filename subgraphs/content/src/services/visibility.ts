@@ -1,26 +1,51 @@
-import { Identity, isAdmin } from "@solo/kit";
-import { Course, CourseStatus, FlashcardDeck, MediaAsset } from "../entities";
+import { Identity, isAdmin, isCaller, visibilityFilter } from "@solo/kit";
+import { AssetStatus, Course, CourseStatus, FlashcardDeck, MediaAsset } from "../entities";
+import { UPLOAD_POLICIES } from "./upload-policy";
 
-const isUser = (identity: Identity, userId: string) => identity.kind !== "anonymous" && identity.userId === userId;
+/**
+ * What content each caller may see: query filters (named, so the fields that apply them say so in
+ * their `@Access({ filter })` and in schema/access-rules.txt), and the ownership facts the
+ * subgraph's access policies (src/policies.ts) are built on.
+ */
 
 /** Published courses are public; drafts and archived courses belong to their author and admins. */
+export const publishedOrAuthor = visibilityFilter<Course>(
+  "publishedOrAuthor",
+  (identity, course) => course.status === CourseStatus.PUBLISHED || canEditCourse(identity, course),
+);
+
 export function canSeeCourse(identity: Identity, course: Course): boolean {
-  return course.status === CourseStatus.PUBLISHED || isUser(identity, course.authorId) || isAdmin(identity);
+  return publishedOrAuthor.visible(identity, course);
 }
 
 export function canEditCourse(identity: Identity, course: Course): boolean {
-  return isUser(identity, course.authorId) || isAdmin(identity);
+  return isCaller(identity, course.authorId) || isAdmin(identity);
 }
 
-/** A deck is its owner's; linked to a published course, everyone may study it. */
+/** A deck is its owner's (and admins'); linked to a published course, everyone may study it. */
+export const ownDeckOrPublishedCourse = visibilityFilter<{ deck: FlashcardDeck; course: Course | null }>(
+  "ownDeckOrPublishedCourse",
+  (identity, { deck, course }) => canEditDeck(identity, deck) || course?.status === CourseStatus.PUBLISHED,
+);
+
 export function canSeeDeck(identity: Identity, deck: FlashcardDeck, course: Course | null): boolean {
-  return isUser(identity, deck.ownerId) || isAdmin(identity) || course?.status === CourseStatus.PUBLISHED;
+  return ownDeckOrPublishedCourse.visible(identity, { deck, course });
 }
 
 export function canEditDeck(identity: Identity, deck: FlashcardDeck): boolean {
-  return isUser(identity, deck.ownerId) || isAdmin(identity);
+  return isCaller(identity, deck.ownerId) || isAdmin(identity);
 }
 
 export function ownsAsset(identity: Identity, asset: MediaAsset): boolean {
-  return isUser(identity, asset.ownerId);
+  return isCaller(identity, asset.ownerId);
 }
+
+/**
+ * An asset reached from anywhere (a reference, a course's cover): the uploader's and admins', and
+ * everyone's once READY when its purpose is public (profile pictures, course covers).
+ */
+export const publicOrOwnAsset = visibilityFilter<MediaAsset>(
+  "publicOrOwnAsset",
+  (identity, asset) =>
+    (asset.status === AssetStatus.READY && UPLOAD_POLICIES[asset.purpose].public === true) || ownsAsset(identity, asset) || isAdmin(identity),
+);

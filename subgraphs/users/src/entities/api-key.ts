@@ -1,3 +1,4 @@
+import { Access } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Index, ManyToOne, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
@@ -6,6 +7,7 @@ import { User } from "./user";
 
 /** A partner API key. The secret is shown once; only its SHA-256 hash is kept. */
 @ObjectType({ description: "A partner API key (its secret is never shown again)" })
+@Access({ withParent: true })
 @Entity({ tableName: "api_keys" })
 export class ApiKey {
   [OptionalProps]?: "scopes" | "createdAt" | "lastUsedAt" | "revokedAt";

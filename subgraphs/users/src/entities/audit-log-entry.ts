@@ -1,3 +1,4 @@
+import { Access } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Index, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
@@ -8,6 +9,7 @@ import { Field, ID, ObjectType } from "type-graphql";
  * that the trail outlives what it describes.
  */
 @ObjectType({ description: "Who changed what, and when" })
+@Access({ withParent: true })
 @Entity({ tableName: "audit_log" })
 @Index({ properties: ["createdAt", "id"] })
 export class AuditLogEntry {

@@ -1,3 +1,4 @@
+import { Access } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Index, Enum, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
@@ -9,6 +10,7 @@ import { Plan, Role } from "./enums";
  * read (email, plan, timezone, apiKeys) are resolved in UserFieldsResolver.
  */
 @ObjectType({ description: "A person with an account" })
+@Access({ withParent: true })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "users" })
 @Index({ properties: ["createdAt", "id"] })

@@ -7,6 +7,7 @@ import { ApiKey, User } from "../entities";
 export function createLoaders(em: EntityManager) {
   return {
     userById: loaderById((ids) => em.find(User, { id: { $in: [...ids] } })),
+    apiKeyById: loaderById((ids) => em.find(ApiKey, { id: { $in: [...ids] } })),
     apiKeysByOwner: new DataLoader<string, ApiKey[]>(async (ownerIds) => {
       const keys = await em.find(
         ApiKey,

@@ -1,4 +1,4 @@
-import { Access, Secret, apiError, badInput, forbidden, rateLimited } from "@solo/kit";
+import { Access, Secret, apiError, badInput, personCaller, rateLimited } from "@solo/kit";
 import { isEmail } from "class-validator";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { AccountToken, Role, Session, TokenPurpose, User } from "../entities";
@@ -44,8 +44,7 @@ export class AccountEmailResolver {
   @Access()
   @Mutation(() => Boolean, { description: "Mail the signed-in account a new verification link (at most 3 an hour)" })
   async resendVerificationEmail(@Ctx() ctx: UsersContext): Promise<boolean> {
-    if (ctx.identity.kind !== "user") throw forbidden("Only a signed-in person can ask for this");
-    const user = await ctx.em.findOneOrFail(User, { id: ctx.identity.userId });
+    const user = await ctx.em.findOneOrFail(User, { id: personCaller(ctx.identity).userId });
     if (user.emailVerifiedAt) throw apiError("BAD_USER_INPUT", "This address is already verified", { reason: "ALREADY_VERIFIED" });
     const now = this.services.clock.now();
     const recent = await tokensSentSince(ctx.em, user, TokenPurpose.VERIFY_EMAIL, new Date(now.getTime() - 3_600_000));

@@ -1,7 +1,8 @@
-import { API_KEY_SCOPES, Access, badInput, forbidden, isAdmin, isApiKeyScope, isUuid, notFound } from "@solo/kit";
+import { API_KEY_SCOPES, Access, badInput, isApiKeyScope, personCaller } from "@solo/kit";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import { ApiKey, User } from "../entities";
 import type { UsersContext } from "../context";
+import { apiKeyOwnerOrAdmin } from "../policies";
 import { recordAudit } from "../services/audit";
 import { newApiKeySecret } from "../services/api-keys";
 import { CreateApiKeyInput, CreateApiKeyPayload } from "./types";
@@ -12,14 +13,14 @@ export class ApiKeyResolver {
   @Access()
   @Mutation(() => CreateApiKeyPayload, { description: "Create a partner API key; its secret is returned once" })
   async createApiKey(@Arg("input") input: CreateApiKeyInput, @Ctx() ctx: UsersContext): Promise<CreateApiKeyPayload> {
-    if (ctx.identity.kind !== "user") throw forbidden();
+    const person = personCaller(ctx.identity);
     const name = input.name.trim();
     if (!name) throw badInput("name must not be blank", "name");
     const unknown = input.scopes.filter((scope) => !isApiKeyScope(scope));
     if (unknown.length) {
       throw badInput(`Unknown scopes: ${unknown.join(", ")}. Known: ${API_KEY_SCOPES.join(", ")}`, "scopes");
     }
-    const owner = ctx.em.getReference(User, ctx.identity.userId);
+    const owner = ctx.em.getReference(User, person.userId);
     const apiKey = ctx.em.create(ApiKey, {
       owner,
       name,
@@ -34,13 +35,11 @@ export class ApiKeyResolver {
     return { secret, apiKey };
   }
 
-  @Access()
+  /** A key cannot revoke keys either; people revoke their own, admins anyone's. */
+  @Access({ policy: apiKeyOwnerOrAdmin })
   @Mutation(() => ApiKey, { description: "Revoke a key at once; revoking twice changes nothing" })
   async revokeApiKey(@Arg("id", () => ID) id: string, @Ctx() ctx: UsersContext): Promise<ApiKey> {
-    if (ctx.identity.kind !== "user") throw forbidden();
-    const apiKey = isUuid(id) ? await ctx.em.findOne(ApiKey, { id }) : null;
-    // Someone else's key is reported as missing, so ids cannot be probed.
-    if (!apiKey || (apiKey.owner.id !== ctx.identity.userId && !isAdmin(ctx.identity))) throw notFound("API key");
+    const apiKey = (await ctx.loaders.apiKeyById.load(id))!;
     if (!apiKey.revokedAt) {
       apiKey.revokedAt = new Date();
       recordAudit(ctx.em, ctx, "api_key.revoked", { type: "ApiKey", id: apiKey.id });

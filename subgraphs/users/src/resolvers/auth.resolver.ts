@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import { Access, Secret, apiError, badInput, conflict, forbidden, unauthenticated } from "@solo/kit";
+import { Access, AccessRule, Secret, apiError, badInput, conflict, personCaller } from "@solo/kit";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { Role, TokenPurpose, User } from "../entities";
 import type { UsersContext } from "../context";
@@ -12,10 +12,8 @@ import { MAX_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../services/p
 import { IssuedTokens, revokeSession, rotateRefreshToken, startSession } from "../services/sessions";
 import { AuthPayload, RegisterInput } from "./types";
 
-/** Signing up and signing in are for people: an API key has no business doing either. */
-function refuseApiKeys(ctx: UsersContext): void {
-  if (ctx.identity.kind === "apiKey") throw forbidden("API keys cannot register, sign in or refresh sessions");
-}
+/** Signing up and signing in are for people, signed in or not: an API key has no business doing either. */
+const PEOPLE: AccessRule = { public: true, keyRefusal: "API keys cannot register, sign in or refresh sessions" };
 
 /** The rest of this response is read by the account that just signed in (its own email, plan…). */
 function signedInAs(ctx: UsersContext, tokens: IssuedTokens): AuthPayload {
@@ -30,9 +28,9 @@ const invalidCredentials = () => apiError("UNAUTHENTICATED", "Invalid email or p
 export class AuthResolver {
   constructor(private readonly services: UsersServices) {}
 
+  @Access(PEOPLE)
   @Mutation(() => AuthPayload, { description: "Create an account and sign in; a mail asks the owner to confirm the address" })
   async register(@Arg("input") input: RegisterInput, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
-    refuseApiKeys(ctx);
     const displayName = input.displayName.trim();
     if (!displayName) throw badInput("displayName must not be blank", "displayName");
     const emailNormalized = normalizeEmail(input.email);
@@ -64,13 +62,13 @@ export class AuthResolver {
     return signedInAs(ctx, tokens);
   }
 
+  @Access(PEOPLE)
   @Mutation(() => AuthPayload, { description: "Sign in with email and password" })
   async login(
     @Arg("email") email: string,
     @Arg("password") @Secret() password: string,
     @Ctx() ctx: UsersContext,
   ): Promise<AuthPayload> {
-    refuseApiKeys(ctx);
     const { em } = ctx;
     const { settings, clock } = this.services;
     const emailNormalized = normalizeEmail(email);
@@ -89,19 +87,19 @@ export class AuthResolver {
     return signedInAs(ctx, await startSession(em, user));
   }
 
+  @Access(PEOPLE)
   @Mutation(() => AuthPayload, { description: "Trade a refresh token for new tokens (the old one is retired)" })
   async refreshSession(@Arg("refreshToken") @Secret() refreshToken: string, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
-    refuseApiKeys(ctx);
     return signedInAs(ctx, await rotateRefreshToken(ctx.em, refreshToken));
   }
 
   @Access()
   @Mutation(() => Boolean, { description: "End this login: its refresh tokens stop working" })
   async logout(@Ctx() ctx: UsersContext): Promise<boolean> {
-    if (ctx.identity.kind !== "user") throw unauthenticated("Sign in with a user token to log out");
-    const revoked = await revokeSession(ctx.em, ctx.identity.sessionId, "logout");
+    const { sessionId } = personCaller(ctx.identity);
+    const revoked = await revokeSession(ctx.em, sessionId, "logout");
     if (revoked) {
-      recordAudit(ctx.em, ctx, "session.ended", { type: "Session", id: ctx.identity.sessionId });
+      recordAudit(ctx.em, ctx, "session.ended", { type: "Session", id: sessionId });
       await ctx.em.flush();
     }
     return true;

@@ -1,4 +1,4 @@
-import { Connection, Secret } from "@solo/kit";
+import { Access, Connection, Secret } from "@solo/kit";
 import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, Length, MaxLength, Validate } from "class-validator";
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { ApiKey, AuditLogEntry, User } from "../entities";
@@ -58,6 +58,7 @@ export class CreateApiKeyInput {
 }
 
 @ObjectType({ description: "Tokens for a signed-in session" })
+@Access({ withParent: true })
 export class AuthPayload {
   @Field({ description: "Signed JWT; send as `Authorization: Bearer <token>`" })
   accessToken!: string;
@@ -73,6 +74,7 @@ export class AuthPayload {
 }
 
 @ObjectType()
+@Access({ withParent: true })
 export class CreateApiKeyPayload {
   @Field({ description: "Shown once: store it now" })
   secret!: string;
@@ -82,7 +84,9 @@ export class CreateApiKeyPayload {
 }
 
 @ObjectType()
+@Access({ withParent: true })
 export class UserConnection extends Connection(User) {}
 
 @ObjectType()
+@Access({ withParent: true })
 export class AuditLogConnection extends Connection(AuditLogEntry, "AuditLog") {}

@@ -1,30 +1,26 @@
 import { UploadPurpose, verifyAssetRoute } from "@solo/content/internal-api";
-import { API_KEY_SCOPES, Access, Identity, apiError, badInput, callInternal, forbidden, isAdmin, isUuid, notFound, paginate } from "@solo/kit";
+import { API_KEY_SCOPES, Access, apiError, badInput, callInternal, isUuid, notFound, paginate, selfOrAdmin, signedIn, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ApiKey, Plan, Role, User } from "../entities";
 import type { UsersContext } from "../context";
 import type { UsersServices } from "../services";
+import { notOwnRole } from "../policies";
 import { recordAudit } from "../services/audit";
 import { UpdateProfileInput, UserConnection } from "./types";
 
 /**
- * Email, plan, time zone and keys are the account's own business (and admins'); an API key also
- * needs users:read for them (`@Access` on each field), however it reached the account.
+ * Email, plan, time zone and keys are the account's own business (and admins': `selfOrAdmin`, null
+ * for others); an API key also needs users:read for them, however it reached the account.
  */
-function canSeePrivate(identity: Identity, user: User): boolean {
-  return (identity.kind !== "anonymous" && identity.userId === user.id) || isAdmin(identity);
-}
-
 @Resolver(() => User)
 export class UserResolver {
   constructor(private readonly services: UsersServices) {}
 
   /** Any API key reaches its owner's public profile here; each private field checks its own scope. */
-  @Access({ public: true, scope: API_KEY_SCOPES })
+  @Access({ public: true, scope: API_KEY_SCOPES, policy: signedIn })
   @Query(() => User, { nullable: true, description: "The signed-in account; null when signed out" })
   async me(@Ctx() { identity, loaders }: UsersContext): Promise<User | null> {
-    if (identity.kind === "anonymous") return null;
-    return loaders.userById.load(identity.userId);
+    return loaders.userById.load(signedInCaller(identity).userId);
   }
 
   @Access({ roles: [Role.ADMIN], scope: "users:read" })
@@ -38,7 +34,7 @@ export class UserResolver {
     return paginate(em, User, role ? { role } : {}, { first, after, direction: "asc" });
   }
 
-  @Access({ roles: [Role.ADMIN], scope: "users:write" })
+  @Access({ roles: [Role.ADMIN], scope: "users:write", policy: notOwnRole })
   @Mutation(() => User, { description: "Change an account's role (admins only)" })
   async setUserRole(
     @Arg("userId", () => ID) userId: string,
@@ -47,9 +43,6 @@ export class UserResolver {
   ): Promise<User> {
     const user = await ctx.loaders.userById.load(userId);
     if (!user) throw notFound("User");
-    if (ctx.identity.kind !== "anonymous" && ctx.identity.userId === user.id) {
-      throw forbidden("Admins cannot change their own role");
-    }
     if (user.role !== role) {
       recordAudit(ctx.em, ctx, "user.role_changed", { type: "User", id: user.id }, { from: user.role, to: role });
       user.role = role;
@@ -61,8 +54,7 @@ export class UserResolver {
   @Access({ scope: "users:write" })
   @Mutation(() => User, { description: "Change the signed-in account's profile" })
   async updateProfile(@Arg("input") input: UpdateProfileInput, @Ctx() ctx: UsersContext): Promise<User> {
-    if (ctx.identity.kind === "anonymous") throw forbidden();
-    const user = await ctx.loaders.userById.load(ctx.identity.userId);
+    const user = await ctx.loaders.userById.load(signedInCaller(ctx.identity).userId);
     if (!user) throw notFound("User");
     const changes: Record<string, { from: string; to: string }> = {};
     const displayName = input.displayName?.trim();
@@ -89,31 +81,31 @@ export class UserResolver {
     return user;
   }
 
-  @Access({ public: true, scope: "users:read" })
+  @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
   @FieldResolver(() => String, { nullable: true, description: "Visible to the account itself and admins" })
-  email(@Root() user: User, @Ctx() { identity }: UsersContext): string | null {
-    return canSeePrivate(identity, user) ? user.email : null;
+  email(@Root() user: User): string | null {
+    return user.email;
   }
 
-  @Access({ public: true, scope: "users:read" })
+  @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
   @FieldResolver(() => Boolean, {
     nullable: true,
     description: "Whether the owner has confirmed the address (verifyEmail); visible to the account itself and admins",
   })
-  emailVerified(@Root() user: User, @Ctx() { identity }: UsersContext): boolean | null {
-    return canSeePrivate(identity, user) ? user.emailVerifiedAt !== null : null;
+  emailVerified(@Root() user: User): boolean | null {
+    return user.emailVerifiedAt !== null;
   }
 
-  @Access({ public: true, scope: "users:read" })
+  @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
   @FieldResolver(() => Plan, { nullable: true, description: "Visible to the account itself and admins" })
-  plan(@Root() user: User, @Ctx() { identity }: UsersContext): Plan | null {
-    return canSeePrivate(identity, user) ? user.plan : null;
+  plan(@Root() user: User): Plan | null {
+    return user.plan;
   }
 
-  @Access({ public: true, scope: "users:read" })
+  @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
   @FieldResolver(() => String, { nullable: true, description: "IANA time zone; visible to the account itself and admins" })
-  timezone(@Root() user: User, @Ctx() { identity }: UsersContext): string | null {
-    return canSeePrivate(identity, user) ? user.timezone : null;
+  timezone(@Root() user: User): string | null {
+    return user.timezone;
   }
 
   /**
@@ -121,17 +113,17 @@ export class UserResolver {
    * it): clients cannot select it, and it asks no scope of its own, so a key that may read
    * studyStats does not also need users:read, nor gets an error for a field it never asked for.
    */
-  @Access({ public: true, scope: API_KEY_SCOPES })
+  @Access({ public: true, scope: API_KEY_SCOPES, policy: selfOrAdmin })
   @FieldResolver(() => String, { nullable: true })
   @Directive("@inaccessible")
-  accountTimezone(@Root() user: User, @Ctx() { identity }: UsersContext): string | null {
-    return canSeePrivate(identity, user) ? user.timezone : null;
+  accountTimezone(@Root() user: User): string | null {
+    return user.timezone;
   }
 
-  @Access({ public: true, scope: "users:read" })
+  @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
   @FieldResolver(() => [ApiKey], { nullable: true, description: "Visible to the account itself and admins" })
-  apiKeys(@Root() user: User, @Ctx() { identity, loaders }: UsersContext): Promise<ApiKey[]> | null {
-    return canSeePrivate(identity, user) ? loaders.apiKeysByOwner.load(user.id) : null;
+  apiKeys(@Root() user: User, @Ctx() { loaders }: UsersContext): Promise<ApiKey[]> {
+    return loaders.apiKeysByOwner.load(user.id);
   }
 }
 

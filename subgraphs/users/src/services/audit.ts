@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { Identity } from "@solo/kit";
+import { callerId, type Identity } from "@solo/kit";
 import { AuditLogEntry } from "../entities";
 
 /**
@@ -15,7 +15,7 @@ export function recordAudit(
 ): AuditLogEntry {
   const identity = actor.identity;
   const entry = em.create(AuditLogEntry, {
-    actorId: actor.userId ?? (identity.kind === "anonymous" ? null : identity.userId),
+    actorId: actor.userId ?? callerId(identity),
     apiKeyId: identity.kind === "apiKey" ? identity.apiKeyId : null,
     action,
     resourceType: resource.type,
