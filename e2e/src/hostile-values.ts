@@ -1,5 +1,7 @@
-import {
+import type {
   GraphQLInputType,
+} from "graphql";
+import {
   getNullableType,
   isEnumType,
   isInputObjectType,

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ObjectStorage, StorageConfig } from "@solo/kit";
+import type { StorageConfig } from "@solo/kit";
+import { ObjectStorage } from "@solo/kit";
 
 /**
  * The object store tests upload to: S3_ENDPOINT's when set (with a bucket of the test's own),

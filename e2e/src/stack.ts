@@ -3,14 +3,16 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { GatewayConfig, gatewayConfigFromEnv, startGateway } from "@solo/gateway";
-import {
+import type { GatewayConfig } from "@solo/gateway";
+import { gatewayConfigFromEnv, startGateway } from "@solo/gateway";
+import type {
   CaughtMail,
-  ObjectStorage,
   RunningService,
   RunningSubgraph,
-  StorageConfig,
   SubgraphOverrides,
+} from "@solo/kit";
+import {
+  ObjectStorage,
   countQueries,
   createEventBus,
   createLogger,
@@ -164,7 +166,7 @@ export async function startStack(options: StackOptions = {}) {
     databaseUrl: database.url,
     /** A client of the stack's object store (the bucket subgraphs upload to). */
     storage,
-    storageConfig: objectStore.config as StorageConfig,
+    storageConfig: objectStore.config,
     objectStore,
     /** SQL statements subgraph `name` has sent since its counter's last reset. */
     sql(name: string) {

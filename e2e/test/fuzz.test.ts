@@ -4,11 +4,12 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gatewayConfigFromEnv } from "@solo/gateway";
 import { projectRoot, subscriptionTopic } from "@solo/kit";
-import {
-  DocumentNode,
+import type {
   GraphQLInputType,
-  Kind,
   OperationDefinitionNode,
+} from "graphql";
+import {
+  Kind,
   buildSchema,
   parse,
   print,
@@ -18,9 +19,12 @@ import {
 } from "graphql";
 import { publishedTest } from "../src/assessment-fixtures";
 import { publishedCourse, uploadReady } from "../src/content-fixtures";
-import { Replacement, hostileReplacements, replaceAt, requestBody } from "../src/hostile-values";
-import { Received, connect, subscribe } from "../src/live";
-import { GraphQLResponse, PASSWORD, Stack, register, registerAdmin, startStack, tableSnapshot, uniqueEmail } from "../src/stack";
+import type { Replacement } from "../src/hostile-values";
+import { hostileReplacements, replaceAt, requestBody } from "../src/hostile-values";
+import type { Received } from "../src/live";
+import { connect, subscribe } from "../src/live";
+import type { GraphQLResponse, Stack } from "../src/stack";
+import { PASSWORD, register, registerAdmin, startStack, tableSnapshot, uniqueEmail } from "../src/stack";
 
 /**
  * Every contract operation the API serves, with each of its values (variables and input fields,
@@ -61,7 +65,7 @@ function servedOperations(): FuzzedOperation[] {
     .sort()
     .flatMap((file) => parse(fs.readFileSync(path.join(dir, file), "utf8")).definitions)
     .filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)
-    .filter((operation) => validate(schema, { kind: Kind.DOCUMENT, definitions: [operation] } as DocumentNode).length === 0)
+    .filter((operation) => validate(schema, { kind: Kind.DOCUMENT, definitions: [operation] }).length === 0)
     .map((operation) => ({
       name: operation.name!.value,
       kind: operation.operation,

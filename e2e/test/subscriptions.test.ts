@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
-import { Stack, register, startStack } from "../src/stack";
+import type { Stack } from "../src/stack";
+import { register, startStack } from "../src/stack";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 import { connect, rawConnect, subscribe } from "../src/live";

@@ -1,7 +1,8 @@
 import http from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "@solo/kit";
-import { CloseCode, ServerOptions, handleProtocols, makeServer } from "graphql-ws";
+import type { ServerOptions } from "graphql-ws";
+import { CloseCode, handleProtocols, makeServer } from "graphql-ws";
 import { WebSocket, WebSocketServer } from "ws";
 
 /** Why an upgrade is refused: answered over HTTP, before any WebSocket exists. */

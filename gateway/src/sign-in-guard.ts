@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { DocumentNode, Kind, SelectionSetNode } from "graphql";
+import type { DocumentNode, SelectionSetNode } from "graphql";
+import { Kind } from "graphql";
 import type { GatewayContext } from "./context";
 import type { createRateLimiter } from "./rate-limit";
 

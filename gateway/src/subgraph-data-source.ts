@@ -1,5 +1,7 @@
-import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
-import { ANONYMOUS, ErrorCode, IDENTITY_HEADER, Logger, REQUEST_ID_HEADER, SignedIdentity, apiError, isClientError, signIdentity } from "@solo/kit";
+import type { GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import { RemoteGraphQLDataSource } from "@apollo/gateway";
+import type { ErrorCode, Logger } from "@solo/kit";
+import { ANONYMOUS, IDENTITY_HEADER, REQUEST_ID_HEADER, SignedIdentity, apiError, isClientError, signIdentity } from "@solo/kit";
 import type { GraphQLError } from "graphql";
 import type { GatewayContext } from "./context";
 

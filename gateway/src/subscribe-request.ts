@@ -1,12 +1,14 @@
 import { subscriptionTopic } from "@solo/kit";
-import {
+import type {
   DocumentNode,
   FieldNode,
-  GraphQLError,
   GraphQLSchema,
-  Kind,
   OperationDefinitionNode,
   ValidationRule,
+} from "graphql";
+import {
+  GraphQLError,
+  Kind,
   getArgumentValues,
   getOperationAST,
   getVariableValues,

@@ -1,12 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
-import {
+import type {
   DefinitionNode,
   DocumentNode,
   GraphQLError,
   GraphQLSchema,
-  Kind,
   OperationDefinitionNode,
+} from "graphql";
+import {
+  Kind,
   buildSchema,
   parse,
   validate,

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { CaughtMail, appendToDevMailbox } from "@solo/kit";
+import type { CaughtMail } from "@solo/kit";
+import { appendToDevMailbox } from "@solo/kit";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 

@@ -1,4 +1,5 @@
-import { ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import net from "node:net";
 import { envInt, readSubgraphs } from "@solo/kit";
 

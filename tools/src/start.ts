@@ -1,6 +1,7 @@
 import path from "node:path";
 import { devMailboxPath, envInt, platformSecrets, projectRoot, readSubgraphs, subgraphUrlVariable } from "@solo/kit";
-import { ExitStatus, describeExit, waitForLine, waitUntilReady } from "./processes";
+import type { ExitStatus } from "./processes";
+import { describeExit, waitForLine, waitUntilReady } from "./processes";
 import readline from "node:readline/promises";
 import { isEmptyDatabase, seed } from "./seed";
 import { SupervisedService } from "./supervisor";

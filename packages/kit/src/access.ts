@@ -1,6 +1,7 @@
-import { AuthChecker, Authorized, Directive } from "type-graphql";
+import type { AuthChecker } from "type-graphql";
+import { Authorized, Directive } from "type-graphql";
 import { forbidden, unauthenticated } from "./errors";
-import { Identity, RoleName } from "./identity";
+import type { Identity, RoleName } from "./identity";
 
 /**
  * Who may call a field. `roles`: the caller's role must be one of them (any signed-in caller when

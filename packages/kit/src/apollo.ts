@@ -1,8 +1,10 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, GraphQLFormattedError } from "graphql";
+import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError } from "graphql";
 import { isClientError } from "./errors";
 import type { Logger } from "./logger";
-import { ServiceMetrics, boundedLabels } from "./metrics";
+import type { ServiceMetrics } from "./metrics";
+import { boundedLabels } from "./metrics";
 
 /** Counts operations and errors by code, and logs unexpected errors with the request id. */
 export function observabilityPlugin(metrics: ServiceMetrics): ApolloServerPlugin<{ log?: Logger }> {

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 import { projectRoot } from "./config";
-import { SubgraphDescriptor, isSubgraphDescriptor } from "./descriptor";
+import type { SubgraphDescriptor } from "./descriptor";
+import { isSubgraphDescriptor } from "./descriptor";
 
 export interface SubgraphEntry {
   name: string;

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { SignJWT, jwtVerify } from "jose";
-import { Clock, systemClock } from "./clock";
+import type { Clock } from "./clock";
+import { systemClock } from "./clock";
 import { platformSecrets } from "./secrets";
 
 export const ROLES = ["STUDENT", "INSTRUCTOR", "MARKETER", "ADMIN"] as const;

@@ -1,8 +1,11 @@
 import { DriverException } from "@mikro-orm/core";
-import { GraphQLInputType, getNullableType, isInputObjectType, isListType } from "graphql";
-import { MiddlewareFn, getMetadataStorage } from "type-graphql";
+import type { GraphQLInputType } from "graphql";
+import { getNullableType, isInputObjectType, isListType } from "graphql";
+import type { MiddlewareFn } from "type-graphql";
+import { getMetadataStorage } from "type-graphql";
 import { badInput } from "./errors";
-import { TextKind, isSecretParameter, isStorableDate, textKindOfField, textProblem } from "./input-rules";
+import type { TextKind } from "./input-rules";
+import { isSecretParameter, isStorableDate, textKindOfField, textProblem } from "./input-rules";
 
 const fieldKinds = new Map<string, TextKind>();
 

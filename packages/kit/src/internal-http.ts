@@ -1,6 +1,8 @@
 import type { NextFunction, Request, Response } from "express";
-import { Env, envString } from "./config";
-import { IDENTITY_HEADER, Identity, signIdentity, signServiceToken, verifyServiceToken } from "./identity";
+import type { Env } from "./config";
+import { envString } from "./config";
+import type { Identity } from "./identity";
+import { IDENTITY_HEADER, signIdentity, signServiceToken, verifyServiceToken } from "./identity";
 
 /** SUBGRAPH_URL_<NAME>: the name upper-cased, a hyphen as an underscore (SUBGRAPH_URL_STUDY_GROUPS). */
 export function subgraphUrlVariable(name: string): string {

@@ -1,4 +1,5 @@
-import express, { Express, NextFunction, Request, Response } from "express";
+import type { Express, NextFunction, Request, Response } from "express";
+import express from "express";
 import type { InternalRoute } from "./descriptor";
 import { IDENTITY_HEADER, verifyIdentity } from "./identity";
 import { internalOnly } from "./internal-http";

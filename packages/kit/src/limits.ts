@@ -3,16 +3,18 @@ import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import type { NextFunction, Request, Response } from "express";
-import {
+import type {
   ASTVisitor,
-  GraphQLError,
   GraphQLResolveInfo,
   GraphQLSchema,
+  ValidationContext,
+  ValidationRule,
+} from "graphql";
+import {
+  GraphQLError,
   Lexer,
   Source,
   TokenKind,
-  ValidationContext,
-  ValidationRule,
   defaultFieldResolver,
   getNullableType,
   isListType,
@@ -46,7 +48,7 @@ export function limitRules(limits: { maxDepth: number; maxAliases: number; maxCo
     maxAliasesRule({ n: limits.maxAliases, ...report }) as unknown as ValidationRule,
   ];
   if (limits.maxCost !== undefined) {
-    rules.push(costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...report }) as unknown as ValidationRule);
+    rules.push(costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...report }));
   }
   if (limits.maxListLength !== undefined) rules.push(literalListLengthRule(limits.maxListLength));
   return rules;

@@ -1,4 +1,5 @@
-import { ChangeSetType, EntityClass, EventArgs, EventSubscriber, FlushEventArgs, TransactionEventArgs } from "@mikro-orm/core";
+import type { EntityClass, EventArgs, EventSubscriber, FlushEventArgs, TransactionEventArgs } from "@mikro-orm/core";
+import { ChangeSetType } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 
 /**
@@ -27,7 +28,7 @@ export class OutboxWakeUp implements EventSubscriber {
   }
 
   afterUpsert({ em, entity }: EventArgs<object>): void {
-    this.wrote(em as EntityManager, [entity.constructor as EntityClass<unknown>]);
+    this.wrote(em as EntityManager, [entity.constructor]);
   }
 
   // MikroORM 7 links no savepoint to its transaction, and sends commit events for savepoints too. Its

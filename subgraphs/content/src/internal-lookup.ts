@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { Identity, isUuid } from "@solo/kit";
-import { Course, Flashcard, FlashcardDeck, Lesson } from "./entities";
+import type { Identity } from "@solo/kit";
+import { isUuid } from "@solo/kit";
+import type { Course, Flashcard, FlashcardDeck, Lesson } from "./entities";
 import { createLoaders } from "./loaders";
 import { canEditCourse, canSeeCourse, canSeeDeck } from "./services/visibility";
 

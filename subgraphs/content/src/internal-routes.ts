@@ -1,6 +1,7 @@
-import { InternalRoute, isUuid } from "@solo/kit";
+import type { InternalRoute } from "@solo/kit";
+import { isUuid } from "@solo/kit";
 import { AssetStatus, MediaAsset, UploadPurpose } from "./entities";
-import { LookupRequest, lookupContent } from "./internal-lookup";
+import { lookupContent } from "./internal-lookup";
 import type { ContentServices } from "./services";
 
 /**
@@ -29,7 +30,7 @@ export const internalRoutes: InternalRoute<ContentServices>[] = [
       if (identity.kind === "apiKey" && !identity.scopes.includes("content:read")) {
         return { status: 403, body: { error: 'this API key lacks the scope "content:read"' } };
       }
-      return { body: await lookupContent(em, identity, (body ?? {}) as LookupRequest) };
+      return { body: await lookupContent(em, identity, (body ?? {})) };
     },
   },
 ];

@@ -1,4 +1,5 @@
-import { InternalRoute, isUuid } from "@solo/kit";
+import type { InternalRoute } from "@solo/kit";
+import { isUuid } from "@solo/kit";
 import { AuditLogEntry } from "./entities";
 import type { UsersServices } from "./services";
 import { verifyApiKey } from "./services/api-keys";

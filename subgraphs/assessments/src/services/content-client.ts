@@ -1,4 +1,5 @@
-import { Identity, Peers, apiError, forbidden, postInternal } from "@solo/kit";
+import type { Identity, Peers } from "@solo/kit";
+import { apiError, forbidden, postInternal } from "@solo/kit";
 
 export interface ContentLookup {
   courses: { id: string; title: string; status: string; authorId: string; editable: boolean; lessonCount: number }[];

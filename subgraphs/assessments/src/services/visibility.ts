@@ -1,5 +1,7 @@
-import { Identity, isAdmin } from "@solo/kit";
-import { MockTest, TestStatus } from "../entities";
+import type { Identity } from "@solo/kit";
+import { isAdmin } from "@solo/kit";
+import type { MockTest } from "../entities";
+import { TestStatus } from "../entities";
 
 const isUser = (identity: Identity, userId: string) => identity.kind !== "anonymous" && identity.userId === userId;
 

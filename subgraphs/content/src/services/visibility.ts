@@ -1,5 +1,7 @@
-import { Identity, isAdmin } from "@solo/kit";
-import { Course, CourseStatus, FlashcardDeck, MediaAsset } from "../entities";
+import type { Identity } from "@solo/kit";
+import { isAdmin } from "@solo/kit";
+import type { Course, FlashcardDeck, MediaAsset } from "../entities";
+import { CourseStatus } from "../entities";
 
 const isUser = (identity: Identity, userId: string) => identity.kind !== "anonymous" && identity.userId === userId;
 
