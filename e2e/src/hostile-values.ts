@@ -121,7 +121,7 @@ export interface Replacement {
  * replacement of each of its fields (present in `base` or not), recursively.
  */
 export function* hostileReplacements(type: GraphQLInputType, base: unknown, path: (string | number)[] = []): Generator<Replacement> {
-  const named = getNullableType(type) as GraphQLInputType;
+  const named: GraphQLInputType = getNullableType(type);
   if (isListType(named)) {
     const items = Array.isArray(base) ? base : [];
     yield { path, label: "empty list", value: [] };

@@ -24,6 +24,7 @@ import {
 } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
+import { parse, print } from "graphql";
 import { Client } from "pg";
 import { startTestObjectStore } from "./object-store";
 
@@ -270,7 +271,6 @@ const operations = new Map<string, string>();
 /** The text of one operation of the client contract (clients/operations/*.graphql). */
 export function contractOperation(name: string): string {
   if (!operations.size) {
-    const { parse, print } = require("graphql") as typeof import("graphql");
     const dir = path.join(projectRoot(), "clients", "operations");
     for (const file of fs.readdirSync(dir).filter((entry) => entry.endsWith(".graphql"))) {
       for (const definition of parse(fs.readFileSync(path.join(dir, file), "utf8")).definitions) {

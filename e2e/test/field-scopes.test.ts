@@ -329,7 +329,7 @@ describe("API-key scopes on every path to a private field", () => {
           } else {
             // Getting this far needs the field's own scope too: the key is refused on the way.
             const onTheWay = errorPath.length < fieldPath.length && errorPath.every((part, i) => part === fieldPath[i]);
-            assert.ok(onTheWay, `${label}: refused on the way, at ${errorPath}`);
+            assert.ok(onTheWay, `${label}: refused on the way, at ${errorPath.join(".")}`);
           }
         }
       }

@@ -5,7 +5,7 @@ import { subgraphUrlVariable } from "@solo/kit";
 import WebSocket from "ws";
 import { publishedTest } from "../src/assessment-fixtures";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
-import { rawConnect, rawSocket } from "../src/live";
+import { rawConnect } from "../src/live";
 import type { Service } from "../src/processes";
 import { freePort, startService, stopService } from "../src/processes";
 import type { Stack } from "../src/stack";

@@ -150,7 +150,7 @@ describe("subscriptions over graphql-ws at the gateway", () => {
     assert.equal(executions, 1, "one execution served all 200");
     assert.ok(streams.every((stream) => stream.results[0].data.liveStudyStats.activeSessions >= 1));
     for (const stream of streams) stream.stop();
-    await Promise.all(clients.map((live) => live.client.dispose()));
+    for (const live of clients) await live.client.dispose();
   });
 
   it("pushes the leaderboard when someone submits", async () => {

@@ -17,6 +17,7 @@ import {
   observabilityPlugin,
 } from "@solo/kit";
 import express from "express";
+import type { GraphQLSchema } from "graphql";
 import Redis from "ioredis";
 import { Counter } from "prom-client";
 import { createAuthenticator } from "./authenticate";
@@ -66,7 +67,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   }
 
   // Subscriptions need the API schema and the supergraph's live tags, whichever way it loads.
-  let live: { schema: import("graphql").GraphQLSchema; liveFields: Map<string, LiveField> } | undefined;
+  let live: { schema: GraphQLSchema; liveFields: Map<string, LiveField> } | undefined;
   const bus =
     config.redisUrl || config.databaseUrl
       ? await createEventBus({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl ?? "", logger, namespace: config.eventBusNamespace })

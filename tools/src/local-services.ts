@@ -57,9 +57,11 @@ async function main() {
     for (const close of stops) await close();
     process.exit(0);
   };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
-  watchSupervisor(stop);
+  // A close that throws ends this process with its error (an unhandled rejection), as it should.
+  const stopNow = () => void stop();
+  process.on("SIGTERM", stopNow);
+  process.on("SIGINT", stopNow);
+  watchSupervisor(stopNow);
   process.stdout.write(`READY ${JSON.stringify(ready)}\n`);
 }
 

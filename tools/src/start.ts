@@ -165,4 +165,7 @@ async function offerDemoData(databaseUrl: string): Promise<void> {
   else console.log("\nThe database is empty: `npm run seed` loads a demo (see the README for queries to try on it).");
 }
 
-main();
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

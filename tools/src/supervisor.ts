@@ -67,11 +67,13 @@ export class SupervisedService {
     );
     this.restarting = true;
     const groupEnded = endProcessGroup(proc.child.pid!);
-    this.restartTimer = setTimeout(async () => {
-      await groupEnded;
-      if (this.stopping) return;
-      this.restarting = false;
-      this.current = this.launch();
+    // endProcessGroup never rejects: it signals the group until nothing is left in it.
+    this.restartTimer = setTimeout(() => {
+      void groupEnded.then(() => {
+        if (this.stopping) return;
+        this.restarting = false;
+        this.current = this.launch();
+      });
     }, delayMs);
   }
 }

@@ -22,7 +22,7 @@ export function observabilityPlugin(metrics: ServiceMetrics): ApolloServerPlugin
             outcome,
           });
           for (const error of errors ?? []) {
-            const code = String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR");
+            const code = typeof error.extensions?.code === "string" ? error.extensions.code : "INTERNAL_SERVER_ERROR";
             metrics.errors.inc({ code });
             if (!isClientError(code)) contextValue.log?.error({ err: error.originalError ?? error }, "operation failed");
           }

@@ -46,7 +46,8 @@ export function loadSubgraph(nameOrDir: string, root = projectRoot()): SubgraphD
   const dir = /[/\\.]/.test(nameOrDir) ? path.resolve(nameOrDir) : subgraphEntry(nameOrDir, root).dir;
   const file = path.join(dir, "dist", "src", "subgraph.js");
   if (!fs.existsSync(file)) throw new Error(`${file} does not exist: build first (npm run build)`);
-  const descriptor = require(file).default;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time, loaded synchronously
+  const descriptor = (require(file) as { default?: unknown }).default;
   if (!isSubgraphDescriptor(descriptor)) throw new Error(`${file} does not export a defineSubgraph(…) declaration as its default`);
   return descriptor;
 }

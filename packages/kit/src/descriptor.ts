@@ -56,7 +56,7 @@ export interface InternalRequest {
   /** A fresh EntityManager for this request. */
   em: EntityManager;
   /** The identity the calling service forwarded (signed as the gateway signs it), anonymous without one. */
-  actingFor(): Promise<Identity>;
+  actingFor: () => Promise<Identity>;
 }
 
 export interface InternalReply {

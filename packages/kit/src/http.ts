@@ -19,7 +19,8 @@ declare module "express-serve-static-core" {
 export interface RunningService {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /** A function, not a method: it is handed on alone (`exitGracefullyOnSignals(logger, service.close)`). */
+  close: () => Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;

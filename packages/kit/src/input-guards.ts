@@ -47,7 +47,7 @@ function secretArguments(parentType: string, field: string): ReadonlySet<string>
 /** Every string (and date) in an argument value, checked against the kit's input rules. */
 function checkValue(value: unknown, type: GraphQLInputType, field: string, kind: TextKind): void {
   if (value === null || value === undefined) return;
-  const named = getNullableType(type) as GraphQLInputType;
+  const named: GraphQLInputType = getNullableType(type);
   if (isListType(named)) {
     if (Array.isArray(value)) for (const item of value) checkValue(item, named.ofType, field, kind);
     return;

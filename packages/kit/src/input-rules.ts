@@ -8,6 +8,7 @@ import "reflect-metadata";
  * tabs and line breaks. Secrets (`@Secret()`: passwords, tokens) are never displayed, so only NUL
  * and the length ceiling apply to them.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
 const NEVER_ALLOWED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 const LINE_BREAKS = /[\t\n\r\u2028\u2029]/;
 // Half of a UTF-16 surrogate pair: JSON can carry one, UTF-8 (and so Postgres) cannot.

@@ -194,16 +194,14 @@ export function limitResolvedFields(schema: GraphQLSchema, maxResolvedFields: nu
         if (--budget.remaining < 0) return Promise.reject(refuse(budget, info));
         const result = resolve(source, args, context, info);
         if (!returnsList) return result;
-        const charge = (items: unknown) => {
-          if (Array.isArray(items) && (budget.remaining -= items.length) < 0) throw refuse(budget, info);
-          return items;
-        };
-        if (isPromise(result)) return result.then(charge);
-        try {
-          return charge(result);
-        } catch (error) {
-          return Promise.reject(error);
+        const overBudget = (items: unknown) => Array.isArray(items) && (budget.remaining -= items.length) < 0;
+        if (isPromise(result)) {
+          return result.then((items) => {
+            if (overBudget(items)) throw refuse(budget, info);
+            return items;
+          });
         }
+        return overBudget(result) ? Promise.reject(refuse(budget, info)) : result;
       };
       (field as { [FIELD_BUDGET]?: true })[FIELD_BUDGET] = true;
     }

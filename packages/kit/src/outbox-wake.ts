@@ -46,7 +46,7 @@ export class OutboxWakeUp implements EventSubscriber {
   }
 
   afterTransactionCommit({ transaction }: TransactionEventArgs): void {
-    const wakes = transaction && this.pending.get(transaction);
+    const wakes = transaction ? this.pending.get(transaction) : undefined;
     if (!wakes) return;
     this.pending.delete(transaction);
     for (const wake of wakes) setImmediate(wake);

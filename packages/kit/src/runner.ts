@@ -55,9 +55,9 @@ export interface RunningSubgraph<Services = unknown> extends RunningService {
   orm: Orm;
   services: Services;
   /** One run of job `name` now, or the run in progress (tests, instead of waiting for a tick). */
-  runJobNow(name: string): Promise<void>;
+  runJobNow: (name: string) => Promise<void>;
   /** Runs every job an outbox wakes until none is running: what requests queued has gone out. */
-  settle(): Promise<void>;
+  settle: () => Promise<void>;
 }
 
 /** Every job a subgraph runs, the kit's audit relay included. */
@@ -200,9 +200,9 @@ function settingsOf<Settings extends object>(descriptor: SubgraphDescriptor<Sett
 interface RunningJobs {
   /** Each outbox entity, and the wake-ups of the jobs it wakes. */
   wakes: Map<EntityClass<unknown>, (() => void)[]>;
-  runNow(name: string): Promise<void>;
-  settle(): Promise<void>;
-  stop(): Promise<void>;
+  runNow: (name: string) => Promise<void>;
+  settle: () => Promise<void>;
+  stop: () => Promise<void>;
 }
 
 function startJobs<Settings extends object, Services>(

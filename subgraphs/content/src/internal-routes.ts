@@ -30,7 +30,7 @@ export const internalRoutes: InternalRoute<ContentServices>[] = [
       if (identity.kind === "apiKey" && !identity.scopes.includes("content:read")) {
         return { status: 403, body: { error: 'this API key lacks the scope "content:read"' } };
       }
-      return { body: await lookupContent(em, identity, (body ?? {})) };
+      return { body: await lookupContent(em, identity, body ?? {}) };
     },
   },
 ];
