@@ -29,7 +29,7 @@ export async function startTestObjectStore(): Promise<TestObjectStore> {
     return { config, close: async () => undefined };
   }
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "solo-s3-"));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no types (an import would need a declaration file)
   const S3rver = require("s3rver");
   const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory });
   const writes = new Map<string, number>();

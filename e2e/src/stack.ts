@@ -24,7 +24,7 @@ import {
 } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
-import { parse, print } from "graphql";
+import { Kind, parse, print } from "graphql";
 import { Client } from "pg";
 import { startTestObjectStore } from "./object-store";
 
@@ -274,7 +274,7 @@ export function contractOperation(name: string): string {
     const dir = path.join(projectRoot(), "clients", "operations");
     for (const file of fs.readdirSync(dir).filter((entry) => entry.endsWith(".graphql"))) {
       for (const definition of parse(fs.readFileSync(path.join(dir, file), "utf8")).definitions) {
-        if (definition.kind === "OperationDefinition" && definition.name) operations.set(definition.name.value, print(definition));
+        if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) operations.set(definition.name.value, print(definition));
       }
     }
   }

@@ -10,6 +10,7 @@ import type {
 } from "graphql";
 import {
   Kind,
+  OperationTypeNode,
   buildSchema,
   parse,
   print,
@@ -280,8 +281,8 @@ describe("fuzz: hostile values in every served contract operation", () => {
     assert.deepEqual([...SECRETS].filter((secret) => !names.has(secret)), []);
   });
 
-  for (const operation of operations.filter((candidate) => candidate.variables.length && candidate.kind !== "subscription")) {
-    const writes = operation.kind === "mutation";
+  for (const operation of operations.filter((candidate) => candidate.variables.length && candidate.kind !== OperationTypeNode.SUBSCRIPTION)) {
+    const writes = operation.kind === OperationTypeNode.MUTATION;
     it(`${operation.name}: no internal error, every error coded${writes ? ", nothing written when refused" : ""}`, async () => {
       const once = oncePerOperation();
       const base = await validVariables(operation, fixtures, once);
@@ -331,7 +332,7 @@ describe("fuzz: hostile values in every served contract operation", () => {
   it("subscriptions: every subscribe ends in a coded error or is accepted and delivers, valid values are accepted, and the socket stays open", async () => {
     const live = connect(stack.wsUrl, { authorization: `Bearer ${fixtures.admin.accessToken}` });
     const failures: string[] = [];
-    for (const operation of operations.filter((candidate) => candidate.kind === "subscription")) {
+    for (const operation of operations.filter((candidate) => candidate.kind === OperationTypeNode.SUBSCRIPTION)) {
       const base = await validVariables(operation, fixtures, oncePerOperation());
       const all = operation.variables.flatMap((variable) => [...hostileReplacements(variable.type, base[variable.name], [variable.name])]);
       const variablesOf = (replacement: Replacement) => JSON.parse(requestBody("", replaceAt(base, replacement.path, replacement.value), "")).variables;

@@ -30,9 +30,12 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     this.options = options;
   }
 
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     this.options.onFetch?.();
-    const headers = request.http?.headers;
+    const headers = options.request.http?.headers;
+    // Only a client's operation carries our context; health checks and compose mode's introspection carry none.
+    // (@apollo/gateway does not export the kinds' enum: the incoming request context tells them apart.)
+    const context = "incomingRequestContext" in options ? options.context : undefined;
     if (!headers) return;
     if (context?.identity) {
       context.signedIdentity ??= new SignedIdentity(context.identity);

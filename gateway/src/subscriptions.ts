@@ -286,7 +286,7 @@ function tokenExpiry(authorization: string | undefined): number | undefined {
   const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (!token || token.startsWith("solo_")) return undefined;
   try {
-    const exp = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).exp;
+    const { exp } = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()) as { exp?: unknown };
     return typeof exp === "number" ? exp * 1000 : undefined;
   } catch {
     return undefined;

@@ -42,7 +42,8 @@ export function formatError(options: { production: boolean }) {
   return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     const validationErrors = formatted.extensions?.validationErrors;
-    if (Array.isArray(validationErrors)) return formatValidationErrors(formatted, validationErrors);
+    // type-graphql's ArgumentValidationError puts class-validator's errors there.
+    if (Array.isArray(validationErrors)) return formatValidationErrors(formatted, validationErrors as ClassValidatorError[]);
     if (isUncodedRequestRefusal(error)) return { message: formatted.message, extensions: { code: "BAD_REQUEST" } };
     if (!isClientError(code)) {
       return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };

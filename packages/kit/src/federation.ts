@@ -19,7 +19,7 @@ export interface SubgraphSchemaOptions {
   resolvers: BuildSchemaOptions["resolvers"];
   orphanedTypes?: BuildSchemaOptions["orphanedTypes"];
   /** `{ User: { __resolveReference } }`: merged in after printing, or they would be lost. */
-  referenceResolvers?: GraphQLResolverMap<any>;
+  referenceResolvers?: GraphQLResolverMap<unknown>;
   /** What constructs resolver classes (see the runner); type-graphql's own when only the SDL is wanted. */
   container?: BuildSchemaOptions["container"];
 }
@@ -48,7 +48,7 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
       },
     },
   });
-  const resolvers = createResolversMap(schema) as GraphQLResolverMap<any>;
+  const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, fields] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) };
   }

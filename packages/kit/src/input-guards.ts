@@ -83,7 +83,7 @@ export const guardInput: MiddlewareFn = async ({ args, info }, next) => {
     checkValue(args[argument.name], argument.type, argument.name, secrets.has(argument.name) ? "secret" : "single-line");
   }
   try {
-    return await next();
+    return (await next()) as unknown;
   } catch (error) {
     const { sqlState, code } = error as { sqlState?: string; code?: string };
     const state = sqlState ?? code;

@@ -48,17 +48,17 @@ export function Secret(): PropertyDecorator & ParameterDecorator {
 }
 
 function secretParameters(prototype: object, method: string | symbol): number[] {
-  return Reflect.getMetadata(SECRET_PARAMETERS, prototype, method) ?? [];
+  return (Reflect.getMetadata(SECRET_PARAMETERS, prototype, method) as number[] | undefined) ?? [];
 }
 
 /** The kind of text an input type's field holds, from its decorators. */
-export function textKindOfField(inputClass: Function, property: string): TextKind {
+export function textKindOfField(inputClass: { prototype: object }, property: string): TextKind {
   if (Reflect.getMetadata(SECRET_FIELD, inputClass.prototype, property) === true) return "secret";
   return Reflect.getMetadata(MULTI_LINE, inputClass.prototype, property) === true ? "multi-line" : "single-line";
 }
 
 /** Whether a resolver method's argument (by position) was declared `@Secret()`. */
-export function isSecretParameter(resolverClass: Function, method: string, index: number): boolean {
+export function isSecretParameter(resolverClass: { prototype: object }, method: string, index: number): boolean {
   return secretParameters(resolverClass.prototype, method).includes(index);
 }
 

@@ -35,25 +35,29 @@ export class OutboxWakeUp implements EventSubscriber {
   // start events tell: `before` carries the enclosing transaction, `after` the savepoint, both with
   // the EntityManager (a fork of its own per transactional call) that opens it.
   beforeTransactionStart({ em, transaction }: TransactionEventArgs): void {
-    if (transaction) this.opening.set(em, transaction);
+    const tx = transactionKey(transaction);
+    if (tx) this.opening.set(em, tx);
   }
 
   afterTransactionStart({ em, transaction }: TransactionEventArgs): void {
     const parent = this.opening.get(em);
     if (!parent) return;
     this.opening.delete(em);
-    if (transaction) this.parents.set(transaction, parent);
+    const tx = transactionKey(transaction);
+    if (tx) this.parents.set(tx, parent);
   }
 
   afterTransactionCommit({ transaction }: TransactionEventArgs): void {
-    const wakes = transaction ? this.pending.get(transaction) : undefined;
-    if (!wakes) return;
-    this.pending.delete(transaction);
+    const tx = transactionKey(transaction);
+    const wakes = tx && this.pending.get(tx);
+    if (!tx || !wakes) return;
+    this.pending.delete(tx);
     for (const wake of wakes) setImmediate(wake);
   }
 
   afterTransactionRollback({ transaction }: TransactionEventArgs): void {
-    if (transaction) this.pending.delete(transaction);
+    const tx = transactionKey(transaction);
+    if (tx) this.pending.delete(tx);
   }
 
   private wrote(em: EntityManager, classes: EntityClass<unknown>[]): void {
@@ -78,4 +82,9 @@ export class OutboxWakeUp implements EventSubscriber {
     for (let parent = this.parents.get(current); parent; parent = this.parents.get(current)) current = parent;
     return current;
   }
+}
+
+/** MikroORM types a transaction as `any`: here it is only a key (a Kysely transaction object). */
+function transactionKey(transaction: TransactionEventArgs["transaction"]): object | undefined {
+  return (transaction as object | null | undefined) ?? undefined;
 }

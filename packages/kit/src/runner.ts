@@ -6,9 +6,10 @@ import type { Clock } from "./clock";
 import { systemClock } from "./clock";
 import type { Env } from "./config";
 import { databaseUrl, envInt, envString } from "./config";
-import type { Peers, ResolverClass, SubgraphDescriptor, SubgraphJob, SubgraphRuntime } from "./descriptor";
+import type { AnySubgraphDescriptor, Peers, ResolverClass, SubgraphDescriptor, SubgraphJob, SubgraphRuntime } from "./descriptor";
 import type { EventBus } from "./event-bus";
 import { createEventBus } from "./event-bus";
+import type { SubgraphSchemaOptions } from "./federation";
 import { buildFederatedSchema } from "./federation";
 import type { RunningService } from "./http";
 import { subgraphUrl, subgraphUrlVariable } from "./internal-http";
@@ -61,7 +62,7 @@ export interface RunningSubgraph<Services = unknown> extends RunningService {
 }
 
 /** Every job a subgraph runs, the kit's audit relay included. */
-export function jobNames(descriptor: SubgraphDescriptor<any, any, any>): string[] {
+export function jobNames(descriptor: AnySubgraphDescriptor): string[] {
   return [...(descriptor.jobs ?? []).map((job) => job.name), ...(descriptor.auditOutbox ? [AUDIT_RELAY_JOB] : [])];
 }
 
@@ -169,9 +170,12 @@ export async function runSubgraph<Settings extends object, Services, Loaders>(
  * container of its own, so a test that runs two replicas of a subgraph in one process gives each
  * its own services.
  */
-export function subgraphSchema<Services>(descriptor: SubgraphDescriptor<any, Services, any>, services?: Services): Promise<GraphQLSchema> {
+export function subgraphSchema<Services>(
+  descriptor: Pick<SubgraphDescriptor<object, Services>, "resolvers" | "orphanedTypes" | "referenceResolvers">,
+  services?: Services,
+): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: descriptor.resolvers as unknown as [Function, ...Function[]],
+    resolvers: descriptor.resolvers as unknown as SubgraphSchemaOptions["resolvers"],
     orphanedTypes: descriptor.orphanedTypes ? [...descriptor.orphanedTypes] : undefined,
     referenceResolvers: descriptor.referenceResolvers,
     container: services === undefined ? undefined : resolverContainer(services),
@@ -189,7 +193,7 @@ function resolverContainer<Services>(services: Services): ContainerType {
   };
 }
 
-function settingsOf<Settings extends object>(descriptor: SubgraphDescriptor<Settings, any, any>, env: Env, overrides: Partial<Settings> = {}): Settings {
+function settingsOf<Settings extends object>(descriptor: Pick<SubgraphDescriptor<Settings>, "name" | "settings">, env: Env, overrides: Partial<Settings> = {}): Settings {
   const fromEnv = descriptor.settings ? descriptor.settings(env) : ({} as Settings);
   for (const key of Object.keys(overrides)) {
     if (!(key in fromEnv)) throw new Error(`${descriptor.name} has no setting "${key}" (it has: ${Object.keys(fromEnv).join(", ") || "none"})`);

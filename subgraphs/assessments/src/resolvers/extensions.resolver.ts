@@ -34,11 +34,12 @@ export class UserAssessmentsResolver {
     if (!isSelfOrAdmin(ctx, user.id)) return null;
     const now = this.services.clock.now();
     const sql = ctx.em.getConnection();
-    const [sessions] = await sql.execute(
+    const [sessions] = await sql.execute<{ focus: number; n: number }[]>(
       `select coalesce(sum(focus_seconds), 0)::int as focus, count(*)::int as n from assessments.study_sessions where user_id = ?`,
       [user.id],
     );
-    const [attempts] = await sql.execute(
+    // avg() of a numeric is a numeric, which pg hands over as a string (or null with no attempts).
+    const [attempts] = await sql.execute<{ n: number; average: string | null }[]>(
       `select count(*)::int as n, avg(score / nullif(max_score, 0) * 100) as average from assessments.attempts
         where user_id = ? and status in ('SUBMITTED', 'EXPIRED')`,
       [user.id],
