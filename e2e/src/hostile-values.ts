@@ -11,7 +11,7 @@ import {
 } from "graphql";
 
 /** A value sent as raw JSON text (1e999 has no JSON.stringify form: it parses to Infinity). */
-export class RawJson {
+class RawJson {
   constructor(readonly text: string) {}
 }
 
@@ -19,13 +19,13 @@ const cursor = (iso: unknown, id: unknown = "00000000-0000-4000-8000-00000000000
   Buffer.from(JSON.stringify([iso, id])).toString("base64url");
 
 /** Longer than every text limit of the API (100,000 characters) yet inside the gateway's body limit. */
-export const HUGE_TEXT = "x".repeat(100_001);
+const HUGE_TEXT = "x".repeat(100_001);
 
 /**
  * Which string arguments must refuse a hostile text with BAD_USER_INPUT: every one ("always"), or
  * every one but a secret ("unless secret": a password or token may hold any character but NUL).
  */
-export type Refusal = "always" | "unless secret";
+type Refusal = "always" | "unless secret";
 
 /** Hostile text for String and ID, with who must refuse it. */
 const texts: [label: string, value: string, refused?: Refusal][] = [

@@ -4,7 +4,7 @@ import type { DocumentNode } from "graphql";
 import { BREAK, visit } from "graphql";
 import type { GatewayContext } from "./context";
 
-export function usesIntrospection(document: DocumentNode): boolean {
+function usesIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(node) {

@@ -2,7 +2,7 @@ import type { ExitStatus, ManagedProcess } from "./processes";
 import { describeExit, endProcessGroup, startProcess, stopProcess } from "./processes";
 
 /** 1 s after the first crash, doubling to 30 s while crashes keep coming; back to 1 s after a minute up. */
-export const RESTART_BACKOFF = { firstMs: 1_000, maxMs: 30_000, resetAfterMs: 60_000 };
+const RESTART_BACKOFF = { firstMs: 1_000, maxMs: 30_000, resetAfterMs: 60_000 };
 
 export interface ServiceSpec {
   name: string;

@@ -55,5 +55,3 @@ export async function lookupContent(em: EntityManager, identity: Identity, reque
     decks: await Promise.all(decks.map(async (deck) => ({ id: deck.id, cardIds: (await loaders.cardsByDeck.load(deck.id)).map((c) => c.id) }))),
   };
 }
-
-export type ContentLookup = Awaited<ReturnType<typeof lookupContent>>;

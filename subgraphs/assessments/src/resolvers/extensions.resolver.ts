@@ -1,8 +1,7 @@
 import { Access, isAdmin, paginate } from "@solo/kit";
 import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { Attempt, AttemptStatus, Course, ReviewEvent, StudySession, User } from "../entities";
+import { Attempt, Course, ReviewEvent, StudySession, User } from "../entities";
 import type { AssessmentsContext } from "../context";
-import { FINISHED } from "../loaders";
 import type { AssessmentsServices } from "../services";
 import { currentStreakDays } from "../services/formulas";
 import { AttemptConnection, CourseProgress, StudyStats } from "./types";
@@ -72,5 +71,3 @@ export class CourseProgressResolver {
     return progressOf(course.id, completed, course.lessonCount ?? 0);
   }
 }
-
-export { FINISHED, AttemptStatus };
