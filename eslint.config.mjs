@@ -20,9 +20,7 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": [
         "error",
         {
-          allowForKnownSafeCalls: [
-            { from: "package", package: "node:test", name: ["describe", "it", "test", "suite"] },
-          ],
+          allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["describe", "it", "test", "suite"] }],
         },
       ],
       "@typescript-eslint/no-misused-promises": "error",
