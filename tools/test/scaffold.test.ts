@@ -118,6 +118,8 @@ describe("npm run subgraph:new", () => {
       assert.ok(compose.services.gateway.depends_on[name]);
 
       await run("npx", ["tsc", "-b"], { cwd: copy });
+      // It passes the lint as written (type-checked ESLint, no warnings): the templates keep up with the rules.
+      await run("npx", ["eslint", "--max-warnings", "0", `subgraphs/${name}`], { cwd: copy });
       await run(process.execPath, ["tools/dist/src/compose.js"], { cwd: copy });
       const supergraph = fs.readFileSync(path.join(copy, "schema", "supergraph.graphql"), "utf8");
       assert.match(supergraph, /addStudyGroupsItem\(title: String!\): StudyGroupsItem! @join__field\(graph: STUDY_GROUPS\)/);
