@@ -3,7 +3,8 @@ import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { fork } from "node:child_process";
 import { connect } from "@solo/e2e/dist/src/live";
 import { startTestObjectStore } from "@solo/e2e/dist/src/object-store";
-import { Service, freePort, startService, startSubgraphProcesses, stopService } from "@solo/e2e/dist/src/processes";
+import type { Service } from "@solo/e2e/dist/src/processes";
+import { freePort, startService, startSubgraphProcesses, stopService } from "@solo/e2e/dist/src/processes";
 import { GraphQLClient, PASSWORD, contractOperation, uniqueEmail } from "@solo/e2e/dist/src/stack";
 
 /**

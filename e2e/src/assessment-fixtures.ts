@@ -1,4 +1,4 @@
-import { GraphQLClient } from "./stack";
+import type { GraphQLClient } from "./stack";
 
 export interface QuestionSpec {
   correctOption: number;

@@ -1,5 +1,6 @@
 import fs from "node:fs";
-import { Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { chromium } from "playwright-core";
 
 /** Debian's Chromium (installed by .ci/run): playwright cannot download browsers here. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

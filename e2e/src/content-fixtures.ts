@@ -1,4 +1,5 @@
-import { GraphQLClient, Stack, register, registerAdmin } from "./stack";
+import type { GraphQLClient, Stack } from "./stack";
+import { register, registerAdmin } from "./stack";
 
 /** An account with the given role, set by an admin through the API. */
 export async function registerWithRole(stack: Stack, role: "INSTRUCTOR" | "MARKETER" | "ADMIN", displayName = `${role} user`) {

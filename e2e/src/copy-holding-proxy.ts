@@ -1,5 +1,5 @@
 import http from "node:http";
-import { AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 
 /**
  * A plain HTTP proxy in front of an S3 endpoint: it forwards every request as it came (so

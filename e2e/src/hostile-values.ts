@@ -1,5 +1,7 @@
-import {
+import type {
   GraphQLInputType,
+} from "graphql";
+import {
   getNullableType,
   isEnumType,
   isInputObjectType,
@@ -9,7 +11,7 @@ import {
 } from "graphql";
 
 /** A value sent as raw JSON text (1e999 has no JSON.stringify form: it parses to Infinity). */
-export class RawJson {
+class RawJson {
   constructor(readonly text: string) {}
 }
 
@@ -17,13 +19,13 @@ const cursor = (iso: unknown, id: unknown = "00000000-0000-4000-8000-00000000000
   Buffer.from(JSON.stringify([iso, id])).toString("base64url");
 
 /** Longer than every text limit of the API (100,000 characters) yet inside the gateway's body limit. */
-export const HUGE_TEXT = "x".repeat(100_001);
+const HUGE_TEXT = "x".repeat(100_001);
 
 /**
  * Which string arguments must refuse a hostile text with BAD_USER_INPUT: every one ("always"), or
  * every one but a secret ("unless secret": a password or token may hold any character but NUL).
  */
-export type Refusal = "always" | "unless secret";
+type Refusal = "always" | "unless secret";
 
 /** Hostile text for String and ID, with who must refuse it. */
 const texts: [label: string, value: string, refused?: Refusal][] = [
@@ -119,7 +121,7 @@ export interface Replacement {
  * replacement of each of its fields (present in `base` or not), recursively.
  */
 export function* hostileReplacements(type: GraphQLInputType, base: unknown, path: (string | number)[] = []): Generator<Replacement> {
-  const named = getNullableType(type) as GraphQLInputType;
+  const named: GraphQLInputType = getNullableType(type);
   if (isListType(named)) {
     const items = Array.isArray(base) ? base : [];
     yield { path, label: "empty list", value: [] };

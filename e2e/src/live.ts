@@ -1,4 +1,5 @@
-import { Client, createClient } from "graphql-ws";
+import type { Client } from "graphql-ws";
+import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 
 export interface LiveClient {
@@ -88,7 +89,8 @@ export async function rawConnect(url: string, payload: Record<string, unknown> =
 export function rawSocket(url: string, headers: Record<string, string> = {}): RawSocket {
   const socket = new WebSocket(url, "graphql-transport-ws", { headers });
   const messages: any[] = [];
-  socket.on("message", (data) => messages.push(JSON.parse(String(data))));
+  // One Buffer per message with ws's default binaryType.
+  socket.on("message", (data) => messages.push(JSON.parse((data as Buffer).toString("utf8"))));
   socket.on("error", () => undefined); // a refused or reset socket reports through `closed`
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     socket.once("close", (code, reason) => resolve({ code, reason: String(reason) })),

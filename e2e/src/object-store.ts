@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ObjectStorage, StorageConfig } from "@solo/kit";
+import type { StorageConfig } from "@solo/kit";
+import { ObjectStorage } from "@solo/kit";
 
 /**
  * The object store tests upload to: S3_ENDPOINT's when set (with a bucket of the test's own),
@@ -28,7 +29,7 @@ export async function startTestObjectStore(): Promise<TestObjectStore> {
     return { config, close: async () => undefined };
   }
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "solo-s3-"));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no types (an import would need a declaration file)
   const S3rver = require("s3rver");
   const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory });
   const writes = new Map<string, number>();

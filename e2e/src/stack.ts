@@ -3,14 +3,16 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { GatewayConfig, gatewayConfigFromEnv, startGateway } from "@solo/gateway";
-import {
+import type { GatewayConfig } from "@solo/gateway";
+import { gatewayConfigFromEnv, startGateway } from "@solo/gateway";
+import type {
   CaughtMail,
-  ObjectStorage,
   RunningService,
   RunningSubgraph,
-  StorageConfig,
   SubgraphOverrides,
+} from "@solo/kit";
+import {
+  ObjectStorage,
   countQueries,
   createEventBus,
   createLogger,
@@ -22,6 +24,7 @@ import {
 } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
+import { Kind, parse, print } from "graphql";
 import { Client } from "pg";
 import { startTestObjectStore } from "./object-store";
 
@@ -164,7 +167,7 @@ export async function startStack(options: StackOptions = {}) {
     databaseUrl: database.url,
     /** A client of the stack's object store (the bucket subgraphs upload to). */
     storage,
-    storageConfig: objectStore.config as StorageConfig,
+    storageConfig: objectStore.config,
     objectStore,
     /** SQL statements subgraph `name` has sent since its counter's last reset. */
     sql(name: string) {
@@ -268,11 +271,10 @@ const operations = new Map<string, string>();
 /** The text of one operation of the client contract (clients/operations/*.graphql). */
 export function contractOperation(name: string): string {
   if (!operations.size) {
-    const { parse, print } = require("graphql") as typeof import("graphql");
     const dir = path.join(projectRoot(), "clients", "operations");
     for (const file of fs.readdirSync(dir).filter((entry) => entry.endsWith(".graphql"))) {
       for (const definition of parse(fs.readFileSync(path.join(dir, file), "utf8")).definitions) {
-        if (definition.kind === "OperationDefinition" && definition.name) operations.set(definition.name.value, print(definition));
+        if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) operations.set(definition.name.value, print(definition));
       }
     }
   }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { PASSWORD, Stack, VERIFY_EMAIL, mailTo, register, registerAdmin, startStack, uniqueEmail } from "../src/stack";
+import type { Stack } from "../src/stack";
+import { PASSWORD, VERIFY_EMAIL, mailTo, register, registerAdmin, startStack, uniqueEmail } from "../src/stack";
 
 describe("accounts and sessions through the gateway", () => {
   let stack: Stack;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Stack, register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
+import type { Stack } from "../src/stack";
+import { register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
 
 describe("roles, API keys and the audit log", () => {
   let stack: Stack;

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { EventBus, ManualClock, createEventBus, createLogger, subscriptionTopic } from "@solo/kit";
-import { Stack, register, startStack } from "../src/stack";
+import type { EventBus } from "@solo/kit";
+import { ManualClock, createEventBus, createLogger, subscriptionTopic } from "@solo/kit";
+import type { Stack } from "../src/stack";
+import { register, startStack } from "../src/stack";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 

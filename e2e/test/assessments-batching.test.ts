@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Stack, register, startStack } from "../src/stack";
+import type { Stack } from "../src/stack";
+import { register, startStack } from "../src/stack";
 import { registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 

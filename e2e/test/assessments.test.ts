@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ManualClock } from "@solo/kit";
 import { Client } from "pg";
-import { GraphQLResponse, Stack, register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
+import type { GraphQLResponse, Stack } from "../src/stack";
+import { register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 

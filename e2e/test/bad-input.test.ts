@@ -4,7 +4,8 @@ import { after, before, describe, it } from "node:test";
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, IDENTITY_HEADER, platformSecrets } from "@solo/kit";
 import { SignJWT, importPKCS8 } from "jose";
 import { connect, subscribe } from "../src/live";
-import { GraphQLResponse, PASSWORD, Stack, contractOperation, register, registerAdmin, startStack, tableSnapshot, uniqueEmail } from "../src/stack";
+import type { GraphQLResponse, Stack } from "../src/stack";
+import { PASSWORD, contractOperation, register, registerAdmin, startStack, tableSnapshot, uniqueEmail } from "../src/stack";
 
 /**
  * Every bad request gets a GraphQL error with a code, a sensible HTTP status, and changes nothing:
@@ -33,9 +34,9 @@ describe("bad input", () => {
     const before = await tableSnapshot(stack, "users");
     const response = await send();
     assert.ok(response.errors?.length, `expected an error, got ${JSON.stringify(response.data)}`);
-    assert.equal(response.errors![0].extensions?.code, expected.code, JSON.stringify(response.errors));
+    assert.equal(response.errors[0].extensions?.code, expected.code, JSON.stringify(response.errors));
     if (expected.status) assert.equal(response.status, expected.status);
-    if (expected.message) assert.match(response.errors![0].message, expected.message);
+    if (expected.message) assert.match(response.errors[0].message, expected.message);
     assert.ok(!response.data || Object.values(response.data).every((value) => value === null), "no data for a refused request");
     const after = await tableSnapshot(stack, "users");
     if (expected.records) {

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import http from "node:http";
-import { AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium, withoutChromium } from "../src/browser";
-import { Stack, register, startStack } from "../src/stack";
+import type { Stack } from "../src/stack";
+import { register, startStack } from "../src/stack";
 import { publishedCourse, registerWithRole, uploadReady } from "../src/content-fixtures";
 
 const PNG = Buffer.from("\x89PNG\r\n\x1a\n bytes a browser uploads");

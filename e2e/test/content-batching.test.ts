@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Stack, startStack } from "../src/stack";
+import type { Stack } from "../src/stack";
+import { startStack } from "../src/stack";
 import { publishedCourse, registerWithRole, uploadReady } from "../src/content-fixtures";
 
 /**

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
-import { Stack, register, startStack } from "../src/stack";
+import type { Stack } from "../src/stack";
+import { register, startStack } from "../src/stack";
 
 const ALLOWED = ["https://app.example.test", "http://localhost:*"];
 

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { GATEWAY_KEY_HEADER, anonymousGatewayKey } from "@solo/kit";
-import { Stack, register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
+import type { Stack } from "../src/stack";
+import { register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
 import { publishedCourse, registerWithRole, uploadReady } from "../src/content-fixtures";
 
 describe("courses, lessons and who sees drafts", () => {

@@ -4,7 +4,8 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import { launchChromium, withoutChromium } from "../src/browser";
-import { PASSWORD, Stack, register, startStack } from "../src/stack";
+import type { Stack } from "../src/stack";
+import { PASSWORD, register, startStack } from "../src/stack";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 

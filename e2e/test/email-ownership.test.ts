@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { gatewayConfigFromEnv } from "@solo/gateway";
 import { ManualClock, loadSubgraph, runSubgraph } from "@solo/kit";
-import { PASSWORD, Stack, VERIFY_EMAIL, devMailbox, mailTo, register, registerAdmin, startStack, tableSnapshot, uniqueEmail } from "../src/stack";
+import type { Stack } from "../src/stack";
+import { PASSWORD, VERIFY_EMAIL, devMailbox, mailTo, register, registerAdmin, startStack, tableSnapshot, uniqueEmail } from "../src/stack";
 
 const APP = "https://app.solo.test";
 const REQUEST_RESET = "mutation ($email: String!) { requestPasswordReset(email: $email) }";

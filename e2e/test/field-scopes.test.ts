@@ -2,11 +2,13 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ConstDirectiveNode, FieldDefinitionNode, Kind, TypeNode, parse } from "graphql";
+import type { ConstDirectiveNode, FieldDefinitionNode, TypeNode } from "graphql";
+import { Kind, parse } from "graphql";
 import { API_KEY_SCOPES, SCOPE_TAG_PREFIX, projectRoot } from "@solo/kit";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 import { publishedCourse, uploadReady } from "../src/content-fixtures";
-import { GraphQLClient, GraphQLResponse, PASSWORD, Stack, register, registerAdmin, startStack, uniqueEmail } from "../src/stack";
+import type { GraphQLClient, GraphQLResponse, Stack } from "../src/stack";
+import { PASSWORD, register, registerAdmin, startStack, uniqueEmail } from "../src/stack";
 
 /*
  * Every private field (a field of a non-root type tagged `scope:*` in the composed supergraph) is
@@ -319,7 +321,7 @@ describe("API-key scopes on every path to a private field", () => {
         const lacking: GraphQLResponse = await (await keyWith(lackingScopes)).request(operation);
         assert.ok(lacking.errors?.length, `${label}: refused without ${privateField.scopes.join(" or ")}`);
         assert.ok(valuesIn(lacking).every((value) => value === null), `${label}: no value without the scope`);
-        for (const error of lacking.errors!) {
+        for (const error of lacking.errors) {
           assert.equal(error.extensions?.code, "FORBIDDEN", `${label}: ${JSON.stringify(error)}`);
           const errorPath = withoutIndices(error.path);
           if (lackingScopes.length === base.length) {
@@ -327,7 +329,7 @@ describe("API-key scopes on every path to a private field", () => {
           } else {
             // Getting this far needs the field's own scope too: the key is refused on the way.
             const onTheWay = errorPath.length < fieldPath.length && errorPath.every((part, i) => part === fieldPath[i]);
-            assert.ok(onTheWay, `${label}: refused on the way, at ${errorPath}`);
+            assert.ok(onTheWay, `${label}: refused on the way, at ${errorPath.join(".")}`);
           }
         }
       }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { registerWithRole } from "../src/content-fixtures";
-import { GraphQLResponse, Stack, register, startStack, tableSnapshot } from "../src/stack";
+import type { GraphQLResponse, Stack } from "../src/stack";
+import { register, startStack, tableSnapshot } from "../src/stack";
 
 /**
  * The kit's one rule for text, through the gateway: bodies keep their tabs and line breaks, single

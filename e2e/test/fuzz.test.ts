@@ -4,11 +4,13 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gatewayConfigFromEnv } from "@solo/gateway";
 import { projectRoot, subscriptionTopic } from "@solo/kit";
-import {
-  DocumentNode,
+import type {
   GraphQLInputType,
-  Kind,
   OperationDefinitionNode,
+} from "graphql";
+import {
+  Kind,
+  OperationTypeNode,
   buildSchema,
   parse,
   print,
@@ -18,9 +20,12 @@ import {
 } from "graphql";
 import { publishedTest } from "../src/assessment-fixtures";
 import { publishedCourse, uploadReady } from "../src/content-fixtures";
-import { Replacement, hostileReplacements, replaceAt, requestBody } from "../src/hostile-values";
-import { Received, connect, subscribe } from "../src/live";
-import { GraphQLResponse, PASSWORD, Stack, register, registerAdmin, startStack, tableSnapshot, uniqueEmail } from "../src/stack";
+import type { Replacement } from "../src/hostile-values";
+import { hostileReplacements, replaceAt, requestBody } from "../src/hostile-values";
+import type { Received } from "../src/live";
+import { connect, subscribe } from "../src/live";
+import type { GraphQLResponse, Stack } from "../src/stack";
+import { PASSWORD, register, registerAdmin, startStack, tableSnapshot, uniqueEmail } from "../src/stack";
 
 /**
  * Every contract operation the API serves, with each of its values (variables and input fields,
@@ -61,7 +66,7 @@ function servedOperations(): FuzzedOperation[] {
     .sort()
     .flatMap((file) => parse(fs.readFileSync(path.join(dir, file), "utf8")).definitions)
     .filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)
-    .filter((operation) => validate(schema, { kind: Kind.DOCUMENT, definitions: [operation] } as DocumentNode).length === 0)
+    .filter((operation) => validate(schema, { kind: Kind.DOCUMENT, definitions: [operation] }).length === 0)
     .map((operation) => ({
       name: operation.name!.value,
       kind: operation.operation,
@@ -276,8 +281,8 @@ describe("fuzz: hostile values in every served contract operation", () => {
     assert.deepEqual([...SECRETS].filter((secret) => !names.has(secret)), []);
   });
 
-  for (const operation of operations.filter((candidate) => candidate.variables.length && candidate.kind !== "subscription")) {
-    const writes = operation.kind === "mutation";
+  for (const operation of operations.filter((candidate) => candidate.variables.length && candidate.kind !== OperationTypeNode.SUBSCRIPTION)) {
+    const writes = operation.kind === OperationTypeNode.MUTATION;
     it(`${operation.name}: no internal error, every error coded${writes ? ", nothing written when refused" : ""}`, async () => {
       const once = oncePerOperation();
       const base = await validVariables(operation, fixtures, once);
@@ -327,7 +332,7 @@ describe("fuzz: hostile values in every served contract operation", () => {
   it("subscriptions: every subscribe ends in a coded error or is accepted and delivers, valid values are accepted, and the socket stays open", async () => {
     const live = connect(stack.wsUrl, { authorization: `Bearer ${fixtures.admin.accessToken}` });
     const failures: string[] = [];
-    for (const operation of operations.filter((candidate) => candidate.kind === "subscription")) {
+    for (const operation of operations.filter((candidate) => candidate.kind === OperationTypeNode.SUBSCRIPTION)) {
       const base = await validVariables(operation, fixtures, oncePerOperation());
       const all = operation.variables.flatMap((variable) => [...hostileReplacements(variable.type, base[variable.name], [variable.name])]);
       const variablesOf = (replacement: Replacement) => JSON.parse(requestBody("", replaceAt(base, replacement.path, replacement.value), "")).variables;

@@ -5,9 +5,11 @@ import { subgraphUrlVariable } from "@solo/kit";
 import WebSocket from "ws";
 import { publishedTest } from "../src/assessment-fixtures";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
-import { rawConnect, rawSocket } from "../src/live";
-import { Service, freePort, startService, stopService } from "../src/processes";
-import { GraphQLClient, Stack, contractOperation, register, startStack } from "../src/stack";
+import { rawConnect } from "../src/live";
+import type { Service } from "../src/processes";
+import { freePort, startService, stopService } from "../src/processes";
+import type { Stack } from "../src/stack";
+import { GraphQLClient, contractOperation, register, startStack } from "../src/stack";
 
 const settle = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));
 const MiB = 1024 * 1024;
@@ -23,7 +25,7 @@ function upgrade(url: string, headers: Record<string, string>): Promise<{ status
     const socket = new WebSocket(url, "graphql-transport-ws", { headers });
     socket.once("open", () => resolve({ status: 101, socket }));
     socket.once("unexpected-response", (_request, response) => {
-      resolve({ status: response.statusCode ?? 0, retryAfter: response.headers["retry-after"] as string | undefined });
+      resolve({ status: response.statusCode ?? 0, retryAfter: response.headers["retry-after"] });
       response.resume();
       socket.terminate();
     });

@@ -7,7 +7,8 @@ import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
 import { startTestObjectStore } from "../src/object-store";
 import { subgraphUrlVariable } from "@solo/kit";
-import { Service, freePort, startService, startSubgraphProcess, startSubgraphProcesses, stopService } from "../src/processes";
+import type { Service } from "../src/processes";
+import { freePort, startService, startSubgraphProcess, startSubgraphProcesses, stopService } from "../src/processes";
 import { GraphQLClient, PASSWORD, VERIFY_EMAIL, contractOperation, mailTo, uniqueEmail } from "../src/stack";
 import { connect, subscribe } from "../src/live";
 

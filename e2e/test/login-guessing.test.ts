@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ManualClock } from "@solo/kit";
-import { GraphQLResponse, PASSWORD, Stack, register, startStack, uniqueEmail } from "../src/stack";
+import type { GraphQLResponse, Stack } from "../src/stack";
+import { PASSWORD, startStack, uniqueEmail } from "../src/stack";
 
 /**
  * Point 7 of issue 9: failed logins are counted per email (10 in 15 minutes) in the users subgraph,

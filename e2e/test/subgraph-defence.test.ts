@@ -6,11 +6,13 @@ import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { gatewayConfigFromEnv, startGateway } from "@solo/gateway";
+import type {
+  Identity,
+} from "@solo/kit";
 import {
   ANONYMOUS,
   GATEWAY_KEY_HEADER,
   IDENTITY_HEADER,
-  Identity,
   anonymousGatewayKey,
   createLogger,
   platformSecrets,
@@ -21,8 +23,10 @@ import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import crypto from "node:crypto";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { startTestObjectStore } from "../src/object-store";
-import { Service, freePort, startSubgraphProcess, stopService } from "../src/processes";
-import { GraphQLClient, Stack, startStack } from "../src/stack";
+import type { Service } from "../src/processes";
+import { freePort, startSubgraphProcess, stopService } from "../src/processes";
+import type { Stack } from "../src/stack";
+import { GraphQLClient, startStack } from "../src/stack";
 
 /**
  * The content subgraph as its own process (with its default limits and memory), called directly
@@ -226,7 +230,7 @@ describe("a stock @apollo/gateway in front of the subgraphs", () => {
       const refused = await stock.client.request(query, { slug: course.slug });
       assert.equal(refused.data?.course ?? null, null);
       assert.ok(refused.errors?.length);
-      for (const error of refused.errors!) assert.match(error.message, /^401: Unauthorized/, JSON.stringify(error));
+      for (const error of refused.errors) assert.match(error.message, /^401: Unauthorized/, JSON.stringify(error));
       const forged = await stockGateway({ [GATEWAY_KEY_HEADER]: "forged" });
       try {
         assert.match((await forged.client.request("{ me { id } }")).errors![0].message, /^401/);

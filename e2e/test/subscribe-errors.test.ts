@@ -4,8 +4,10 @@ import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
-import { RawSocket, rawConnect, rawSocket } from "../src/live";
-import { Stack, contractOperation, register, startStack } from "../src/stack";
+import type { RawSocket } from "../src/live";
+import { rawConnect, rawSocket } from "../src/live";
+import type { Stack } from "../src/stack";
+import { contractOperation, register, startStack } from "../src/stack";
 
 const settle = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));
 const USER_REQUESTS_PER_WINDOW = 40;

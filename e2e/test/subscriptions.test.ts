@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
-import { Stack, register, startStack } from "../src/stack";
+import type { Stack } from "../src/stack";
+import { register, startStack } from "../src/stack";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 import { connect, rawConnect, subscribe } from "../src/live";
@@ -149,7 +150,7 @@ describe("subscriptions over graphql-ws at the gateway", () => {
     assert.equal(executions, 1, "one execution served all 200");
     assert.ok(streams.every((stream) => stream.results[0].data.liveStudyStats.activeSessions >= 1));
     for (const stream of streams) stream.stop();
-    await Promise.all(clients.map((live) => live.client.dispose()));
+    for (const live of clients) await live.client.dispose();
   });
 
   it("pushes the leaderboard when someone submits", async () => {

@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { GATEWAY_KEY_HEADER, IDENTITY_HEADER, Identity, RunningSubgraph, anonymousGatewayKey, jobNames, loadSubgraph, runSubgraph, signIdentity } from "@solo/kit";
+import type { Identity, RunningSubgraph } from "@solo/kit";
+import { GATEWAY_KEY_HEADER, IDENTITY_HEADER, anonymousGatewayKey, jobNames, loadSubgraph, runSubgraph, signIdentity } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { Client } from "pg";
-import { Stack, register, startStack, tableSnapshot } from "../src/stack";
+import type { Stack } from "../src/stack";
+import { register, startStack, tableSnapshot } from "../src/stack";
 import { registerWithRole, upload, uploadReady } from "../src/content-fixtures";
 import { startCopyHoldingProxy } from "../src/copy-holding-proxy";
-import { TestObjectStore, startTestObjectStore } from "../src/object-store";
+import type { TestObjectStore } from "../src/object-store";
+import { startTestObjectStore } from "../src/object-store";
 
 const PNG = Buffer.from("\x89PNG\r\n\x1a\n fake image bytes for the tests");
 

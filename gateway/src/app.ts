@@ -2,10 +2,12 @@ import fs from "node:fs";
 import { ApolloGateway, IntrospectAndCompose } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
-import {
+import type {
   Logger,
-  NotReadyError,
   RunningService,
+} from "@solo/kit";
+import {
+  NotReadyError,
   createHttpApp,
   createLogger,
   createEventBus,
@@ -15,10 +17,11 @@ import {
   observabilityPlugin,
 } from "@solo/kit";
 import express from "express";
+import type { GraphQLSchema } from "graphql";
 import Redis from "ioredis";
 import { Counter } from "prom-client";
 import { createAuthenticator } from "./authenticate";
-import { GatewayConfig } from "./config";
+import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { corsForOrigins, upgradeOriginCheck } from "./cors";
 import { mountDashboard } from "./dashboard";
@@ -26,7 +29,8 @@ import { mountDevMailbox } from "./dev-mail";
 import { introspectionGuard } from "./introspection";
 import { bodyErrorHandler, limitRules, httpOperationGuard, requestShapeGuard } from "./limits";
 import { createRateLimiter } from "./rate-limit";
-import { LiveField, readLiveFields } from "./live-fields";
+import type { LiveField } from "./live-fields";
+import { readLiveFields } from "./live-fields";
 import { signInGuard } from "./sign-in-guard";
 import { IdentityForwardingDataSource } from "./subgraph-data-source";
 import { attachSubscriptions } from "./subscriptions";
@@ -63,7 +67,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   }
 
   // Subscriptions need the API schema and the supergraph's live tags, whichever way it loads.
-  let live: { schema: import("graphql").GraphQLSchema; liveFields: Map<string, LiveField> } | undefined;
+  let live: { schema: GraphQLSchema; liveFields: Map<string, LiveField> } | undefined;
   const bus =
     config.redisUrl || config.databaseUrl
       ? await createEventBus({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl ?? "", logger, namespace: config.eventBusNamespace })

@@ -1,11 +1,12 @@
+import type {
+  Identity,
+  RoleName} from "@solo/kit";
 import {
   ACCESS_TOKEN_AUDIENCE,
   ACCESS_TOKEN_ISSUER,
   ANONYMOUS,
   API_KEY_PREFIX,
-  Identity,
   ROLES,
-  RoleName,
   callInternal,
   platformSecrets,
   requestError,

@@ -1,4 +1,4 @@
-import { Identity, Logger, SignedIdentity } from "@solo/kit";
+import type { Identity, Logger, SignedIdentity } from "@solo/kit";
 
 export interface GatewayContext {
   identity: Identity;

@@ -1,7 +1,9 @@
 import http from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "@solo/kit";
-import { CloseCode, ServerOptions, handleProtocols, makeServer } from "graphql-ws";
+import type { ServerOptions } from "graphql-ws";
+import { CloseCode, handleProtocols, makeServer } from "graphql-ws";
+import type { RawData } from "ws";
 import { WebSocket, WebSocketServer } from "ws";
 
 /** Why an upgrade is refused: answered over HTTP, before any WebSocket exists. */
@@ -83,15 +85,13 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
           }),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
-          socket.on("message", async (data) => {
-            const text = String(data);
+          socket.on("message", (data) => {
+            const text = messageText(data);
             if (sentByServersOnly(text)) return socket.close(CloseCode.BadRequest, "Invalid message received");
-            try {
-              await handle(text);
-            } catch (error) {
+            handle(text).catch((error: unknown) => {
               logger.error({ err: error }, "graphql-ws message handling failed");
               socket.close(CloseCode.InternalServerError, "Internal server error");
-            }
+            });
           }),
       },
       options.extra(socket, request),
@@ -130,4 +130,10 @@ function refuse(socket: Duplex, refusal: UpgradeRefusal) {
       Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("") +
       `\r\n${refusal.message}`,
   );
+}
+
+/** A message's text: one Buffer with ws's default binaryType, but the type allows fragments and ArrayBuffers. */
+function messageText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString("utf8");
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString("utf8");
 }

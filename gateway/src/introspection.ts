@@ -1,9 +1,10 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { isAdmin, requestError } from "@solo/kit";
-import { BREAK, DocumentNode, visit } from "graphql";
+import type { DocumentNode } from "graphql";
+import { BREAK, visit } from "graphql";
 import type { GatewayContext } from "./context";
 
-export function usesIntrospection(document: DocumentNode): boolean {
+function usesIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(node) {

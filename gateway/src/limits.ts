@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { requestError } from "@solo/kit";
+import { OperationTypeNode } from "graphql";
 
 /** The gateway's request limits are the kit's, shared with every subgraph (with the gateway's numbers). */
 export { bodyErrorHandler, limitRules, requestShapeGuard, tokenLimitError } from "@solo/kit";
@@ -21,7 +22,7 @@ export const httpOperationGuard: ApolloServerPlugin = {
               : "The document has several operations: say which one in operationName",
           );
         }
-        if (operation.operation === "subscription") {
+        if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
           throw requestError("BAD_REQUEST", "Subscriptions are served over WebSocket (graphql-ws) at this URL, not over HTTP");
         }
       },

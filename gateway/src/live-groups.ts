@@ -1,7 +1,9 @@
 import crypto from "node:crypto";
 import type { ApolloServer } from "@apollo/server";
-import { EventBus, Identity, Logger, isClientError } from "@solo/kit";
-import { DocumentNode, GraphQLError, print } from "graphql";
+import type { EventBus, Identity, Logger } from "@solo/kit";
+import { isClientError } from "@solo/kit";
+import type { DocumentNode } from "graphql";
+import { GraphQLError, print } from "graphql";
 import type { Counter } from "prom-client";
 import type { GatewayContext } from "./context";
 

@@ -1,7 +1,9 @@
-import { Identity, Logger, rateLimitedRequest } from "@solo/kit";
+import type { Identity, Logger } from "@solo/kit";
+import { rateLimitedRequest } from "@solo/kit";
 import type Redis from "ioredis";
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import { RateLimitConfig } from "./config";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import type { RateLimitConfig } from "./config";
 
 type Bucket = "user" | "apiKey" | "anonymous";
 

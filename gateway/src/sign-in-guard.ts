@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { DocumentNode, Kind, SelectionSetNode } from "graphql";
+import type { DocumentNode, SelectionSetNode } from "graphql";
+import { Kind, OperationTypeNode } from "graphql";
 import type { GatewayContext } from "./context";
 import type { createRateLimiter } from "./rate-limit";
 
@@ -33,7 +34,7 @@ export function signInGuard(rateLimiter: ReturnType<typeof createRateLimiter>): 
       if (!ip) return;
       return {
         async didResolveOperation({ operation, document }) {
-          if (identity.kind !== "anonymous" && operation?.operation === "mutation" && selectsSignIn(operation.selectionSet, document)) {
+          if (identity.kind !== "anonymous" && operation?.operation === OperationTypeNode.MUTATION && selectsSignIn(operation.selectionSet, document)) {
             await rateLimiter.requireIpBudget(ip);
           }
         },

@@ -1,5 +1,7 @@
-import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
-import { ANONYMOUS, ErrorCode, IDENTITY_HEADER, Logger, REQUEST_ID_HEADER, SignedIdentity, apiError, isClientError, signIdentity } from "@solo/kit";
+import type { GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import { RemoteGraphQLDataSource } from "@apollo/gateway";
+import type { ErrorCode, Logger } from "@solo/kit";
+import { ANONYMOUS, IDENTITY_HEADER, REQUEST_ID_HEADER, SignedIdentity, apiError, isClientError, signIdentity } from "@solo/kit";
 import type { GraphQLError } from "graphql";
 import type { GatewayContext } from "./context";
 
@@ -28,9 +30,12 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     this.options = options;
   }
 
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     this.options.onFetch?.();
-    const headers = request.http?.headers;
+    const headers = options.request.http?.headers;
+    // Only a client's operation carries our context; health checks and compose mode's introspection carry none.
+    // (@apollo/gateway does not export the kinds' enum: the incoming request context tells them apart.)
+    const context = "incomingRequestContext" in options ? options.context : undefined;
     if (!headers) return;
     if (context?.identity) {
       context.signedIdentity ??= new SignedIdentity(context.identity);

@@ -1,12 +1,15 @@
 import { subscriptionTopic } from "@solo/kit";
-import {
+import type {
   DocumentNode,
   FieldNode,
-  GraphQLError,
   GraphQLSchema,
-  Kind,
   OperationDefinitionNode,
   ValidationRule,
+} from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
   getArgumentValues,
   getOperationAST,
   getVariableValues,
@@ -55,7 +58,7 @@ export function planSubscription(
 
   const operation = getOperationAST(document, payload.operationName);
   if (!operation) return [code("OPERATION_RESOLUTION_FAILURE", "Name the operation to run (operationName) among those sent")];
-  if (operation.operation !== "subscription") return [code("BAD_REQUEST", "Send queries and mutations over HTTP; this socket serves subscriptions")];
+  if (operation.operation !== OperationTypeNode.SUBSCRIPTION) return [code("BAD_REQUEST", "Send queries and mutations over HTTP; this socket serves subscriptions")];
   const field = operation.selectionSet.selections[0];
   if (field?.kind !== Kind.FIELD) return [code("BAD_REQUEST", "Select the subscription field directly")];
   const live = liveFields.get(field.name.value);

@@ -1,7 +1,9 @@
 import type http from "node:http";
 import type { ApolloServer } from "@apollo/server";
-import { EventBus, Identity, Logger, clientExtensions } from "@solo/kit";
-import { ExecutionArgs, GraphQLError, GraphQLFormattedError, GraphQLSchema, ValidationRule, print } from "graphql";
+import type { EventBus, Identity, Logger } from "@solo/kit";
+import { clientExtensions } from "@solo/kit";
+import type { ExecutionArgs, GraphQLFormattedError, GraphQLSchema, ValidationRule } from "graphql";
+import { GraphQLError, print } from "graphql";
 import type { Context as SocketContext } from "graphql-ws";
 import type { Counter } from "prom-client";
 import { WebSocket } from "ws";
@@ -9,8 +11,9 @@ import type { Credentials } from "./authenticate";
 import type { GatewayContext } from "./context";
 import { serveGraphqlWs } from "./graphql-ws-server";
 import { tokenLimitError } from "./limits";
-import { Group, GroupSpec, Subscriber, judge } from "./live-groups";
-import { LiveField } from "./live-fields";
+import type { GroupSpec } from "./live-groups";
+import { Group, Subscriber, judge } from "./live-groups";
+import type { LiveField } from "./live-fields";
 import { planSubscription } from "./subscribe-request";
 import { UnauthenticatedSockets } from "./unauthenticated-sockets";
 
@@ -283,7 +286,7 @@ function tokenExpiry(authorization: string | undefined): number | undefined {
   const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (!token || token.startsWith("solo_")) return undefined;
   try {
-    const exp = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).exp;
+    const { exp } = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()) as { exp?: unknown };
     return typeof exp === "number" ? exp * 1000 : undefined;
   } catch {
     return undefined;

@@ -11,7 +11,7 @@ export function subgraphEndpoints(supergraphSdl: string, overrides: Record<strin
 }
 
 /** /graphql → /ready on the same service. */
-export function readinessUrl(graphqlUrl: string): string {
+function readinessUrl(graphqlUrl: string): string {
   const url = new URL(graphqlUrl);
   url.pathname = url.pathname.replace(/\/graphql\/?$/, "") + "/ready";
   return url.toString();

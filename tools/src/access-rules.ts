@@ -1,9 +1,10 @@
-import {
+import type {
   ConstDirectiveNode,
   FieldDefinitionNode,
-  Kind,
   ObjectTypeDefinitionNode,
-  ObjectTypeExtensionNode,
+  ObjectTypeExtensionNode} from "graphql";
+import {
+  Kind,
   parse,
 } from "graphql";
 import { ACCESS_TAG_PREFIX, API_KEY_SCOPES, SCOPE_TAG_PREFIX } from "@solo/kit";

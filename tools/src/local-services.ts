@@ -26,8 +26,8 @@ async function main() {
   if (process.env.WITH_S3 === "1") {
     const directory = path.join(dataDir(), "objects");
     fs.mkdirSync(directory, { recursive: true });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const S3rver = require("s3rver");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no types: typed below as far as it is used
+    const S3rver = require("s3rver") as new (options: Record<string, unknown>) => { run(): Promise<{ port: number }>; close(): Promise<void> };
     const server = new S3rver({ address: "127.0.0.1", port: envInt("EMBEDDED_S3_PORT", 54321), silent: true, directory });
     const { port } = await server.run();
     stops.unshift(() => server.close());
@@ -57,9 +57,11 @@ async function main() {
     for (const close of stops) await close();
     process.exit(0);
   };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
-  watchSupervisor(stop);
+  // A close that throws ends this process with its error (an unhandled rejection), as it should.
+  const stopNow = () => void stop();
+  process.on("SIGTERM", stopNow);
+  process.on("SIGINT", stopNow);
+  watchSupervisor(stopNow);
   process.stdout.write(`READY ${JSON.stringify(ready)}\n`);
 }
 

@@ -1,6 +1,8 @@
 import fs from "node:fs";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { CaughtMail, appendToDevMailbox } from "@solo/kit";
+import type { CaughtMail } from "@solo/kit";
+import { appendToDevMailbox } from "@solo/kit";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
@@ -59,7 +61,7 @@ export async function startMailCatcher(options: {
     server.once("error", reject);
     server.listen(options.port, host, () => resolve());
   });
-  const port = (server.server.address() as import("node:net").AddressInfo).port;
+  const port = (server.server.address() as AddressInfo).port;
   return {
     smtpUrl: `smtp://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`,
     port,

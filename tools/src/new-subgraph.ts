@@ -33,11 +33,11 @@ export function scaffoldSubgraph(name: string, root = projectRoot(), options: { 
   edit(root, "rover.yaml", (text) =>
     `${text.trimEnd()}\n  ${name}:\n    routing_url: http://127.0.0.1:${port}/graphql\n    schema:\n      file: ./schema/${name}.graphql\n`,
   );
-  editJson(root, "package.json", (json) => {
-    json.workspaces = insertAfterLast(json.workspaces, (entry: string) => entry.startsWith("subgraphs/"), `subgraphs/${name}`);
+  editJson<{ workspaces: string[] }>(root, "package.json", (json) => {
+    json.workspaces = insertAfterLast(json.workspaces, (entry) => entry.startsWith("subgraphs/"), `subgraphs/${name}`);
   });
-  editJson(root, "tsconfig.json", (json) => {
-    json.references = insertAfterLast(json.references, (entry: { path: string }) => entry.path.startsWith("subgraphs/"), { path: `subgraphs/${name}` });
+  editJson<{ references: { path: string }[] }>(root, "tsconfig.json", (json) => {
+    json.references = insertAfterLast(json.references, (entry) => entry.path.startsWith("subgraphs/"), { path: `subgraphs/${name}` });
   });
   edit(root, "docker-compose.yml", (text) => composeWithService(text, name, port));
   edit(root, "packages/kit/src/scopes.ts", (text) => withScopes(text, [`${name}:read`, `${name}:write`]));
@@ -56,8 +56,8 @@ function refuseName(name: string | undefined, root: string): asserts name is str
   }
   if (readSubgraphs(root).some((entry) => entry.name === name)) throw new Error(`rover.yaml already lists a subgraph "${name}"`);
   if (fs.existsSync(path.join(root, "subgraphs", name))) throw new Error(`subgraphs/${name} exists already`);
-  const workspaces: string[] = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).workspaces;
-  const packages = workspaces.map((workspace) => JSON.parse(fs.readFileSync(path.join(root, workspace, "package.json"), "utf8")).name);
+  const { workspaces } = readPackageJson(root);
+  const packages = (workspaces ?? []).map((workspace) => readPackageJson(path.join(root, workspace)).name);
   if (packages.includes(`@solo/${name}`)) throw new Error(`the package @solo/${name} exists already`);
 }
 
@@ -114,10 +114,11 @@ export class ${className} extends Migration {
 
 /** Its dependencies at the versions the kit uses, so a new subgraph starts in step with the rest. */
 function packageJson(root: string, names: Names): string {
-  const kit = JSON.parse(fs.readFileSync(path.join(root, "packages", "kit", "package.json"), "utf8"));
+  const kit = readPackageJson(path.join(root, "packages", "kit"));
   const dependencies: Record<string, string> = { "@solo/kit": kit.version };
   for (const dependency of ["@mikro-orm/core", "@mikro-orm/decorators", "@mikro-orm/migrations", "@mikro-orm/postgresql", "graphql", "type-graphql"]) {
-    dependencies[dependency] = kit.dependencies[dependency];
+    const version = kit.dependencies?.[dependency];
+    if (version) dependencies[dependency] = version;
   }
   const json = {
     name: `@solo/${names.name}`,
@@ -137,9 +138,23 @@ function edit(root: string, file: string, change: (text: string) => string): voi
   fs.writeFileSync(full, change(fs.readFileSync(full, "utf8")));
 }
 
-function editJson(root: string, file: string, change: (json: any) => void): void {
+/** What this file reads of a package.json. */
+interface PackageJson {
+  name: string;
+  version: string;
+  engines?: Record<string, string>;
+  workspaces?: string[];
+  dependencies?: Record<string, string>;
+}
+
+function readPackageJson(dir: string): PackageJson {
+  return JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as PackageJson;
+}
+
+/** Edits a JSON file whose shape the caller knows, keeping every other field as it was. */
+function editJson<Shape>(root: string, file: string, change: (json: Shape) => void): void {
   edit(root, file, (text) => {
-    const json = JSON.parse(text);
+    const json = JSON.parse(text) as Shape;
     change(json);
     return `${JSON.stringify(json, null, 2)}\n`;
   });

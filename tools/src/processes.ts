@@ -1,4 +1,5 @@
-import { ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import net from "node:net";
 import { envInt, readSubgraphs } from "@solo/kit";
 
@@ -83,7 +84,8 @@ export function waitForLine(proc: ManagedProcess, prefix: string): Promise<strin
         }
       }
     });
-    proc.exited.then((status) => {
+    // `exited` never rejects: it resolves when the child exits.
+    void proc.exited.then((status) => {
       if (!found) reject(new Error(`${proc.name} exited with ${describeExit(status)} before it was ready`));
     });
   });
@@ -93,7 +95,7 @@ export function waitForLine(proc: ManagedProcess, prefix: string): Promise<strin
 export async function waitUntilReady(url: string, timeoutMs = 60_000, dead?: Promise<unknown>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let stopped = false;
-  dead?.then(() => (stopped = true));
+  void dead?.then(() => (stopped = true)); // a process's `exited`, which never rejects
   while (Date.now() < deadline) {
     if (stopped) throw new Error(`${url}: the process exited before it was ready`);
     const response = await fetch(url, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);

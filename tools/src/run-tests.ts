@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { projectRoot, readSubgraphs } from "@solo/kit";
-import { EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres";
+import type { EmbeddedPostgres } from "./embedded-postgres";
+import { startEmbeddedPostgres } from "./embedded-postgres";
 
 /**
  * `npm test`: Node's test runner over the compiled tests of every workspace, against real Postgres:

@@ -1,5 +1,6 @@
 import "reflect-metadata";
-import { DemoPart, Orm, loadSubgraph, openDatabase, readSubgraphs } from "@solo/kit";
+import type { DemoPart, Orm } from "@solo/kit";
+import { loadSubgraph, openDatabase, readSubgraphs } from "@solo/kit";
 import { Client } from "pg";
 import { withDevelopmentDatabase } from "./embedded-postgres";
 

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { devMailboxPath, envInt, platformSecrets, projectRoot, readSubgraphs, subgraphUrlVariable } from "@solo/kit";
-import { ExitStatus, describeExit, waitForLine, waitUntilReady } from "./processes";
+import type { ExitStatus } from "./processes";
+import { describeExit, waitForLine, waitUntilReady } from "./processes";
 import readline from "node:readline/promises";
 import { isEmptyDatabase, seed } from "./seed";
 import { SupervisedService } from "./supervisor";
@@ -164,4 +165,7 @@ async function offerDemoData(databaseUrl: string): Promise<void> {
   else console.log("\nThe database is empty: `npm run seed` loads a demo (see the README for queries to try on it).");
 }
 
-main();
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

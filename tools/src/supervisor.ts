@@ -1,7 +1,8 @@
-import { ExitStatus, ManagedProcess, describeExit, endProcessGroup, startProcess, stopProcess } from "./processes";
+import type { ExitStatus, ManagedProcess } from "./processes";
+import { describeExit, endProcessGroup, startProcess, stopProcess } from "./processes";
 
 /** 1 s after the first crash, doubling to 30 s while crashes keep coming; back to 1 s after a minute up. */
-export const RESTART_BACKOFF = { firstMs: 1_000, maxMs: 30_000, resetAfterMs: 60_000 };
+const RESTART_BACKOFF = { firstMs: 1_000, maxMs: 30_000, resetAfterMs: 60_000 };
 
 export interface ServiceSpec {
   name: string;
@@ -66,11 +67,13 @@ export class SupervisedService {
     );
     this.restarting = true;
     const groupEnded = endProcessGroup(proc.child.pid!);
-    this.restartTimer = setTimeout(async () => {
-      await groupEnded;
-      if (this.stopping) return;
-      this.restarting = false;
-      this.current = this.launch();
+    // endProcessGroup never rejects: it signals the group until nothing is left in it.
+    this.restartTimer = setTimeout(() => {
+      void groupEnded.then(() => {
+        if (this.stopping) return;
+        this.restarting = false;
+        this.current = this.launch();
+      });
     }, delayMs);
   }
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { parse } from "graphql";
+import { Kind, parse } from "graphql";
 import { projectRoot, readSubgraphs } from "@solo/kit";
 import { accessListing, fieldRules, undeclared } from "../src/access-rules";
 
@@ -32,11 +32,11 @@ describe("access rules", () => {
     const supergraph = parse(fs.readFileSync(path.join(root, "schema", "supergraph.graphql"), "utf8"));
     const tagged = new Set<string>();
     for (const definition of supergraph.definitions) {
-      if (definition.kind !== "ObjectTypeDefinition") continue;
+      if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
       for (const field of definition.fields ?? []) {
         for (const directive of field.directives ?? []) {
           const name = directive.arguments?.find((arg) => arg.name.value === "name")?.value;
-          if (directive.name.value === "tag" && name?.kind === "StringValue" && name.value.startsWith("access:")) {
+          if (directive.name.value === "tag" && name?.kind === Kind.STRING && name.value.startsWith("access:")) {
             tagged.add(`${definition.name.value}.${field.name.value} ${name.value.slice("access:".length)}`);
           }
         }

@@ -99,10 +99,10 @@ describe("the client contract", () => {
           continue;
         }
         if (isNonNullType(field.type) === expected.optional) {
-          problems.push(`${contractType.name}.${name} is ${field.type}, the contract says ${expected.optional ? "optional" : "required"}`);
+          problems.push(`${contractType.name}.${name} is ${field.type.toString()}, the contract says ${expected.optional ? "optional" : "required"}`);
         }
         if (expected.type && !String(field.type).replace(/!$/, "").startsWith(expected.type.replace(/!$/, ""))) {
-          problems.push(`${contractType.name}.${name} is ${field.type}, the contract says ${expected.type}`);
+          problems.push(`${contractType.name}.${name} is ${field.type.toString()}, the contract says ${expected.type}`);
         }
       }
       for (const [name, field] of Object.entries(fields)) {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -20,13 +21,13 @@ function startReplica(name: string, databaseUrl: string): Replica {
   const child = spawn(process.execPath, [path.join(__dirname, "replica-start.js"), name, databaseUrl], { stdio: ["pipe", "pipe", "pipe"] });
   let output = "";
   const loaded = new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (chunk) => {
+    child.stdout.on("data", (chunk) => {
       output += chunk;
       if (output.includes("loaded\n")) resolve();
     });
     child.once("exit", () => reject(new Error(`replica exited before loading:\n${output}`)));
   });
-  child.stderr!.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return { child, output: () => output, loaded, exited };
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -111,12 +112,14 @@ describe("npm run subgraph:new", () => {
       // docker-compose runs it as it runs the others, and the gateway finds it there.
       const compose = YAML.parse(fs.readFileSync(path.join(copy, "docker-compose.yml"), "utf8"), { merge: true });
       assert.deepEqual(compose.services[name].command, ["node", "packages/kit/dist/src/serve.js", name]);
-      assert.equal(compose.services[name].environment.PORT, String(entry!.port));
+      assert.equal(compose.services[name].environment.PORT, String(entry.port));
       assert.ok(compose.services[name].healthcheck.test);
-      assert.equal(compose.services.gateway.environment.SUBGRAPH_URL_STUDY_GROUPS, `http://${name}:${entry!.port}/graphql`);
+      assert.equal(compose.services.gateway.environment.SUBGRAPH_URL_STUDY_GROUPS, `http://${name}:${entry.port}/graphql`);
       assert.ok(compose.services.gateway.depends_on[name]);
 
       await run("npx", ["tsc", "-b"], { cwd: copy });
+      // It passes the lint as written (type-checked ESLint, no warnings): the templates keep up with the rules.
+      await run("npx", ["eslint", "--max-warnings", "0", `subgraphs/${name}`], { cwd: copy });
       await run(process.execPath, ["tools/dist/src/compose.js"], { cwd: copy });
       const supergraph = fs.readFileSync(path.join(copy, "schema", "supergraph.graphql"), "utf8");
       assert.match(supergraph, /addStudyGroupsItem\(title: String!\): StudyGroupsItem! @join__field\(graph: STUDY_GROUPS\)/);

@@ -8,6 +8,7 @@ import { Client } from "pg";
 import { seed } from "../src/seed";
 
 /** The sizes the demo's parts declare (each subgraph's src/demo.ts). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- each subgraph's built demo module, found through rover.yaml
 const demoOf = (subgraph: string) => require(path.join(subgraphEntry(subgraph).dir, "dist", "src", "demo.js"));
 const DEMO = { students: demoOf("users").DEMO_PEOPLE.students as number, questions: demoOf("assessments").DEMO_TEST.questions as number };
 

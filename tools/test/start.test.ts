@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { CaughtMail, freePort, projectRoot } from "@solo/kit";
+import type { CaughtMail } from "@solo/kit";
+import { freePort, projectRoot } from "@solo/kit";
 
 /**
  * `npm start` as a newcomer runs it: no DATABASE_URL, so an embedded Postgres under the data
@@ -51,8 +53,8 @@ describe("npm start with no DATABASE_URL", () => {
     });
     started.push(child);
     let output = "";
-    child.stdout!.on("data", (chunk) => (output += chunk));
-    child.stderr!.on("data", (chunk) => (output += chunk));
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
     const deadline = Date.now() + 120_000;
     while (!/SOLO supergraph ready: (\S+)/.test(output)) {
       if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -58,8 +59,8 @@ describe("npm start restarts a crashed service", () => {
       detached: true,
     });
     supervisor = child;
-    child.stdout!.on("data", (chunk) => (output += chunk));
-    child.stderr!.on("data", (chunk) => (output += chunk));
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     const waitFor = async (pattern: RegExp, timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;

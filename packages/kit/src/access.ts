@@ -1,9 +1,11 @@
 import { DriverException } from "@mikro-orm/core";
-import { GraphQLResolveInfo } from "graphql";
-import { AuthCheckerInterface, Authorized, Directive, ResolverData } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import type { AuthCheckerInterface, ResolverData } from "type-graphql";
+import { Authorized, Directive } from "type-graphql";
 import { badInput, forbidden, unauthenticated } from "./errors";
 import { checkArguments, isInvalidValueError } from "./input-guards";
-import { Identity, RoleName, isAdmin } from "./identity";
+import type { Identity, RoleName} from "./identity";
+import { isAdmin } from "./identity";
 
 /**
  * Who may call a field, declared on it with `@Access(rule)` (or on an object type, for all its
@@ -28,15 +30,15 @@ export interface AccessRule {
   /** One scope, or several of which any will do (a policy then checks the one that applies). */
   scope?: string | readonly string[];
   public?: boolean;
-  policy?: AccessPolicy<any, any, any, any>;
-  filter?: VisibilityFilter<any>;
+  policy?: AccessPolicy<{ identity: Identity }, unknown, unknown, unknown>;
+  filter?: VisibilityFilter<never>;
   withParent?: true;
   /** The FORBIDDEN message API keys get when the rule names no scope (a generic one otherwise). */
   keyRefusal?: string;
 }
 
 /** What a policy is asked about: the caller, the object the field is on, its arguments and the request. */
-export interface AccessRequest<TContext extends { identity: Identity } = { identity: Identity }, TRoot = unknown, TArgs = Record<string, any>, TServices = unknown> {
+export interface AccessRequest<TContext extends { identity: Identity } = { identity: Identity }, TRoot = unknown, TArgs = Record<string, unknown>, TServices = unknown> {
   identity: Identity;
   root: TRoot;
   args: TArgs;
@@ -56,13 +58,13 @@ export interface AccessRequest<TContext extends { identity: Identity } = { ident
  * error of its own (`NOT_FOUND` for what the caller may not know exists). A policy that needs the
  * subject loads it through the request's loaders, so the resolver reading it again costs nothing.
  */
-export interface AccessPolicy<TContext extends { identity: Identity } = any, TRoot = any, TArgs = any, TServices = any> {
+export interface AccessPolicy<TContext extends { identity: Identity } = { identity: Identity }, TRoot = unknown, TArgs = unknown, TServices = unknown> {
   readonly name: string;
   readonly deny: "error" | "null";
   allows(request: AccessRequest<TContext, TRoot, TArgs, TServices>): boolean | Promise<boolean>;
 }
 
-export function definePolicy<TContext extends { identity: Identity } = any, TRoot = any, TArgs = any, TServices = any>(
+export function definePolicy<TContext extends { identity: Identity } = { identity: Identity }, TRoot = unknown, TArgs = unknown, TServices = unknown>(
   name: string,
   allows: AccessPolicy<TContext, TRoot, TArgs, TServices>["allows"],
   options: { deny?: "error" | "null" } = {},
@@ -130,7 +132,7 @@ export function Access(rule: AccessRule = {}): ClassDecorator & MethodDecorator 
     if (checked) Authorized<AccessRule>(rule)(target, propertyKey, descriptor as never);
     // type-graphql lists a field's directives last-applied first: apply in reverse to keep the rule's order.
     for (const tag of [...tags].reverse()) tag(target, propertyKey as string, descriptor as never);
-  }) as ClassDecorator & MethodDecorator & PropertyDecorator;
+  });
 }
 
 function acceptedScopes(rule: AccessRule): readonly string[] {
@@ -172,7 +174,7 @@ export async function checkRules(
     checkArguments(args, info);
     let allowed: boolean;
     try {
-      allowed = await rule.policy.allows({ identity: context.identity, root, args, context, info, services });
+      allowed = await rule.policy.allows({ identity: context.identity, root: root as unknown, args, context, info, services });
     } catch (error) {
       if (error instanceof DriverException && isInvalidValueError(error)) throw badInput("A value in the request is not valid for its field");
       throw error;
@@ -245,7 +247,7 @@ export const selfOrAdmin = definePolicy<{ identity: Identity }, { id: string }>(
  * request's loaders), `ownerOf` names its owner. What does not exist, or is hidden from the caller
  * (`hidden`), is `missing()`; someone else's is `refused()` (null with `deny: "null"`).
  */
-export function ownerOrAdmin<TContext extends { identity: Identity }, TSubject, TRoot = unknown, TArgs = any>(
+export function ownerOrAdmin<TContext extends { identity: Identity }, TSubject, TRoot = unknown, TArgs = unknown>(
   name: string,
   options: {
     subject: (request: AccessRequest<TContext, TRoot, TArgs>) => Promise<TSubject | null | undefined>;

@@ -1,8 +1,10 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, GraphQLFormattedError } from "graphql";
+import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError } from "graphql";
 import { isClientError } from "./errors";
 import type { Logger } from "./logger";
-import { ServiceMetrics, boundedLabels } from "./metrics";
+import type { ServiceMetrics } from "./metrics";
+import { boundedLabels } from "./metrics";
 
 /** Counts operations and errors by code, and logs unexpected errors with the request id. */
 export function observabilityPlugin(metrics: ServiceMetrics): ApolloServerPlugin<{ log?: Logger }> {
@@ -20,7 +22,7 @@ export function observabilityPlugin(metrics: ServiceMetrics): ApolloServerPlugin
             outcome,
           });
           for (const error of errors ?? []) {
-            const code = String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR");
+            const code = typeof error.extensions?.code === "string" ? error.extensions.code : "INTERNAL_SERVER_ERROR";
             metrics.errors.inc({ code });
             if (!isClientError(code)) contextValue.log?.error({ err: error.originalError ?? error }, "operation failed");
           }
@@ -40,7 +42,8 @@ export function formatError(options: { production: boolean }) {
   return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     const validationErrors = formatted.extensions?.validationErrors;
-    if (Array.isArray(validationErrors)) return formatValidationErrors(formatted, validationErrors);
+    // type-graphql's ArgumentValidationError puts class-validator's errors there.
+    if (Array.isArray(validationErrors)) return formatValidationErrors(formatted, validationErrors as ClassValidatorError[]);
     if (isUncodedRequestRefusal(error)) return { message: formatted.message, extensions: { code: "BAD_REQUEST" } };
     if (!isClientError(code)) {
       return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };

@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph";
 import type { EntityClass } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type { BuildSchemaOptions } from "type-graphql";
 import type { Clock } from "./clock";
 import type { Env } from "./config";
 import type { Identity } from "./identity";
@@ -57,7 +58,7 @@ export interface InternalRequest<Body = unknown> {
   /** A fresh EntityManager for this request. */
   em: EntityManager;
   /** The identity the calling service forwarded (signed as the gateway signs it), anonymous without one. */
-  actingFor(): Promise<Identity>;
+  actingFor: () => Promise<Identity>;
 }
 
 export interface InternalReply {
@@ -83,7 +84,7 @@ export interface DemoPart {
    * Writes it. `earlier` holds what the parts of the subgraphs before this one returned, by
    * subgraph name (the ids this part refers to); what this one returns is passed on the same way.
    */
-  load(em: EntityManager, earlier: Readonly<Record<string, any>>, log: (line: string) => void): Promise<Record<string, unknown>>;
+  load(em: EntityManager, earlier: Readonly<Record<string, unknown>>, log: (line: string) => void): Promise<Record<string, unknown>>;
 }
 
 /** Everything the kit needs to run, compose, migrate and seed one subgraph. */
@@ -97,9 +98,9 @@ export interface SubgraphDescriptor<Settings extends object = object, Services =
   migrations: string;
   resolvers: readonly ResolverClass<Services>[];
   /** Types no resolver returns that the schema must still have (entities other subgraphs extend). */
-  orphanedTypes?: readonly Function[];
+  orphanedTypes?: NonNullable<BuildSchemaOptions["orphanedTypes"]>;
   /** `{ User: { __resolveReference } }`. */
-  referenceResolvers?: GraphQLResolverMap<any>;
+  referenceResolvers?: GraphQLResolverMap<unknown>;
   /** Reads its settings from the environment (the one place it does). */
   settings?(env: Env): Settings;
   /** Builds the process-level services resolvers, jobs and internal routes are given. */
@@ -135,6 +136,13 @@ export function defineSubgraph<Settings extends object = object, Services = Reco
   if (repeated) throw new Error(`${descriptor.name}: two jobs are named ${repeated}`);
   return Object.assign(descriptor, { [DESCRIPTOR]: true });
 }
+
+/**
+ * A descriptor whatever its settings, services and loaders, for code that handles any of them
+ * (loading, composing, listing jobs): its type parameters appear in and out, so `unknown` would not do.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+export type AnySubgraphDescriptor = SubgraphDescriptor<any, any, any>;
 
 export function isSubgraphDescriptor(value: unknown): value is SubgraphDescriptor {
   return typeof value === "object" && value !== null && DESCRIPTOR in value;

@@ -68,7 +68,7 @@ class RedisEventBus implements EventBus {
     for (const client of [this.publisher, this.subscriber]) client.on("error", (error) => logger?.warn({ err: error }, "event bus: redis error"));
     // ioredis re-subscribes its channels after a reconnect by itself.
     this.subscriber.on("message", (channel: string, message: string) => {
-      this.handlers.dispatch(channel.slice(CHANNEL_PREFIX.length), JSON.parse(message), this.logger);
+      this.handlers.dispatch(channel.slice(CHANNEL_PREFIX.length), JSON.parse(message) as Record<string, unknown>, this.logger);
     });
   }
 
@@ -114,7 +114,7 @@ class PostgresEventBus implements EventBus {
     const client = new Client({ connectionString: this.url });
     client.on("notification", (message) => {
       if (message.channel !== PG_CHANNEL || !message.payload) return;
-      const { topic, payload } = JSON.parse(message.payload);
+      const { topic, payload } = JSON.parse(message.payload) as { topic: string; payload: Record<string, unknown> };
       this.handlers.dispatch(topic, payload, this.logger);
     });
     // A dropped connection loses LISTEN: reconnect and listen again until closed.

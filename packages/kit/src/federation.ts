@@ -1,9 +1,11 @@
-import { buildSubgraphSchema, GraphQLResolverMap, printSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLResolverMap} from "@apollo/subgraph";
+import { buildSubgraphSchema, printSubgraphSchema } from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
-import { GraphQLSchema } from "graphql";
+import type { GraphQLSchema } from "graphql";
 import { DateTimeResolver } from "graphql-scalars";
 import gql from "graphql-tag";
-import { buildSchema, BuildSchemaOptions, createResolversMap } from "type-graphql";
+import type { BuildSchemaOptions} from "type-graphql";
+import { buildSchema, createResolversMap } from "type-graphql";
 import { AccessChecker } from "./access";
 import { guardInput } from "./input-guards";
 
@@ -17,7 +19,7 @@ export interface SubgraphSchemaOptions {
   resolvers: BuildSchemaOptions["resolvers"];
   orphanedTypes?: BuildSchemaOptions["orphanedTypes"];
   /** `{ User: { __resolveReference } }`: merged in after printing, or they would be lost. */
-  referenceResolvers?: GraphQLResolverMap<any>;
+  referenceResolvers?: GraphQLResolverMap<unknown>;
   /** What constructs resolver classes (see the runner); type-graphql's own when only the SDL is wanted. */
   container?: BuildSchemaOptions["container"];
 }
@@ -48,9 +50,9 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
       },
     },
   });
-  const resolvers = createResolversMap(schema) as GraphQLResolverMap<any>;
+  const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, fields] of Object.entries(options.referenceResolvers ?? {})) {
-    resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) } as never;
+    resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) };
   }
   return buildSubgraphSchema([{ typeDefs: gql(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`), resolvers }]);
 }

@@ -1,11 +1,13 @@
 import crypto from "node:crypto";
 import http from "node:http";
-import net, { AddressInfo } from "node:net";
-import express, { Express, NextFunction, Request, Response } from "express";
+import type { AddressInfo } from "node:net";
+import net from "node:net";
+import type { Express, NextFunction, Request, Response } from "express";
+import express from "express";
 import { isProduction } from "./config";
 import { REQUEST_ID_HEADER } from "./identity";
 import type { Logger } from "./logger";
-import { ServiceMetrics } from "./metrics";
+import type { ServiceMetrics } from "./metrics";
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -17,7 +19,8 @@ declare module "express-serve-static-core" {
 export interface RunningService {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /** A function, not a method: it is handed on alone (`exitGracefullyOnSignals(logger, service.close)`). */
+  close: () => Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;

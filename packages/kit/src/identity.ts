@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { SignJWT, jwtVerify } from "jose";
-import { Clock, systemClock } from "./clock";
+import type { Clock} from "./clock";
+import { systemClock } from "./clock";
 import type { RoleName } from "./roles";
 import { platformSecrets } from "./secrets";
 

@@ -1,8 +1,11 @@
 import { DriverException } from "@mikro-orm/core";
-import { GraphQLInputType, GraphQLResolveInfo, getNullableType, isInputObjectType, isListType } from "graphql";
-import { MiddlewareFn, getMetadataStorage } from "type-graphql";
+import type { GraphQLInputType, GraphQLResolveInfo} from "graphql";
+import { getNullableType, isInputObjectType, isListType } from "graphql";
+import type { MiddlewareFn} from "type-graphql";
+import { getMetadataStorage } from "type-graphql";
 import { badInput } from "./errors";
-import { TextKind, isSecretParameter, isStorableDate, textKindOfField, textProblem } from "./input-rules";
+import type { TextKind} from "./input-rules";
+import { isSecretParameter, isStorableDate, textKindOfField, textProblem } from "./input-rules";
 
 const fieldKinds = new Map<string, TextKind>();
 
@@ -44,7 +47,7 @@ function secretArguments(parentType: string, field: string): ReadonlySet<string>
 /** Every string (and date) in an argument value, checked against the kit's input rules. */
 function checkValue(value: unknown, type: GraphQLInputType, field: string, kind: TextKind): void {
   if (value === null || value === undefined) return;
-  const named = getNullableType(type) as GraphQLInputType;
+  const named: GraphQLInputType = getNullableType(type);
   if (isListType(named)) {
     if (Array.isArray(value)) for (const item of value) checkValue(item, named.ofType, field, kind);
     return;
@@ -76,7 +79,7 @@ const INVALID_VALUE_STATES = new Set(["22P02", "22021", "22001", "22003", "22007
 export const guardInput: MiddlewareFn = async ({ args, info }, next) => {
   checkArguments(args, info);
   try {
-    return await next();
+    return (await next()) as unknown;
   } catch (error) {
     if (error instanceof DriverException && isInvalidValueError(error)) {
       throw badInput("A value in the request is not valid for its field");

@@ -8,6 +8,7 @@ import "reflect-metadata";
  * tabs and line breaks. Secrets (`@Secret()`: passwords, tokens) are never displayed, so only NUL
  * and the length ceiling apply to them.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
 const NEVER_ALLOWED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 const LINE_BREAKS = /[\t\n\r\u2028\u2029]/;
 // Half of a UTF-16 surrogate pair: JSON can carry one, UTF-8 (and so Postgres) cannot.
@@ -47,17 +48,17 @@ export function Secret(): PropertyDecorator & ParameterDecorator {
 }
 
 function secretParameters(prototype: object, method: string | symbol): number[] {
-  return Reflect.getMetadata(SECRET_PARAMETERS, prototype, method) ?? [];
+  return (Reflect.getMetadata(SECRET_PARAMETERS, prototype, method) as number[] | undefined) ?? [];
 }
 
 /** The kind of text an input type's field holds, from its decorators. */
-export function textKindOfField(inputClass: Function, property: string): TextKind {
+export function textKindOfField(inputClass: { prototype: object }, property: string): TextKind {
   if (Reflect.getMetadata(SECRET_FIELD, inputClass.prototype, property) === true) return "secret";
   return Reflect.getMetadata(MULTI_LINE, inputClass.prototype, property) === true ? "multi-line" : "single-line";
 }
 
 /** Whether a resolver method's argument (by position) was declared `@Secret()`. */
-export function isSecretParameter(resolverClass: Function, method: string, index: number): boolean {
+export function isSecretParameter(resolverClass: { prototype: object }, method: string, index: number): boolean {
   return secretParameters(resolverClass.prototype, method).includes(index);
 }
 

@@ -32,7 +32,7 @@ export interface InternalRouteDeclaration<
  * both sides: a caller may send a field before the callee reads it, a callee may answer one before
  * its callers read it, so the services need not be deployed in lockstep.
  */
-export function defineInternalRoute<Request extends z.ZodType, Response extends z.ZodType, const Errors extends DeclaredErrors = {}>(declaration: {
+export function defineInternalRoute<Request extends z.ZodType, Response extends z.ZodType, const Errors extends DeclaredErrors = Record<never, string>>(declaration: {
   path: `/internal/${string}`;
   maxBodyBytes: number;
   request: Request;

@@ -1,7 +1,10 @@
 import type { NextFunction, Request, Response } from "express";
-import { Env, envString } from "./config";
-import { IDENTITY_HEADER, Identity, signIdentity, signServiceToken, verifyServiceToken } from "./identity";
-import { ErrorStatusOf, InternalRouteDeclaration, ParsedResponseOf, RequestOf, describeIssues, errorBody } from "./internal-api";
+import type { Env} from "./config";
+import { envString } from "./config";
+import type { Identity} from "./identity";
+import { IDENTITY_HEADER, signIdentity, signServiceToken, verifyServiceToken } from "./identity";
+import type { ErrorStatusOf, InternalRouteDeclaration, ParsedResponseOf, RequestOf} from "./internal-api";
+import { describeIssues, errorBody } from "./internal-api";
 
 /** SUBGRAPH_URL_<NAME>: the name upper-cased, a hyphen as an underscore (SUBGRAPH_URL_STUDY_GROUPS). */
 export function subgraphUrlVariable(name: string): string {

@@ -1,13 +1,15 @@
-import express, { Express, NextFunction, Request, Response } from "express";
+import type { Express, NextFunction, Request, Response } from "express";
+import express from "express";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { InternalRequest, InternalRoute } from "./descriptor";
 import { IDENTITY_HEADER, verifyIdentity } from "./identity";
 import { internalOnly } from "./internal-http";
-import {
+import type {
   ErrorStatusOf,
   InternalRouteDeclaration,
   ParsedRequestOf,
-  ResponseBodyOf,
+  ResponseBodyOf} from "./internal-api";
+import {
   describeIssues,
 } from "./internal-api";
 
@@ -123,12 +125,13 @@ export function mountInternalRoutes<Services>(
 
 /** Every answer of an internal route is JSON, refusals of malformed bodies and failures included. */
 function internalErrorHandler(path: string, maxBodyBytes: number) {
-  return (error: any, req: Request, res: Response, _next: NextFunction) => {
-    if (error?.type === "entity.too.large") {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const type = (error as { type?: unknown } | null)?.type;
+    if (type === "entity.too.large") {
       res.status(413).json({ error: `request body is larger than ${maxBodyBytes} bytes` });
-    } else if (error?.type === "entity.parse.failed") {
+    } else if (type === "entity.parse.failed") {
       res.status(400).json({ error: `invalid request to ${path}: the body is not a JSON object` });
-    } else if (error?.type === "encoding.unsupported" || error?.type === "charset.unsupported") {
+    } else if (type === "encoding.unsupported" || type === "charset.unsupported") {
       res.status(400).json({ error: `invalid request to ${path}: unsupported encoding` });
     } else {
       (req.log ?? console).error({ err: error, path }, error instanceof InternalResponseInvalid ? "internal route bug: response does not match its declaration" : "internal route failed");

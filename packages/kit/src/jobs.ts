@@ -1,14 +1,15 @@
 import type { Logger } from "./logger";
 
+/** Functions, not methods: they are handed on alone (a wake-up per outbox entity, `runJobNow`). */
 export interface PeriodicJob {
   /** Runs once now, or joins the run in progress (tests, the first tick, a wake-up). */
-  runNow(): Promise<void>;
+  runNow: () => Promise<void>;
   /**
    * Something for it to do was just committed: run now, or, when a run is in progress (which may
    * have looked already), go round once more before that run counts as finished.
    */
-  wake(): void;
-  stop(): Promise<void>;
+  wake: () => void;
+  stop: () => Promise<void>;
 }
 
 /**

@@ -3,16 +3,18 @@ import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import type { NextFunction, Request, Response } from "express";
-import {
+import type {
   ASTVisitor,
-  GraphQLError,
   GraphQLResolveInfo,
   GraphQLSchema,
+  ValidationContext,
+  ValidationRule,
+} from "graphql";
+import {
+  GraphQLError,
   Lexer,
   Source,
   TokenKind,
-  ValidationContext,
-  ValidationRule,
   defaultFieldResolver,
   getNullableType,
   isListType,
@@ -46,7 +48,7 @@ export function limitRules(limits: { maxDepth: number; maxAliases: number; maxCo
     maxAliasesRule({ n: limits.maxAliases, ...report }) as unknown as ValidationRule,
   ];
   if (limits.maxCost !== undefined) {
-    rules.push(costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...report }) as unknown as ValidationRule);
+    rules.push(costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...report }));
   }
   if (limits.maxListLength !== undefined) rules.push(literalListLengthRule(limits.maxListLength));
   return rules;
@@ -111,11 +113,12 @@ export function requestShapeGuard(limits: { maxTokens: number; maxListLength?: n
     if (Array.isArray(req.body)) {
       return sendError(res, requestError("BAD_REQUEST", "Batched operations are not supported: send one operation per request"));
     }
-    const query = req.method === "GET" ? req.query.query : req.body?.query;
+    const body = req.body as { query?: unknown; variables?: unknown } | undefined;
+    const query = req.method === "GET" ? req.query.query : body?.query;
     const tooLarge = typeof query === "string" ? tokenLimitError(query, limits.maxTokens) : undefined;
     if (tooLarge) return sendError(res, tooLarge);
     if (limits.maxListLength !== undefined && req.method !== "GET") {
-      const longest = longestList(req.body?.variables);
+      const longest = longestList(body?.variables);
       if (longest > limits.maxListLength) {
         return sendError(
           res,
@@ -137,14 +140,16 @@ export function sendError(res: Response, error: GraphQLError): void {
 
 /** express.json failures (malformed JSON, oversized bodies) as GraphQL-shaped errors with a code. */
 export function bodyErrorHandler(maxBodyBytes: number) {
-  return (error: any, _req: Request, res: Response, next: NextFunction) => {
-    if (error?.type === "entity.too.large") {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    // body-parser's errors say what went wrong in `type`.
+    const type = (error as { type?: unknown } | undefined)?.type;
+    if (type === "entity.too.large") {
       return sendError(res, requestError("PAYLOAD_TOO_LARGE", `Request body is larger than ${maxBodyBytes} bytes`));
     }
-    if (error?.type === "entity.parse.failed") {
+    if (type === "entity.parse.failed") {
       return sendError(res, requestError("BAD_REQUEST", "Request body is not valid JSON"));
     }
-    if (error?.type === "encoding.unsupported" || error?.type === "charset.unsupported") {
+    if (type === "encoding.unsupported" || type === "charset.unsupported") {
       return sendError(res, requestError("BAD_REQUEST", "Unsupported request encoding"));
     }
     next(error);
@@ -187,21 +192,19 @@ export function limitResolvedFields(schema: GraphQLSchema, maxResolvedFields: nu
       // list's earlier items when a later one throws, and their rejections would then go
       // unhandled and end the process.
       field.resolve = (source, args, context, info) => {
-        const budget: FieldBudget | undefined = context?.[FIELD_BUDGET];
+        const budget = (context as { [FIELD_BUDGET]?: FieldBudget } | undefined)?.[FIELD_BUDGET];
         if (!budget) return resolve(source, args, context, info);
         if (--budget.remaining < 0) return Promise.reject(refuse(budget, info));
         const result = resolve(source, args, context, info);
         if (!returnsList) return result;
-        const charge = (items: unknown) => {
-          if (Array.isArray(items) && (budget.remaining -= items.length) < 0) throw refuse(budget, info);
-          return items;
-        };
-        if (isPromise(result)) return result.then(charge);
-        try {
-          return charge(result);
-        } catch (error) {
-          return Promise.reject(error);
+        const overBudget = (items: unknown) => Array.isArray(items) && (budget.remaining -= items.length) < 0;
+        if (isPromise(result)) {
+          return result.then((items) => {
+            if (overBudget(items)) throw refuse(budget, info);
+            return items;
+          });
         }
+        return overBudget(result) ? Promise.reject(refuse(budget, info)) : result;
       };
       (field as { [FIELD_BUDGET]?: true })[FIELD_BUDGET] = true;
     }

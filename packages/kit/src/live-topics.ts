@@ -1,4 +1,5 @@
-import { EventBus, subscriptionTopic } from "./event-bus";
+import type { EventBus } from "./event-bus";
+import { subscriptionTopic } from "./event-bus";
 import type { Logger } from "./logger";
 
 /** What a subgraph publishes for live subscriptions: "look again" on a field's topic, keys only. */

@@ -1,5 +1,6 @@
 import { DriverException } from "@mikro-orm/core";
-import pino, { Logger } from "pino";
+import type { Logger } from "pino";
+import pino from "pino";
 import { envString } from "./config";
 
 export type { Logger };

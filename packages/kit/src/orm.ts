@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { MikroORM, EntityClass } from "@mikro-orm/core";
+import type { EntityClass } from "@mikro-orm/core";
+import { MikroORM } from "@mikro-orm/core";
 import { ReflectMetadataProvider } from "@mikro-orm/decorators/legacy";
 import { Migrator } from "@mikro-orm/migrations";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";

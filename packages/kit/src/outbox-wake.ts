@@ -1,4 +1,5 @@
-import { ChangeSetType, EntityClass, EventArgs, EventSubscriber, FlushEventArgs, TransactionEventArgs } from "@mikro-orm/core";
+import type { EntityClass, EventArgs, EventSubscriber, FlushEventArgs, TransactionEventArgs } from "@mikro-orm/core";
+import { ChangeSetType } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 
 /**
@@ -27,32 +28,36 @@ export class OutboxWakeUp implements EventSubscriber {
   }
 
   afterUpsert({ em, entity }: EventArgs<object>): void {
-    this.wrote(em as EntityManager, [entity.constructor as EntityClass<unknown>]);
+    this.wrote(em as EntityManager, [entity.constructor]);
   }
 
   // MikroORM 7 links no savepoint to its transaction, and sends commit events for savepoints too. Its
   // start events tell: `before` carries the enclosing transaction, `after` the savepoint, both with
   // the EntityManager (a fork of its own per transactional call) that opens it.
   beforeTransactionStart({ em, transaction }: TransactionEventArgs): void {
-    if (transaction) this.opening.set(em, transaction);
+    const tx = transactionKey(transaction);
+    if (tx) this.opening.set(em, tx);
   }
 
   afterTransactionStart({ em, transaction }: TransactionEventArgs): void {
     const parent = this.opening.get(em);
     if (!parent) return;
     this.opening.delete(em);
-    if (transaction) this.parents.set(transaction, parent);
+    const tx = transactionKey(transaction);
+    if (tx) this.parents.set(tx, parent);
   }
 
   afterTransactionCommit({ transaction }: TransactionEventArgs): void {
-    const wakes = transaction && this.pending.get(transaction);
-    if (!wakes) return;
-    this.pending.delete(transaction);
+    const tx = transactionKey(transaction);
+    const wakes = tx && this.pending.get(tx);
+    if (!tx || !wakes) return;
+    this.pending.delete(tx);
     for (const wake of wakes) setImmediate(wake);
   }
 
   afterTransactionRollback({ transaction }: TransactionEventArgs): void {
-    if (transaction) this.pending.delete(transaction);
+    const tx = transactionKey(transaction);
+    if (tx) this.pending.delete(tx);
   }
 
   private wrote(em: EntityManager, classes: EntityClass<unknown>[]): void {
@@ -77,4 +82,9 @@ export class OutboxWakeUp implements EventSubscriber {
     for (let parent = this.parents.get(current); parent; parent = this.parents.get(current)) current = parent;
     return current;
   }
+}
+
+/** MikroORM types a transaction as `any`: here it is only a key (a Kysely transaction object). */
+function transactionKey(transaction: TransactionEventArgs["transaction"]): object | undefined {
+  return (transaction as object | null | undefined) ?? undefined;
 }

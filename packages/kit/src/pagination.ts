@@ -111,9 +111,10 @@ function encodeCursor(row: Keyed): string {
 /** Only what encodeCursor makes: an ISO date as toISOString prints it, of a year Postgres stores, and a UUID. */
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
-    const [iso, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    const [iso, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    if (typeof iso !== "string" || !isUuid(id)) throw new Error();
     const createdAt = new Date(iso);
-    if (!isUuid(id) || typeof iso !== "string" || !isStorableDate(createdAt) || createdAt.toISOString() !== iso) throw new Error();
+    if (!isStorableDate(createdAt) || createdAt.toISOString() !== iso) throw new Error();
     return { createdAt, id };
   } catch {
     throw badInput("after is not a valid cursor", "after");

@@ -12,9 +12,9 @@ export async function nextPosition(
   children: { table: string; parentColumn: string },
 ): Promise<number> {
   const connection = em.getConnection();
-  const tx = em.getTransactionContext();
+  const tx = em.getTransactionContext<object>();
   await connection.execute(`select 1 from "${schema}"."${parent.table}" where id = ? for update`, [parent.id], "all", tx);
-  const [{ next }] = await connection.execute(
+  const [{ next }] = await connection.execute<{ next: number }[]>(
     `select coalesce(max(position), 0) + 1 as next from "${schema}"."${children.table}" where "${children.parentColumn}" = ?`,
     [parent.id],
     "all",

@@ -2,20 +2,28 @@ import type { EntityClass } from "@mikro-orm/core";
 import type { GraphQLSchema } from "graphql";
 import type { ContainerType } from "type-graphql";
 import { AUDIT_RELAY_JOB, AuditOutboxEntry, auditRelayJob } from "./audit-outbox";
-import { Clock, systemClock } from "./clock";
-import { Env, databaseUrl, envInt, envString } from "./config";
-import { Peers, ResolverClass, SubgraphDescriptor, SubgraphJob, SubgraphRuntime } from "./descriptor";
-import { EventBus, createEventBus } from "./event-bus";
+import type { Clock } from "./clock";
+import { systemClock } from "./clock";
+import type { Env } from "./config";
+import { databaseUrl, envInt, envString } from "./config";
+import type { AnySubgraphDescriptor, Peers, ResolverClass, SubgraphDescriptor, SubgraphJob, SubgraphRuntime } from "./descriptor";
+import type { EventBus } from "./event-bus";
+import { createEventBus } from "./event-bus";
+import type { SubgraphSchemaOptions } from "./federation";
 import { buildFederatedSchema } from "./federation";
 import type { RunningService } from "./http";
 import { subgraphUrl, subgraphUrlVariable } from "./internal-http";
 import { mountInternalRoutes } from "./internal-routes";
-import { PeriodicJob, startPeriodicJob } from "./jobs";
+import type { PeriodicJob } from "./jobs";
+import { startPeriodicJob } from "./jobs";
 import { livePublisher } from "./live-topics";
-import { Logger, createLogger } from "./logger";
-import { Orm, openDatabase } from "./orm";
+import type { Logger } from "./logger";
+import { createLogger } from "./logger";
+import type { Orm } from "./orm";
+import { openDatabase } from "./orm";
 import { OutboxWakeUp } from "./outbox-wake";
-import { ObjectStorage, StorageConfig, storageConfigFromEnv } from "./storage";
+import type { StorageConfig } from "./storage";
+import { ObjectStorage, storageConfigFromEnv } from "./storage";
 import { startSubgraphServer } from "./subgraph";
 
 /** What a test (or the process entry point) may set when it runs a subgraph; the rest comes from the environment. */
@@ -48,13 +56,13 @@ export interface RunningSubgraph<Services = unknown> extends RunningService {
   orm: Orm;
   services: Services;
   /** One run of job `name` now, or the run in progress (tests, instead of waiting for a tick). */
-  runJobNow(name: string): Promise<void>;
+  runJobNow: (name: string) => Promise<void>;
   /** Runs every job an outbox wakes until none is running: what requests queued has gone out. */
-  settle(): Promise<void>;
+  settle: () => Promise<void>;
 }
 
 /** Every job a subgraph runs, the kit's audit relay included. */
-export function jobNames(descriptor: SubgraphDescriptor<any, any, any>): string[] {
+export function jobNames(descriptor: AnySubgraphDescriptor): string[] {
   return [...(descriptor.jobs ?? []).map((job) => job.name), ...(descriptor.auditOutbox ? [AUDIT_RELAY_JOB] : [])];
 }
 
@@ -162,9 +170,12 @@ export async function runSubgraph<Settings extends object, Services, Loaders>(
  * container of its own, so a test that runs two replicas of a subgraph in one process gives each
  * its own services.
  */
-export function subgraphSchema<Services>(descriptor: SubgraphDescriptor<any, Services, any>, services?: Services): Promise<GraphQLSchema> {
+export function subgraphSchema<Services>(
+  descriptor: Pick<SubgraphDescriptor<object, Services>, "resolvers" | "orphanedTypes" | "referenceResolvers">,
+  services?: Services,
+): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: descriptor.resolvers as unknown as [Function, ...Function[]],
+    resolvers: descriptor.resolvers as unknown as SubgraphSchemaOptions["resolvers"],
     orphanedTypes: descriptor.orphanedTypes ? [...descriptor.orphanedTypes] : undefined,
     referenceResolvers: descriptor.referenceResolvers,
     container: services === undefined ? undefined : resolverContainer(services),
@@ -182,7 +193,7 @@ function resolverContainer<Services>(services: Services): ContainerType {
   };
 }
 
-function settingsOf<Settings extends object>(descriptor: SubgraphDescriptor<Settings, any, any>, env: Env, overrides: Partial<Settings> = {}): Settings {
+function settingsOf<Settings extends object>(descriptor: Pick<SubgraphDescriptor<Settings>, "name" | "settings">, env: Env, overrides: Partial<Settings> = {}): Settings {
   const fromEnv = descriptor.settings ? descriptor.settings(env) : ({} as Settings);
   for (const key of Object.keys(overrides)) {
     if (!(key in fromEnv)) throw new Error(`${descriptor.name} has no setting "${key}" (it has: ${Object.keys(fromEnv).join(", ") || "none"})`);
@@ -193,9 +204,9 @@ function settingsOf<Settings extends object>(descriptor: SubgraphDescriptor<Sett
 interface RunningJobs {
   /** Each outbox entity, and the wake-ups of the jobs it wakes. */
   wakes: Map<EntityClass<unknown>, (() => void)[]>;
-  runNow(name: string): Promise<void>;
-  settle(): Promise<void>;
-  stop(): Promise<void>;
+  runNow: (name: string) => Promise<void>;
+  settle: () => Promise<void>;
+  stop: () => Promise<void>;
 }
 
 function startJobs<Settings extends object, Services>(

@@ -11,7 +11,8 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { Env, envString } from "./config";
+import type { Env } from "./config";
+import { envString } from "./config";
 
 export interface StorageConfig {
   endpoint?: string;

@@ -2,17 +2,21 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import express, { Express, NextFunction, Request, Response } from "express";
-import { GraphQLSchema } from "graphql";
+import type { Express, NextFunction, Request, Response } from "express";
+import express from "express";
+import type { GraphQLSchema } from "graphql";
 import { formatError, observabilityPlugin } from "./apollo";
 import { isProduction } from "./config";
 import { requestError } from "./errors";
-import { createHttpApp, listen, RunningService } from "./http";
-import { ANONYMOUS, GATEWAY_KEY_HEADER, IDENTITY_HEADER, Identity, isAnonymousGatewayKey, readSignedIdentity } from "./identity";
-import { bodyErrorHandler, limitResolvedFields, limitRules, requestShapeGuard, SubgraphLimits, subgraphLimitsFromEnv, sendError } from "./limits";
+import type { RunningService } from "./http";
+import { createHttpApp, listen } from "./http";
+import type { Identity } from "./identity";
+import { ANONYMOUS, GATEWAY_KEY_HEADER, IDENTITY_HEADER, isAnonymousGatewayKey, readSignedIdentity } from "./identity";
+import type { SubgraphLimits } from "./limits";
+import { bodyErrorHandler, limitResolvedFields, limitRules, requestShapeGuard, subgraphLimitsFromEnv, sendError } from "./limits";
 import type { Logger } from "./logger";
 import { createMetrics } from "./metrics";
-import { Orm } from "./orm";
+import type { Orm } from "./orm";
 
 /** What every resolver receives: a fresh EntityManager, the caller, and per-request loaders. */
 export interface SubgraphContext<Loaders = unknown> {

@@ -1,4 +1,5 @@
-import { ValidationOptions, registerDecorator } from "class-validator";
+import type { ValidationOptions } from "class-validator";
+import { registerDecorator } from "class-validator";
 
 /** Text that is more than white space: "   " is as empty as "". */
 export function NotBlank(options?: ValidationOptions): PropertyDecorator {

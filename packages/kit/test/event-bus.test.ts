@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { EventBus, createEventBus } from "../src/event-bus";
+import type { EventBus } from "../src/event-bus";
+import { createEventBus } from "../src/event-bus";
 import { createTestDatabase } from "../src/testing";
 
 function nextEvent(bus: EventBus, topic: string, timeoutMs = 2_000): Promise<{ payload: Record<string, unknown>; ms: number }> {

@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { SignJWT, decodeJwt } from "jose";
 import { ManualClock } from "../src/clock";
+import type {
+  Identity,
+} from "../src/identity";
 import {
   ANONYMOUS,
-  Identity,
   SIGNED_IDENTITY_MIN_REMAINING_MS,
   SignedIdentity,
   readSignedIdentity,

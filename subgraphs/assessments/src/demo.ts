@@ -3,7 +3,10 @@ import type { DemoPart } from "@solo/kit";
 import { Answer, Attempt, AttemptStatus, Difficulty, LessonCompletion, MockTest, Question, StudySession, StudySessionStatus, TestStatus } from "./entities";
 import { scoreAttempt } from "./services/formulas";
 
-/** The demo's mock test (`npm run seed`): 120 questions, with a submitted attempt from every demo student. */
+/**
+ * The demo's mock test (`npm run seed`): 120 questions, with a submitted attempt from every demo student.
+ * @public read by tools/test/seed.test.ts from the built module
+ */
 export const DEMO_TEST = { title: "CLAT Full Mock 1", questions: 120 };
 
 /** Deterministic: the same seed gives the same scores every time. */

@@ -1,4 +1,5 @@
-import { Env, envInt } from "@solo/kit";
+import type { Env } from "@solo/kit";
+import { envInt } from "@solo/kit";
 
 /** Upload settings, read from the environment in one place. */
 export interface ContentSettings {

@@ -1,9 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { DemoPart } from "@solo/kit";
-import { Course, CourseLevel, CourseStatus, Flashcard, FlashcardDeck, Lesson, MaterialKind, ReadingMaterial } from "./entities";
+import type { MaterialKind } from "./entities";
+import { Course, CourseLevel, CourseStatus, Flashcard, FlashcardDeck, Lesson, ReadingMaterial } from "./entities";
 
 /** The demo's course (`npm run seed`): lessons, reading materials and a deck of legal maxims, by the demo instructor. */
-export const DEMO_COURSE_SLUG = "clat-2027-complete-preparation";
+const DEMO_COURSE_SLUG = "clat-2027-complete-preparation";
 
 const LESSONS = [
   ["How CLAT is scored", "120 questions, one mark each, a quarter off for every wrong answer: when to guess and when to skip."],

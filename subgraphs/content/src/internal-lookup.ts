@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Identity } from "@solo/kit";
-import { Course, Flashcard, FlashcardDeck, Lesson } from "./entities";
+import type { Course, Flashcard, FlashcardDeck, Lesson } from "./entities";
 import type { ContentLookup, ContentLookupRequest } from "./internal-api";
 import { createLoaders } from "./loaders";
 import { canEditCourse, canSeeCourse, canSeeDeck } from "./services/visibility";

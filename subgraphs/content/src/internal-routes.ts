@@ -1,4 +1,5 @@
-import { InternalRoute, implement, refuse } from "@solo/kit";
+import type { InternalRoute} from "@solo/kit";
+import { implement, refuse } from "@solo/kit";
 import { AssetStatus, MediaAsset } from "./entities";
 import { contentLookupRoute, verifyAssetRoute } from "./internal-api";
 import { lookupContent } from "./internal-lookup";

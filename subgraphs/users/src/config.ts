@@ -1,4 +1,5 @@
-import { Env, envInt, envString, isProduction } from "@solo/kit";
+import type { Env } from "@solo/kit";
+import { envInt, envString, isProduction } from "@solo/kit";
 
 /** Account security and mail settings, read from the environment in one place. */
 export interface AccountSettings {

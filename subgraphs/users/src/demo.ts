@@ -3,7 +3,10 @@ import type { DemoPart } from "@solo/kit";
 import { Role, User } from "./entities";
 import { hashPassword } from "./services/passwords";
 
-/** The demo's people (`npm run seed`): an admin, an instructor and 200 students, one password for all. */
+/**
+ * The demo's people (`npm run seed`): an admin, an instructor and 200 students, one password for all.
+ * @public read by tools/test/seed.test.ts from the built module
+ */
 export const DEMO_PEOPLE = {
   admin: "admin@demo.solo",
   instructor: "instructor@demo.solo",

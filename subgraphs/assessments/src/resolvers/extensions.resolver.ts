@@ -1,8 +1,7 @@
 import { Access, paginate, selfOrAdmin, signedIn, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { Attempt, AttemptStatus, Course, ReviewEvent, StudySession, User } from "../entities";
+import { Attempt, Course, ReviewEvent, StudySession, User } from "../entities";
 import type { AssessmentsContext } from "../context";
-import { FINISHED } from "../loaders";
 import type { AssessmentsServices } from "../services";
 import { currentStreakDays } from "../services/formulas";
 import { AttemptConnection, CourseProgress, StudyStats } from "./types";
@@ -29,11 +28,12 @@ export class UserAssessmentsResolver {
   async studyStats(@Root() user: User, @Ctx() ctx: AssessmentsContext): Promise<StudyStats | null> {
     const now = this.services.clock.now();
     const sql = ctx.em.getConnection();
-    const [sessions] = await sql.execute(
+    const [sessions] = await sql.execute<{ focus: number; n: number }[]>(
       `select coalesce(sum(focus_seconds), 0)::int as focus, count(*)::int as n from assessments.study_sessions where user_id = ?`,
       [user.id],
     );
-    const [attempts] = await sql.execute(
+    // avg() of a numeric is a numeric, which pg hands over as a string (or null with no attempts).
+    const [attempts] = await sql.execute<{ n: number; average: string | null }[]>(
       `select count(*)::int as n, avg(score / nullif(max_score, 0) * 100) as average from assessments.attempts
         where user_id = ? and status in ('SUBMITTED', 'EXPIRED')`,
       [user.id],
@@ -65,5 +65,3 @@ export class CourseProgressResolver {
     return progressOf(course.id, completed, course.lessonCount ?? 0);
   }
 }
-
-export { FINISHED, AttemptStatus };

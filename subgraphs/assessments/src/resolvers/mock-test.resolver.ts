@@ -1,4 +1,5 @@
 import { LockMode } from "@mikro-orm/core";
+import { CourseStatus } from "@solo/content/internal-api";
 import { Access, badInput, isUuid, nextPosition, paginate, queueAudit } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Attempt, Course, MockTest, Question, TestStatus, User, ref } from "../entities";
@@ -68,7 +69,7 @@ export class MockTestResolver {
     if (test.courseId) {
       // A test is as public as its course: publishing it first would show a draft course's tests.
       const { courses } = await this.services.content.lookup(ctx.identity, { courseIds: [test.courseId] });
-      if (courses[0]?.status !== "PUBLISHED") throw badInput("Publish the test's course first", "id");
+      if (courses[0]?.status !== CourseStatus.PUBLISHED) throw badInput("Publish the test's course first", "id");
     }
     test.status = TestStatus.PUBLISHED;
     test.publishedAt = this.services.clock.now();

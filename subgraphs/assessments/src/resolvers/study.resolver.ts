@@ -132,12 +132,12 @@ export class StudySessionResolver {
     const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const course = courseId ? "and course_id = ?" : "";
     const params = (...values: unknown[]) => (courseId ? [...values, courseId] : values);
-    const [live] = await ctx.em.getConnection().execute(
+    const [live] = await ctx.em.getConnection().execute<{ active: number; progress: number }[]>(
       `select count(*)::int as active, coalesce(avg(progress_percent), 0)::float as progress
          from assessments.study_sessions where status = 'ACTIVE' ${course}`,
       params(),
     );
-    const [today] = await ctx.em.getConnection().execute(
+    const [today] = await ctx.em.getConnection().execute<{ learners: number; focus: number }[]>(
       `select count(distinct user_id)::int as learners, coalesce(sum(focus_seconds), 0)::int as focus
          from assessments.study_sessions where started_at >= ? ${course}`,
       params(dayStart),

@@ -1,6 +1,7 @@
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { Answer, Attempt, AttemptStatus, MockTest, Question } from "../entities";
+import type { MockTest } from "../entities";
+import { Answer, Attempt, AttemptStatus, Question } from "../entities";
 import { FINISHED } from "../loaders";
 import { scoreAttempt } from "./formulas";
 

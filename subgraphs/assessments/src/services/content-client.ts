@@ -1,5 +1,7 @@
-import { ContentLookup, ContentLookupRequest, contentLookupRoute } from "@solo/content/internal-api";
-import { Identity, Peers, apiError, callInternal, forbidden, isUuid } from "@solo/kit";
+import type { ContentLookup, ContentLookupRequest} from "@solo/content/internal-api";
+import { contentLookupRoute } from "@solo/content/internal-api";
+import type { Identity, Peers} from "@solo/kit";
+import { apiError, callInternal, forbidden, isUuid } from "@solo/kit";
 
 export type { ContentLookup };
 

@@ -15,7 +15,7 @@ export interface GivenAnswer {
   choice: number | null;
 }
 
-export interface TopicScore {
+interface TopicScore {
   topic: string;
   correct: number;
   incorrect: number;

@@ -1,5 +1,7 @@
-import { Identity, callerId as kitCallerId, isAdmin, isCaller, visibilityFilter } from "@solo/kit";
-import { MockTest, TestStatus } from "../entities";
+import type { Identity} from "@solo/kit";
+import { callerId as kitCallerId, isAdmin, isCaller, visibilityFilter } from "@solo/kit";
+import type { MockTest} from "../entities";
+import { TestStatus } from "../entities";
 
 /**
  * What each caller may see here: query filters (named, so the fields that apply them say so in

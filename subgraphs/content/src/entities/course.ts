@@ -6,7 +6,7 @@ import { FullTextType } from "@mikro-orm/postgresql";
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import { CourseLevel, CourseStatus } from "./enums";
 
-export const courseSearchText = (course: Course) => ({ A: course.title, B: course.tags.join(" "), C: course.description });
+const courseSearchText = (course: Course) => ({ A: course.title, B: course.tags.join(" "), C: course.description });
 
 /** A course: drafts are seen by their author and admins only. */
 @ObjectType({ description: "A course of lessons" })

@@ -1,5 +1,6 @@
 import { badInput, callerId, isUuid } from "@solo/kit";
-import { AssetStatus, MediaAsset, UploadPurpose } from "../entities";
+import type { MediaAsset, UploadPurpose } from "../entities";
+import { AssetStatus } from "../entities";
 import type { ContentContext } from "../context";
 
 /**

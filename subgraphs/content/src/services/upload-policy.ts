@@ -1,5 +1,5 @@
-import { RoleName } from "@solo/kit";
-import { UploadPurpose } from "../entities";
+import type { RoleName } from "@solo/kit";
+import type { UploadPurpose } from "../entities";
 
 const MB = 1_000_000;
 const IMAGES = ["image/png", "image/jpeg", "image/webp"];

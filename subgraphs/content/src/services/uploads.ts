@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { LockMode, raw } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { ObjectStorage, Orm, StoredObject, UPLOAD_URL_TTL_SECONDS, apiError, lockUntilCommit, rateLimited } from "@solo/kit";
-import { AssetStatus, MediaAsset, UploadPurpose } from "../entities";
+import type { ObjectStorage, Orm, StoredObject } from "@solo/kit";
+import { UPLOAD_URL_TTL_SECONDS, apiError, lockUntilCommit, rateLimited } from "@solo/kit";
+import type { UploadPurpose } from "../entities";
+import { AssetStatus, MediaAsset } from "../entities";
 import { normalizeContentType, stagingKey, storageKey } from "./upload-policy";
 
 export interface DeclaredUpload {

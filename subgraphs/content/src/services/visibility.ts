@@ -1,5 +1,7 @@
-import { Identity, isAdmin, isCaller, visibilityFilter } from "@solo/kit";
-import { AssetStatus, Course, CourseStatus, FlashcardDeck, MediaAsset } from "../entities";
+import type { Identity} from "@solo/kit";
+import { isAdmin, isCaller, visibilityFilter } from "@solo/kit";
+import type { Course, FlashcardDeck, MediaAsset } from "../entities";
+import { AssetStatus, CourseStatus } from "../entities";
 import { UPLOAD_POLICIES } from "./upload-policy";
 
 /**
@@ -32,7 +34,7 @@ export function canSeeDeck(identity: Identity, deck: FlashcardDeck, course: Cour
   return ownDeckOrPublishedCourse.visible(identity, { deck, course });
 }
 
-export function canEditDeck(identity: Identity, deck: FlashcardDeck): boolean {
+function canEditDeck(identity: Identity, deck: FlashcardDeck): boolean {
   return isCaller(identity, deck.ownerId) || isAdmin(identity);
 }
 

@@ -1,6 +1,6 @@
 import { ValidatorConstraint, ValidatorConstraintInterface } from "class-validator";
 
-export function isIanaTimezone(value: string): boolean {
+function isIanaTimezone(value: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: value });
     return value.length <= 64;

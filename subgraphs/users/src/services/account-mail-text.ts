@@ -1,4 +1,5 @@
-import { TokenPurpose, User } from "../entities";
+import type { User } from "../entities";
+import { TokenPurpose } from "../entities";
 import { TOKEN_TTL_MS } from "./account-tokens";
 
 export interface MailText {

@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { apiError } from "@solo/kit";
-import { AccountToken, TokenPurpose, User } from "../entities";
+import type { User } from "../entities";
+import { AccountToken, TokenPurpose } from "../entities";
 import { sha256 } from "./tokens";
 
 /** How long a mailed link works: a day to confirm an address, half an hour to reset a password. */

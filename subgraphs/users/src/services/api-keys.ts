@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { API_KEY_PREFIX } from "@solo/kit";
-import { ApiKey, User } from "../entities";
+import type { User } from "../entities";
+import { ApiKey } from "../entities";
 import { newOpaqueSecret, sha256 } from "./tokens";
 
 const FORMAT = new RegExp(`^${API_KEY_PREFIX}([0-9a-f]{32})_([A-Za-z0-9_-]{43})$`);

@@ -1,6 +1,7 @@
 import type { Clock, Peers, SubgraphRuntime } from "@solo/kit";
 import type { AccountSettings } from "../config";
-import { MailDelivery, createMailDelivery } from "./mail-delivery";
+import type { MailDelivery } from "./mail-delivery";
+import { createMailDelivery } from "./mail-delivery";
 
 /** What one users process holds for its resolvers and jobs (each resolver class is given it once). */
 export interface UsersServices {

@@ -20,7 +20,7 @@ export async function countLoginAttempt(em: EntityManager, emailNormalized: stri
        failures = case when f.window_started_at <= ?::timestamptz then 1 else f.failures + 1 end,
        window_started_at = case when f.window_started_at <= ?::timestamptz then excluded.window_started_at else f.window_started_at end
      returning failures, window_started_at`,
-    [emailNormalized, now, ...Array(2).fill(new Date(now.getTime() - throttle.windowMs))],
+    [emailNormalized, now, ...Array<Date>(2).fill(new Date(now.getTime() - throttle.windowMs))],
   );
   if (row.failures > throttle.maxFailures) {
     const windowEndsIn = new Date(row.window_started_at).getTime() + throttle.windowMs - now.getTime();

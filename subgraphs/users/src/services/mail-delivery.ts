@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { Clock, Logger, Orm } from "@solo/kit";
+import type { Clock, Logger, Orm } from "@solo/kit";
 import nodemailer from "nodemailer";
 import type { AccountSettings } from "../config";
 import { AccountToken, MailOutboxEntry, TokenPurpose, User } from "../entities";

@@ -1,7 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ANONYMOUS, apiError, unauthenticated } from "@solo/kit";
 import { recordAudit } from "./audit";
-import { RefreshToken, Session, User } from "../entities";
+import type { User } from "../entities";
+import { RefreshToken, Session } from "../entities";
 import { addDays } from "./time";
 import { issueAccessToken, newOpaqueSecret, refreshTokenTtlDays, sha256 } from "./tokens";
 

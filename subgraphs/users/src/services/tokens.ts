@@ -4,7 +4,7 @@ import { SignJWT, importPKCS8 } from "jose";
 import type { Role } from "../entities";
 
 
-export const accessTokenTtlSeconds = () => envInt("ACCESS_TOKEN_TTL_SECONDS", 900);
+const accessTokenTtlSeconds = () => envInt("ACCESS_TOKEN_TTL_SECONDS", 900);
 export const refreshTokenTtlDays = () => envInt("REFRESH_TOKEN_TTL_DAYS", 30);
 
 let signingKey: ReturnType<typeof importPKCS8> | undefined;
