@@ -61,7 +61,9 @@ async function main() {
     const memoryBefore = await rss(origin);
     const workers = Array.from({ length: WORKERS }, (_, w) => {
       const count = Math.floor(SUBSCRIBERS / WORKERS) + (w < SUBSCRIBERS % WORKERS ? 1 : 0);
-      const child = fork(__filename, ["worker"], { env: { ...process.env, BENCH_WS: gateway.url.replace("http", "ws"), BENCH_TOKEN: token, BENCH_COUNT: String(count) } });
+      const child = fork(__filename, ["worker"], {
+        env: { ...process.env, BENCH_WS: gateway.url.replace("http", "ws"), BENCH_TOKEN: token, BENCH_COUNT: String(count) },
+      });
       const ready = new Promise<void>((resolve) => child.once("message", () => resolve()));
       return { child, ready };
     });
@@ -96,14 +98,7 @@ async function main() {
     }
     await new Promise((resolve) => setTimeout(resolve, 3_000));
 
-    const receivedAt: number[][] = (
-      await Promise.all(
-        workers.map(
-          ({ child }) =>
-            ask<number[][]>(child, "report"),
-        ),
-      )
-    ).flat();
+    const receivedAt: number[][] = (await Promise.all(workers.map(({ child }) => ask<number[][]>(child, "report")))).flat();
     const latencies: number[] = [];
     let delivered = 0;
     for (const times of receivedAt) {
@@ -118,7 +113,9 @@ async function main() {
     const short = counts.filter((count) => count < total).length;
     console.log(`per subscriber: min ${counts[0]}, max ${counts.at(-1)} of ${total}; ${short} subscribers missed some`);
     console.log(`latency p50: ${percentile(latencies, 50)} ms, p99: ${percentile(latencies, 99)} ms, max: ${latencies.at(-1)} ms`);
-    console.log(`gateway memory: ${(memoryBefore / 1048576).toFixed(1)} MiB idle, ${(memoryAfter / 1048576).toFixed(1)} MiB with ${SUBSCRIBERS} subscribers = ${((memoryAfter - memoryBefore) / SUBSCRIBERS / 1024).toFixed(1)} KiB per connection`);
+    console.log(
+      `gateway memory: ${(memoryBefore / 1048576).toFixed(1)} MiB idle, ${(memoryAfter / 1048576).toFixed(1)} MiB with ${SUBSCRIBERS} subscribers = ${((memoryAfter - memoryBefore) / SUBSCRIBERS / 1024).toFixed(1)} KiB per connection`,
+    );
   } finally {
     for (const service of services.reverse()) await stopService(service);
     await bus.close();
@@ -152,10 +149,11 @@ async function worker() {
 
 if (process.argv[2] === "worker") {
   void worker();
-} else main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+} else
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );

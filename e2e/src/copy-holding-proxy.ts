@@ -12,13 +12,10 @@ export async function startCopyHoldingProxy(target: string) {
   let holding = true;
   const server = http.createServer((request, response) => {
     const forward = () => {
-      const outgoing = http.request(
-        { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers },
-        (answer) => {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-        },
-      );
+      const outgoing = http.request({ host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      });
       outgoing.on("error", () => response.destroy());
       request.pipe(outgoing);
     };

@@ -1,22 +1,12 @@
-import type {
-  GraphQLInputType,
-} from "graphql";
-import {
-  getNullableType,
-  isEnumType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  isScalarType,
-} from "graphql";
+import type { GraphQLInputType } from "graphql";
+import { getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType } from "graphql";
 
 /** A value sent as raw JSON text (1e999 has no JSON.stringify form: it parses to Infinity). */
 class RawJson {
   constructor(readonly text: string) {}
 }
 
-const cursor = (iso: unknown, id: unknown = "00000000-0000-4000-8000-000000000000") =>
-  Buffer.from(JSON.stringify([iso, id])).toString("base64url");
+const cursor = (iso: unknown, id: unknown = "00000000-0000-4000-8000-000000000000") => Buffer.from(JSON.stringify([iso, id])).toString("base64url");
 
 /** Longer than every text limit of the API (100,000 characters) yet inside the gateway's body limit. */
 const HUGE_TEXT = "x".repeat(100_001);

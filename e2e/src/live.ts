@@ -92,9 +92,7 @@ export function rawSocket(url: string, headers: Record<string, string> = {}): Ra
   // One Buffer per message with ws's default binaryType.
   socket.on("message", (data) => messages.push(JSON.parse((data as Buffer).toString("utf8"))));
   socket.on("error", () => undefined); // a refused or reset socket reports through `closed`
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    socket.once("close", (code, reason) => resolve({ code, reason: String(reason) })),
-  );
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once("close", (code, reason) => resolve({ code, reason: String(reason) })));
   const raw: RawSocket = {
     socket,
     messages,

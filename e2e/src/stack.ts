@@ -5,23 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import type { GatewayConfig } from "@solo/gateway";
 import { gatewayConfigFromEnv, startGateway } from "@solo/gateway";
-import type {
-  CaughtMail,
-  RunningService,
-  RunningSubgraph,
-  SubgraphOverrides,
-} from "@solo/kit";
-import {
-  ObjectStorage,
-  countQueries,
-  createEventBus,
-  createLogger,
-  jobNames,
-  loadSubgraph,
-  projectRoot,
-  readSubgraphs,
-  runSubgraph,
-} from "@solo/kit";
+import type { CaughtMail, RunningService, RunningSubgraph, SubgraphOverrides } from "@solo/kit";
+import { ObjectStorage, countQueries, createEventBus, createLogger, jobNames, loadSubgraph, projectRoot, readSubgraphs, runSubgraph } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
 import { Kind, parse, print } from "graphql";
@@ -292,10 +277,7 @@ export function uniqueEmail(label = "user"): string {
 export const PASSWORD = "correct horse battery staple";
 
 /** Registers through the contract's Register operation and returns the payload. */
-export async function register(
-  stack: Stack,
-  overrides: Partial<{ email: string; password: string; displayName: string; timezone: string }> = {},
-) {
+export async function register(stack: Stack, overrides: Partial<{ email: string; password: string; displayName: string; timezone: string }> = {}) {
   const input = { email: uniqueEmail(), password: PASSWORD, displayName: "Test User", ...overrides };
   const response = await stack.client().op("Register", { input });
   if (response.errors) throw new Error(`register failed: ${JSON.stringify(response.errors)}`);

@@ -23,9 +23,7 @@ describe("accounts and sessions through the gateway", () => {
     assert.ok(ttl > 14 * 60_000 && ttl <= 15 * 60_000, `access token lives ~15 minutes, got ${ttl} ms`);
     assert.deepEqual({ ...payload.user, id: undefined }, { id: undefined, email, displayName: "Ada Lovelace", role: "STUDENT" });
 
-    const me = await stack.client({ token: payload.accessToken }).request(
-      "{ me { id email displayName role plan timezone createdAt apiKeys { id } } }",
-    );
+    const me = await stack.client({ token: payload.accessToken }).request("{ me { id email displayName role plan timezone createdAt apiKeys { id } } }");
     assert.equal(me.errors, undefined);
     assert.equal(me.data.me.id, payload.user.id);
     assert.equal(me.data.me.plan, "FREE");
@@ -72,10 +70,9 @@ describe("accounts and sessions through the gateway", () => {
       const me = await claimed.client.request("{ me { role emailVerified } }");
       assert.deepEqual(me.data.me, { role: "ADMIN", emailVerified: true });
       assert.equal((await claimed.client.op("UserDirectory", { first: 1 })).errors, undefined);
-      const audit = await stack.db.query(
-        "select action, actor_id, details from users.audit_log where resource_id = $1 and action <> 'user.registered' order by action",
-        [claimed.user.id],
-      );
+      const audit = await stack.db.query("select action, actor_id, details from users.audit_log where resource_id = $1 and action <> 'user.registered' order by action", [
+        claimed.user.id,
+      ]);
       assert.deepEqual(
         audit.rows.map((row) => ({ action: row.action, actor: row.actor_id, details: row.details })),
         [
@@ -100,10 +97,7 @@ describe("accounts and sessions through the gateway", () => {
     for (let i = 0; i < 5; i++) {
       const a = await attempt(account.email);
       const b = await attempt(uniqueEmail("nobody"));
-      assert.deepEqual(
-        { message: a.error?.message, code: a.error?.extensions?.code },
-        { message: b.error?.message, code: b.error?.extensions?.code },
-      );
+      assert.deepEqual({ message: a.error?.message, code: a.error?.extensions?.code }, { message: b.error?.message, code: b.error?.extensions?.code });
       assert.equal(a.error?.extensions?.code, "UNAUTHENTICATED");
       wrong.push(a.ms);
       unknown.push(b.ms);
@@ -126,10 +120,9 @@ describe("accounts and sessions through the gateway", () => {
     const second = await stack.client().op("RefreshSession", { refreshToken: rotated.refreshToken });
     assert.equal(second.errors, undefined);
 
-    const hashes = await stack.db.query(
-      "select token_hash from users.refresh_tokens rt join users.sessions s on s.id = rt.session_id where s.user_id = $1",
-      [account.user.id],
-    );
+    const hashes = await stack.db.query("select token_hash from users.refresh_tokens rt join users.sessions s on s.id = rt.session_id where s.user_id = $1", [
+      account.user.id,
+    ]);
     assert.equal(hashes.rowCount, 3);
     for (const token of [account.refreshToken, rotated.refreshToken]) {
       assert.ok(!hashes.rows.some((row) => row.token_hash === token), "refresh tokens are stored hashed");
@@ -177,10 +170,11 @@ describe("accounts and sessions through the gateway", () => {
     const me = await account.client.request("{ me { id } }");
     assert.equal(me.status, 401);
     assert.equal(me.errors?.[0].extensions?.reason, "SESSION_ENDED");
-    const audit = await stack.db.query("select action from users.audit_log where actor_id = $1 order by created_at", [
-      account.user.id,
-    ]);
-    assert.deepEqual(audit.rows.map((row) => row.action), ["user.registered", "session.ended"]);
+    const audit = await stack.db.query("select action from users.audit_log where actor_id = $1 order by created_at", [account.user.id]);
+    assert.deepEqual(
+      audit.rows.map((row) => row.action),
+      ["user.registered", "session.ended"],
+    );
     const anonymous = await stack.client().op("Logout");
     assert.equal(anonymous.errors?.[0].extensions?.code, "UNAUTHENTICATED");
   });
@@ -205,7 +199,10 @@ describe("accounts and sessions through the gateway", () => {
       await key.op("Login", { email: owner.email, password: PASSWORD }),
       await key.op("RefreshSession", { refreshToken: owner.refreshToken }),
     ];
-    assert.deepEqual(attempts.map((attempt) => attempt.errors?.[0].extensions?.code), ["FORBIDDEN", "FORBIDDEN", "FORBIDDEN"]);
+    assert.deepEqual(
+      attempts.map((attempt) => attempt.errors?.[0].extensions?.code),
+      ["FORBIDDEN", "FORBIDDEN", "FORBIDDEN"],
+    );
     const stillValid = await stack.client().op("RefreshSession", { refreshToken: owner.refreshToken });
     assert.equal(stillValid.errors, undefined, "the refused refresh did not consume the token");
   });
@@ -223,15 +220,11 @@ describe("accounts and sessions through the gateway", () => {
 
   it("updates the profile and audits what changed", async () => {
     const account = await register(stack);
-    const response = await account.client.request(
-      `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id displayName timezone } }`,
-      { input: { displayName: "Renamed", timezone: "Europe/London" } },
-    );
+    const response = await account.client.request(`mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id displayName timezone } }`, {
+      input: { displayName: "Renamed", timezone: "Europe/London" },
+    });
     assert.deepEqual(response.data.updateProfile, { id: account.user.id, displayName: "Renamed", timezone: "Europe/London" });
-    const audit = await stack.db.query(
-      "select details from users.audit_log where resource_id = $1 and action = 'user.profile_updated'",
-      [account.user.id],
-    );
+    const audit = await stack.db.query("select details from users.audit_log where resource_id = $1 and action = 'user.profile_updated'", [account.user.id]);
     assert.deepEqual(audit.rows[0].details, {
       displayName: { from: "Test User", to: "Renamed" },
       timezone: { from: "UTC", to: "Europe/London" },

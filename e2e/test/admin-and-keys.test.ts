@@ -88,11 +88,14 @@ describe("roles, API keys and the audit log", () => {
     assert.equal(created.errors, undefined);
     const { secret, apiKey } = created.data.createApiKey;
     assert.match(secret, /^solo_[0-9a-f]{32}_[\w-]{43}$/);
-    assert.deepEqual({ name: apiKey.name, scopes: apiKey.scopes, lastUsedAt: apiKey.lastUsedAt }, {
-      name: "Partner CRM",
-      scopes: ["users:read", "leads:write"],
-      lastUsedAt: null,
-    });
+    assert.deepEqual(
+      { name: apiKey.name, scopes: apiKey.scopes, lastUsedAt: apiKey.lastUsedAt },
+      {
+        name: "Partner CRM",
+        scopes: ["users:read", "leads:write"],
+        lastUsedAt: null,
+      },
+    );
     const row = await stack.db.query("select * from users.api_keys where id = $1", [apiKey.id]);
     const randomPart = secret.slice("solo_".length + 32 + 1); // base64url: it may itself contain "_"
     assert.equal(randomPart.length, 43);
@@ -103,13 +106,15 @@ describe("roles, API keys and the audit log", () => {
     assert.ok(!JSON.stringify(listed).includes(secret), "listing never shows the secret");
 
     const audit = await stack.db.query("select action from users.audit_log where resource_id = $1", [apiKey.id]);
-    assert.deepEqual(audit.rows.map((r) => r.action), ["api_key.created"]);
+    assert.deepEqual(
+      audit.rows.map((r) => r.action),
+      ["api_key.created"],
+    );
   });
 
   it("authenticates with an API key (header or bearer), enforces scopes and the owner's role, records lastUsedAt", async () => {
     const owner = await register(stack);
-    const { secret, apiKey } = (await owner.client.op("CreateApiKey", { input: { name: "reader", scopes: ["users:read"] } })).data
-      .createApiKey;
+    const { secret, apiKey } = (await owner.client.op("CreateApiKey", { input: { name: "reader", scopes: ["users:read"] } })).data.createApiKey;
     const viaHeader = await stack.client({ apiKey: secret }).request("{ me { id email } }");
     assert.deepEqual(viaHeader.data.me, { id: owner.user.id, email: owner.email });
     const viaBearer = await stack.client({ token: secret }).request("{ me { id } }");
@@ -131,8 +136,7 @@ describe("roles, API keys and the audit log", () => {
   it("revokes a key at once, for its owner only", async () => {
     const owner = await register(stack);
     const stranger = await register(stack);
-    const { secret, apiKey } = (await owner.client.op("CreateApiKey", { input: { name: "temp", scopes: ["users:read"] } })).data
-      .createApiKey;
+    const { secret, apiKey } = (await owner.client.op("CreateApiKey", { input: { name: "temp", scopes: ["users:read"] } })).data.createApiKey;
     const notYours = await stranger.client.op("RevokeApiKey", { id: apiKey.id });
     assert.equal(notYours.errors?.[0].extensions?.code, "NOT_FOUND");
 

@@ -65,7 +65,10 @@ describe("assessments publishes live-update events", () => {
     await student.client.op("RecordStudyProgress", { sessionId, input: { progressPercent: 5, addFocusSeconds: 0 } });
     await student.client.op("EndStudySession", { sessionId });
     const events = await own.waitFor(2);
-    assert.deepEqual(events.map((event) => event.sessionId), [sessionId, sessionId]);
+    assert.deepEqual(
+      events.map((event) => event.sessionId),
+      [sessionId, sessionId],
+    );
     assert.deepEqual(Object.keys(events[0]).sort(), ["at", "sessionId"], "keys only: no data a listener might not be allowed to see");
   });
 
@@ -78,7 +81,11 @@ describe("assessments publishes live-update events", () => {
     const attempt = await sit(student.client, test.id, test.questionIds, [0]);
     await student.client.op("SubmitAttempt", { attemptId: attempt.id });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.deepEqual(board.events.map((event) => event.testId), [test.id], "submitting again announces nothing");
+    assert.deepEqual(
+      board.events.map((event) => event.testId),
+      [test.id],
+      "submitting again announces nothing",
+    );
   });
 
   it("announces ranked attempts only: a practice attempt leaves the leaderboard as it was", async () => {

@@ -19,7 +19,6 @@ describe("batching: leaderboards and attempt lists", () => {
   });
   after(() => stack.close());
 
-
   it("Leaderboard with display names: 5 and 100 people cost the same", async () => {
     const board = (first: number) =>
       stack.measure(async () => {
@@ -37,7 +36,14 @@ describe("batching: leaderboards and attempt lists", () => {
 
   it("attempts with percentiles, breakdowns and titles over two tests: 2 and 30 attempts cost the same", async () => {
     const instructor = await registerWithRole(stack, "INSTRUCTOR");
-    const other = await publishedTest(instructor.client, [{ correctOption: 1, topic: "maths" }, { correctOption: 2, topic: "gk" }], { title: "Second" });
+    const other = await publishedTest(
+      instructor.client,
+      [
+        { correctOption: 1, topic: "maths" },
+        { correctOption: 2, topic: "gk" },
+      ],
+      { title: "Second" },
+    );
     const student = students[1];
     const query = `{ me { attempts(first: 50) { edges { node { percentile score test { title } breakdown { topic score } } } } } }`;
     const list = (expected: number) =>
@@ -46,7 +52,10 @@ describe("batching: leaderboards and attempt lists", () => {
         assert.equal(response.errors, undefined);
         assert.equal(response.data.me.attempts.edges.length, expected);
         assert.ok(response.data.me.attempts.edges.every((edge: any) => edge.node.breakdown.length && typeof edge.node.percentile === "number"));
-        assert.deepEqual([...new Set(response.data.me.attempts.edges.map((edge: any) => edge.node.test.title))].sort(), expected > 1 ? ["Mock CLAT", "Second"] : ["Mock CLAT"]);
+        assert.deepEqual(
+          [...new Set(response.data.me.attempts.edges.map((edge: any) => edge.node.test.title))].sort(),
+          expected > 1 ? ["Mock CLAT", "Second"] : ["Mock CLAT"],
+        );
       });
     await sit(student.client, other.id, other.questionIds, [1, 0]);
     const atTwo = await list(2);

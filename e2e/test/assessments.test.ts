@@ -55,7 +55,9 @@ describe("mock tests and attempts", () => {
       input: { prompt: "x", options: ["only"], correctOption: 3, topic: " ", difficulty: "EASY", marks: 0 },
     });
     assert.equal(bad.errors?.[0].extensions?.code, "BAD_USER_INPUT");
-    const notYourCourse = await (await registerWithRole(stack, "INSTRUCTOR")).client.op("CreateMockTest", {
+    const notYourCourse = await (
+      await registerWithRole(stack, "INSTRUCTOR")
+    ).client.op("CreateMockTest", {
       input: { title: "Squatter", courseId: course.id, durationMinutes: 10, negativeMarking: 0 },
     });
     assert.equal(notYourCourse.errors?.[0].extensions?.code, "FORBIDDEN");
@@ -75,7 +77,13 @@ describe("mock tests and attempts", () => {
     // right, wrong, right, blank: 1 − 0.25 + 2 = 2.75 of 5
     const result = await sit(ada.client, test.id, test.questionIds, [0, 0, 2, undefined]);
     assert.deepEqual(
-      { status: result.status, score: result.score, maxScore: result.maxScore, counts: [result.correctCount, result.incorrectCount, result.unansweredCount], percentile: result.percentile },
+      {
+        status: result.status,
+        score: result.score,
+        maxScore: result.maxScore,
+        counts: [result.correctCount, result.incorrectCount, result.unansweredCount],
+        percentile: result.percentile,
+      },
       { status: "SUBMITTED", score: 2.75, maxScore: 5, counts: [2, 1, 1], percentile: 100 },
     );
     assert.deepEqual(result.breakdown, [
@@ -100,28 +108,43 @@ describe("mock tests and attempts", () => {
     const student = await register(stack);
     const started = await student.client.op("StartAttempt", { testId: test.id });
     assert.ok(started.data.startAttempt.test.questions.length === 2);
-    const during = await student.client.request(
-      `mutation($id: ID!) { startAttempt(testId: $id) { test { questions { correctOption } } } }`,
-      { id: test.id },
-    );
+    const during = await student.client.request(`mutation($id: ID!) { startAttempt(testId: $id) { test { questions { correctOption } } } }`, { id: test.id });
     assert.deepEqual(during.data.startAttempt.test.questions, [{ correctOption: null }, { correctOption: null }]);
-    assert.deepEqual((await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [null, null]);
-    assert.deepEqual((await stack.client().request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [null, null]);
-    assert.deepEqual((await instructor.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [2, 1]);
+    assert.deepEqual(
+      (await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption),
+      [null, null],
+    );
+    assert.deepEqual(
+      (await stack.client().request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption),
+      [null, null],
+    );
+    assert.deepEqual(
+      (await instructor.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption),
+      [2, 1],
+    );
     const admin = await registerAdmin(stack);
-    assert.deepEqual((await admin.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [2, 1]);
+    assert.deepEqual(
+      (await admin.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption),
+      [2, 1],
+    );
     await student.client.op("SubmitAttempt", { attemptId: started.data.startAttempt.id });
-    assert.deepEqual((await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [2, 1]);
+    assert.deepEqual(
+      (await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption),
+      [2, 1],
+    );
 
     // Sitting it again: hidden again, in the startAttempt payload and everywhere else.
-    const retake = await student.client.request(
-      `mutation($id: ID!) { startAttempt(testId: $id) { id test { questions { correctOption } } } }`,
-      { id: test.id },
-    );
+    const retake = await student.client.request(`mutation($id: ID!) { startAttempt(testId: $id) { id test { questions { correctOption } } } }`, { id: test.id });
     assert.deepEqual(retake.data.startAttempt.test.questions, [{ correctOption: null }, { correctOption: null }]);
-    assert.deepEqual((await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [null, null]);
+    assert.deepEqual(
+      (await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption),
+      [null, null],
+    );
     await student.client.op("SubmitAttempt", { attemptId: retake.data.startAttempt.id });
-    assert.deepEqual((await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption), [2, 1]);
+    assert.deepEqual(
+      (await student.client.request(query, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption),
+      [2, 1],
+    );
   });
 
   it("ranks only a first submitted attempt: a blank submit, the answers read, a perfect re-sit moves nobody", async () => {
@@ -134,9 +157,7 @@ describe("mock tests and attempts", () => {
     const answers = async (client: typeof instructor.client) =>
       (await client.request(answersQuery, { id: test.id })).data.mockTest.questions.map((q: any) => q.correctOption);
     const attemptQuery = `query($id: ID!) { attempt(id: $id) { status score ranked percentile breakdown { topic correct } } }`;
-    const [rivalA, rivalB, gamer, late] = await Promise.all(
-      ["Rival A", "Rival B", "Gamer", "Late Rival"].map((displayName) => register(stack, { displayName })),
-    );
+    const [rivalA, rivalB, gamer, late] = await Promise.all(["Rival A", "Rival B", "Gamer", "Late Rival"].map((displayName) => register(stack, { displayName })));
     clock.advance(MINUTE);
     const a = await sit(rivalA.client, test.id, test.questionIds, [2, 0, 3, null]); // 3
     clock.advance(MINUTE);
@@ -146,7 +167,10 @@ describe("mock tests and attempts", () => {
     clock.advance(MINUTE);
     const first = (await gamer.client.request(`mutation($t: ID!) { startAttempt(testId: $t) { id test { questions { correctOption } } } }`, { t: test.id })).data
       .startAttempt;
-    assert.deepEqual(first.test.questions.map((q: any) => q.correctOption), [null, null, null, null]);
+    assert.deepEqual(
+      first.test.questions.map((q: any) => q.correctOption),
+      [null, null, null, null],
+    );
     assert.deepEqual(await answers(gamer.client), [null, null, null, null]);
     await gamer.client.op("SubmitAttempt", { attemptId: first.id });
     assert.deepEqual((await gamer.client.request(attemptQuery, { id: first.id })).data.attempt, {
@@ -160,11 +184,14 @@ describe("mock tests and attempts", () => {
     const revealed = await answers(gamer.client);
     assert.deepEqual(revealed, [2, 0, 3, 1]);
     const boardBefore = (await stack.client().op("Leaderboard", { testId: test.id, first: 10 })).data.leaderboard;
-    assert.deepEqual(boardBefore.map((row: any) => [row.rank, row.user.displayName, row.score]), [
-      [1, "Rival A", 3],
-      [2, "Rival B", 2],
-      [3, "Gamer", 0],
-    ]);
+    assert.deepEqual(
+      boardBefore.map((row: any) => [row.rank, row.user.displayName, row.score]),
+      [
+        [1, "Rival A", 3],
+        [2, "Rival B", 2],
+        [3, "Gamer", 0],
+      ],
+    );
     const rivalsPercentiles = async () => [
       (await rivalA.client.request(attemptQuery, { id: a.id })).data.attempt.percentile,
       (await rivalB.client.request(attemptQuery, { id: b.id })).data.attempt.percentile,
@@ -176,7 +203,10 @@ describe("mock tests and attempts", () => {
     const resit = (await gamer.client.request(`mutation($t: ID!) { startAttempt(testId: $t) { id test { questions { correctOption } } } }`, { t: test.id })).data
       .startAttempt;
     assert.notEqual(resit.id, first.id);
-    assert.deepEqual(resit.test.questions.map((q: any) => q.correctOption), [null, null, null, null]);
+    assert.deepEqual(
+      resit.test.questions.map((q: any) => q.correctOption),
+      [null, null, null, null],
+    );
     assert.deepEqual(await answers(gamer.client), [null, null, null, null]);
     for (const [index, questionId] of test.questionIds.entries()) {
       await gamer.client.op("AnswerQuestion", { attemptId: resit.id, questionId, choice: revealed[index] });
@@ -193,10 +223,13 @@ describe("mock tests and attempts", () => {
       breakdown: [{ topic: "legal", correct: 4 }],
     });
     const mine = await gamer.client.request(`{ me { attempts(first: 5) { edges { node { id ranked score } } } } }`);
-    assert.deepEqual(mine.data.me.attempts.edges.map((edge: any) => edge.node), [
-      { id: resit.id, ranked: false, score: 4 },
-      { id: first.id, ranked: true, score: 0 },
-    ]);
+    assert.deepEqual(
+      mine.data.me.attempts.edges.map((edge: any) => edge.node),
+      [
+        { id: resit.id, ranked: false, score: 4 },
+        { id: first.id, ranked: true, score: 0 },
+      ],
+    );
     assert.deepEqual((await stack.client().op("Leaderboard", { testId: test.id, first: 10 })).data.leaderboard, boardBefore);
     assert.deepEqual(await rivalsPercentiles(), [100, 50]);
     assert.equal((await gamer.client.request(attemptQuery, { id: first.id })).data.attempt.percentile, 0);
@@ -205,12 +238,15 @@ describe("mock tests and attempts", () => {
     const top = await sit(late.client, test.id, test.questionIds, [2, 0, 3, 1]);
     assert.equal(top.percentile, 100);
     const board = (await stack.client().op("Leaderboard", { testId: test.id, first: 10 })).data.leaderboard;
-    assert.deepEqual(board.map((row: any) => [row.rank, row.user.displayName, row.score]), [
-      [1, "Late Rival", 4],
-      [2, "Rival A", 3],
-      [3, "Rival B", 2],
-      [4, "Gamer", 0],
-    ]);
+    assert.deepEqual(
+      board.map((row: any) => [row.rank, row.user.displayName, row.score]),
+      [
+        [1, "Late Rival", 4],
+        [2, "Rival A", 3],
+        [3, "Rival B", 2],
+        [4, "Gamer", 0],
+      ],
+    );
     const rows = await stack.db.query("select count(*)::int as n from assessments.attempts where user_id = $1 and ranked", [gamer.user.id]);
     assert.equal(rows.rows[0].n, 1);
 
@@ -240,12 +276,14 @@ describe("mock tests and attempts", () => {
   it("limits attempts to maxAttempts: refused beyond it with nothing written, the attempt in progress still returned", async () => {
     const before = await tableSnapshot(stack, "assessments");
     for (const maxAttempts of [0, 101]) {
-      const refused = await instructor.client.request(
-        `mutation($input: CreateMockTestInput!) { createMockTest(input: $input) { id } }`,
-        { input: { title: "Capped", durationMinutes: 10, negativeMarking: 0, maxAttempts } },
-      );
+      const refused = await instructor.client.request(`mutation($input: CreateMockTestInput!) { createMockTest(input: $input) { id } }`, {
+        input: { title: "Capped", durationMinutes: 10, negativeMarking: 0, maxAttempts },
+      });
       assert.equal(refused.errors?.[0].extensions?.code, "BAD_USER_INPUT");
-      assert.deepEqual(refused.errors?.[0].extensions?.fields.map((field: any) => field.field), ["maxAttempts"]);
+      assert.deepEqual(
+        refused.errors?.[0].extensions?.fields.map((field: any) => field.field),
+        ["maxAttempts"],
+      );
     }
     assert.deepEqual(await tableSnapshot(stack, "assessments"), before);
 
@@ -258,7 +296,10 @@ describe("mock tests and attempts", () => {
     await sit(student.client, test.id, test.questionIds, [1]);
     // Five starts at once, one attempt left: all get the same attempt, and it is the second.
     const starts = await Promise.all(Array.from({ length: 5 }, () => student.client.op("StartAttempt", { testId: test.id })));
-    assert.deepEqual(starts.map((start) => start.errors), [undefined, undefined, undefined, undefined, undefined]);
+    assert.deepEqual(
+      starts.map((start) => start.errors),
+      [undefined, undefined, undefined, undefined, undefined],
+    );
     const second = starts[0].data.startAttempt.id;
     assert.ok(starts.every((start) => start.data.startAttempt.id === second));
     assert.equal((await student.client.op("StartAttempt", { testId: test.id })).data.startAttempt.id, second, "at the cap, the attempt in progress is returned");
@@ -269,7 +310,9 @@ describe("mock tests and attempts", () => {
     assert.equal(third.errors?.[0].extensions?.code, "BAD_USER_INPUT");
     assert.equal(third.errors?.[0].extensions?.reason, "ATTEMPTS_EXHAUSTED");
     assert.deepEqual(await tableSnapshot(stack, "assessments"), atCap, "a refused start writes nothing");
-    const count = await stack.db.query("select count(*)::int as n, count(*) filter (where ranked)::int as ranked from assessments.attempts where test_id = $1", [test.id]);
+    const count = await stack.db.query("select count(*)::int as n, count(*) filter (where ranked)::int as ranked from assessments.attempts where test_id = $1", [
+      test.id,
+    ]);
     assert.deepEqual(count.rows[0], { n: 2, ranked: 1 });
 
     // An attempt left past its deadline at the cap: no new one, and it is closed by submitting it.
@@ -297,10 +340,11 @@ describe("mock tests and attempts", () => {
     const late = await student.client.op("AnswerQuestion", { attemptId, questionId: test.questionIds[1], choice: 1 });
     assert.equal(late.errors?.[0].extensions?.reason, "DEADLINE_PASSED");
     // A row written after the deadline (a request that slipped past the check) does not count.
-    await stack.db.query(
-      "insert into assessments.answers (id, attempt_id, question_id, choice, answered_at) values (gen_random_uuid(), $1, $2, 1, $3)",
-      [attemptId, test.questionIds[1], clock.now()],
-    );
+    await stack.db.query("insert into assessments.answers (id, attempt_id, question_id, choice, answered_at) values (gen_random_uuid(), $1, $2, 1, $3)", [
+      attemptId,
+      test.questionIds[1],
+      clock.now(),
+    ]);
     const submitted = await student.client.op("SubmitAttempt", { attemptId });
     assert.deepEqual({ status: submitted.data.submitAttempt.status, score: submitted.data.submitAttempt.score }, { status: "EXPIRED", score: 1 });
     assert.deepEqual(submitted.data.submitAttempt.breakdown[0], { topic: "legal", correct: 1, incorrect: 0, unanswered: 1, score: 1 });
@@ -323,7 +367,10 @@ describe("mock tests and attempts", () => {
     assert.deepEqual((await student.client.request(ranked, { id: first.id })).data.attempt, { ranked: true, score: 0 });
     assert.deepEqual((await student.client.request(ranked, { id: second.id })).data.attempt, { ranked: false, score: 1 });
     const board = await stack.client().op("Leaderboard", { testId: test.id, first: 10 });
-    assert.deepEqual(board.data.leaderboard.map((row: any) => [row.user.id, row.score]), [[student.user.id, 0]]);
+    assert.deepEqual(
+      board.data.leaderboard.map((row: any) => [row.user.id, row.score]),
+      [[student.user.id, 0]],
+    );
   });
 
   it("gives two concurrent submissions one result and the same score", async () => {
@@ -368,19 +415,27 @@ describe("mock tests and attempts", () => {
       candidates: 1000,
     });
     const people = [];
-    for (const [name, choices] of [["P4", [0, 0, 0, 0]], ["P3", [0, 0, 0, null]], ["P3b", [0, 0, 0, null]], ["P1", [0, null, null, null]]] as const) {
+    for (const [name, choices] of [
+      ["P4", [0, 0, 0, 0]],
+      ["P3", [0, 0, 0, null]],
+      ["P3b", [0, 0, 0, null]],
+      ["P1", [0, null, null, null]],
+    ] as const) {
       const person = await register(stack, { displayName: name });
       clock.advance(MINUTE);
       await sit(person.client, test.id, test.questionIds, [...choices]);
       people.push(person);
     }
     const board = await stack.client().op("Leaderboard", { testId: test.id, first: 10 });
-    assert.deepEqual(board.data.leaderboard.map((row: any) => [row.rank, row.user.displayName, row.score]), [
-      [1, "P4", 4],
-      [2, "P3", 3],
-      [3, "P3b", 3],
-      [4, "P1", 1],
-    ]);
+    assert.deepEqual(
+      board.data.leaderboard.map((row: any) => [row.rank, row.user.displayName, row.score]),
+      [
+        [1, "P4", 4],
+        [2, "P3", 3],
+        [3, "P3b", 3],
+        [4, "P1", 1],
+      ],
+    );
     // P3 scored 3 against the others' ranked 4, 3, 1: (1 + ½) / 3 = 50th percentile; of 1000: floor(0.5 × 1000) + 1
     const prediction = await people[1].client.op("RankPrediction", { testId: test.id });
     assert.deepEqual(prediction.data.rankPrediction, { predictedRank: 501, rankLow: 501, rankHigh: 501, percentile: 50, candidates: 1000, basedOnAttempts: 1 });
@@ -398,8 +453,12 @@ describe("mock tests and attempts", () => {
   it("keeps a test of a draft course unpublished until the course is", async () => {
     const draft = (await instructor.client.op("CreateCourse", { input: { title: "Unreleased", description: "x", level: "BEGINNER" } })).data.createCourse;
     await instructor.client.op("AddLesson", { courseId: draft.id, input: { title: "L", body: "b", durationMinutes: 5 } });
-    const created = (await instructor.client.op("CreateMockTest", { input: { title: "Early", courseId: draft.id, durationMinutes: 10, negativeMarking: 0 } })).data.createMockTest;
-    await instructor.client.op("AddQuestion", { testId: created.id, input: { prompt: "p", options: ["a", "b"], correctOption: 0, topic: "t", difficulty: "EASY", marks: 1 } });
+    const created = (await instructor.client.op("CreateMockTest", { input: { title: "Early", courseId: draft.id, durationMinutes: 10, negativeMarking: 0 } })).data
+      .createMockTest;
+    await instructor.client.op("AddQuestion", {
+      testId: created.id,
+      input: { prompt: "p", options: ["a", "b"], correctOption: 0, topic: "t", difficulty: "EASY", marks: 1 },
+    });
     const refused = await instructor.client.op("PublishMockTest", { id: created.id });
     assert.equal(refused.errors?.[0].extensions?.code, "BAD_USER_INPUT");
     await instructor.client.op("PublishCourse", { id: draft.id });
@@ -428,7 +487,8 @@ describe("mock tests and attempts", () => {
     async function lockWaiters(count: number) {
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const waiting = (await stack.db.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")).rows[0].n;
+        const waiting = (await stack.db.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")).rows[0]
+          .n;
         if (waiting >= count) return;
         assert.ok(Date.now() < deadline, `${waiting} of ${count} statements waiting for a lock`);
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -575,10 +635,14 @@ describe("study sessions, progress, stats and reviews", () => {
     const student = await register(stack);
     const deck = (await student.client.op("CreateFlashcardDeck", { input: { title: "Maxims" } })).data.createFlashcardDeck;
     const cards = [];
-    for (const front of ["One", "Two", "Three"]) cards.push((await student.client.op("AddFlashcard", { deckId: deck.id, input: { front, back: "x" } })).data.addFlashcard);
+    for (const front of ["One", "Two", "Three"])
+      cards.push((await student.client.op("AddFlashcard", { deckId: deck.id, input: { front, back: "x" } })).data.addFlashcard);
     assert.equal((await student.client.op("DueFlashcards", { deckId: deck.id })).data.dueFlashcards.length, 3, "new cards are due");
     const reviewed = await student.client.op("ReviewFlashcard", { cardId: cards[0].id, grade: 5 });
-    assert.deepEqual({ ...reviewed.data.reviewFlashcard, dueAt: undefined }, { dueAt: undefined, intervalDays: 1, easiness: 2.6, repetitions: 1, card: { id: cards[0].id, front: "One" } });
+    assert.deepEqual(
+      { ...reviewed.data.reviewFlashcard, dueAt: undefined },
+      { dueAt: undefined, intervalDays: 1, easiness: 2.6, repetitions: 1, card: { id: cards[0].id, front: "One" } },
+    );
     assert.equal(new Date(reviewed.data.reviewFlashcard.dueAt).getTime(), clock.now().getTime() + 86_400_000);
     const due = await student.client.op("DueFlashcards", { deckId: deck.id });
     assert.deepEqual(due.data.dueFlashcards.map((d: any) => d.card.front).sort(), ["Three", "Two"]);

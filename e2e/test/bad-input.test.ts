@@ -62,14 +62,11 @@ describe("bad input", () => {
     await expectRefused(() => stack.client().raw('{"query": "{ me { id } }"'), { code: "BAD_REQUEST", status: 400, message: /not valid JSON/ });
   });
 
-  it("a body that is not an operation", () =>
-    expectRefused(() => stack.client().raw('{"variables": {}}'), { code: "BAD_REQUEST", status: 400 }));
+  it("a body that is not an operation", () => expectRefused(() => stack.client().raw('{"variables": {}}'), { code: "BAD_REQUEST", status: 400 }));
 
-  it("a query with a syntax error", () =>
-    expectRefused(() => stack.client().request("{ me { id "), { code: "GRAPHQL_PARSE_FAILED", status: 400 }));
+  it("a query with a syntax error", () => expectRefused(() => stack.client().request("{ me { id "), { code: "GRAPHQL_PARSE_FAILED", status: 400 }));
 
-  it("a field that does not exist", () =>
-    expectRefused(() => stack.client().request("{ me { password } }"), { code: "GRAPHQL_VALIDATION_FAILED", status: 400 }));
+  it("a field that does not exist", () => expectRefused(() => stack.client().request("{ me { password } }"), { code: "GRAPHQL_VALIDATION_FAILED", status: 400 }));
 
   it("variables of the wrong type", () =>
     expectRefused(() => stack.client().op("Register", { input: { email: 42, password: true, displayName: ["x"] } }), {
@@ -77,14 +74,13 @@ describe("bad input", () => {
       status: 400,
     }));
 
-  it("missing required variables", () =>
-    expectRefused(() => stack.client().op("Login", { email: "a@b.test" }), { code: "BAD_USER_INPUT", status: 400 }));
+  it("missing required variables", () => expectRefused(() => stack.client().op("Login", { email: "a@b.test" }), { code: "BAD_USER_INPUT", status: 400 }));
 
   it("an oversized body", () =>
-    expectRefused(
-      () => stack.client().op("Register", { input: { email: "big@x.test", password: "x".repeat(20_000), displayName: "Big" } }),
-      { code: "PAYLOAD_TOO_LARGE", status: 413 },
-    ));
+    expectRefused(() => stack.client().op("Register", { input: { email: "big@x.test", password: "x".repeat(20_000), displayName: "Big" } }), {
+      code: "PAYLOAD_TOO_LARGE",
+      status: 413,
+    }));
 
   it("a document with too many tokens", () =>
     expectRefused(() => stack.client().request(`{ ${Array.from({ length: 600 }, () => "__typename").join(" ")} }`), {
@@ -94,13 +90,11 @@ describe("bad input", () => {
     }));
 
   it("a depth bomb", () =>
-    expectRefused(
-      () =>
-        account.client.request(
-          "{ auditLog { edges { node { actor { apiKeys { id } } } } } }",
-        ),
-      { code: "GRAPHQL_VALIDATION_FAILED", status: 400, message: /depth/i },
-    ));
+    expectRefused(() => account.client.request("{ auditLog { edges { node { actor { apiKeys { id } } } } } }"), {
+      code: "GRAPHQL_VALIDATION_FAILED",
+      status: 400,
+      message: /depth/i,
+    }));
 
   it("an alias bomb", () =>
     expectRefused(() => account.client.request(`{ ${Array.from({ length: 12 }, (_, i) => `a${i}: me { id }`).join(" ")} }`), {
@@ -110,10 +104,11 @@ describe("bad input", () => {
     }));
 
   it("batched operations", () =>
-    expectRefused(
-      () => account.client.raw(JSON.stringify(Array.from({ length: 50 }, () => ({ query: "{ me { id } }" })))),
-      { code: "BAD_REQUEST", status: 400, message: /Batched/ },
-    ));
+    expectRefused(() => account.client.raw(JSON.stringify(Array.from({ length: 50 }, () => ({ query: "{ me { id } }" })))), {
+      code: "BAD_REQUEST",
+      status: 400,
+      message: /Batched/,
+    }));
 
   it("a wrong password", () =>
     expectRefused(() => stack.client().op("Login", { email: account.email, password: "not the password" }), {
@@ -122,10 +117,7 @@ describe("bad input", () => {
     }));
 
   it("a registration that repeats an email", () =>
-    expectRefused(
-      () => stack.client().op("Register", { input: { email: account.email, password: PASSWORD, displayName: "Twin" } }),
-      { code: "CONFLICT" },
-    ));
+    expectRefused(() => stack.client().op("Register", { input: { email: account.email, password: PASSWORD, displayName: "Twin" } }), { code: "CONFLICT" }));
 
   it("an expired access token", async () => {
     const expired = await signAccessToken({ role: "ADMIN", sid: crypto.randomUUID() }, Math.floor(Date.now() / 1000) - 60);
@@ -139,11 +131,7 @@ describe("bad input", () => {
 
   it("a token signed with another key", async () => {
     const { privateKey } = crypto.generateKeyPairSync("ed25519");
-    const forged = await signAccessToken(
-      { role: "ADMIN", sid: crypto.randomUUID() },
-      "10m",
-      privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-    );
+    const forged = await signAccessToken({ role: "ADMIN", sid: crypto.randomUUID() }, "10m", privateKey.export({ type: "pkcs8", format: "pem" }).toString());
     await expectRefused(() => stack.client({ token: forged }).op("UserDirectory", { first: 1 }), { code: "UNAUTHENTICATED", status: 401 });
   });
 
@@ -212,10 +200,10 @@ describe("bad input", () => {
   });
 
   it("NUL characters in text", async () => {
-    await expectRefused(
-      () => stack.client().op("Register", { input: { email: "nul@example.test", password: PASSWORD, displayName: "Nul\u0000Byte" } }),
-      { code: "BAD_USER_INPUT", message: /NUL/ },
-    );
+    await expectRefused(() => stack.client().op("Register", { input: { email: "nul@example.test", password: PASSWORD, displayName: "Nul\u0000Byte" } }), {
+      code: "BAD_USER_INPUT",
+      message: /NUL/,
+    });
     await expectRefused(() => stack.client().op("Login", { email: "a\u0000@example.test", password: PASSWORD }), {
       code: "BAD_USER_INPUT",
     });
@@ -244,15 +232,22 @@ describe("bad input", () => {
     }));
 
   it("a persisted-query hash that does not match its query", () =>
-    expectRefused(
-      () => account.client.raw(JSON.stringify({ query: "{ me { id } }", extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } })),
-      { code: "BAD_REQUEST", status: 400 },
-    ));
+    expectRefused(() => account.client.raw(JSON.stringify({ query: "{ me { id } }", extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } })), {
+      code: "BAD_REQUEST",
+      status: 400,
+    }));
 
   it("a cursor whose date Postgres cannot store, or not as the API writes it, on connections of every subgraph", async () => {
     const admin = await registerAdmin(stack);
     const connections = ["UserDirectory", "AuditLog", "CourseCatalog", "ReadingMaterials", "MockTests"];
-    for (const iso of ["+099999-01-01T00:00:00.000Z", "+010000-01-01T00:00:00.000Z", "0000-01-01T00:00:00.000Z", "-271821-04-20T00:00:00.000Z", "2026-01-01T00:00:00Z", "2026-01-01"]) {
+    for (const iso of [
+      "+099999-01-01T00:00:00.000Z",
+      "+010000-01-01T00:00:00.000Z",
+      "0000-01-01T00:00:00.000Z",
+      "-271821-04-20T00:00:00.000Z",
+      "2026-01-01T00:00:00Z",
+      "2026-01-01",
+    ]) {
       const after = Buffer.from(JSON.stringify([iso, "00000000-0000-4000-8000-000000000000"])).toString("base64url");
       for (const operation of connections) {
         const response = await admin.client.op(operation, { first: 2, after });
@@ -313,9 +308,10 @@ describe("bad input", () => {
     assert.deepEqual({ ...afterwards, sessions: undefined, audit_log: undefined }, { ...before, sessions: undefined, audit_log: undefined });
     const sessions = await stack.db.query("select revoked_reason from users.sessions where user_id = $1", [victim.user.id]);
     assert.deepEqual(sessions.rows, [{ revoked_reason: "refresh_token_reuse" }]);
-    const audit = await stack.db.query("select action, resource_type from users.audit_log where actor_id = $1 order by created_at", [
-      victim.user.id,
-    ]);
-    assert.deepEqual(audit.rows.map((row) => row.action), ["user.registered", "session.revoked_on_reuse"]);
+    const audit = await stack.db.query("select action, resource_type from users.audit_log where actor_id = $1 order by created_at", [victim.user.id]);
+    assert.deepEqual(
+      audit.rows.map((row) => row.action),
+      ["user.registered", "session.revoked_on_reuse"],
+    );
   });
 });

@@ -146,11 +146,19 @@ describe("pages from other origins in a browser (CORS_ORIGINS)", { skip: without
     await page.goto(otherPage.origin);
     const outcome = await actFromPage(stack, page, trigger);
     assert.deepEqual(outcome.query, { ok: false, error: "TypeError: Failed to fetch" });
-    assert.ok(reports.some((text) => text.startsWith(`Access to fetch at '${stack.url}' from origin '${otherPage.origin}' has been blocked by CORS policy: Response to preflight`)), reports.join("\n"));
+    assert.ok(
+      reports.some((text) =>
+        text.startsWith(`Access to fetch at '${stack.url}' from origin '${otherPage.origin}' has been blocked by CORS policy: Response to preflight`),
+      ),
+      reports.join("\n"),
+    );
     assert.deepEqual(outcome.subscription, { events: 0, error: "Event error" });
     assert.ok(reports.includes(`WebSocket connection to '${stack.wsUrl}' failed: Error during WebSocket handshake: Unexpected response code: 403`), reports.join("\n"));
     assert.deepEqual(outcome.put, { ok: false, error: "TypeError: Failed to fetch" });
-    assert.ok(reports.some((text) => text.startsWith(`Access to fetch at '${stack.storageConfig.endpoint}/`) && text.includes("blocked by CORS policy: Response to preflight")), reports.join("\n"));
+    assert.ok(
+      reports.some((text) => text.startsWith(`Access to fetch at '${stack.storageConfig.endpoint}/`) && text.includes("blocked by CORS policy: Response to preflight")),
+      reports.join("\n"),
+    );
     assert.equal(outcome.completed, "OBJECT_NOT_UPLOADED", "the PUT was never sent");
   });
 

@@ -20,7 +20,6 @@ describe("batching: cost does not grow with list length", () => {
   });
   after(() => stack.close());
 
-
   it("CourseCatalog: 5 and 50 courses by 5 authors cost the same", async () => {
     const tag = `batch${Date.now()}`;
     for (let i = 0; i < 50; i++) await publishedCourse(authors[i % 5].client, `Batch course ${i}`, { tags: [tag], lessons: 1 + (i % 3) });
@@ -46,9 +45,11 @@ describe("batching: cost does not grow with list length", () => {
     await author.client.op("UpdateProfile", { input: { avatarAssetId: avatar.id } });
     const cover = await uploadReady(author.client, "COURSE_COVER", "image/png");
     const courseWith = async (lessons: number) => {
-      const course = (await author.client.op("CreateCourse", {
-        input: { title: `Deep ${lessons}`, description: "x", level: "BEGINNER", coverAssetId: cover.id },
-      })).data.createCourse;
+      const course = (
+        await author.client.op("CreateCourse", {
+          input: { title: `Deep ${lessons}`, description: "x", level: "BEGINNER", coverAssetId: cover.id },
+        })
+      ).data.createCourse;
       for (let i = 0; i < lessons; i++) {
         await author.client.op("AddLesson", { courseId: course.id, input: { title: `L${i}`, body: "b", durationMinutes: 5, mediaAssetIds: [video.id] } });
       }

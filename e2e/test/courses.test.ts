@@ -89,10 +89,9 @@ describe("courses, lessons and who sees drafts", () => {
       }),
     });
     assert.deepEqual(((await references.json()) as any).data._entities, [null, null]);
-    const theirs = await stack.client().request(
-      `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { authoredCourses { id } } } }`,
-      { r: [{ __typename: "User", id: instructor.user.id }] },
-    );
+    const theirs = await stack.client().request(`query($r: [_Any!]!) { _entities(representations: $r) { ... on User { authoredCourses { id } } } }`, {
+      r: [{ __typename: "User", id: instructor.user.id }],
+    });
     assert.ok(theirs.errors || !theirs.data._entities[0].authoredCourses.some((c: any) => c.id === course.id));
     const searched = await stack.client().op("SearchContent", { query: "Secret Draft Only lesson" });
     assert.deepEqual(searched.data.searchContent, [], "neither the draft nor its lessons are found");
@@ -106,11 +105,14 @@ describe("courses, lessons and who sees drafts", () => {
     await stack.subgraph("content").runJobNow("deliver-audit-events");
     const log = await admin.client.op("AuditLog", { first: 20 });
     const entry = log.data.auditLog.edges.map((edge: any) => edge.node).find((node: any) => node.resourceId === course.id);
-    assert.deepEqual({ action: entry.action, resourceType: entry.resourceType, actor: entry.actor.id }, {
-      action: "course.published",
-      resourceType: "Course",
-      actor: instructor.user.id,
-    });
+    assert.deepEqual(
+      { action: entry.action, resourceType: entry.resourceType, actor: entry.actor.id },
+      {
+        action: "course.published",
+        resourceType: "Course",
+        actor: instructor.user.id,
+      },
+    );
     const outbox = await stack.db.query("select count(*)::int as n from content.audit_outbox");
     assert.equal(outbox.rows[0].n, 0, "delivered events leave the outbox");
   });
@@ -135,9 +137,11 @@ describe("courses, lessons and who sees drafts", () => {
     const video = await uploadReady(instructor.client, "LESSON_MEDIA", "video/mp4");
     const avatar = await uploadReady(instructor.client, "AVATAR", "image/webp");
     await instructor.client.op("UpdateProfile", { input: { avatarAssetId: avatar.id } });
-    const course = (await instructor.client.op("CreateCourse", {
-      input: { title: "With Media", description: "x", level: "BEGINNER", coverAssetId: cover.id },
-    })).data.createCourse;
+    const course = (
+      await instructor.client.op("CreateCourse", {
+        input: { title: "With Media", description: "x", level: "BEGINNER", coverAssetId: cover.id },
+      })
+    ).data.createCourse;
     await instructor.client.op("AddLesson", { courseId: course.id, input: { title: "Watch", body: "b", durationMinutes: 7, mediaAssetIds: [video.id] } });
     await instructor.client.op("PublishCourse", { id: course.id });
 
@@ -145,9 +149,10 @@ describe("courses, lessons and who sees drafts", () => {
     assert.ok(view.cover.url);
     assert.equal(view.author.displayName, "Ina Instructor");
     assert.ok(view.author.avatar.url);
-    assert.deepEqual(view.lessons.map((lesson: any) => ({ position: lesson.position, media: lesson.media.map((m: any) => m.id) })), [
-      { position: 1, media: [video.id] },
-    ]);
+    assert.deepEqual(
+      view.lessons.map((lesson: any) => ({ position: lesson.position, media: lesson.media.map((m: any) => m.id) })),
+      [{ position: 1, media: [video.id] }],
+    );
     assert.equal(view.lessons[0].media[0].contentType, "video/mp4");
 
     const wrongPurpose = await instructor.client.op("CreateCourse", { input: { title: "Bad cover", description: "x", level: "BEGINNER", coverAssetId: video.id } });
@@ -161,11 +166,17 @@ describe("courses, lessons and who sees drafts", () => {
     const draft = (await author.client.op("CreateCourse", { input: { title: "Unfinished", description: "x", level: "BEGINNER" } })).data.createCourse;
 
     const catalog = await stack.client().op("CourseCatalog", { first: 50, filter: { authorId: author.user.id } });
-    assert.deepEqual(catalog.data.courses.edges.map((edge: any) => edge.node.title), ["Reading Speed", "Quant Shortcuts"]);
+    assert.deepEqual(
+      catalog.data.courses.edges.map((edge: any) => edge.node.title),
+      ["Reading Speed", "Quant Shortcuts"],
+    );
     assert.equal(catalog.data.courses.totalCount, 2);
     assert.equal(catalog.data.courses.edges[0].node.lessonCount, 1);
     const maths = await stack.client().op("CourseCatalog", { first: 50, filter: { authorId: author.user.id, tag: "MATHS" } });
-    assert.deepEqual(maths.data.courses.edges.map((edge: any) => edge.node.title), ["Quant Shortcuts"]);
+    assert.deepEqual(
+      maths.data.courses.edges.map((edge: any) => edge.node.title),
+      ["Quant Shortcuts"],
+    );
     const advanced = await stack.client().op("CourseCatalog", { first: 50, filter: { authorId: author.user.id, level: "ADVANCED" } });
     assert.equal(advanced.data.courses.totalCount, 1);
 
@@ -236,7 +247,10 @@ describe("reading materials and flashcards", () => {
     assert.equal(created.data.createReadingMaterial.topic, "current affairs");
     await instructor.client.op("CreateReadingMaterial", { input: { title: "Essay template", kind: "TEMPLATE", topic: "writing", body: "Intro, body" } });
     const digests = await stack.client().op("ReadingMaterials", { kind: "GK_DIGEST", first: 10 });
-    assert.deepEqual(digests.data.readingMaterials.edges.map((edge: any) => edge.node.title), ["Weekly GK: November"]);
+    assert.deepEqual(
+      digests.data.readingMaterials.edges.map((edge: any) => edge.node.title),
+      ["Weekly GK: November"],
+    );
     assert.ok(digests.data.readingMaterials.edges[0].node.publishedAt);
     const byTopic = await stack.client().op("ReadingMaterials", { topic: "Writing" });
     assert.equal(byTopic.data.readingMaterials.totalCount, 1);
@@ -259,11 +273,14 @@ describe("reading materials and flashcards", () => {
     await student.client.op("AddFlashcard", { deckId, input: { front: "Res judicata", back: "A matter already judged" } });
 
     const mine = await student.client.op("FlashcardDeck", { id: deckId });
-    assert.deepEqual({ count: mine.data.flashcardDeck.cardCount, owner: mine.data.flashcardDeck.owner.displayName, fronts: mine.data.flashcardDeck.cards.map((c: any) => c.front) }, {
-      count: 2,
-      owner: "Sam Student",
-      fronts: ["Audi alteram partem", "Res judicata"],
-    });
+    assert.deepEqual(
+      { count: mine.data.flashcardDeck.cardCount, owner: mine.data.flashcardDeck.owner.displayName, fronts: mine.data.flashcardDeck.cards.map((c: any) => c.front) },
+      {
+        count: 2,
+        owner: "Sam Student",
+        fronts: ["Audi alteram partem", "Res judicata"],
+      },
+    );
     assert.equal((await other.client.op("FlashcardDeck", { id: deckId })).data.flashcardDeck, null);
     const intrude = await other.client.op("AddFlashcard", { deckId, input: { front: "x", back: "y" } });
     assert.equal(intrude.errors?.[0].extensions?.code, "NOT_FOUND");
@@ -316,7 +333,7 @@ describe("search", () => {
 
     const blank = await stack.client().op("SearchContent", { query: "   " });
     assert.equal(blank.errors?.[0].extensions?.code, "BAD_USER_INPUT");
-    const odd = await stack.client().op("SearchContent", { query: "\"unbalanced OR -( quotes" });
+    const odd = await stack.client().op("SearchContent", { query: '"unbalanced OR -( quotes' });
     assert.equal(odd.errors, undefined, "websearch syntax never fails on user input");
   });
 });

@@ -38,7 +38,8 @@ describe("the live dashboard in a browser", { skip: withoutChromium }, () => {
     await page.click("button[type=submit]");
     await page.waitForSelector("text=Signed in as Dashboard Viewer");
     assert.ok(scripts.length >= 2 && scripts.every((url) => url.startsWith(stack.origin)), `scripts: ${scripts.join(", ")}`);
-    const textIs = (id: string, text: string) => page.waitForFunction(`document.getElementById(${JSON.stringify(id)})?.textContent === ${JSON.stringify(text)}`, undefined, { timeout: 5_000 });
+    const textIs = (id: string, text: string) =>
+      page.waitForFunction(`document.getElementById(${JSON.stringify(id)})?.textContent === ${JSON.stringify(text)}`, undefined, { timeout: 5_000 });
     await textIs("active-sessions", "0");
 
     // Someone signs up, through the API: their verification mail shows in the development mailbox.

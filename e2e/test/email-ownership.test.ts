@@ -51,7 +51,10 @@ describe("email ownership", () => {
       const again = await stack.client().request(VERIFY_EMAIL, { token: mail.token });
       assert.equal(refusal(again), "BAD_USER_INPUT:TOKEN_USED");
       const audit = await stack.db.query("select action from users.audit_log where resource_id = $1 order by created_at", [account.user.id]);
-      assert.deepEqual(audit.rows.map((row) => row.action), ["user.registered", "user.email_verified"]);
+      assert.deepEqual(
+        audit.rows.map((row) => row.action),
+        ["user.registered", "user.email_verified"],
+      );
       assert.equal((await stack.db.query("select count(*)::int as n from users.mail_outbox")).rows[0].n, 0, "the outbox is empty once sent");
     });
 
@@ -125,9 +128,7 @@ describe("email ownership", () => {
       const afterReset = await tableSnapshot(stack, "users");
       assert.equal(refusal(await stack.client().request(RESET, { token: mail.token, password: "yet another password" })), "BAD_USER_INPUT:TOKEN_USED");
       assert.deepEqual(await tableSnapshot(stack, "users"), afterReset);
-      const audit = await stack.db.query("select actor_id, details from users.audit_log where resource_id = $1 and action = 'user.password_reset'", [
-        account.user.id,
-      ]);
+      const audit = await stack.db.query("select actor_id, details from users.audit_log where resource_id = $1 and action = 'user.password_reset'", [account.user.id]);
       assert.deepEqual(audit.rows, [{ actor_id: account.user.id, details: { sessionsRevoked: 2 } }]);
     });
 
@@ -251,7 +252,10 @@ describe("email ownership", () => {
         assert.equal(gatewayConfigFromEnv().devMailboxPath, undefined);
         await assert.rejects(runSubgraph(loadSubgraph("users"), { databaseUrl: stack.databaseUrl }), /SMTP_URL is required in production/);
       } finally {
-        for (const [name, value] of [["NODE_ENV", previous.nodeEnv], ["DEV_MAILBOX_PATH", previous.mailbox]] as const) {
+        for (const [name, value] of [
+          ["NODE_ENV", previous.nodeEnv],
+          ["DEV_MAILBOX_PATH", previous.mailbox],
+        ] as const) {
           if (value === undefined) delete process.env[name];
           else process.env[name] = value;
         }
@@ -266,7 +270,11 @@ describe("email ownership", () => {
       assert.ok(listed.length > 0);
       for (const mail of listed) assert.deepEqual(Object.keys(mail).sort(), ["at", "subject", "text", "to"]);
       const times = listed.map((mail) => Date.parse(mail.at));
-      assert.deepEqual(times, [...times].sort((a, b) => a - b), "oldest first");
+      assert.deepEqual(
+        times,
+        [...times].sort((a, b) => a - b),
+        "oldest first",
+      );
     });
   });
 

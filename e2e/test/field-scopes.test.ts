@@ -38,12 +38,18 @@ for (const definition of supergraph.definitions) {
   if (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.INTERFACE_TYPE_DEFINITION) {
     compositeTypes.add(definition.name.value);
     if (definition.kind === Kind.OBJECT_TYPE_DEFINITION) {
-      objectTypes.set(definition.name.value, (definition.fields ?? []).filter((field) => !inaccessible(field)));
+      objectTypes.set(
+        definition.name.value,
+        (definition.fields ?? []).filter((field) => !inaccessible(field)),
+      );
     }
   }
   if (definition.kind === Kind.UNION_TYPE_DEFINITION) {
     compositeTypes.add(definition.name.value);
-    unions.set(definition.name.value, (definition.types ?? []).map((type) => type.name.value));
+    unions.set(
+      definition.name.value,
+      (definition.types ?? []).map((type) => type.name.value),
+    );
   }
 }
 
@@ -242,16 +248,37 @@ describe("API-key scopes on every path to a private field", () => {
   after(() => stack?.close());
 
   it("finds the private fields and the paths to them in the supergraph", () => {
-    assert.ok(privateFields.get("User")?.some((field) => field.name === "email"), "User.email is private");
-    assert.ok(paths.some((p) => p.parent === "Course" && p.field === "author" && p.type === "User"), "Course.author reaches User");
-    assert.ok(paths.some((p) => p.parent === "Query" && p.field === "searchContent" && p.throughUnion), "unions count through their members");
+    assert.ok(
+      privateFields.get("User")?.some((field) => field.name === "email"),
+      "User.email is private",
+    );
+    assert.ok(
+      paths.some((p) => p.parent === "Course" && p.field === "author" && p.type === "User"),
+      "Course.author reaches User",
+    );
+    assert.ok(
+      paths.some((p) => p.parent === "Query" && p.field === "searchContent" && p.throughUnion),
+      "unions count through their members",
+    );
   });
 
   it("knows how to reach the parent of every path, and nothing else", () => {
     const needed = new Set(paths.map(reachKey));
-    assert.deepEqual([...needed].filter((key) => !REACH[key]), [], "paths whose parent the test cannot reach yet: add them to REACH");
-    assert.deepEqual(Object.keys(REACH).filter((key) => !needed.has(key)), [], "REACH entries no path uses");
-    assert.deepEqual([...privateFields.keys()].filter((type) => !ENTITY_SCOPES[type]), [], "types with private fields missing from ENTITY_SCOPES");
+    assert.deepEqual(
+      [...needed].filter((key) => !REACH[key]),
+      [],
+      "paths whose parent the test cannot reach yet: add them to REACH",
+    );
+    assert.deepEqual(
+      Object.keys(REACH).filter((key) => !needed.has(key)),
+      [],
+      "REACH entries no path uses",
+    );
+    assert.deepEqual(
+      [...privateFields.keys()].filter((type) => !ENTITY_SCOPES[type]),
+      [],
+      "types with private fields missing from ENTITY_SCOPES",
+    );
   });
 
   it("leaves public profile fields public: a content:read partner sees a course's author, any key its owner", async () => {
@@ -268,9 +295,15 @@ describe("API-key scopes on every path to a private field", () => {
     const readme = fs.readFileSync(path.join(projectRoot(), "README.md"), "utf8");
     const section = readme.slice(readme.indexOf("| type | field | who sees a value | API-key scope |"));
     const rows = section.split("\n").slice(2);
-    const table = rows.slice(0, rows.findIndex((line) => !line.startsWith("|")));
+    const table = rows.slice(
+      0,
+      rows.findIndex((line) => !line.startsWith("|")),
+    );
     const listed = table.map((line) => {
-      const [type, field, , scope] = line.split("|").slice(1, -1).map((cell) => cell.trim().replace(/`/g, ""));
+      const [type, field, , scope] = line
+        .split("|")
+        .slice(1, -1)
+        .map((cell) => cell.trim().replace(/`/g, ""));
       return `${type}.${field} ${scope}`;
     });
     const tagged = [...privateFields].flatMap(([type, fields]) => fields.map((field) => `${type}.${field.name} ${field.scopes.join(" or ")}`));
@@ -291,7 +324,10 @@ describe("API-key scopes on every path to a private field", () => {
         for (const [rootField, call] of Object.entries(calls)) {
           const [root, field] = rootField.split(".");
           const response = await everything.request(`${root.toLowerCase()} { ${call} { ${p.field} { id } } }`);
-          assert.deepEqual(response.errors?.map((error) => [error.path, error.extensions?.code]), [[[field], "FORBIDDEN"]]);
+          assert.deepEqual(
+            response.errors?.map((error) => [error.path, error.extensions?.code]),
+            [[[field], "FORBIDDEN"]],
+          );
         }
       });
       continue;
@@ -315,12 +351,18 @@ describe("API-key scopes on every path to a private field", () => {
         assert.equal(holding.errors, undefined, `${label}: ${JSON.stringify(holding.errors)}`);
         const values = valuesIn(holding);
         assert.ok(values.length > 0, `${label}: the fixture reaches at least one ${p.type}`);
-        assert.ok(values.every((value) => value !== null), `${label}: read with ${privateField.scopes[0]}: ${JSON.stringify(holding.data)}`);
+        assert.ok(
+          values.every((value) => value !== null),
+          `${label}: read with ${privateField.scopes[0]}: ${JSON.stringify(holding.data)}`,
+        );
 
         const lackingScopes = base.filter((scope) => !privateField.scopes.includes(scope));
         const lacking: GraphQLResponse = await (await keyWith(lackingScopes)).request(operation);
         assert.ok(lacking.errors?.length, `${label}: refused without ${privateField.scopes.join(" or ")}`);
-        assert.ok(valuesIn(lacking).every((value) => value === null), `${label}: no value without the scope`);
+        assert.ok(
+          valuesIn(lacking).every((value) => value === null),
+          `${label}: no value without the scope`,
+        );
         for (const error of lacking.errors) {
           assert.equal(error.extensions?.code, "FORBIDDEN", `${label}: ${JSON.stringify(error)}`);
           const errorPath = withoutIndices(error.path);

@@ -17,8 +17,7 @@ describe("free text", () => {
   before(async () => {
     stack = await startStack();
     instructor = await registerWithRole(stack, "INSTRUCTOR");
-    courseId = (await instructor.client.op("CreateCourse", { input: { title: "Free text", description: "Rules\nfor text", level: "BEGINNER" } })).data
-      .createCourse.id;
+    courseId = (await instructor.client.op("CreateCourse", { input: { title: "Free text", description: "Rules\nfor text", level: "BEGINNER" } })).data.createCourse.id;
   });
   after(() => stack.close());
 
@@ -95,7 +94,10 @@ describe("free text", () => {
     const stored = await stack.db.query("select length(body) as length from content.reading_materials where id = $1", [created.data.createReadingMaterial.id]);
     assert.equal(stored.rows[0].length, 100_000);
     const found = await stack.client().op("SearchContent", { query: pair(1_000) });
-    assert.deepEqual(found.data.searchContent.map((result: { id: string }) => result.id), [created.data.createReadingMaterial.id]);
+    assert.deepEqual(
+      found.data.searchContent.map((result: { id: string }) => result.id),
+      [created.data.createReadingMaterial.id],
+    );
   });
 });
 

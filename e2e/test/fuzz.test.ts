@@ -4,20 +4,8 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gatewayConfigFromEnv } from "@solo/gateway";
 import { projectRoot, subscriptionTopic } from "@solo/kit";
-import type {
-  GraphQLInputType,
-  OperationDefinitionNode,
-} from "graphql";
-import {
-  Kind,
-  OperationTypeNode,
-  buildSchema,
-  parse,
-  print,
-  typeFromAST,
-  validate,
-  visit,
-} from "graphql";
+import type { GraphQLInputType, OperationDefinitionNode } from "graphql";
+import { Kind, OperationTypeNode, buildSchema, parse, print, typeFromAST, validate, visit } from "graphql";
 import { publishedTest } from "../src/assessment-fixtures";
 import { publishedCourse, uploadReady } from "../src/content-fixtures";
 import type { Replacement } from "../src/hostile-values";
@@ -114,8 +102,7 @@ async function makeFixtures(stack: Stack) {
     },
     /** A draft test with a question. */
     draftTest: async () => {
-      const created = (await admin.client.op("CreateMockTest", { input: { title: "Draft fuzz test", durationMinutes: 30, negativeMarking: 0 } })).data
-        .createMockTest;
+      const created = (await admin.client.op("CreateMockTest", { input: { title: "Draft fuzz test", durationMinutes: 30, negativeMarking: 0 } })).data.createMockTest;
       await admin.client.op("AddQuestion", {
         testId: created.id,
         input: { prompt: "Draft?", options: ["A", "B"], correctOption: 0, topic: "draft", difficulty: "EASY", marks: 1 },
@@ -127,10 +114,8 @@ async function makeFixtures(stack: Stack) {
       const own = await publishedTest(admin.client, [{ correctOption: 0 }]);
       return (await admin.client.op("StartAttempt", { testId: own.id })).data.startAttempt.id as string;
     },
-    session: async () =>
-      (await admin.client.op("StartStudySession", { input: { courseId: course.id, lessonId: lessonIds[0] } })).data.startStudySession.id as string,
-    apiKey: async () =>
-      (await admin.client.op("CreateApiKey", { input: { name: "Fuzz key", scopes: ["content:read"] } })).data.createApiKey.apiKey.id as string,
+    session: async () => (await admin.client.op("StartStudySession", { input: { courseId: course.id, lessonId: lessonIds[0] } })).data.startStudySession.id as string,
+    apiKey: async () => (await admin.client.op("CreateApiKey", { input: { name: "Fuzz key", scopes: ["content:read"] } })).data.createApiKey.apiKey.id as string,
     refreshToken: async () => (await register(stack)).refreshToken as string,
   };
   return { admin, student, course, lessonIds, test, attempt, deck, card, cover, fresh };
@@ -239,9 +224,11 @@ function problems(response: { status: number; errors?: GraphQLResponse["errors"]
 /** Runs `work` on every item, `width` at a time. */
 async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 describe("fuzz: hostile values in every served contract operation", () => {
@@ -275,10 +262,15 @@ describe("fuzz: hostile values in every served contract operation", () => {
   it("finds every secret it spares in the contract", () => {
     const names = new Set(
       operations.flatMap((operation) =>
-        operation.variables.flatMap((variable) => [...hostileReplacements(variable.type, undefined, [variable.name])].map((replacement) => valueName(operation, replacement))),
+        operation.variables.flatMap((variable) =>
+          [...hostileReplacements(variable.type, undefined, [variable.name])].map((replacement) => valueName(operation, replacement)),
+        ),
       ),
     );
-    assert.deepEqual([...SECRETS].filter((secret) => !names.has(secret)), []);
+    assert.deepEqual(
+      [...SECRETS].filter((secret) => !names.has(secret)),
+      [],
+    );
   });
 
   for (const operation of operations.filter((candidate) => candidate.variables.length && candidate.kind !== OperationTypeNode.SUBSCRIPTION)) {
@@ -339,8 +331,9 @@ describe("fuzz: hostile values in every served contract operation", () => {
       // A message over MAX_WS_MESSAGE_BYTES is not read at all: its socket closes with 1009, so
       // those values are tried on sockets of their own.
       const oversized = (replacement: Replacement) =>
-        Buffer.byteLength(JSON.stringify({ id: "00000000-0000-0000-0000-000000000000", type: "subscribe", payload: { query: operation.text, variables: variablesOf(replacement) } })) >
-        maxWsMessageBytes;
+        Buffer.byteLength(
+          JSON.stringify({ id: "00000000-0000-0000-0000-000000000000", type: "subscribe", payload: { query: operation.text, variables: variablesOf(replacement) } }),
+        ) > maxWsMessageBytes;
       for (const replacement of all.filter(oversized)) {
         totals.calls += 1;
         const own = connect(stack.wsUrl, { authorization: `Bearer ${fixtures.admin.accessToken}` });
@@ -352,7 +345,11 @@ describe("fuzz: hostile values in every served contract operation", () => {
       const replacements = all.filter((replacement) => !oversized(replacement));
       const valid = subscribe(live, operation.text, base);
       await firstAnswers(operation, [{ variables: base, stream: valid }]);
-      assert.deepEqual(valid.results.flatMap((result) => result.errors ?? []), [], `${operation.name} with valid values`);
+      assert.deepEqual(
+        valid.results.flatMap((result) => result.errors ?? []),
+        [],
+        `${operation.name} with valid values`,
+      );
       assert.ok(valid.results[0]?.data, `${operation.name} with valid values: no event within ${ANSWER_BOUND_MS / 1000} s`);
       // In groups, so that at most 20 subscriptions are open on the socket at once. graphql-ws
       // writes the JSON itself, so 1e999 arrives as null.
@@ -389,8 +386,9 @@ describe("fuzz: hostile values in every served contract operation", () => {
    * topics that nothing we do can change (a course that does not exist) get theirs too.
    */
   async function firstAnswers(operation: FuzzedOperation, streams: { variables: Record<string, unknown>; stream: Received }[]) {
-    const field = (parse(operation.text).definitions[0] as OperationDefinitionNode).selectionSet.selections
-      .map((selection) => (selection.kind === Kind.FIELD ? selection.name.value : ""))[0];
+    const field = (parse(operation.text).definitions[0] as OperationDefinitionNode).selectionSet.selections.map((selection) =>
+      selection.kind === Kind.FIELD ? selection.name.value : "",
+    )[0];
     const topicOf = (variables: Record<string, unknown>) =>
       subscriptionTopic(field, Object.fromEntries(operation.variables.map((variable) => [variable.argument.split(".")[1], variables[variable.name]])));
     const deadline = Date.now() + ANSWER_BOUND_MS;

@@ -36,14 +36,11 @@ describe("gateway operations: health, readiness, metrics, request ids", () => {
   it("carries the request id from the client through the gateway into the subgraph", async () => {
     const requestId = `it-${Date.now()}`;
     const account = await register(stack);
-    const response = await account.client.raw(
-      JSON.stringify({ query: `mutation { updateProfile(input: { displayName: "Traced" }) { id } }` }),
-      { "x-request-id": requestId },
-    );
+    const response = await account.client.raw(JSON.stringify({ query: `mutation { updateProfile(input: { displayName: "Traced" }) { id } }` }), {
+      "x-request-id": requestId,
+    });
     assert.equal(response.headers.get("x-request-id"), requestId);
-    const audit = await stack.db.query("select request_id from users.audit_log where action = 'user.profile_updated' and resource_id = $1", [
-      account.user.id,
-    ]);
+    const audit = await stack.db.query("select request_id from users.audit_log where action = 'user.profile_updated' and resource_id = $1", [account.user.id]);
     assert.equal(audit.rows[0].request_id, requestId, "the subgraph saw the gateway's request id");
     const generated = await stack.client().request("{ me { id } }");
     assert.match(generated.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
@@ -77,10 +74,7 @@ describe("gateway operations: health, readiness, metrics, request ids", () => {
     assert.deepEqual(withKeyAndToken.data, { me: null }, "the key is anonymous, whatever else is sent");
     const admin = await direct("{ users(first: 1) { totalCount } }", asGateway);
     assert.equal(admin.errors[0].extensions.code, "UNAUTHENTICATED");
-    const entity = await direct(
-      `{ _entities(representations: [{ __typename: "User", id: "${account.user.id}" }]) { ... on User { id displayName email } } }`,
-      asGateway,
-    );
+    const entity = await direct(`{ _entities(representations: [{ __typename: "User", id: "${account.user.id}" }]) { ... on User { id displayName email } } }`, asGateway);
     assert.deepEqual(entity.data._entities, [{ id: account.user.id, displayName: "Test User", email: null }]);
   });
 

@@ -100,7 +100,10 @@ for (const backend of ["postgres", "redis"] as const) {
       await viaGateway2.op("RecordStudyProgress", { sessionId, input: { progressPercent: 20, addFocusSeconds: 0 } });
       const [seen1, seen2] = await Promise.all([on1.next(2, 1_000), on2.next(2, 1_000)]);
       for (const seen of [seen1, seen2]) {
-        assert.deepEqual(seen.map((result) => result.data.studySessionUpdated.progressPercent), [10, 20]);
+        assert.deepEqual(
+          seen.map((result) => result.data.studySessionUpdated.progressPercent),
+          [10, 20],
+        );
         assert.equal(seen[1].data.studySessionUpdated.user.displayName, "Replica Student");
       }
 

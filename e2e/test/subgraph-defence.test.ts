@@ -6,19 +6,8 @@ import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { gatewayConfigFromEnv, startGateway } from "@solo/gateway";
-import type {
-  Identity,
-} from "@solo/kit";
-import {
-  ANONYMOUS,
-  GATEWAY_KEY_HEADER,
-  IDENTITY_HEADER,
-  anonymousGatewayKey,
-  createLogger,
-  platformSecrets,
-  projectRoot,
-  signIdentity,
-} from "@solo/kit";
+import type { Identity } from "@solo/kit";
+import { ANONYMOUS, GATEWAY_KEY_HEADER, IDENTITY_HEADER, anonymousGatewayKey, createLogger, platformSecrets, projectRoot, signIdentity } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import crypto from "node:crypto";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
@@ -267,7 +256,10 @@ describe("the gateway in front of a subgraph that refuses the planner's request"
     assert.equal(few.errors, undefined, JSON.stringify(few.errors));
     const many = await stack.client().request(`{ courses(first: 4) { edges { node { title myProgress { percent } } } } }`);
     assert.equal(many.status, 200);
-    assert.deepEqual(many.data.courses.edges.map((edge: any) => edge.node.myProgress), [null, null, null, null]);
+    assert.deepEqual(
+      many.data.courses.edges.map((edge: any) => edge.node.myProgress),
+      [null, null, null, null],
+    );
     assert.equal(many.errors!.length, 1);
     assert.deepEqual(many.errors![0].extensions, { code: "BAD_REQUEST", limit: "MAX_LIST_LENGTH", service: "assessments" });
     assert.match(many.errors![0].message, /has 4 items, more than 3/);

@@ -100,7 +100,12 @@ describe("subscribe errors over graphql-ws", () => {
     const update = await raw.waitFor((message) => message.id === "good" && message.type === "next");
     assert.deepEqual(update.payload.data.leaderboardUpdated, [{ rank: 1, score: 1, user: { displayName: "Still Streaming" } }]);
     assert.equal(raw.socket.readyState, WebSocket.OPEN);
-    for (const [id] of cases) assert.deepEqual(raw.about(id).map((message) => message.type), ["error"], id);
+    for (const [id] of cases)
+      assert.deepEqual(
+        raw.about(id).map((message) => message.type),
+        ["error"],
+        id,
+      );
     // The mutation sent over the socket never ran: the watcher is still signed in.
     assert.equal((await watcher.client.request("{ me { id } }")).data?.me.id, watcher.user.id);
     raw.socket.close();
@@ -156,11 +161,7 @@ describe("subscribe errors over graphql-ws", () => {
 
   it("closes with 4400, never 4500, for messages only a server may send", async () => {
     const user = await register(stack);
-    for (const message of [
-      { type: "next", id: "x", payload: { data: {} } },
-      { type: "error", id: "x", payload: [{ message: "no" }] },
-      { type: "connection_ack" },
-    ]) {
+    for (const message of [{ type: "next", id: "x", payload: { data: {} } }, { type: "error", id: "x", payload: [{ message: "no" }] }, { type: "connection_ack" }]) {
       const raw = await rawConnect(stack.wsUrl, bearer(user));
       raw.send(message);
       assert.equal((await raw.closed).code, 4400, message.type);

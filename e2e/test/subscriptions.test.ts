@@ -234,7 +234,9 @@ describe("subscriptions over graphql-ws at the gateway", () => {
     // Session checks the users subgraph answered 404 (a login that has ended).
     const endedSessionChecks = async () => {
       const text = await (await fetch(`${new URL(stack.subgraphUrls.users).origin}/metrics`)).text();
-      const line = text.split("\n").find((row) => row.startsWith("http_request_duration_seconds_count{") && row.includes('route="/internal/sessions/verify"') && row.includes('status="404"'));
+      const line = text
+        .split("\n")
+        .find((row) => row.startsWith("http_request_duration_seconds_count{") && row.includes('route="/internal/sessions/verify"') && row.includes('status="404"'));
       return Number(line?.split(" ").at(-1) ?? 0);
     };
     // connection_init and a close sent together: the socket is gone before users has answered.

@@ -40,7 +40,10 @@ describe("uploads through presigned URLs", () => {
     assert.equal(ticket.method, "PUT");
     assert.deepEqual(url.searchParams.get("X-Amz-SignedHeaders")?.split(";").sort(), ["content-length", "content-type", "host"]);
     assert.equal(url.searchParams.get("X-Amz-Expires"), "900");
-    assert.deepEqual([...url.searchParams.keys()].filter((key) => key.toLowerCase().startsWith("x-amz-checksum")), []);
+    assert.deepEqual(
+      [...url.searchParams.keys()].filter((key) => key.toLowerCase().startsWith("x-amz-checksum")),
+      [],
+    );
     assert.equal(url.searchParams.get("X-Amz-Content-Sha256"), "UNSIGNED-PAYLOAD");
     const expiresIn = new Date(ticket.expiresAt).getTime() - Date.now();
     assert.ok(expiresIn > 890_000 && expiresIn <= 900_000, `expiresAt ${expiresIn} ms away`);
@@ -51,12 +54,15 @@ describe("uploads through presigned URLs", () => {
     const { asset } = ticket;
     assert.equal(asset.key, `users/${account.user.id}/avatar/${asset.id}`, "the key names owner, purpose and asset, never the filename");
     assert.equal(stagedKey(stack, ticket.uploadUrl), `uploads/${account.user.id}/avatar/${asset.id}`, "the PUT goes to a staging key, not the served one");
-    assert.deepEqual({ status: asset.status, purpose: asset.purpose, contentType: asset.contentType, sizeBytes: asset.sizeBytes }, {
-      status: "PENDING",
-      purpose: "AVATAR",
-      contentType: "image/png",
-      sizeBytes: 1234,
-    });
+    assert.deepEqual(
+      { status: asset.status, purpose: asset.purpose, contentType: asset.contentType, sizeBytes: asset.sizeBytes },
+      {
+        status: "PENDING",
+        purpose: "AVATAR",
+        contentType: "image/png",
+        sizeBytes: 1234,
+      },
+    );
   });
 
   it("marks an upload READY when the stored object matches, and serves it by a signed GET", async () => {
@@ -64,11 +70,14 @@ describe("uploads through presigned URLs", () => {
     const { ticket, completed } = await upload(account.client, { purpose: "AVATAR", contentType: "image/png", bytes: PNG, filename: "me.png" });
     assert.equal(completed.errors, undefined);
     const asset = completed.data.completeUpload;
-    assert.deepEqual({ status: asset.status, sizeBytes: asset.sizeBytes, contentType: asset.contentType }, {
-      status: "READY",
-      sizeBytes: PNG.length,
-      contentType: "image/png",
-    });
+    assert.deepEqual(
+      { status: asset.status, sizeBytes: asset.sizeBytes, contentType: asset.contentType },
+      {
+        status: "READY",
+        sizeBytes: PNG.length,
+        contentType: "image/png",
+      },
+    );
     const url = new URL(asset.url);
     assert.equal(url.searchParams.get("X-Amz-Expires"), "900");
     const download = await fetch(asset.url);
@@ -161,11 +170,14 @@ describe("uploads through presigned URLs", () => {
 
   it("decides once when completions race, and copies nothing over a READY object", async (t) => {
     const account = await register(stack);
-    const ticket = (await account.client.op("CreateUploadUrl", { input: { filename: "r.png", contentType: "image/png", sizeBytes: PNG.length, purpose: "AVATAR" } }))
-      .data.createUploadUrl;
+    const ticket = (await account.client.op("CreateUploadUrl", { input: { filename: "r.png", contentType: "image/png", sizeBytes: PNG.length, purpose: "AVATAR" } })).data
+      .createUploadUrl;
     await fetch(ticket.uploadUrl, { method: "PUT", headers: { "Content-Type": "image/png" }, body: PNG });
     const results = await Promise.all(Array.from({ length: 8 }, () => account.client.op("CompleteUpload", { assetId: ticket.asset.id })));
-    assert.deepEqual(results.map((result) => result.errors ?? result.data.completeUpload.status), Array(8).fill("READY"));
+    assert.deepEqual(
+      results.map((result) => result.errors ?? result.data.completeUpload.status),
+      Array(8).fill("READY"),
+    );
     assert.deepEqual(Buffer.from(await (await fetch(results[0].data.completeUpload.url)).arrayBuffer()), PNG);
     if (!stack.objectStore.writes) return t.skip("copies are counted on s3rver only: S3_ENDPOINT's store does not report its writes");
     assert.equal(stack.objectStore.writes.get(ticket.asset.key), 1, "one completion copied; the others waited and read READY");
@@ -173,16 +185,15 @@ describe("uploads through presigned URLs", () => {
 
   it("finishes a completion that crashed between the copy and the commit when completed again", async () => {
     const account = await register(stack);
-    const ticket = (await account.client.op("CreateUploadUrl", { input: { filename: "c.png", contentType: "image/png", sizeBytes: PNG.length, purpose: "AVATAR" } }))
-      .data.createUploadUrl;
+    const ticket = (await account.client.op("CreateUploadUrl", { input: { filename: "c.png", contentType: "image/png", sizeBytes: PNG.length, purpose: "AVATAR" } })).data
+      .createUploadUrl;
     await fetch(ticket.uploadUrl, { method: "PUT", headers: { "Content-Type": "image/png" }, body: PNG });
     // What the crashed completion left: the copy at the storage key, the asset still PENDING, and
     // its claim, whose lease nobody renews now.
     await stack.storage.copy(stagedKey(stack, ticket.uploadUrl), ticket.asset.key);
-    await stack.db.query(
-      "update content.media_assets set completion_claim = gen_random_uuid(), completion_lease_until = now() + interval '1 second' where id = $1",
-      [ticket.asset.id],
-    );
+    await stack.db.query("update content.media_assets set completion_claim = gen_random_uuid(), completion_lease_until = now() + interval '1 second' where id = $1", [
+      ticket.asset.id,
+    ]);
     assert.equal((await account.client.op("MediaAsset", { id: ticket.asset.id })).data.mediaAsset.url, null, "a PENDING asset is not served");
     const completed = await account.client.op("CompleteUpload", { assetId: ticket.asset.id });
     assert.equal(completed.data.completeUpload.status, "READY");
@@ -200,7 +211,12 @@ describe("uploads through presigned URLs", () => {
     const avatar = await uploadReady(marketer.client, "AVATAR", "image/png", PNG);
     const served = async (url: string) => {
       const response = await fetch(url);
-      return { status: response.status, type: response.headers.get("content-type"), disposition: response.headers.get("content-disposition"), body: Buffer.from(await response.arrayBuffer()) };
+      return {
+        status: response.status,
+        type: response.headers.get("content-type"),
+        disposition: response.headers.get("content-disposition"),
+        body: Buffer.from(await response.arrayBuffer()),
+      };
     };
     const csv = await served(leads.url);
     assert.deepEqual(csv, { status: 200, type: "text/csv", disposition: "attachment; filename*=UTF-8''file.bin", body: html });
@@ -438,7 +454,10 @@ describe("completions while the store is slow to copy", () => {
       proxy.release();
     }
     const finished = await Promise.all(completions);
-    assert.deepEqual(finished.map((result) => result.errors ?? result.data.completeUpload.status), Array(assets.length).fill("READY"));
+    assert.deepEqual(
+      finished.map((result) => result.errors ?? result.data.completeUpload.status),
+      Array(assets.length).fill("READY"),
+    );
   });
 
   it("leaves an upload being completed to its completion when the sweep comes by", async () => {

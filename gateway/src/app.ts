@@ -2,20 +2,8 @@ import fs from "node:fs";
 import { ApolloGateway, IntrospectAndCompose } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
-import type {
-  Logger,
-  RunningService,
-} from "@solo/kit";
-import {
-  NotReadyError,
-  createHttpApp,
-  createLogger,
-  createEventBus,
-  createMetrics,
-  formatError,
-  listen,
-  observabilityPlugin,
-} from "@solo/kit";
+import type { Logger, RunningService } from "@solo/kit";
+import { NotReadyError, createHttpApp, createLogger, createEventBus, createMetrics, formatError, listen, observabilityPlugin } from "@solo/kit";
 import express from "express";
 import type { GraphQLSchema } from "graphql";
 import Redis from "ioredis";
@@ -47,9 +35,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     labelNames: ["subgraph"],
     registers: [metrics.registry],
   });
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true })
-    : undefined;
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true }) : undefined;
   redis?.on("error", (error) => logger.warn({ err: error }, "redis error"));
   // Counting starts in Redis: until it connects, limits would fall back to this replica's memory.
   await redis?.connect().catch((error) => logger.warn({ err: error }, "redis unavailable at start; rate limits use memory until it is"));

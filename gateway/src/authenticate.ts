@@ -1,19 +1,7 @@
-import type {
-  Identity,
-  RoleName} from "@solo/kit";
-import {
-  ACCESS_TOKEN_AUDIENCE,
-  ACCESS_TOKEN_ISSUER,
-  ANONYMOUS,
-  API_KEY_PREFIX,
-  ROLES,
-  callInternal,
-  platformSecrets,
-  requestError,
-} from "@solo/kit";
+import type { Identity, RoleName } from "@solo/kit";
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, ANONYMOUS, API_KEY_PREFIX, ROLES, callInternal, platformSecrets, requestError } from "@solo/kit";
 import { verifyApiKeyRoute, verifySessionRoute } from "@solo/users/internal-api";
 import { errors as joseErrors, importSPKI, jwtVerify } from "jose";
-
 
 export interface Credentials {
   authorization?: string;

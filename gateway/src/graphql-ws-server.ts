@@ -127,7 +127,9 @@ function refuse(socket: Duplex, refusal: UpgradeRefusal) {
   socket.once("finish", () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status]}\r\n` +
-      Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("") +
+      Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join("") +
       `\r\n${refusal.message}`,
   );
 }

@@ -131,7 +131,8 @@ export class Subscriber implements AsyncIterableIterator<Result> {
       const ms = Math.max(0, connection.expiresAt - Date.now());
       // The subscription ends with an error when the token it was opened with expires.
       this.expiry = setTimeout(
-        () => this.fail([new GraphQLError("Access token expired: subscribe again with a fresh one", { extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" } })]),
+        () =>
+          this.fail([new GraphQLError("Access token expired: subscribe again with a fresh one", { extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" } })]),
         Math.min(ms, 2 ** 31 - 1),
       );
       this.expiry.unref();
@@ -196,8 +197,6 @@ async function execute(services: GroupServices, spec: GroupSpec): Promise<Result
   );
   if (response.body.kind !== "single") return { errors: [new GraphQLError("Unexpected incremental result")] };
   // Formatted errors (message, path, extensions) become errors again: graphql-ws serialises them.
-  const errors = response.body.singleResult.errors?.map(
-    (error) => new GraphQLError(error.message, { path: error.path, extensions: error.extensions }),
-  );
+  const errors = response.body.singleResult.errors?.map((error) => new GraphQLError(error.message, { path: error.path, extensions: error.extensions }));
   return { data: response.body.singleResult.data as Record<string, unknown> | null, errors };
 }

@@ -1,23 +1,6 @@
 import { subscriptionTopic } from "@solo/kit";
-import type {
-  DocumentNode,
-  FieldNode,
-  GraphQLSchema,
-  OperationDefinitionNode,
-  ValidationRule,
-} from "graphql";
-import {
-  GraphQLError,
-  Kind,
-  OperationTypeNode,
-  getArgumentValues,
-  getOperationAST,
-  getVariableValues,
-  parse,
-  specifiedRules,
-  validate,
-  visit,
-} from "graphql";
+import type { DocumentNode, FieldNode, GraphQLSchema, OperationDefinitionNode, ValidationRule } from "graphql";
+import { GraphQLError, Kind, OperationTypeNode, getArgumentValues, getOperationAST, getVariableValues, parse, specifiedRules, validate, visit } from "graphql";
 import type { SubscribePayload } from "graphql-ws";
 import type { LiveField } from "./live-fields";
 

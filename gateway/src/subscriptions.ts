@@ -158,10 +158,13 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
           }
         };
         // Spread over the interval, so sockets opened together are not all checked at once.
-        let rechecks = setTimeout(() => {
-          void check();
-          rechecks = setInterval(() => void check(), interval).unref();
-        }, Math.floor(Math.random() * interval)).unref();
+        let rechecks = setTimeout(
+          () => {
+            void check();
+            rechecks = setInterval(() => void check(), interval).unref();
+          },
+          Math.floor(Math.random() * interval),
+        ).unref();
         // Node's clearTimeout clears intervals too.
         socket.once("close", () => clearTimeout(rechecks));
         ctx.extra.state = state;

@@ -46,21 +46,36 @@
       const reason = Array.isArray(error) ? error[0]?.message : error.message || error.reason;
       $("status").textContent = `Live updates stopped: ${reason || error}`;
     };
-    return client.subscribe({ query, variables }, {
-      next: (result) => (result.data ? onData(result.data) : stopped(result.errors ?? [])),
-      error: stopped,
-      complete: () => {},
-    });
+    return client.subscribe(
+      { query, variables },
+      {
+        next: (result) => (result.data ? onData(result.data) : stopped(result.errors ?? [])),
+        error: stopped,
+        complete: () => {},
+      },
+    );
   }
 
   async function showLeaderboard(testId, token) {
     leaderboardStop?.();
-    const data = await graphql(`query ($t: ID!) { leaderboard(testId: $t, first: 10) { rank score user { displayName } } }`, { t: testId }, token);
-    renderLeaderboard(data.leaderboard);
-    leaderboardStop = watch(
-      `subscription ($t: ID!) { leaderboardUpdated(testId: $t) { rank score user { displayName } } }`,
+    const data = await graphql(
+      `
+        query ($t: ID!) {
+          leaderboard(testId: $t, first: 10) {
+            rank
+            score
+            user {
+              displayName
+            }
+          }
+        }
+      `,
       { t: testId },
-      (update) => renderLeaderboard(update.leaderboardUpdated.slice(0, 10)),
+      token,
+    );
+    renderLeaderboard(data.leaderboard);
+    leaderboardStop = watch(`subscription ($t: ID!) { leaderboardUpdated(testId: $t) { rank score user { displayName } } }`, { t: testId }, (update) =>
+      renderLeaderboard(update.leaderboardUpdated.slice(0, 10)),
     );
   }
 
@@ -69,16 +84,41 @@
     $("signin").hidden = true;
     $("live").hidden = false;
     $("status").textContent = `Signed in as ${name}`;
-    const initial = await graphql(`{ liveStudyStats { activeSessions learnersToday focusSecondsToday averageProgress at } }`, {}, token);
+    const initial = await graphql(
+      `
+        {
+          liveStudyStats {
+            activeSessions
+            learnersToday
+            focusSecondsToday
+            averageProgress
+            at
+          }
+        }
+      `,
+      {},
+      token,
+    );
     renderStats(initial.liveStudyStats);
-    watch(`subscription { liveStudyStats { activeSessions learnersToday focusSecondsToday averageProgress at } }`, {}, (update) =>
-      renderStats(update.liveStudyStats),
+    watch(`subscription { liveStudyStats { activeSessions learnersToday focusSecondsToday averageProgress at } }`, {}, (update) => renderStats(update.liveStudyStats));
+    const tests = await graphql(
+      `
+        {
+          mockTests(first: 50) {
+            edges {
+              node {
+                id
+                title
+              }
+            }
+          }
+        }
+      `,
+      {},
+      token,
     );
-    const tests = await graphql(`{ mockTests(first: 50) { edges { node { id title } } } }`, {}, token);
     const select = $("test-select");
-    select.replaceChildren(
-      ...tests.mockTests.edges.map(({ node }) => Object.assign(document.createElement("option"), { value: node.id, textContent: node.title })),
-    );
+    select.replaceChildren(...tests.mockTests.edges.map(({ node }) => Object.assign(document.createElement("option"), { value: node.id, textContent: node.title })));
     select.onchange = () => showLeaderboard(select.value, token);
     if (select.value) await showLeaderboard(select.value, token);
   }
@@ -109,7 +149,16 @@
     const form = new FormData(event.target);
     try {
       const data = await graphql(
-        `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken user { displayName } } }`,
+        `
+          mutation ($e: String!, $p: String!) {
+            login(email: $e, password: $p) {
+              accessToken
+              user {
+                displayName
+              }
+            }
+          }
+        `,
         { e: form.get("email"), p: form.get("password") },
       );
       await start(data.login.accessToken, data.login.user.displayName);

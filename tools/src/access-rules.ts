@@ -1,12 +1,5 @@
-import type {
-  ConstDirectiveNode,
-  FieldDefinitionNode,
-  ObjectTypeDefinitionNode,
-  ObjectTypeExtensionNode} from "graphql";
-import {
-  Kind,
-  parse,
-} from "graphql";
+import type { ConstDirectiveNode, FieldDefinitionNode, ObjectTypeDefinitionNode, ObjectTypeExtensionNode } from "graphql";
+import { Kind, parse } from "graphql";
 import { ACCESS_TAG_PREFIX, API_KEY_SCOPES, SCOPE_TAG_PREFIX } from "@solo/kit";
 
 /**
@@ -38,7 +31,9 @@ const tagsOf = (directives: readonly ConstDirectiveNode[] | undefined): string[]
     .flatMap((value) => (value?.kind === Kind.STRING ? [value.value] : []));
 
 const accessOf = (directives: readonly ConstDirectiveNode[] | undefined): string | null =>
-  tagsOf(directives).find((tag) => tag.startsWith(ACCESS_TAG_PREFIX))?.slice(ACCESS_TAG_PREFIX.length) ?? null;
+  tagsOf(directives)
+    .find((tag) => tag.startsWith(ACCESS_TAG_PREFIX))
+    ?.slice(ACCESS_TAG_PREFIX.length) ?? null;
 
 const has = (directives: readonly ConstDirectiveNode[] | undefined, name: string) => (directives ?? []).some((d) => d.name.value === name);
 

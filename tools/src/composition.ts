@@ -13,12 +13,8 @@ export interface Composition {
 
 /** Builds every subgraph listed in rover.yaml from its descriptor and composes them, as rover would. */
 export async function composeSupergraph(): Promise<Composition> {
-  const subgraphs = await Promise.all(
-    readSubgraphs().map(async (entry) => ({ entry, sdl: printSubgraphSdl(await subgraphSchema(loadSubgraph(entry.dir))) })),
-  );
-  const result = composeServices(
-    subgraphs.map(({ entry, sdl }) => ({ name: entry.name, url: entry.routingUrl, typeDefs: parse(sdl) })),
-  );
+  const subgraphs = await Promise.all(readSubgraphs().map(async (entry) => ({ entry, sdl: printSubgraphSdl(await subgraphSchema(loadSubgraph(entry.dir))) })));
+  const result = composeServices(subgraphs.map(({ entry, sdl }) => ({ name: entry.name, url: entry.routingUrl, typeDefs: parse(sdl) })));
   if (result.errors) {
     throw new Error(`composition failed:\n${result.errors.map((error) => `- ${error.message}`).join("\n")}`);
   }

@@ -1,18 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import type {
-  DefinitionNode,
-  DocumentNode,
-  GraphQLError,
-  GraphQLSchema,
-  OperationDefinitionNode,
-} from "graphql";
-import {
-  Kind,
-  buildSchema,
-  parse,
-  validate,
-} from "graphql";
+import type { DefinitionNode, DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from "graphql";
+import { Kind, buildSchema, parse, validate } from "graphql";
 import { projectRoot } from "@solo/kit";
 
 export interface ContractOperation {
@@ -27,11 +16,13 @@ export function loadContractOperations(dir = path.join(projectRoot(), "clients",
     .readdirSync(dir)
     .filter((file) => file.endsWith(".graphql"))
     .sort()
-    .flatMap((file) => splitOperations(parse(fs.readFileSync(path.join(dir, file), "utf8"))).map((document) => ({
-      file,
-      name: (document.definitions[0] as OperationDefinitionNode).name?.value ?? "anonymous",
-      document,
-    })));
+    .flatMap((file) =>
+      splitOperations(parse(fs.readFileSync(path.join(dir, file), "utf8"))).map((document) => ({
+        file,
+        name: (document.definitions[0] as OperationDefinitionNode).name?.value ?? "anonymous",
+        document,
+      })),
+    );
 }
 
 /** One document per operation, each with the fragments of its file (validation rejects unused ones). */
@@ -103,7 +94,10 @@ export function readContractTypes(readme: string): ContractType[] {
       continue;
     }
     const fields = new Map<string, { optional: boolean; type?: string }>();
-    for (const part of body.split(",").map((item) => item.trim()).filter(Boolean)) {
+    for (const part of body
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean)) {
       const field = /^(\w+)(\?)?(?::\s*(.+))?$/.exec(part);
       if (!field) throw new Error(`cannot read contract field "${part}" of ${name}`);
       const type = field[3]?.split(" (")[0].trim();

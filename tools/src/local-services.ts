@@ -32,7 +32,13 @@ async function main() {
     const { port } = await server.run();
     stops.unshift(() => server.close());
     ready.s3Endpoint = `http://127.0.0.1:${port}`;
-    const storage = new ObjectStorage({ endpoint: ready.s3Endpoint, region: "auto", bucket: process.env.S3_BUCKET || "solo", accessKeyId: "S3RVER", secretAccessKey: "S3RVER" });
+    const storage = new ObjectStorage({
+      endpoint: ready.s3Endpoint,
+      region: "auto",
+      bucket: process.env.S3_BUCKET || "solo",
+      accessKeyId: "S3RVER",
+      secretAccessKey: "S3RVER",
+    });
     await storage.ensureBucket();
     // Browsers on the allowed origins PUT uploads and GET downloads straight from the store.
     await storage.allowBrowserOrigins(corsOriginsFromEnv());
@@ -44,7 +50,12 @@ async function main() {
       host: envString("HOST", "127.0.0.1"),
       mailboxPath: devMailboxPath(),
       // Where no /dev/mail is served (docker compose), the links are in this process's log.
-      onMail: (mail) => console.log(`caught mail to ${mail.to}: ${mail.subject}${linksIn(mail.text).map((link) => `\n  ${link}`).join("")}`),
+      onMail: (mail) =>
+        console.log(
+          `caught mail to ${mail.to}: ${mail.subject}${linksIn(mail.text)
+            .map((link) => `\n  ${link}`)
+            .join("")}`,
+        ),
     });
     stops.unshift(() => catcher.close());
     ready.smtpUrl = catcher.smtpUrl;

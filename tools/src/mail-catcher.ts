@@ -54,7 +54,10 @@ export async function startMailCatcher(options: {
             text: parsed.text ?? "",
           }),
         )
-        .then(() => callback(), (error: Error) => callback(error));
+        .then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
     },
   });
   await new Promise<void>((resolve, reject) => {

@@ -30,8 +30,10 @@ export function scaffoldSubgraph(name: string, root = projectRoot(), options: { 
   write(path.join("subgraphs", name, "migrations", `${migration}.ts`), initialMigration(migration, names.schema));
   write(path.join("subgraphs", name, "package.json"), packageJson(root, names));
 
-  edit(root, "rover.yaml", (text) =>
-    `${text.trimEnd()}\n  ${name}:\n    routing_url: http://127.0.0.1:${port}/graphql\n    schema:\n      file: ./schema/${name}.graphql\n`,
+  edit(
+    root,
+    "rover.yaml",
+    (text) => `${text.trimEnd()}\n  ${name}:\n    routing_url: http://127.0.0.1:${port}/graphql\n    schema:\n      file: ./schema/${name}.graphql\n`,
   );
   editJson<{ workspaces: string[] }>(root, "package.json", (json) => {
     json.workspaces = insertAfterLast(json.workspaces, (entry) => entry.startsWith("subgraphs/"), `subgraphs/${name}`);
@@ -78,7 +80,10 @@ function namesOf(name: string): Names {
 }
 
 function fill(template: string, names: Names): string {
-  return template.replace(/__name__/g, names.name).replace(/__schema__/g, names.schema).replace(/__Pascal__/g, names.Pascal);
+  return template
+    .replace(/__name__/g, names.name)
+    .replace(/__schema__/g, names.schema)
+    .replace(/__Pascal__/g, names.Pascal);
 }
 
 function walk(dir: string): string[] {

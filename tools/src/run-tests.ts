@@ -24,20 +24,16 @@ async function main() {
   const filter = process.argv.slice(2);
   const files = findTests(root).filter((file) => !filter.length || filter.some((part) => file.includes(part)));
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--enable-source-maps", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files],
-      {
-        stdio: "inherit",
-        env: {
-          ...process.env,
-          NODE_ENV: "test",
-          TEST_DATABASE_URL: adminUrl,
-          // Development keys and local files for this run only, never the developer's .data/.
-          SOLO_DATA_DIR: path.join(scratch, "data"),
-        },
+    const child = spawn(process.execPath, ["--enable-source-maps", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files], {
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        NODE_ENV: "test",
+        TEST_DATABASE_URL: adminUrl,
+        // Development keys and local files for this run only, never the developer's .data/.
+        SOLO_DATA_DIR: path.join(scratch, "data"),
       },
-    );
+    });
     child.on("exit", (exitCode) => resolve(exitCode ?? 1));
     // Ctrl-C reaches the test runner too; wait for it, then clean up below.
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
@@ -51,14 +47,15 @@ async function main() {
 function findTests(root: string): string[] {
   const packages = fs.readdirSync(path.join(root, "packages")).map((name) => path.join(root, "packages", name));
   const workspaces = [...packages, ...readSubgraphs(root).map((entry) => entry.dir), path.join(root, "gateway"), path.join(root, "tools"), path.join(root, "e2e")];
-  return workspaces.flatMap((dir) => walk(path.join(dir, "dist", "test"))).filter((file) => file.endsWith(".test.js")).sort();
+  return workspaces
+    .flatMap((dir) => walk(path.join(dir, "dist", "test")))
+    .filter((file) => file.endsWith(".test.js"))
+    .sort();
 }
 
 function walk(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
-  );
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
 }
 
 main().catch((error) => {

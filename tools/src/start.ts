@@ -109,11 +109,7 @@ async function main() {
       const env = { ...subgraphUrls, ...standInEnv, PORT: String(subgraph.port), DATABASE_URL: databaseUrl };
       services.push(new SupervisedService({ name: subgraph.name, script: SERVE_SUBGRAPH, args: [subgraph.name], env }, failedToStart));
     }
-    await Promise.all(
-      subgraphs.map((subgraph, index) =>
-        waitUntilReady(subgraph.routingUrl.replace(/\/graphql$/, "/ready"), 120_000, services[index].current.exited),
-      ),
-    );
+    await Promise.all(subgraphs.map((subgraph, index) => waitUntilReady(subgraph.routingUrl.replace(/\/graphql$/, "/ready"), 120_000, services[index].current.exited)));
 
     const port = envInt("PORT", 4000) + offset;
     const gateway = new SupervisedService(

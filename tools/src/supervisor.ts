@@ -62,9 +62,7 @@ export class SupervisedService {
     const upMs = Date.now() - this.startedAt;
     const delayMs = upMs >= RESTART_BACKOFF.resetAfterMs ? RESTART_BACKOFF.firstMs : this.nextDelayMs;
     this.nextDelayMs = Math.min(delayMs * 2, RESTART_BACKOFF.maxMs);
-    console.error(
-      `${this.spec.name} (pid ${proc.child.pid}) exited with ${describeExit(status)} after ${(upMs / 1000).toFixed(1)} s; restarting in ${delayMs / 1000} s`,
-    );
+    console.error(`${this.spec.name} (pid ${proc.child.pid}) exited with ${describeExit(status)} after ${(upMs / 1000).toFixed(1)} s; restarting in ${delayMs / 1000} s`);
     this.restarting = true;
     const groupEnded = endProcessGroup(proc.child.pid!);
     // endProcessGroup never rejects: it signals the group until nothing is left in it.

@@ -47,7 +47,10 @@ describe("access rules", () => {
       .filter((rule) => rule.source === "field")
       .map((rule) => `${rule.type}.${rule.field} ${rule.access}`);
     assert.ok(declaredOnFields.length > 50);
-    assert.deepEqual(declaredOnFields.filter((rule) => !tagged.has(rule)), []);
+    assert.deepEqual(
+      declaredOnFields.filter((rule) => !tagged.has(rule)),
+      [],
+    );
   });
 
   it("reports a field that declares none, and only that one (the check can fail)", () => {
@@ -72,7 +75,20 @@ describe("access rules", () => {
     const byField = new Map(rules.map((rule) => [`${rule.type}.${rule.field}`, rule]));
     assert.deepEqual(
       [...byField.keys()].sort(),
-      ["Draft.id", "Draft.owner", "Draft.shared", "Draft.text", "Mutation.addNote", "Note.id", "Note.text", "Person.id", "Person.name", "Person.nickname", "Query.notes", "Query.secretNotes"],
+      [
+        "Draft.id",
+        "Draft.owner",
+        "Draft.shared",
+        "Draft.text",
+        "Mutation.addNote",
+        "Note.id",
+        "Note.text",
+        "Person.id",
+        "Person.name",
+        "Person.nickname",
+        "Query.notes",
+        "Query.secretNotes",
+      ],
       "federation's own fields are left out",
     );
     assert.deepEqual(byField.get("Query.notes"), { subgraph: "notes", type: "Query", field: "notes", access: "public", source: "field", scopes: ["notes:read"] });

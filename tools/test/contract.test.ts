@@ -23,7 +23,9 @@ describe("the composed supergraph", () => {
   });
 
   it("lists in rover.yaml every subgraph folder, with a routing URL and a schema file", () => {
-    const listed = readSubgraphs().map((entry) => entry.name).sort();
+    const listed = readSubgraphs()
+      .map((entry) => entry.name)
+      .sort();
     const folders = fs.readdirSync(path.join(root, "subgraphs")).sort();
     assert.deepEqual(listed, folders);
     for (const entry of readSubgraphs()) {
@@ -40,7 +42,10 @@ describe("the client contract", () => {
   it("is copied unchanged into clients/operations, operations and README", { skip: !fs.existsSync(contractDir) && "no shared/contract beside the project" }, () => {
     const copied = (file: string) => file.endsWith(".graphql") || file === "README.md";
     const contract = fs.readdirSync(contractDir).filter(copied).sort();
-    const copies = fs.readdirSync(path.join(root, "clients", "operations")).filter(copied).sort();
+    const copies = fs
+      .readdirSync(path.join(root, "clients", "operations"))
+      .filter(copied)
+      .sort();
     assert.ok(contract.includes("README.md"), "the contract has its README");
     assert.deepEqual(copies, contract);
     for (const file of contract) {
@@ -60,7 +65,11 @@ describe("the client contract", () => {
     // Built so far: users, content and assessments, which serve every operation of their files.
     for (const file of ["users.graphql", "content.graphql", "assessments.graphql"]) {
       const pending = verdicts.filter((entry) => entry.file === file && entry.verdict.status !== "valid");
-      assert.deepEqual(pending.map((entry) => `${entry.name}: ${JSON.stringify(entry.verdict)}`), [], file);
+      assert.deepEqual(
+        pending.map((entry) => `${entry.name}: ${JSON.stringify(entry.verdict)}`),
+        [],
+        file,
+      );
     }
     const valid = verdicts.filter((entry) => entry.verdict.status === "valid").length;
     console.log(`contract: ${valid} of ${verdicts.length} operations validate; the rest need subgraphs not built yet`);
@@ -80,7 +89,10 @@ describe("the client contract", () => {
       if (contractType.values) {
         if (!(type instanceof GraphQLEnumType)) problems.push(`${contractType.name} is not an enum`);
         else {
-          const values = type.getValues().map((value) => value.name).sort();
+          const values = type
+            .getValues()
+            .map((value) => value.name)
+            .sort();
           if (JSON.stringify(values) !== JSON.stringify([...contractType.values].sort())) {
             problems.push(`${contractType.name} has ${values.join(" ")}, the contract ${contractType.values.join(" ")}`);
           }

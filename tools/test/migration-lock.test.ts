@@ -34,7 +34,11 @@ function startReplica(name: string, databaseUrl: string): Replica {
 
 /** The subgraph with the most migrations: the longest window for replicas to race in. */
 function subgraphWithMostMigrations() {
-  const migrationsOf = (dir: string) => fs.readdirSync(dir).filter((file) => /^Migration.*\.js$/.test(file)).map((file) => file.replace(/\.js$/, ""));
+  const migrationsOf = (dir: string) =>
+    fs
+      .readdirSync(dir)
+      .filter((file) => /^Migration.*\.js$/.test(file))
+      .map((file) => file.replace(/\.js$/, ""));
   return readSubgraphs()
     .map((entry) => loadSubgraph(entry.dir))
     .map((descriptor) => ({ name: descriptor.name, schema: descriptor.schema, migrations: migrationsOf(descriptor.migrations) }))
@@ -64,7 +68,10 @@ describe("replicas starting together on an empty database", () => {
         const { rows } = await client.query<{ name: string; runs: number }>(
           `select name, count(*)::int as runs from "${subgraph.schema}".mikro_orm_migrations group by name order by name`,
         );
-        assert.deepEqual(rows, subgraph.migrations.sort().map((name) => ({ name, runs: 1 })));
+        assert.deepEqual(
+          rows,
+          subgraph.migrations.sort().map((name) => ({ name, runs: 1 })),
+        );
       } finally {
         await client.end();
       }

@@ -56,7 +56,14 @@ function fingerprint(dir: string): Map<string, string> {
       const file = path.join(relative, entry.name);
       if (entry.name === "node_modules" || entry.name === "dist" || entry.name === ".git") continue;
       if (entry.isDirectory()) walk(file);
-      else if (entry.isFile()) result.set(file, crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, file))).digest("hex"));
+      else if (entry.isFile())
+        result.set(
+          file,
+          crypto
+            .createHash("sha256")
+            .update(fs.readFileSync(path.join(dir, file)))
+            .digest("hex"),
+        );
     }
   };
   walk("");
@@ -65,7 +72,10 @@ function fingerprint(dir: string): Map<string, string> {
 
 describe("npm run subgraph:new", () => {
   it("refuses names that are malformed or taken, and writes nothing", () => {
-    const touched = () => [...SCAFFOLD_EDITS, "subgraphs"].map((file) => (file === "subgraphs" ? fs.readdirSync(path.join(root, file)).join() : fs.readFileSync(path.join(root, file), "utf8")));
+    const touched = () =>
+      [...SCAFFOLD_EDITS, "subgraphs"].map((file) =>
+        file === "subgraphs" ? fs.readdirSync(path.join(root, file)).join() : fs.readFileSync(path.join(root, file), "utf8"),
+      );
     const before = touched();
     for (const name of ["", "Notes", "1notes", "notes_app", "no tes", "-notes", "notes-", "no--tes", "users", "assessments", "kit", "gateway"]) {
       assert.throws(() => scaffoldSubgraph(name), /usage: npm run subgraph:new|already lists|exists already/, `"${name}" is refused`);
@@ -105,7 +115,11 @@ describe("npm run subgraph:new", () => {
       const changed = [...after.keys()].filter((file) => after.get(file) !== before.get(file)).sort();
       const outside = changed.filter((file) => !file.startsWith(`subgraphs/${name}/`));
       assert.deepEqual(outside, SCAFFOLD_EDITS);
-      assert.deepEqual([...before.keys()].filter((file) => !after.has(file)), [], "nothing removed");
+      assert.deepEqual(
+        [...before.keys()].filter((file) => !after.has(file)),
+        [],
+        "nothing removed",
+      );
       const entry = readSubgraphs(copy).find((subgraph) => subgraph.name === name);
       assert.equal(entry?.port, Math.max(...readSubgraphs(root).map((subgraph) => subgraph.port)) + 1, "the next free port");
 

@@ -70,6 +70,9 @@ describe("npm run seed", () => {
 
     // A run that stopped midway is reported, not doubled.
     await db.query("delete from assessments.mock_tests");
-    await assert.rejects(seed(database.url, () => undefined), /stopped midway/);
+    await assert.rejects(
+      seed(database.url, () => undefined),
+      /stopped midway/,
+    );
   });
 });

@@ -127,7 +127,10 @@ describe("npm start with no DATABASE_URL", () => {
     // 0 means every service and the database also stopped with exit code 0 (start.ts checks).
     assert.equal(await stop(first.child), 0, first.output());
     for (const port of [4000 + offset, 4001 + offset]) {
-      const reachable = await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false);
+      const reachable = await fetch(`http://127.0.0.1:${port}/health`).then(
+        () => true,
+        () => false,
+      );
       assert.equal(reachable, false, `port ${port} is closed after Ctrl-C`);
     }
     assert.ok(fs.existsSync(path.join(dataDir, "postgres", "PG_VERSION")), "Postgres data lives under the data folder");

@@ -131,8 +131,15 @@ describe("npm start restarts a crashed service", () => {
       loading = false;
       await Promise.all(load);
       const sinceKill = answers.filter((answer) => answer.at > killedAt);
-      assert.ok(sinceKill.some((answer) => answer.kind === "partial"), "answers while content was down were partial");
-      assert.deepEqual(sinceKill.filter((answer) => answer.kind === "other").map((answer) => answer.body), [], "nothing but full or partial answers");
+      assert.ok(
+        sinceKill.some((answer) => answer.kind === "partial"),
+        "answers while content was down were partial",
+      );
+      assert.deepEqual(
+        sinceKill.filter((answer) => answer.kind === "other").map((answer) => answer.body),
+        [],
+        "nothing but full or partial answers",
+      );
       assert.ok(healed, `content did not serve again:\n${output}`);
       const seconds = (healed.at - killedAt) / 1000;
       assert.ok(seconds < 15, `full answers again ${seconds} s after the kill`);
@@ -153,7 +160,14 @@ describe("npm start restarts a crashed service", () => {
     await waitFor(new RegExp(`local services \\(pid ${storePid}\\) exited with signal SIGKILL`), 10_000);
     await waitFor(/local services started \(pid \d+\)[\s\S]*local services started \(pid \d+\)/, 15_000);
     const store = `http://127.0.0.1:${env.EMBEDDED_S3_PORT}/`;
-    for (let i = 0; !(await fetch(store).then(() => true, () => false)); i++) {
+    for (
+      let i = 0;
+      !(await fetch(store).then(
+        () => true,
+        () => false,
+      ));
+      i++
+    ) {
       assert.ok(i < 100, "the S3 store answers again");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -161,7 +175,10 @@ describe("npm start restarts a crashed service", () => {
     process.kill(child.pid!, "SIGTERM");
     assert.equal(await exited, 0, output);
     for (const port of [4000, 4001, 4002, 4003]) {
-      const reachable = await fetch(`http://127.0.0.1:${port + offset}/health`).then(() => true, () => false);
+      const reachable = await fetch(`http://127.0.0.1:${port + offset}/health`).then(
+        () => true,
+        () => false,
+      );
       assert.equal(reachable, false, `port ${port + offset} is closed after SIGTERM`);
     }
   });

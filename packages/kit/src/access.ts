@@ -4,7 +4,7 @@ import type { AuthCheckerInterface, ResolverData } from "type-graphql";
 import { Authorized, Directive } from "type-graphql";
 import { badInput, forbidden, unauthenticated } from "./errors";
 import { checkArguments, isInvalidValueError } from "./input-guards";
-import type { Identity, RoleName} from "./identity";
+import type { Identity, RoleName } from "./identity";
 import { isAdmin } from "./identity";
 
 /**
@@ -123,7 +123,7 @@ export function Access(rule: AccessRule = {}): ClassDecorator & MethodDecorator 
   }
   // Plain data has no check to run: its fields are read by whoever reached the object.
   const checked = !rule.withParent || rule.policy !== undefined;
-  return ((target: object, propertyKey?: string | symbol, descriptor?: PropertyDescriptor) => {
+  return (target: object, propertyKey?: string | symbol, descriptor?: PropertyDescriptor) => {
     if (propertyKey === undefined) {
       if (checked) throw new Error("@Access on a type is { withParent: true } only: declare checked rules on the fields");
       (accessTag as ClassDecorator)(target as never);
@@ -132,7 +132,7 @@ export function Access(rule: AccessRule = {}): ClassDecorator & MethodDecorator 
     if (checked) Authorized<AccessRule>(rule)(target, propertyKey, descriptor as never);
     // type-graphql lists a field's directives last-applied first: apply in reverse to keep the rule's order.
     for (const tag of [...tags].reverse()) tag(target, propertyKey as string, descriptor as never);
-  });
+  };
 }
 
 function acceptedScopes(rule: AccessRule): readonly string[] {
@@ -163,11 +163,7 @@ export function checkAccess(identity: Identity, rule: AccessRule): void {
  * arguments that passed the kit's input rules (the same refusal as without a policy), and a value
  * Postgres cannot read in them is the caller's error, as it is in a resolver.
  */
-export async function checkRules(
-  { root, args, context, info }: ResolverData<{ identity: Identity }>,
-  rules: readonly AccessRule[],
-  services: unknown,
-): Promise<boolean> {
+export async function checkRules({ root, args, context, info }: ResolverData<{ identity: Identity }>, rules: readonly AccessRule[], services: unknown): Promise<boolean> {
   for (const rule of rules.length ? rules : [{}]) {
     checkAccess(context.identity, rule);
     if (!rule.policy) continue;
@@ -236,11 +232,9 @@ export function personCaller(identity: Identity): Extract<Identity, { kind: "use
 export const signedIn = definePolicy("signedIn", ({ identity }) => identity.kind !== "anonymous", { deny: "null" });
 
 /** On a field of an account (its root has the account's `id`): the account itself and admins see it; others get null. */
-export const selfOrAdmin = definePolicy<{ identity: Identity }, { id: string }>(
-  "selfOrAdmin",
-  ({ identity, root }) => isCaller(identity, root.id) || isAdmin(identity),
-  { deny: "null" },
-);
+export const selfOrAdmin = definePolicy<{ identity: Identity }, { id: string }>("selfOrAdmin", ({ identity, root }) => isCaller(identity, root.id) || isAdmin(identity), {
+  deny: "null",
+});
 
 /**
  * A subject its owner and admins may act on (or see): `subject` loads it from the call (through the

@@ -13,9 +13,7 @@ export function observabilityPlugin(metrics: ServiceMetrics): ApolloServerPlugin
     async requestDidStart() {
       return {
         async willSendResponse({ response, operation, operationName, errors, contextValue }) {
-          const outcome = errors?.length || (response.body.kind === "single" && response.body.singleResult.errors)
-            ? "error"
-            : "ok";
+          const outcome = errors?.length || (response.body.kind === "single" && response.body.singleResult.errors) ? "error" : "ok";
           metrics.operations.inc({
             operation: operationLabel(operationName),
             type: operation?.operation ?? "unknown",

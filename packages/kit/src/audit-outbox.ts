@@ -76,12 +76,7 @@ export function queueAudit(
  * Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas never deliver the same row at once;
  * users inserts by id and ignores repeats, so a delivery retried after a crash is harmless.
  */
-export async function deliverAuditEvents(
-  orm: Orm,
-  usersUrl: string,
-  service: string,
-  batch = 100,
-): Promise<{ delivered: number; rejected: number }> {
+export async function deliverAuditEvents(orm: Orm, usersUrl: string, service: string, batch = 100): Promise<{ delivered: number; rejected: number }> {
   return orm.em.fork().transactional(async (em) => {
     const rows = await em.find(
       AuditOutboxEntry,

@@ -5,9 +5,7 @@ import { isUuid } from "./config";
  * A per-request loader of rows by id: one query for every id asked for in the same tick, results in
  * the order asked, null for ids that do not exist (including strings that are not UUIDs at all).
  */
-export function loaderById<T extends { id: string }>(
-  fetch: (ids: readonly string[]) => Promise<T[]>,
-): DataLoader<string, T | null> {
+export function loaderById<T extends { id: string }>(fetch: (ids: readonly string[]) => Promise<T[]>): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(async (ids) => {
     const wellFormed = ids.filter(isUuid);
     const rows = wellFormed.length ? await fetch(wellFormed) : [];

@@ -28,12 +28,7 @@ export function apiError(code: ErrorCode, message: string, extra: Record<string,
 }
 
 /** For errors raised before execution (context, limits): they also set the HTTP status. */
-export function requestError(
-  code: ErrorCode,
-  message: string,
-  extra: Record<string, unknown> = {},
-  headers?: Record<string, string>,
-): GraphQLError {
+export function requestError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}, headers?: Record<string, string>): GraphQLError {
   const status = httpStatus[code] ?? 400;
   return new GraphQLError(message, {
     extensions: { code, ...extra, http: { status, headers: new Map(Object.entries(headers ?? {})) } },
@@ -66,8 +61,7 @@ export const unauthenticated = (message = "Authentication required") => apiError
 export const forbidden = (message = "You are not allowed to do this") => apiError("FORBIDDEN", message);
 export const notFound = (what: string) => apiError("NOT_FOUND", `${what} not found`);
 export const conflict = (message: string) => apiError("CONFLICT", message);
-export const badInput = (message: string, field?: string) =>
-  apiError("BAD_USER_INPUT", message, field ? { field } : {});
+export const badInput = (message: string, field?: string) => apiError("BAD_USER_INPUT", message, field ? { field } : {});
 
 const knownCodes = new Set<string>([
   "UNAUTHENTICATED",

@@ -62,7 +62,10 @@ class RedisEventBus implements EventBus {
   private readonly subscriber: Redis;
   private readonly handlers = new Handlers();
 
-  constructor(url: string, private readonly logger?: Logger) {
+  constructor(
+    url: string,
+    private readonly logger?: Logger,
+  ) {
     this.publisher = new Redis(url, { lazyConnect: true });
     this.subscriber = new Redis(url, { lazyConnect: true });
     for (const client of [this.publisher, this.subscriber]) client.on("error", (error) => logger?.warn({ err: error }, "event bus: redis error"));
@@ -106,7 +109,10 @@ class PostgresEventBus implements EventBus {
   private readonly handlers = new Handlers();
   private closed = false;
 
-  constructor(private readonly url: string, private readonly logger?: Logger) {
+  constructor(
+    private readonly url: string,
+    private readonly logger?: Logger,
+  ) {
     this.pool = new Pool({ connectionString: url, max: 2 });
   }
 

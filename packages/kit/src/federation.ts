@@ -1,10 +1,10 @@
-import type { GraphQLResolverMap} from "@apollo/subgraph";
+import type { GraphQLResolverMap } from "@apollo/subgraph";
 import { buildSubgraphSchema, printSubgraphSchema } from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import type { GraphQLSchema } from "graphql";
 import { DateTimeResolver } from "graphql-scalars";
 import gql from "graphql-tag";
-import type { BuildSchemaOptions} from "type-graphql";
+import type { BuildSchemaOptions } from "type-graphql";
 import { buildSchema, createResolversMap } from "type-graphql";
 import { AccessChecker } from "./access";
 import { guardInput } from "./input-guards";

@@ -49,11 +49,7 @@ export function trustProxySetting(value: string | undefined): boolean | number |
  * well-formed, so one id follows a request through the gateway into subgraphs), JSON access logs,
  * liveness, readiness and Prometheus metrics.
  */
-export function createHttpApp(options: {
-  logger: Logger;
-  metrics: ServiceMetrics;
-  ready: () => Promise<void>;
-}): Express {
+export function createHttpApp(options: { logger: Logger; metrics: ServiceMetrics; ready: () => Promise<void> }): Express {
   const { logger, metrics } = options;
   const app = express();
   app.disable("x-powered-by");
@@ -71,10 +67,7 @@ export function createHttpApp(options: {
       const route = path === "/graphql" || path.startsWith("/internal/") ? path : "other";
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       if (path !== "/health" && path !== "/metrics") {
-        req.log.info(
-          { method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) },
-          "request",
-        );
+        req.log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) }, "request");
       }
     });
     next();
@@ -118,12 +111,7 @@ function mayScrape(req: Request): boolean {
   return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
 }
 
-export async function listen(
-  app: Express,
-  port: number,
-  host: string,
-  onClose: () => Promise<void>,
-): Promise<RunningService & { server: http.Server }> {
+export async function listen(app: Express, port: number, host: string, onClose: () => Promise<void>): Promise<RunningService & { server: http.Server }> {
   const server = http.createServer(app);
   // Keep-alive sockets from the gateway must not hold a shutdown open forever.
   server.keepAliveTimeout = 65_000;
@@ -158,10 +146,13 @@ export function exitGracefullyOnSignals(logger: Logger, close: () => Promise<voi
     if (stopping) process.exit(1);
     stopping = true;
     logger.info({ signal }, "shutting down");
-    const timer = setTimeout(() => {
-      logger.error("shutdown took too long, exiting");
-      process.exit(1);
-    }, Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 15_000));
+    const timer = setTimeout(
+      () => {
+        logger.error("shutdown took too long, exiting");
+        process.exit(1);
+      },
+      Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 15_000),
+    );
     timer.unref();
     close().then(
       () => {

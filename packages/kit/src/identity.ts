@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { SignJWT, jwtVerify } from "jose";
-import type { Clock} from "./clock";
+import type { Clock } from "./clock";
 import { systemClock } from "./clock";
 import type { RoleName } from "./roles";
 import { platformSecrets } from "./secrets";
@@ -129,13 +129,7 @@ const SERVICE_AUDIENCE = "solo-internal";
 
 /** Authenticates one platform service to another's /internal endpoints. */
 export async function signServiceToken(service: string): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(service)
-    .setAudience(SERVICE_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime("60s")
-    .sign(key());
+  return new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(service).setAudience(SERVICE_AUDIENCE).setIssuedAt().setExpirationTime("60s").sign(key());
 }
 
 export async function verifyServiceToken(token: string | undefined): Promise<string | null> {

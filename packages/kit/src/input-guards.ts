@@ -1,10 +1,10 @@
 import { DriverException } from "@mikro-orm/core";
-import type { GraphQLInputType, GraphQLResolveInfo} from "graphql";
+import type { GraphQLInputType, GraphQLResolveInfo } from "graphql";
 import { getNullableType, isInputObjectType, isListType } from "graphql";
-import type { MiddlewareFn} from "type-graphql";
+import type { MiddlewareFn } from "type-graphql";
 import { getMetadataStorage } from "type-graphql";
 import { badInput } from "./errors";
-import type { TextKind} from "./input-rules";
+import type { TextKind } from "./input-rules";
 import { isSecretParameter, isStorableDate, textKindOfField, textProblem } from "./input-rules";
 
 const fieldKinds = new Map<string, TextKind>();

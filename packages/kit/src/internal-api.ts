@@ -11,11 +11,7 @@ import { ROLES } from "./roles";
 /** The answers other than 200 a route gives on purpose, by status, each with the message its body carries. */
 export type DeclaredErrors = Readonly<Record<number, string>>;
 
-export interface InternalRouteDeclaration<
-  Request extends z.ZodType = z.ZodType,
-  Response extends z.ZodType = z.ZodType,
-  Errors extends DeclaredErrors = DeclaredErrors,
-> {
+export interface InternalRouteDeclaration<Request extends z.ZodType = z.ZodType, Response extends z.ZodType = z.ZodType, Errors extends DeclaredErrors = DeclaredErrors> {
   readonly path: `/internal/${string}`;
   /** Largest JSON body the route takes; larger ones get 413. */
   readonly maxBodyBytes: number;
@@ -68,7 +64,12 @@ export const roleSchema = z.enum(ROLES);
  */
 export function describeIssues(error: z.ZodError): string {
   const shown = error.issues.slice(0, 5).map((issue) => {
-    const where = issue.path.length ? issue.path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part).slice(0, 64)}`)).join("").replace(/^\./, "") : "(body)";
+    const where = issue.path.length
+      ? issue.path
+          .map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part).slice(0, 64)}`))
+          .join("")
+          .replace(/^\./, "")
+      : "(body)";
     return `${where}: ${issue.message.slice(0, 200)}`;
   });
   const more = error.issues.length - shown.length;

@@ -1,9 +1,9 @@
 import type { NextFunction, Request, Response } from "express";
-import type { Env} from "./config";
+import type { Env } from "./config";
 import { envString } from "./config";
-import type { Identity} from "./identity";
+import type { Identity } from "./identity";
 import { IDENTITY_HEADER, signIdentity, signServiceToken, verifyServiceToken } from "./identity";
-import type { ErrorStatusOf, InternalRouteDeclaration, ParsedResponseOf, RequestOf} from "./internal-api";
+import type { ErrorStatusOf, InternalRouteDeclaration, ParsedResponseOf, RequestOf } from "./internal-api";
 import { describeIssues, errorBody } from "./internal-api";
 
 /** SUBGRAPH_URL_<NAME>: the name upper-cased, a hyphen as an underscore (SUBGRAPH_URL_STUDY_GROUPS). */
@@ -28,8 +28,7 @@ export function internalRoute(graphqlUrl: string, route: string): string {
 
 /** What a declared route answered: its 200 body as the schema parsed it, or one of its declared refusals. */
 export type InternalAnswer<Route extends InternalRouteDeclaration> =
-  | { status: 200; body: ParsedResponseOf<Route> }
-  | { [Status in ErrorStatusOf<Route>]: { status: Status; error: string } }[ErrorStatusOf<Route>];
+  { status: 200; body: ParsedResponseOf<Route> } | { [Status in ErrorStatusOf<Route>]: { status: Status; error: string } }[ErrorStatusOf<Route>];
 
 /**
  * An internal call that did not get a declared answer: unreachable, timed out, an undeclared
@@ -87,7 +86,8 @@ export async function callInternal<Route extends InternalRouteDeclaration>(
     throw new InternalCallFailed(route.path, `HTTP ${status} with a body that is not JSON`, status);
   }
   const parsed = (status === 200 ? route.response : errorBody).safeParse(json);
-  if (!parsed.success) throw new InternalCallFailed(route.path, `HTTP ${status} with a body that does not match its declaration: ${describeIssues(parsed.error)}`, status);
+  if (!parsed.success)
+    throw new InternalCallFailed(route.path, `HTTP ${status} with a body that does not match its declaration: ${describeIssues(parsed.error)}`, status);
   return (status === 200 ? { status, body: parsed.data } : { status, error: (parsed.data as { error: string }).error }) as InternalAnswer<Route>;
 }
 

@@ -4,14 +4,8 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { InternalRequest, InternalRoute } from "./descriptor";
 import { IDENTITY_HEADER, verifyIdentity } from "./identity";
 import { internalOnly } from "./internal-http";
-import type {
-  ErrorStatusOf,
-  InternalRouteDeclaration,
-  ParsedRequestOf,
-  ResponseBodyOf} from "./internal-api";
-import {
-  describeIssues,
-} from "./internal-api";
+import type { ErrorStatusOf, InternalRouteDeclaration, ParsedRequestOf, ResponseBodyOf } from "./internal-api";
+import { describeIssues } from "./internal-api";
 
 const REFUSAL = Symbol("internal route refusal");
 
@@ -50,10 +44,7 @@ export type InternalHandler<Route extends InternalRouteDeclaration, Services> = 
  * The request is checked against its schema before the handler runs (400 with what is wrong,
  * nothing done), and the answer after: one that does not match is not sent.
  */
-export function implement<Route extends InternalRouteDeclaration, Services>(
-  route: Route,
-  handler: InternalHandler<Route, Services>,
-): InternalRoute<Services> {
+export function implement<Route extends InternalRouteDeclaration, Services>(route: Route, handler: InternalHandler<Route, Services>): InternalRoute<Services> {
   return {
     declaration: route,
     async handle(incoming, services) {
@@ -88,12 +79,7 @@ export function implement<Route extends InternalRouteDeclaration, Services>(
  * secret only; each handler gets the checked body, an EntityManager of its own (`newEntityManager`,
  * called only when the handler reads `em`) and the identity the caller acts for.
  */
-export function mountInternalRoutes<Services>(
-  app: Express,
-  routes: readonly InternalRoute<Services>[],
-  newEntityManager: () => EntityManager,
-  services: Services,
-): void {
+export function mountInternalRoutes<Services>(app: Express, routes: readonly InternalRoute<Services>[], newEntityManager: () => EntityManager, services: Services): void {
   for (const route of routes) {
     const { path, maxBodyBytes } = route.declaration;
     app.post(
@@ -134,7 +120,10 @@ function internalErrorHandler(path: string, maxBodyBytes: number) {
     } else if (type === "encoding.unsupported" || type === "charset.unsupported") {
       res.status(400).json({ error: `invalid request to ${path}: unsupported encoding` });
     } else {
-      (req.log ?? console).error({ err: error, path }, error instanceof InternalResponseInvalid ? "internal route bug: response does not match its declaration" : "internal route failed");
+      (req.log ?? console).error(
+        { err: error, path },
+        error instanceof InternalResponseInvalid ? "internal route bug: response does not match its declaration" : "internal route failed",
+      );
       res.status(500).json({ error: "internal error" });
     }
   };

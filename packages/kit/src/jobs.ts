@@ -17,12 +17,7 @@ export interface PeriodicJob {
  * several replicas running them at once (they claim rows with FOR UPDATE SKIP LOCKED); a failed
  * run is logged and retried on the next tick.
  */
-export function startPeriodicJob(options: {
-  name: string;
-  intervalMs: number;
-  logger: Logger;
-  run: () => Promise<unknown>;
-}): PeriodicJob {
+export function startPeriodicJob(options: { name: string; intervalMs: number; logger: Logger; run: () => Promise<unknown> }): PeriodicJob {
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;

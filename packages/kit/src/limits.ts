@@ -3,24 +3,8 @@ import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import type { NextFunction, Request, Response } from "express";
-import type {
-  ASTVisitor,
-  GraphQLResolveInfo,
-  GraphQLSchema,
-  ValidationContext,
-  ValidationRule,
-} from "graphql";
-import {
-  GraphQLError,
-  Lexer,
-  Source,
-  TokenKind,
-  defaultFieldResolver,
-  getNullableType,
-  isListType,
-  isObjectType,
-  responsePathAsArray,
-} from "graphql";
+import type { ASTVisitor, GraphQLResolveInfo, GraphQLSchema, ValidationContext, ValidationRule } from "graphql";
+import { GraphQLError, Lexer, Source, TokenKind, defaultFieldResolver, getNullableType, isListType, isObjectType, responsePathAsArray } from "graphql";
 import { envInt } from "./config";
 import { clientExtensions, requestError } from "./errors";
 
@@ -38,10 +22,7 @@ export function limitRules(limits: { maxDepth: number; maxAliases: number; maxCo
   const report = {
     exposeLimits: true,
     propagateOnRejection: false,
-    onReject: [
-      (context: ValidationContext | null, error: GraphQLError) =>
-        context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ""))),
-    ],
+    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, "")))],
   };
   const rules = [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...report }) as unknown as ValidationRule,

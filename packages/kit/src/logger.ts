@@ -39,7 +39,10 @@ export function serializeError(error: unknown): unknown {
       constraint: db.constraint,
       table: db.table,
       column: db.column,
-      stack: (db.stack ?? "").split("\n").filter((line) => line.startsWith("    at ")).join("\n"),
+      stack: (db.stack ?? "")
+        .split("\n")
+        .filter((line) => line.startsWith("    at "))
+        .join("\n"),
     };
   }
   return pino.stdSerializers.err(error as Error);

@@ -24,7 +24,10 @@ export class OutboxWakeUp implements EventSubscriber {
 
   afterFlush({ em, uow }: FlushEventArgs): void {
     const created = uow.getChangeSets().filter((changeSet) => changeSet.type === ChangeSetType.CREATE);
-    this.wrote(em as EntityManager, created.map((changeSet) => changeSet.entity.constructor as EntityClass<unknown>));
+    this.wrote(
+      em as EntityManager,
+      created.map((changeSet) => changeSet.entity.constructor as EntityClass<unknown>),
+    );
   }
 
   afterUpsert({ em, entity }: EventArgs<object>): void {

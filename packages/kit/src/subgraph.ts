@@ -68,9 +68,7 @@ async function callerGuard(req: Request, res: Response, next: NextFunction): Pro
   next();
 }
 
-export async function startSubgraphServer<Loaders>(
-  options: SubgraphServerOptions<Loaders>,
-): Promise<RunningService & { orm: Orm }> {
+export async function startSubgraphServer<Loaders>(options: SubgraphServerOptions<Loaders>): Promise<RunningService & { orm: Orm }> {
   const { orm, logger } = options;
   const limits = options.limits ?? subgraphLimitsFromEnv();
   const metrics = createMetrics(options.name);
@@ -91,11 +89,7 @@ export async function startSubgraphServer<Loaders>(
     validationRules: limitRules(limits),
     // Shutdown is ours (exitGracefullyOnSignals): Apollo's own handler would stop it twice.
     stopOnTerminationSignals: false,
-    plugins: [
-      ApolloServerPluginInlineTraceDisabled(),
-      observabilityPlugin(metrics),
-      limitResolvedFields(options.schema, limits.maxResolvedFields),
-    ],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), observabilityPlugin(metrics), limitResolvedFields(options.schema, limits.maxResolvedFields)],
   });
   await apollo.start();
   app.use(

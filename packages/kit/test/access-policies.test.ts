@@ -147,7 +147,7 @@ describe("access policies", async () => {
   });
 
   it("the policy's own coded errors: missing is NOT_FOUND, someone else's FORBIDDEN with why; owner and admins pass", async () => {
-    const edit = 'mutation ($id: ID!) { editNote(id: $id) { text } }';
+    const edit = "mutation ($id: ID!) { editNote(id: $id) { text } }";
     assert.deepEqual(codes(await run(other, edit, { id: "nope" })), ["NOT_FOUND"]);
     const refused = await run(other, edit, { id: "n1" });
     assert.deepEqual(codes(refused), ["FORBIDDEN"]);
@@ -164,7 +164,7 @@ describe("access policies", async () => {
 
   it("runs policies on arguments that passed the input rules: a NUL is BAD_USER_INPUT, never loaded", async () => {
     loads.length = 0;
-    assert.deepEqual(codes(await run(owner, 'mutation ($id: ID!) { editNote(id: $id) { text } }', { id: "n\u00001" })), ["BAD_USER_INPUT"]);
+    assert.deepEqual(codes(await run(owner, "mutation ($id: ID!) { editNote(id: $id) { text } }", { id: "n\u00001" })), ["BAD_USER_INPUT"]);
     assert.deepEqual(loads, []);
   });
 

@@ -45,8 +45,7 @@ const keyWith = (...scopes: string[]): Identity => ({ kind: "apiKey", userId: "u
 
 describe("@Access on fields", async () => {
   const schema = await buildFederatedSchema({ resolvers: [AccountResolver] });
-  const run = async (identity: Identity, query: string) =>
-    JSON.parse(JSON.stringify(await execute({ schema, document: parse(query), contextValue: { identity } })));
+  const run = async (identity: Identity, query: string) => JSON.parse(JSON.stringify(await execute({ schema, document: parse(query), contextValue: { identity } })));
 
   it("publishes each accepted scope as a tag on queries, mutations, field resolvers and entity properties", () => {
     const sdl = printSubgraphSdl(schema);
@@ -62,10 +61,16 @@ describe("@Access on fields", async () => {
     const query = "{ account { id email shelf } }";
     const contentKey = await run(keyWith("content:read"), query);
     assert.deepEqual(contentKey.data, { account: { id: "a1", email: null, shelf: "books" } });
-    assert.deepEqual(contentKey.errors.map((error: any) => [error.path, error.extensions.code]), [[["account", "email"], "FORBIDDEN"]]);
+    assert.deepEqual(
+      contentKey.errors.map((error: any) => [error.path, error.extensions.code]),
+      [[["account", "email"], "FORBIDDEN"]],
+    );
     const usersKey = await run(keyWith("users:read"), query);
     assert.deepEqual(usersKey.data, { account: { id: "a1", email: "a@example.test", shelf: null } });
-    assert.deepEqual(usersKey.errors.map((error: any) => [error.path, error.extensions.code]), [[["account", "shelf"], "FORBIDDEN"]]);
+    assert.deepEqual(
+      usersKey.errors.map((error: any) => [error.path, error.extensions.code]),
+      [[["account", "shelf"], "FORBIDDEN"]],
+    );
     const student: Identity = { kind: "user", userId: "u1", role: "STUDENT", sessionId: "s1" };
     for (const person of [student, ANONYMOUS]) {
       const seen = await run(person, query);

@@ -13,7 +13,9 @@ describe("the development mailbox", () => {
       assert.deepEqual(await readDevMailbox(file), [], "no file yet: no mail");
       // About 3 MB: well past the part of the file that is read.
       const text = "x".repeat(1_000);
-      const lines = Array.from({ length: 3_000 }, (_, index) => JSON.stringify({ to: `n${index}@example.test`, subject: `#${index}`, text, at: new Date(index).toISOString() }));
+      const lines = Array.from({ length: 3_000 }, (_, index) =>
+        JSON.stringify({ to: `n${index}@example.test`, subject: `#${index}`, text, at: new Date(index).toISOString() }),
+      );
       fs.writeFileSync(file, `${lines.join("\n")}\n`);
       await appendToDevMailbox(file, { to: "last@example.test", subject: "last", text: "token=abc", at: new Date().toISOString() });
       const listed = await readDevMailbox(file);

@@ -42,9 +42,7 @@ describe("error formatting", () => {
       path: ["register"],
       extensions: {
         code: "BAD_USER_INPUT",
-        validationErrors: [
-          { property: "password", value: "hunter2", target: { password: "hunter2" }, constraints: { isLength: "password is too short" } },
-        ],
+        validationErrors: [{ property: "password", value: "hunter2", target: { password: "hunter2" }, constraints: { isLength: "password is too short" } }],
       },
     });
     assert.deepEqual(formatted, {
@@ -92,7 +90,7 @@ describe("error logging", () => {
     assert.match(logged, /users_email_normalized_unique/);
   });
 
-  it("logs node-postgres errors (whose name is just \"error\") without their statement", async () => {
+  it('logs node-postgres errors (whose name is just "error") without their statement', async () => {
     const { DatabaseError } = await import("pg-protocol");
     const { serializeError } = await import("../src/logger.js");
     const error = new DatabaseError(`select * from users where email = 'ada@example.com' - malformed`, 100, "error");
@@ -107,14 +105,6 @@ describe("metric labels", () => {
   it("keeps client-chosen operation names from growing the label set without bound", async () => {
     const { boundedLabels } = await import("../src/metrics.js");
     const label = boundedLabels(3);
-    assert.deepEqual([label("A"), label("B"), label("C"), label("D"), label("A"), label(null), label("bad name!")], [
-      "A",
-      "B",
-      "C",
-      "other",
-      "A",
-      "anonymous",
-      "other",
-    ]);
+    assert.deepEqual([label("A"), label("B"), label("C"), label("D"), label("A"), label(null), label("bad name!")], ["A", "B", "C", "other", "A", "anonymous", "other"]);
   });
 });

@@ -2,9 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { SignJWT, decodeJwt } from "jose";
 import { ManualClock } from "../src/clock";
-import type {
-  Identity,
-} from "../src/identity";
+import type { Identity } from "../src/identity";
 import {
   ANONYMOUS,
   SIGNED_IDENTITY_MIN_REMAINING_MS,
@@ -106,19 +104,43 @@ describe("field access rules", () => {
   };
 
   it("needs a signed-in caller", () => {
-    assert.equal(code(() => checkAccess(ANONYMOUS, {})), "UNAUTHENTICATED");
-    assert.equal(code(() => checkAccess(student, {})), "allowed");
+    assert.equal(
+      code(() => checkAccess(ANONYMOUS, {})),
+      "UNAUTHENTICATED",
+    );
+    assert.equal(
+      code(() => checkAccess(student, {})),
+      "allowed",
+    );
   });
 
   it("checks roles", () => {
-    assert.equal(code(() => checkAccess(student, { roles: ["ADMIN"] })), "FORBIDDEN");
-    assert.equal(code(() => checkAccess({ ...student, role: "ADMIN" }, { roles: ["ADMIN"] })), "allowed");
+    assert.equal(
+      code(() => checkAccess(student, { roles: ["ADMIN"] })),
+      "FORBIDDEN",
+    );
+    assert.equal(
+      code(() => checkAccess({ ...student, role: "ADMIN" }, { roles: ["ADMIN"] })),
+      "allowed",
+    );
   });
 
   it("lets an API key call only fields with a scope it holds, and only as far as its owner's role goes", () => {
-    assert.equal(code(() => checkAccess(key, {})), "FORBIDDEN");
-    assert.equal(code(() => checkAccess(key, { scope: "users:write" })), "FORBIDDEN");
-    assert.equal(code(() => checkAccess(key, { scope: "users:read", roles: ["ADMIN"] })), "allowed");
-    assert.equal(code(() => checkAccess({ ...key, role: "STUDENT" }, { scope: "users:read", roles: ["ADMIN"] })), "FORBIDDEN");
+    assert.equal(
+      code(() => checkAccess(key, {})),
+      "FORBIDDEN",
+    );
+    assert.equal(
+      code(() => checkAccess(key, { scope: "users:write" })),
+      "FORBIDDEN",
+    );
+    assert.equal(
+      code(() => checkAccess(key, { scope: "users:read", roles: ["ADMIN"] })),
+      "allowed",
+    );
+    assert.equal(
+      code(() => checkAccess({ ...key, role: "STUDENT" }, { scope: "users:read", roles: ["ADMIN"] })),
+      "FORBIDDEN",
+    );
   });
 });

@@ -68,7 +68,14 @@ describe("dates Postgres stores", () => {
     assert.ok(isStorableDate(new Date("0001-01-01T00:00:00.000Z")));
     assert.ok(isStorableDate(new Date("9999-12-31T23:59:59.999Z")));
     assert.ok(isStorableDate(new Date("2026-05-01T10:00:00.000Z")));
-    for (const iso of ["+099999-01-01T00:00:00.000Z", "+010000-01-01T00:00:00.000Z", "0000-12-31T23:59:59.999Z", "-271821-04-20T00:00:00.000Z", "+275760-09-13T00:00:00.000Z", "not a date"]) {
+    for (const iso of [
+      "+099999-01-01T00:00:00.000Z",
+      "+010000-01-01T00:00:00.000Z",
+      "0000-12-31T23:59:59.999Z",
+      "-271821-04-20T00:00:00.000Z",
+      "+275760-09-13T00:00:00.000Z",
+      "not a date",
+    ]) {
       assert.equal(isStorableDate(new Date(iso)), false, iso);
     }
   });

@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import pino from "pino";
 import { z } from "zod";
 import { createHttpApp, listen } from "../src/http";
-import type { Identity} from "../src/identity";
+import type { Identity } from "../src/identity";
 import { IDENTITY_HEADER, signServiceToken, verifyIdentity, verifyServiceToken } from "../src/identity";
 import { InternalCallFailed, callInternal } from "../src/internal-http";
 import { defineInternalRoute } from "../src/internal-api";
@@ -131,7 +131,10 @@ describe("internal routes: the callee's side", () => {
     assert.equal(logs.length, 2);
     const [buggy, teapot] = logs.map((line) => JSON.parse(line));
     assert.equal(buggy.msg, "internal route bug: response does not match its declaration");
-    assert.match(buggy.err.message, /\/internal\/test\/greet answered a body that does not match its declared response: greeting: Invalid input: expected string, received number/);
+    assert.match(
+      buggy.err.message,
+      /\/internal\/test\/greet answered a body that does not match its declared response: greeting: Invalid input: expected string, received number/,
+    );
     assert.match(teapot.err.message, /status 418 is not among its declared errors/);
   });
 
@@ -227,7 +230,10 @@ describe("internal routes: the caller's side", () => {
 
   it("checks its own request before sending it: nothing is sent", async () => {
     const bad = { name: "", times: 9 };
-    await assert.rejects(callInternal(greetRoute, url, bad, { caller: "test" }), /the request does not match its declaration: name: Too small: expected string to have >=1 characters; times: Too big: expected number to be <=3/);
+    await assert.rejects(
+      callInternal(greetRoute, url, bad, { caller: "test" }),
+      /the request does not match its declaration: name: Too small: expected string to have >=1 characters; times: Too big: expected number to be <=3/,
+    );
     assert.equal(received.length, 0);
   });
 

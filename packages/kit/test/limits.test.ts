@@ -32,7 +32,10 @@ describe("request limits", () => {
       process.env.SUBGRAPH_MAX_BODY_BYTES = "8192";
       assert.equal(subgraphLimitsFromEnv().maxBodyBytes, 8192);
     } finally {
-      for (const [name, value] of [["MAX_BODY_BYTES", saved.gateway], ["SUBGRAPH_MAX_BODY_BYTES", saved.subgraph]] as const) {
+      for (const [name, value] of [
+        ["MAX_BODY_BYTES", saved.gateway],
+        ["SUBGRAPH_MAX_BODY_BYTES", saved.subgraph],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }

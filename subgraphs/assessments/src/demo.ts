@@ -36,7 +36,6 @@ const SECTIONS = [
   { topic: "quantitative", count: 12, prompt: "From the table, what is the percentage change in" },
 ] as const;
 
-
 export const assessmentsDemo: DemoPart = {
   isLoaded: async (em: EntityManager) => (await em.count(MockTest, { title: DEMO_TEST.title })) > 0,
   async load(em: EntityManager, earlier, log) {

@@ -48,7 +48,10 @@ describe("scoring with negative marking", () => {
     assert.equal(result.score, 102.5); // 110 − 30 × 0.25
     assert.equal(result.maxScore, 150);
     assert.deepEqual([result.correctCount, result.incorrectCount, result.unansweredCount], [110, 30, 10]);
-    assert.deepEqual(result.breakdown.map((topic) => topic.score), [75, 27.5]); // english 75 right; logic 35 right, 30 wrong
+    assert.deepEqual(
+      result.breakdown.map((topic) => topic.score),
+      [75, 27.5],
+    ); // english 75 right; logic 35 right, 30 wrong
   });
 
   it("can go below zero", () => {
@@ -118,12 +121,15 @@ describe("leaderboard", () => {
       { userId: "cy", score: 95, submittedAt: t(40) },
       { userId: "dev", score: 70, submittedAt: t(5) }, // earliest of all, but lowest
     ]);
-    assert.deepEqual(board.map((entry) => [entry.rank, entry.userId, entry.score]), [
-      [1, "cy", 95],
-      [2, "ben", 90],
-      [3, "ana", 90],
-      [4, "dev", 70],
-    ]);
+    assert.deepEqual(
+      board.map((entry) => [entry.rank, entry.userId, entry.score]),
+      [
+        [1, "cy", 95],
+        [2, "ben", 90],
+        [3, "ana", 90],
+        [4, "dev", 70],
+      ],
+    );
   });
 
   it("breaks a tie of score and submission time by user id, so the order never changes", () => {
@@ -131,10 +137,13 @@ describe("leaderboard", () => {
       { userId: "zed", score: 50, submittedAt: t(10) },
       { userId: "amy", score: 50, submittedAt: t(10) },
     ]);
-    assert.deepEqual(board.map((entry) => [entry.rank, entry.userId]), [
-      [1, "amy"],
-      [2, "zed"],
-    ]);
+    assert.deepEqual(
+      board.map((entry) => [entry.rank, entry.userId]),
+      [
+        [1, "amy"],
+        [2, "zed"],
+      ],
+    );
   });
 });
 

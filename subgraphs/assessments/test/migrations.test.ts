@@ -74,7 +74,10 @@ describe("assessments migrations", () => {
     const ranked = (await sql("select id from assessments.attempts where ranked")).map((row) => row.id).sort();
     assert.deepEqual(ranked, [ids["ana t1 expired first"], ids["ana t2"], ids["cy t1 started first"]].sort());
     await assert.rejects(sql("update assessments.attempts set ranked = true where id = ?", [ids["ana t1 submitted later"]]), /attempts_one_ranked/);
-    assert.deepEqual((await sql("select max_attempts from assessments.mock_tests")).map((row) => row.max_attempts), [null, null]);
+    assert.deepEqual(
+      (await sql("select max_attempts from assessments.mock_tests")).map((row) => row.max_attempts),
+      [null, null],
+    );
   });
 
   it("leaves the entities nothing to add", async () => {

@@ -1,4 +1,4 @@
-import type { InternalRoute} from "@solo/kit";
+import type { InternalRoute } from "@solo/kit";
 import { implement, refuse } from "@solo/kit";
 import { AssetStatus, MediaAsset } from "./entities";
 import { contentLookupRoute, verifyAssetRoute } from "./internal-api";

@@ -50,18 +50,15 @@ export const linkedCourseAuthorOrAdmin = definePolicy<ContentContext, unknown, {
  * An upload's purpose decides who may ask for it: an API key needs that purpose's scope (one of the
  * field's), and a purpose kept for some roles is, by the contract, bad input for the others.
  */
-export const uploadPurposeAllowed = definePolicy<ContentContext, unknown, { input: { purpose: UploadPurpose } }>(
-  "uploadPurposeAllowed",
-  ({ identity, args }) => {
-    const { purpose } = args.input;
-    const policy = UPLOAD_POLICIES[purpose];
-    requireScope(identity, policy.scope);
-    if (policy.roles && !policy.roles.includes(signedInCaller(identity).role)) {
-      throw badInput(`Uploads for ${purpose} are for ${policy.roles.join(" and ")} accounts`, "purpose");
-    }
-    return true;
-  },
-);
+export const uploadPurposeAllowed = definePolicy<ContentContext, unknown, { input: { purpose: UploadPurpose } }>("uploadPurposeAllowed", ({ identity, args }) => {
+  const { purpose } = args.input;
+  const policy = UPLOAD_POLICIES[purpose];
+  requireScope(identity, policy.scope);
+  if (policy.roles && !policy.roles.includes(signedInCaller(identity).role)) {
+    throw badInput(`Uploads for ${purpose} are for ${policy.roles.join(" and ")} accounts`, "purpose");
+  }
+  return true;
+});
 
 /** Completing an upload: the uploader only (not admins), with the scope its purpose needs. */
 export const uploaderOnly = definePolicy<ContentContext, unknown, { assetId: string }>("uploaderOnly", async ({ identity, args, context }) => {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { Client } from "pg";
-import type { Identity, RunningSubgraph} from "@solo/kit";
+import type { Identity, RunningSubgraph } from "@solo/kit";
 import { IDENTITY_HEADER, callInternal, runSubgraph, signIdentity, signServiceToken } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { LOOKUP_MAX_IDS, UploadPurpose, contentLookupRoute, verifyAssetRoute } from "../src/internal-api";
@@ -102,9 +102,10 @@ describe("content's internal routes, as declared", () => {
     const lookup = (identity: Identity) => callInternal(contentLookupRoute, service.url, { courseIds: [courseId] }, { caller: "test", actingFor: identity });
     const own = await lookup(instructor);
     assert.equal(own.status, 200);
-    assert.deepEqual(own.body.courses.map(({ id, status, editable, lessonCount }) => ({ id, status, editable, lessonCount })), [
-      { id: courseId, status: "DRAFT", editable: true, lessonCount: 0 },
-    ]);
+    assert.deepEqual(
+      own.body.courses.map(({ id, status, editable, lessonCount }) => ({ id, status, editable, lessonCount })),
+      [{ id: courseId, status: "DRAFT", editable: true, lessonCount: 0 }],
+    );
     assert.deepEqual(await lookup(stranger), { status: 200, body: { courses: [], lessons: [], cards: [], decks: [] } }, "a draft is not the stranger's to see");
     const keyWithout: Identity = { kind: "apiKey", apiKeyId: randomUUID(), userId: instructor.userId, role: "INSTRUCTOR", scopes: ["users:read"] };
     assert.deepEqual(await lookup(keyWithout), { status: 403, error: 'this API key lacks the scope "content:read"' });

@@ -14,11 +14,31 @@ export const DEMO_PEOPLE = {
   password: "demo password 123",
 };
 
-const FIRST = ["Aarav", "Diya", "Vivaan", "Ananya", "Aditya", "Isha", "Kabir", "Meera", "Rohan", "Saanvi", "Arjun", "Kavya", "Ishaan", "Riya", "Vihaan", "Tara", "Reyansh", "Naina", "Ayaan", "Pooja"];
+const FIRST = [
+  "Aarav",
+  "Diya",
+  "Vivaan",
+  "Ananya",
+  "Aditya",
+  "Isha",
+  "Kabir",
+  "Meera",
+  "Rohan",
+  "Saanvi",
+  "Arjun",
+  "Kavya",
+  "Ishaan",
+  "Riya",
+  "Vihaan",
+  "Tara",
+  "Reyansh",
+  "Naina",
+  "Ayaan",
+  "Pooja",
+];
 const LAST = ["Sharma", "Iyer", "Khan", "Nair", "Gupta", "Reddy", "Das", "Menon", "Joshi", "Bose"];
 
 const studentName = (index: number) => `${FIRST[index % FIRST.length]} ${LAST[Math.floor(index / FIRST.length) % LAST.length]}`;
-
 
 export const usersDemo: DemoPart = {
   isLoaded: async (em: EntityManager) => (await em.count(User, { emailNormalized: DEMO_PEOPLE.instructor })) > 0,

@@ -1,4 +1,4 @@
-import type { AuditEvent, InternalRoute} from "@solo/kit";
+import type { AuditEvent, InternalRoute } from "@solo/kit";
 import { auditEventSchema, deliverAuditEventsRoute, implement, refuse } from "@solo/kit";
 import { AuditLogEntry } from "./entities";
 import { verifyApiKeyRoute, verifySessionRoute } from "./internal-api";

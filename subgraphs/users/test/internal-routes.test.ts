@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { decodeJwt } from "jose";
 import { Client } from "pg";
-import type { Identity, RunningSubgraph} from "@solo/kit";
+import type { Identity, RunningSubgraph } from "@solo/kit";
 import { ANONYMOUS, IDENTITY_HEADER, callInternal, deliverAuditEventsRoute, runSubgraph, signIdentity, signServiceToken } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { verifyApiKeyRoute, verifySessionRoute } from "../src/internal-api";
@@ -50,13 +50,31 @@ describe("users' internal routes, as declared", () => {
   }
 
   async function signUp() {
-    const registered = await graphql(`mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, {
-      input: { email: "internal.routes@example.test", password: "long enough password", displayName: "Internal Routes" },
-    });
+    const registered = await graphql(
+      `
+        mutation ($input: RegisterInput!) {
+          register(input: $input) {
+            accessToken
+            user {
+              id
+            }
+          }
+        }
+      `,
+      {
+        input: { email: "internal.routes@example.test", password: "long enough password", displayName: "Internal Routes" },
+      },
+    );
     const userId: string = registered.register.user.id;
     const sessionId = decodeJwt(registered.register.accessToken).sid as string;
     const created = await graphql(
-      `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`,
+      `
+        mutation ($input: CreateApiKeyInput!) {
+          createApiKey(input: $input) {
+            secret
+          }
+        }
+      `,
       { input: { name: "partner", scopes: ["content:read"] } },
       { kind: "user", userId, role: "STUDENT", sessionId },
     );
@@ -90,7 +108,10 @@ describe("users' internal routes, as declared", () => {
   it("/internal/api-keys/verify: the key's owner and scopes, 404 for a made-up key, 400 for a malformed body", async () => {
     const verified = await callInternal(verifyApiKeyRoute, service.url, { key: account.apiKey }, { caller: "test" });
     assert.equal(verified.status, 200);
-    assert.deepEqual({ ...verified.body, apiKeyId: typeof verified.body.apiKeyId }, { apiKeyId: "string", userId: account.userId, role: "STUDENT", scopes: ["content:read"] });
+    assert.deepEqual(
+      { ...verified.body, apiKeyId: typeof verified.body.apiKeyId },
+      { apiKeyId: "string", userId: account.userId, role: "STUDENT", scopes: ["content:read"] },
+    );
     assert.deepEqual(await callInternal(verifyApiKeyRoute, service.url, { key: "solo_madeup" }, { caller: "test" }), { status: 404, error: "unknown or revoked key" });
     await refusesEach(verifyApiKeyRoute.path, [
       [{}, /^[^;]*key: Invalid input: expected string, received undefined$/],

@@ -47,7 +47,10 @@ describe("users subgraph process", () => {
       assert.match(body.data.register.user.id, /^[0-9a-f-]{36}$/);
       assert.equal(await exited, 0, output);
       assert.match(output, /"msg":"stopped"/);
-      const refused = await fetch(`http://127.0.0.1:${port}/health`).then(() => "answered", () => "refused");
+      const refused = await fetch(`http://127.0.0.1:${port}/health`).then(
+        () => "answered",
+        () => "refused",
+      );
       assert.equal(refused, "refused");
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");

@@ -41,10 +41,9 @@ describe("users subgraph, called directly", () => {
   async function registerMany(count: number): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      const result = await call(
-        `mutation($input: RegisterInput!) { register(input: $input) { user { id } } }`,
-        { input: { email: `batch${i}.${Date.now()}@example.test`, password: "long enough password", displayName: `Batch ${i}` } },
-      );
+      const result = await call(`mutation($input: RegisterInput!) { register(input: $input) { user { id } } }`, {
+        input: { email: `batch${i}.${Date.now()}@example.test`, password: "long enough password", displayName: `Batch ${i}` },
+      });
       ids.push(result.data.register.user.id);
     }
     return ids;
@@ -64,12 +63,12 @@ describe("users subgraph, called directly", () => {
     const resolve = async (count: number) => {
       queries.reset();
       const representations = ids.slice(0, count).map((id) => ({ __typename: "User", id }));
-      const result = await call(
-        `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id displayName } } }`,
-        { r: representations },
-      );
+      const result = await call(`query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id displayName } } }`, { r: representations });
       assert.equal(result.errors, undefined);
-      assert.deepEqual(result.data._entities.map((user: any) => user.id), ids.slice(0, count));
+      assert.deepEqual(
+        result.data._entities.map((user: any) => user.id),
+        ids.slice(0, count),
+      );
       return queries.value;
     };
     const atFive = await resolve(5);

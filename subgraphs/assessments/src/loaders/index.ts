@@ -32,9 +32,7 @@ export function createLoaders(em: EntityManager) {
           where ans.answered_at <= a.deadline and ans.attempt_id in (${placeholders(attemptIds)})`,
         [...attemptIds],
       );
-      return groupBy(attemptIds, rows, (row) => row.attempt_id).map((group) =>
-        group.map((row) => ({ questionId: row.question_id, choice: row.choice })),
-      );
+      return groupBy(attemptIds, rows, (row) => row.attempt_id).map((group) => group.map((row) => ({ questionId: row.question_id, choice: row.choice })));
     }),
     /** Each test's ranked attempts (each user's first submitted one): the population of percentiles. */
     rankedAttemptsByTest: new DataLoader<string, { userId: string; score: number }[]>(async (testIds) => {

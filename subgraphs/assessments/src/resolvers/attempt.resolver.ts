@@ -128,7 +128,10 @@ export class AttemptResolver {
       { orderBy: { submittedAt: "desc" }, limit: 5 },
     );
     const percentiles = await Promise.all(recent.map((attempt) => attemptPercentile(attempt, ctx)));
-    return predictRank(percentiles.filter((p): p is number => p !== null), test.candidates);
+    return predictRank(
+      percentiles.filter((p): p is number => p !== null),
+      test.candidates,
+    );
   }
 
   @Access({ public: true, scope: "assessments:read", filter: publishedOrAuthor })
@@ -147,9 +150,12 @@ export class AttemptResolver {
         where test_id = ? and ranked order by score desc, submitted_at asc, user_id limit ?`,
       [test.id, limit],
     );
-    return leaderboard(rows.map((row) => ({ userId: row.user_id, score: Number(row.score), submittedAt: new Date(row.submitted_at) }))).map(
-      (entry) => ({ rank: entry.rank, score: entry.score, submittedAt: entry.submittedAt, user: ref(User, entry.userId) }),
-    );
+    return leaderboard(rows.map((row) => ({ userId: row.user_id, score: Number(row.score), submittedAt: new Date(row.submitted_at) }))).map((entry) => ({
+      rank: entry.rank,
+      score: entry.score,
+      submittedAt: entry.submittedAt,
+      user: ref(User, entry.userId),
+    }));
   }
 
   @FieldResolver(() => MockTest)

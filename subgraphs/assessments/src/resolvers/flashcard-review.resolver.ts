@@ -16,11 +16,7 @@ export class FlashcardReviewResolver {
 
   @Access({ scope: "assessments:write" })
   @Mutation(() => FlashcardReviewResult, { description: "Grade your recall of a card (0-5, SM-2)" })
-  async reviewFlashcard(
-    @Arg("cardId", () => ID) cardId: string,
-    @Arg("grade", () => Int) grade: number,
-    @Ctx() ctx: AssessmentsContext,
-  ): Promise<FlashcardReviewResult> {
+  async reviewFlashcard(@Arg("cardId", () => ID) cardId: string, @Arg("grade", () => Int) grade: number, @Ctx() ctx: AssessmentsContext): Promise<FlashcardReviewResult> {
     if (!Number.isInteger(grade) || grade < 0 || grade > 5) throw badInput("grade must be 0 to 5", "grade");
     const { cards } = await this.services.content.lookup(ctx.identity, { cardIds: [cardId] });
     const card = cards[0];
@@ -58,9 +54,7 @@ export class FlashcardReviewResolver {
     const { decks } = await this.services.content.lookup(ctx.identity, { deckIds: [deckId] });
     if (!decks[0]) throw notFound("Flashcard deck");
     const now = this.services.clock.now();
-    const states = new Map(
-      (await ctx.em.find(FlashcardReview, { userId: callerId(ctx.identity), cardId: { $in: decks[0].cardIds } })).map((s) => [s.cardId, s]),
-    );
+    const states = new Map((await ctx.em.find(FlashcardReview, { userId: callerId(ctx.identity), cardId: { $in: decks[0].cardIds } })).map((s) => [s.cardId, s]));
     return decks[0].cardIds
       .map((id) => ({ dueAt: states.get(id)?.dueAt ?? now, card: ref(Flashcard, id) }))
       .filter((due) => due.dueAt.getTime() <= now.getTime())

@@ -1,6 +1,6 @@
-import type { ContentLookup, ContentLookupRequest} from "@solo/content/internal-api";
+import type { ContentLookup, ContentLookupRequest } from "@solo/content/internal-api";
 import { contentLookupRoute } from "@solo/content/internal-api";
-import type { Identity, Peers} from "@solo/kit";
+import type { Identity, Peers } from "@solo/kit";
 import { apiError, callInternal, forbidden, isUuid } from "@solo/kit";
 
 export type { ContentLookup };

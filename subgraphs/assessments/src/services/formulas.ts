@@ -91,7 +91,10 @@ export function percentile(score: number, othersRanked: number[]): number {
  * attempt is left out whether this attempt is that one or a practice one.
  */
 export function percentileAmongRanked(attempt: { userId: string; score: number }, ranked: { userId: string; score: number }[]): number {
-  return percentile(attempt.score, ranked.filter((other) => other.userId !== attempt.userId).map((other) => other.score));
+  return percentile(
+    attempt.score,
+    ranked.filter((other) => other.userId !== attempt.userId).map((other) => other.score),
+  );
 }
 
 export interface RankPrediction {

@@ -1,6 +1,6 @@
-import type { Identity} from "@solo/kit";
+import type { Identity } from "@solo/kit";
 import { callerId as kitCallerId, isAdmin, isCaller, visibilityFilter } from "@solo/kit";
-import type { MockTest} from "../entities";
+import type { MockTest } from "../entities";
 import { TestStatus } from "../entities";
 
 /**
@@ -10,10 +10,7 @@ import { TestStatus } from "../entities";
  */
 
 /** Published tests are open; drafts belong to their author and admins. */
-export const publishedOrAuthor = visibilityFilter<MockTest>(
-  "publishedOrAuthor",
-  (identity, test) => test.status === TestStatus.PUBLISHED || canEditTest(identity, test),
-);
+export const publishedOrAuthor = visibilityFilter<MockTest>("publishedOrAuthor", (identity, test) => test.status === TestStatus.PUBLISHED || canEditTest(identity, test));
 
 export const canSeeTest = (identity: Identity, test: MockTest) => publishedOrAuthor.visible(identity, test);
 

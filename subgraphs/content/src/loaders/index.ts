@@ -7,9 +7,7 @@ async function countBy(em: EntityManager, table: string, column: string, keys: r
   const placeholders = keys.map(() => "?").join(", ");
   const rows: { key: string; n: string }[] = await em
     .getConnection()
-    .execute(`select "${column}" as key, count(*) as n from "content"."${table}" where "${column}" in (${placeholders}) group by "${column}"`, [
-      ...keys,
-    ]);
+    .execute(`select "${column}" as key, count(*) as n from "content"."${table}" where "${column}" in (${placeholders}) group by "${column}"`, [...keys]);
   const counts = new Map(rows.map((row) => [row.key, Number(row.n)]));
   return keys.map((key) => counts.get(key) ?? 0);
 }
@@ -24,26 +22,14 @@ export function createLoaders(em: EntityManager) {
     deckById: loaderById((ids) => em.find(FlashcardDeck, { id: { $in: [...ids] } })),
     cardById: loaderById((ids) => em.find(Flashcard, { id: { $in: [...ids] } })),
     lessonsByCourse: new DataLoader<string, Lesson[]>(async (courseIds) =>
-      groupBy(
-        courseIds,
-        await em.find(Lesson, { course: { $in: [...courseIds] } }, { orderBy: { position: "asc" } }),
-        (lesson) => lesson.course.id,
-      ),
+      groupBy(courseIds, await em.find(Lesson, { course: { $in: [...courseIds] } }, { orderBy: { position: "asc" } }), (lesson) => lesson.course.id),
     ),
     lessonCountByCourse: new DataLoader<string, number>((courseIds) => countBy(em, "lessons", "course_id", courseIds)),
     coursesByAuthor: new DataLoader<string, Course[]>(async (authorIds) =>
-      groupBy(
-        authorIds,
-        await em.find(Course, { authorId: { $in: [...authorIds] } }, { orderBy: { createdAt: "desc", id: "desc" } }),
-        (course) => course.authorId,
-      ),
+      groupBy(authorIds, await em.find(Course, { authorId: { $in: [...authorIds] } }, { orderBy: { createdAt: "desc", id: "desc" } }), (course) => course.authorId),
     ),
     cardsByDeck: new DataLoader<string, Flashcard[]>(async (deckIds) =>
-      groupBy(
-        deckIds,
-        await em.find(Flashcard, { deck: { $in: [...deckIds] } }, { orderBy: { position: "asc" } }),
-        (card) => card.deck.id,
-      ),
+      groupBy(deckIds, await em.find(Flashcard, { deck: { $in: [...deckIds] } }, { orderBy: { position: "asc" } }), (card) => card.deck.id),
     ),
     cardCountByDeck: new DataLoader<string, number>((deckIds) => countBy(em, "flashcards", "deck_id", deckIds)),
   };

@@ -45,9 +45,7 @@ export class CourseResolver {
     const author = signedInCaller(ctx.identity);
     const title = input.title.trim();
     if (title.length < 3) throw badInput("title must be 3 to 120 characters", "title");
-    const cover = input.coverAssetId
-      ? await requireOwnReadyAsset(ctx, input.coverAssetId, UploadPurpose.COURSE_COVER, "coverAssetId")
-      : null;
+    const cover = input.coverAssetId ? await requireOwnReadyAsset(ctx, input.coverAssetId, UploadPurpose.COURSE_COVER, "coverAssetId") : null;
     const base = slugify(title);
     for (let attempt = 0; ; attempt++) {
       const em = ctx.em.fork();
@@ -72,11 +70,7 @@ export class CourseResolver {
 
   @Access({ roles: [...AUTHORS], scope: "content:write", policy: courseAuthorOrAdmin })
   @Mutation(() => Lesson, { description: "Append a lesson to a course you author" })
-  async addLesson(
-    @Arg("courseId", () => ID) courseId: string,
-    @Arg("input") input: LessonInput,
-    @Ctx() ctx: ContentContext,
-  ): Promise<Lesson> {
+  async addLesson(@Arg("courseId", () => ID) courseId: string, @Arg("input") input: LessonInput, @Ctx() ctx: ContentContext): Promise<Lesson> {
     const course = await this.editableCourse(courseId, ctx);
     const media: MediaAsset[] = [];
     for (const [index, assetId] of (input.mediaAssetIds ?? []).entries()) {

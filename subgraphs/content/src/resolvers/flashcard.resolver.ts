@@ -27,15 +27,9 @@ export class FlashcardDeckResolver {
 
   @Access({ scope: "content:write", policy: deckOwnerOrAdmin })
   @Mutation(() => Flashcard, { description: "Append a card to a deck you own" })
-  async addFlashcard(
-    @Arg("deckId", () => ID) deckId: string,
-    @Arg("input") input: FlashcardInput,
-    @Ctx() ctx: ContentContext,
-  ): Promise<Flashcard> {
+  async addFlashcard(@Arg("deckId", () => ID) deckId: string, @Arg("input") input: FlashcardInput, @Ctx() ctx: ContentContext): Promise<Flashcard> {
     const deck = (await visibleDeck(deckId, ctx))!;
-    const media = input.mediaAssetId
-      ? await requireOwnReadyAsset(ctx, input.mediaAssetId, UploadPurpose.FLASHCARD_MEDIA, "mediaAssetId")
-      : null;
+    const media = input.mediaAssetId ? await requireOwnReadyAsset(ctx, input.mediaAssetId, UploadPurpose.FLASHCARD_MEDIA, "mediaAssetId") : null;
     const card = await ctx.em.transactional(async (em) => {
       const position = await nextPosition(em, "content", { table: "flashcard_decks", id: deck.id }, { table: "flashcards", parentColumn: "deck_id" });
       return em.create(Flashcard, {

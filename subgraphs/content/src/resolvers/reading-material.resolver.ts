@@ -11,9 +11,7 @@ export class ReadingMaterialResolver {
   @Mutation(() => ReadingMaterial, { description: "Publish a reading material (instructors and admins)" })
   async createReadingMaterial(@Arg("input") input: ReadingMaterialInput, @Ctx() ctx: ContentContext): Promise<ReadingMaterial> {
     const author = signedInCaller(ctx.identity);
-    const attachment = input.attachmentAssetId
-      ? await requireOwnReadyAsset(ctx, input.attachmentAssetId, UploadPurpose.MATERIAL, "attachmentAssetId")
-      : null;
+    const attachment = input.attachmentAssetId ? await requireOwnReadyAsset(ctx, input.attachmentAssetId, UploadPurpose.MATERIAL, "attachmentAssetId") : null;
     const now = new Date();
     const material = ctx.em.create(ReadingMaterial, {
       title: input.title.trim(),

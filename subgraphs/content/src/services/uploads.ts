@@ -33,10 +33,7 @@ export async function reservePendingUpload(em: EntityManager, upload: DeclaredUp
   });
 }
 
-export type CompletionOutcome =
-  | { status: "missing" }
-  | { status: "gone" }
-  | { status: AssetStatus.READY | AssetStatus.REJECTED; asset: MediaAsset; reason?: string };
+export type CompletionOutcome = { status: "missing" } | { status: "gone" } | { status: AssetStatus.READY | AssetStatus.REJECTED; asset: MediaAsset; reason?: string };
 
 /** How long a completion holds its claim on an asset unless it renews it, which it does while the store works. */
 const COMPLETION_LEASE_SECONDS = 30;
@@ -85,9 +82,12 @@ export async function completeAsset(em: EntityManager, storage: ObjectStorage, a
 
 async function completeClaimed(em: EntityManager, storage: ObjectStorage, asset: MediaAsset, claimId: string): Promise<CompletionOutcome | undefined> {
   const ours = { id: asset.id, completionClaim: claimId };
-  const renewal = setInterval(() => {
-    em.nativeUpdate(MediaAsset, ours, { completionLeaseUntil: leaseFromNow() }).catch(() => undefined);
-  }, (COMPLETION_LEASE_SECONDS * 1000) / 3);
+  const renewal = setInterval(
+    () => {
+      em.nativeUpdate(MediaAsset, ours, { completionLeaseUntil: leaseFromNow() }).catch(() => undefined);
+    },
+    (COMPLETION_LEASE_SECONDS * 1000) / 3,
+  );
   let problem: string | undefined;
   let copied = false;
   try {

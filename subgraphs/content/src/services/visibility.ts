@@ -1,4 +1,4 @@
-import type { Identity} from "@solo/kit";
+import type { Identity } from "@solo/kit";
 import { isAdmin, isCaller, visibilityFilter } from "@solo/kit";
 import type { Course, FlashcardDeck, MediaAsset } from "../entities";
 import { AssetStatus, CourseStatus } from "../entities";
@@ -48,6 +48,5 @@ export function ownsAsset(identity: Identity, asset: MediaAsset): boolean {
  */
 export const publicOrOwnAsset = visibilityFilter<MediaAsset>(
   "publicOrOwnAsset",
-  (identity, asset) =>
-    (asset.status === AssetStatus.READY && UPLOAD_POLICIES[asset.purpose].public === true) || ownsAsset(identity, asset) || isAdmin(identity),
+  (identity, asset) => (asset.status === AssetStatus.READY && UPLOAD_POLICIES[asset.purpose].public === true) || ownsAsset(identity, asset) || isAdmin(identity),
 );

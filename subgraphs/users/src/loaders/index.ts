@@ -9,11 +9,7 @@ export function createLoaders(em: EntityManager) {
     userById: loaderById((ids) => em.find(User, { id: { $in: [...ids] } })),
     apiKeyById: loaderById((ids) => em.find(ApiKey, { id: { $in: [...ids] } })),
     apiKeysByOwner: new DataLoader<string, ApiKey[]>(async (ownerIds) => {
-      const keys = await em.find(
-        ApiKey,
-        { owner: { $in: [...ownerIds] } },
-        { orderBy: { createdAt: "asc", id: "asc" } },
-      );
+      const keys = await em.find(ApiKey, { owner: { $in: [...ownerIds] } }, { orderBy: { createdAt: "asc", id: "asc" } });
       return ownerIds.map((ownerId) => keys.filter((key) => key.owner.id === ownerId));
     }),
   };

@@ -71,11 +71,7 @@ export class AccountEmailResolver {
   @Mutation(() => Boolean, {
     description: "Choose a new password with the token from a reset mail (once, within 30 minutes); every session of the account ends",
   })
-  async resetPassword(
-    @Arg("token") @Secret() token: string,
-    @Arg("newPassword") @Secret() newPassword: string,
-    @Ctx() ctx: UsersContext,
-  ): Promise<boolean> {
+  async resetPassword(@Arg("token") @Secret() token: string, @Arg("newPassword") @Secret() newPassword: string, @Ctx() ctx: UsersContext): Promise<boolean> {
     if (newPassword.length < MIN_PASSWORD_LENGTH || newPassword.length > MAX_PASSWORD_LENGTH) {
       throw badInput(`newPassword must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`, "newPassword");
     }

@@ -64,11 +64,7 @@ export class AuthResolver {
 
   @Access(PEOPLE)
   @Mutation(() => AuthPayload, { description: "Sign in with email and password" })
-  async login(
-    @Arg("email") email: string,
-    @Arg("password") @Secret() password: string,
-    @Ctx() ctx: UsersContext,
-  ): Promise<AuthPayload> {
+  async login(@Arg("email") email: string, @Arg("password") @Secret() password: string, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
     const { em } = ctx;
     const { settings, clock } = this.services;
     const emailNormalized = normalizeEmail(email);

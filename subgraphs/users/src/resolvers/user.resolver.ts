@@ -36,11 +36,7 @@ export class UserResolver {
 
   @Access({ roles: [Role.ADMIN], scope: "users:write", policy: notOwnRole })
   @Mutation(() => User, { description: "Change an account's role (admins only)" })
-  async setUserRole(
-    @Arg("userId", () => ID) userId: string,
-    @Arg("role", () => Role) role: Role,
-    @Ctx() ctx: UsersContext,
-  ): Promise<User> {
+  async setUserRole(@Arg("userId", () => ID) userId: string, @Arg("role", () => Role) role: Role, @Ctx() ctx: UsersContext): Promise<User> {
     const user = await ctx.loaders.userById.load(userId);
     if (!user) throw notFound("User");
     if (user.role !== role) {

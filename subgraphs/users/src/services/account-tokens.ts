@@ -15,8 +15,7 @@ export function recordAccountToken(em: EntityManager, user: User, purpose: Token
   return em.create(AccountToken, { user, purpose, tokenHash: sha256(secret), createdAt: now, expiresAt: new Date(now.getTime() + TOKEN_TTL_MS[purpose]) });
 }
 
-const refused = (reason: "INVALID_TOKEN" | "TOKEN_EXPIRED" | "TOKEN_USED", message: string) =>
-  apiError("BAD_USER_INPUT", message, { reason, field: "token" });
+const refused = (reason: "INVALID_TOKEN" | "TOKEN_EXPIRED" | "TOKEN_USED", message: string) => apiError("BAD_USER_INPUT", message, { reason, field: "token" });
 
 /**
  * Spends a token: the conditional update is the lock, so of two concurrent uses exactly one wins.

@@ -47,11 +47,7 @@ export async function rotateRefreshToken(em: EntityManager, presented: string): 
   // The conditional update is the lock: of two concurrent uses, exactly one sees a row to retire.
   const retired = await em.nativeUpdate(RefreshToken, { id: token.id, rotatedAt: null }, { rotatedAt: new Date() });
   if (retired === 0) {
-    const revoked = await em.nativeUpdate(
-      Session,
-      { id: token.session.id, revokedAt: null },
-      { revokedAt: new Date(), revokedReason: "refresh_token_reuse" },
-    );
+    const revoked = await em.nativeUpdate(Session, { id: token.session.id, revokedAt: null }, { revokedAt: new Date(), revokedReason: "refresh_token_reuse" });
     if (revoked) {
       const user = token.session.user;
       recordAudit(em, { identity: ANONYMOUS, userId: user.id }, "session.revoked_on_reuse", { type: "Session", id: token.session.id });

@@ -3,7 +3,6 @@ import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, envInt, platformSecrets } f
 import { SignJWT, importPKCS8 } from "jose";
 import type { Role } from "../entities";
 
-
 const accessTokenTtlSeconds = () => envInt("ACCESS_TOKEN_TTL_SECONDS", 900);
 export const refreshTokenTtlDays = () => envInt("REFRESH_TOKEN_TTL_DAYS", 30);
 
