@@ -15,6 +15,31 @@ async function main() {
   const stops: (() => Promise<void>)[] = [];
   const ready: { databaseUrl?: string; s3Endpoint?: string; smtpUrl?: string } = {};
 
+  // Listening before anything starts: a SIGTERM that arrives while the stand-ins are still starting
+  // (the supervisor stopping a freshly restarted helper) waits for them, then closes each one and
+  // exits 0, instead of killing the process by the signal's default with a Postgres left behind.
+  let starting: Promise<void> = Promise.resolve();
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await starting.catch(() => undefined);
+    for (const close of stops) await close();
+    process.exit(0);
+  };
+  // A close that throws ends this process with its error (an unhandled rejection), as it should.
+  const stopNow = () => void stop();
+  process.on("SIGTERM", stopNow);
+  process.on("SIGINT", stopNow);
+  watchSupervisor(stopNow);
+
+  starting = startStandIns(stops, ready);
+  await starting;
+  if (!stopping) process.stdout.write(`READY ${JSON.stringify(ready)}\n`);
+}
+
+/** Starts the stand-ins asked for, each adding its close to `stops` (first to close first). */
+async function startStandIns(stops: (() => Promise<void>)[], ready: { databaseUrl?: string; s3Endpoint?: string; smtpUrl?: string }): Promise<void> {
   if (process.env.WITH_POSTGRES === "1") {
     const postgres = await startEmbeddedPostgres({
       dir: path.join(dataDir(), "postgres"),
@@ -60,20 +85,6 @@ async function main() {
     stops.unshift(() => catcher.close());
     ready.smtpUrl = catcher.smtpUrl;
   }
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    for (const close of stops) await close();
-    process.exit(0);
-  };
-  // A close that throws ends this process with its error (an unhandled rejection), as it should.
-  const stopNow = () => void stop();
-  process.on("SIGTERM", stopNow);
-  process.on("SIGINT", stopNow);
-  watchSupervisor(stopNow);
-  process.stdout.write(`READY ${JSON.stringify(ready)}\n`);
 }
 
 main().catch((error) => {

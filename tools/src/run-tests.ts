@@ -32,6 +32,11 @@ async function main() {
         TEST_DATABASE_URL: adminUrl,
         // Development keys and local files for this run only, never the developer's .data/.
         SOLO_DATA_DIR: path.join(scratch, "data"),
+        // Hundreds of sign-ups and logins: argon2id at OWASP's minimum cost (a quarter of the
+        // default's CPU), unless the run asks for another. Production keeps the default.
+        PASSWORD_HASH_MEMORY_KIB: process.env.PASSWORD_HASH_MEMORY_KIB ?? "19456",
+        PASSWORD_HASH_ITERATIONS: process.env.PASSWORD_HASH_ITERATIONS ?? "2",
+        PASSWORD_HASH_PARALLELISM: process.env.PASSWORD_HASH_PARALLELISM ?? "1",
       },
     });
     child.on("exit", (exitCode) => resolve(exitCode ?? 1));

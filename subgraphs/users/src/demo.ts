@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { DemoPart } from "@solo/kit";
 import { Role, User } from "./entities";
-import { hashPassword } from "./services/passwords";
+import { createPasswordHasher } from "./services/passwords";
 
 /**
  * The demo's people (`npm run seed`): an admin, an instructor and 200 students, one password for all.
@@ -45,7 +45,7 @@ export const usersDemo: DemoPart = {
   async load(em: EntityManager, _earlier, log) {
     const now = Date.now();
     const day = 86_400_000;
-    const passwordHash = await hashPassword(DEMO_PEOPLE.password);
+    const passwordHash = await createPasswordHasher().hash(DEMO_PEOPLE.password);
     const person = (email: string, displayName: string, role: Role, createdAt: Date, timezone = "Asia/Kolkata") =>
       // Demo addresses receive no mail: they count as verified from the start.
       em.create(User, { email, emailNormalized: email, passwordHash, displayName, role, timezone, createdAt, updatedAt: createdAt, emailVerifiedAt: createdAt });

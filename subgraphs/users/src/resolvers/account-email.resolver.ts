@@ -9,7 +9,7 @@ import { adminEmails, normalizeEmail } from "../services/email-address";
 import { clearLoginFailures } from "../services/login-throttle";
 import type { UsersServices } from "../services";
 import { MAILS_PER_HOUR, queueAccountMailOnce } from "../services/mail-delivery";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from "../services/passwords";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../services/passwords";
 
 /**
  * Proving an address: verification after registering, and a way back into a forgotten account.
@@ -75,7 +75,7 @@ export class AccountEmailResolver {
     if (newPassword.length < MIN_PASSWORD_LENGTH || newPassword.length > MAX_PASSWORD_LENGTH) {
       throw badInput(`newPassword must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`, "newPassword");
     }
-    const passwordHash = await hashPassword(newPassword);
+    const passwordHash = await this.services.passwords.hash(newPassword);
     const now = this.services.clock.now();
     await ctx.em.transactional(async (em) => {
       const { user } = await consumeAccountToken(em, token, TokenPurpose.RESET_PASSWORD, now);

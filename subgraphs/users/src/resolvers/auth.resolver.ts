@@ -8,7 +8,7 @@ import { normalizeEmail } from "../services/email-address";
 import { clearLoginFailures, countLoginAttempt } from "../services/login-throttle";
 import { queueAccountMail } from "../services/mail-delivery";
 import type { UsersServices } from "../services";
-import { MAX_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../services/passwords";
+import { MAX_PASSWORD_LENGTH } from "../services/passwords";
 import { IssuedTokens, revokeSession, rotateRefreshToken, startSession } from "../services/sessions";
 import { AuthPayload, RegisterInput } from "./types";
 
@@ -41,7 +41,7 @@ export class AuthResolver {
     const user = em.create(User, {
       email: input.email.trim(),
       emailNormalized,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await this.services.passwords.hash(input.password),
       displayName,
       role: Role.STUDENT,
       timezone: input.timezone ?? "UTC",
@@ -77,7 +77,7 @@ export class AuthResolver {
     // One message and one code for both causes, and an argon2 verification in both: neither the
     // answer nor its timing tells whether the email has an account.
     const user = plausible ? await em.findOne(User, { emailNormalized }, { populate: ["passwordHash"] }) : null;
-    const valid = await verifyPassword(user?.passwordHash, password.slice(0, MAX_PASSWORD_LENGTH));
+    const valid = await this.services.passwords.verify(user?.passwordHash, password.slice(0, MAX_PASSWORD_LENGTH));
     if (!user || !valid) throw invalidCredentials();
     await clearLoginFailures(em, emailNormalized);
     return signedInAs(ctx, await startSession(em, user));

@@ -2,6 +2,8 @@ import type { Clock, Peers, SubgraphRuntime } from "@solo/kit";
 import type { AccountSettings } from "../config";
 import type { MailDelivery } from "./mail-delivery";
 import { createMailDelivery } from "./mail-delivery";
+import type { PasswordHasher } from "./passwords";
+import { createPasswordHasher } from "./passwords";
 
 /** What one users process holds for its resolvers and jobs (each resolver class is given it once). */
 export interface UsersServices {
@@ -11,11 +13,12 @@ export interface UsersServices {
   /** The content subgraph is asked whether an upload may become an avatar. */
   peers: Peers;
   mail: MailDelivery;
+  passwords: PasswordHasher;
 }
 
 export function createUsersServices(runtime: SubgraphRuntime<AccountSettings>): UsersServices {
   const { orm, settings, clock, logger } = runtime;
   const mail = createMailDelivery({ orm, settings, clock, logger });
   runtime.onClose(() => mail.close());
-  return { settings, clock, peers: runtime.peers, mail };
+  return { settings, clock, peers: runtime.peers, mail, passwords: createPasswordHasher(settings.passwordHashCost) };
 }
