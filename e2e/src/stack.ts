@@ -7,7 +7,7 @@ import type { GatewayConfig } from "@solo/gateway";
 import { gatewayConfigFromEnv, startGateway } from "@solo/gateway";
 import type { CaughtMail, RunningService, RunningSubgraph, SubgraphOverrides } from "@solo/kit";
 import { ObjectStorage, countQueries, createEventBus, createLogger, jobNames, loadSubgraph, projectRoot, readSubgraphs, runSubgraph } from "@solo/kit";
-import { createTestDatabase } from "@solo/kit/dist/src/testing";
+import { createTestDatabase, tableSnapshot as snapshotTables } from "@solo/kit/dist/src/testing";
 import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
 import { Kind, parse, print } from "graphql";
 import { Client } from "pg";
@@ -333,29 +333,7 @@ export async function registerAdmin(stack: Stack) {
   }
 }
 
-/**
- * A fingerprint of every row of every table in a schema (or, keyed `schema.table`, in several):
- * "the database is unchanged" means two snapshots are equal, not merely that the row counts match.
- */
-export async function tableSnapshot(stack: Stack, schemas: string | string[]): Promise<Record<string, string>> {
-  const tables = await stack.db.query(
-    `select table_schema, table_name from information_schema.tables
-      where table_schema = any($1) and table_name <> 'mikro_orm_migrations' order by 1, 2`,
-    [typeof schemas === "string" ? [schemas] : schemas],
-  );
-  // One statement for all tables: the fuzz test takes a snapshot after every refused mutation.
-  const result = await stack.db.query(
-    tables.rows
-      .map(
-        ({ table_schema, table_name }, index) =>
-          `select ${index} as i, count(*)::int as n, coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as hash from "${table_schema}"."${table_name}" t`,
-      )
-      .join(" union all "),
-  );
-  const snapshot: Record<string, string> = {};
-  for (const { i, n, hash } of result.rows) {
-    const { table_schema, table_name } = tables.rows[i];
-    snapshot[typeof schemas === "string" ? table_name : `${table_schema}.${table_name}`] = `${n}:${hash}`;
-  }
-  return snapshot;
+/** The kit's table snapshot of the stack's database: see `tableSnapshot` in `@solo/kit/dist/src/testing`. */
+export function tableSnapshot(stack: Stack, schemas: string | string[]): Promise<Record<string, string>> {
+  return snapshotTables(stack.db, schemas);
 }
