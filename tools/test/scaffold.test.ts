@@ -12,6 +12,7 @@ import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import YAML from "yaml";
 import { freePortOffset } from "../src/processes";
 import { scaffoldSubgraph } from "../src/new-subgraph";
+import { postGraphQL } from "./graphql-post";
 
 const root = projectRoot();
 const run = promisify(execFile);
@@ -170,14 +171,7 @@ describe("npm run subgraph:new", () => {
       }
       assert.match(output, new RegExp(`${name} started \\(pid \\d+\\)`));
       const url = /SOLO supergraph ready: (\S+)/.exec(output)![1];
-      const post = async (query: string, variables: object, token?: string) =>
-        (await (
-          await fetch(url, {
-            method: "POST",
-            headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-            body: JSON.stringify({ query, variables }),
-          })
-        ).json()) as any;
+      const post = (query: string, variables: object, token?: string) => postGraphQL(url, query, variables, token);
       const input = { email: "scaffold@example.test", password: "long enough password", displayName: "Scaffold" };
       const registered = await post("mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }", { input });
       assert.equal(registered.errors, undefined, JSON.stringify(registered.errors));

@@ -7,6 +7,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import type { CaughtMail } from "@solo/kit";
 import { freePort, projectRoot } from "@solo/kit";
+import { postGraphQL } from "./graphql-post";
 
 /**
  * `npm start` as a newcomer runs it: no DATABASE_URL, so an embedded Postgres under the data
@@ -71,14 +72,7 @@ describe("npm start with no DATABASE_URL", () => {
     return exited;
   }
 
-  const post = async (url: string, query: string, variables: object, token?: string) =>
-    (await (
-      await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      })
-    ).json()) as any;
+  const post = postGraphQL;
 
   let smtpPort = 0;
 

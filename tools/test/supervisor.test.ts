@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { freePort, projectRoot } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { freePortOffset } from "../src/processes";
+import { postGraphQL } from "./graphql-post";
 
 type Answer = { at: number; kind: "full" | "partial" | "other"; body: string };
 
@@ -74,15 +75,7 @@ describe("npm start restarts a crashed service", () => {
     const url = (await waitFor(/SOLO supergraph ready: (\S+)/, 180_000))[1];
     const contentPid = Number((await waitFor(/content started \(pid (\d+)\)/, 0))[1]);
 
-    const post = async (query: string, variables: object = {}, token?: string) => {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(30_000),
-      });
-      return { status: response.status, ...((await response.json()) as { data?: any; errors?: any[] }) };
-    };
+    const post = (query: string, variables: object = {}, token?: string) => postGraphQL(url, query, variables, token);
     const registered = await post("mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }", {
       input: { email: "healing@example.test", password: "survives a crash", displayName: "Healing" },
     });
