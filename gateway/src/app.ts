@@ -83,6 +83,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   });
   const authenticate = createAuthenticator({
     usersUrl: () => endpoints.users,
+    logger,
   });
   const rateLimiter = createRateLimiter(config.rateLimit, redis, logger);
 

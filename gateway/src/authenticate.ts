@@ -1,4 +1,4 @@
-import type { Identity, RoleName } from "@solo/kit";
+import type { Identity, Logger, RoleName } from "@solo/kit";
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, ANONYMOUS, API_KEY_PREFIX, ROLES, callInternal, platformSecrets, requestError } from "@solo/kit";
 import { verifyApiKeyRoute, verifySessionRoute } from "@solo/users/internal-api";
 import { errors as joseErrors, importSPKI, jwtVerify } from "jose";
@@ -13,7 +13,7 @@ export interface Credentials {
  * token's signature is checked here (EdDSA public key), its session with the users subgraph, which
  * owns sessions and keys: a logout, a revoked key or a changed role holds from the next request.
  */
-export function createAuthenticator(options: { usersUrl: () => string | undefined }) {
+export function createAuthenticator(options: { usersUrl: () => string | undefined; logger: Logger }) {
   let publicKey: ReturnType<typeof importSPKI> | undefined;
 
   /**
@@ -24,7 +24,10 @@ export function createAuthenticator(options: { usersUrl: () => string | undefine
     const unavailable = () => requestError("SERVICE_UNAVAILABLE", "Credentials cannot be checked right now");
     const usersUrl = options.usersUrl();
     if (!usersUrl) throw unavailable();
-    return call(usersUrl).catch(() => {
+    return call(usersUrl).catch((error: unknown) => {
+      // The client only hears that credentials cannot be checked; the log says why (unreachable,
+      // an undeclared status, an answer of the wrong shape after a version skew).
+      options.logger.warn({ err: error }, "credentials check with the users subgraph failed");
       throw unavailable();
     });
   }

@@ -1,6 +1,6 @@
 import type { ContentLookup, ContentLookupRequest } from "@solo/content/internal-api";
 import { contentLookupRoute } from "@solo/content/internal-api";
-import type { Identity, Peers } from "@solo/kit";
+import type { Identity, Logger, Peers } from "@solo/kit";
 import { apiError, callInternal, forbidden, isUuid } from "@solo/kit";
 
 export type { ContentLookup };
@@ -13,7 +13,10 @@ export type ContentIds = { [Kind in keyof ContentLookupRequest]?: string[] };
  * back is what the caller could see through the graph. No copy of content's data is kept here.
  */
 export class ContentClient {
-  constructor(private readonly peers: Peers) {}
+  constructor(
+    private readonly peers: Peers,
+    private readonly logger: Logger,
+  ) {}
 
   async lookup(caller: Identity, ids: ContentIds): Promise<ContentLookup> {
     const url = this.peers.url("content");
@@ -22,7 +25,9 @@ export class ContentClient {
     // An id that is not a UUID names nothing content has: it is left out, as content would find nothing.
     const uuids = (list: string[] | undefined) => list?.filter(isUuid);
     const request = { courseIds: uuids(ids.courseIds), lessonIds: uuids(ids.lessonIds), cardIds: uuids(ids.cardIds), deckIds: uuids(ids.deckIds) };
-    const answer = await callInternal(contentLookupRoute, url, request, { caller: "assessments", actingFor: caller }).catch(() => {
+    const answer = await callInternal(contentLookupRoute, url, request, { caller: "assessments", actingFor: caller }).catch((error: unknown) => {
+      // The client hears only that content cannot be checked; the log says why.
+      this.logger.warn({ err: error }, "content lookup failed");
       throw unavailable();
     });
     if (answer.status === 403) throw forbidden('This API key lacks the scope "content:read"');

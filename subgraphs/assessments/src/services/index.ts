@@ -13,5 +13,5 @@ export interface AssessmentsServices {
 }
 
 export function createAssessmentsServices(runtime: SubgraphRuntime<AssessmentsSettings>): AssessmentsServices {
-  return { settings: runtime.settings, clock: runtime.clock, events: new AssessmentEvents(runtime.live), content: new ContentClient(runtime.peers) };
+  return { settings: runtime.settings, clock: runtime.clock, events: new AssessmentEvents(runtime.live), content: new ContentClient(runtime.peers, runtime.logger) };
 }

@@ -1,4 +1,5 @@
 import { UploadPurpose, verifyAssetRoute } from "@solo/content/internal-api";
+import type { Logger } from "@solo/kit";
 import { API_KEY_SCOPES, Access, apiError, badInput, callInternal, isUuid, notFound, paginate, selfOrAdmin, signedIn, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ApiKey, Plan, Role, User } from "../entities";
@@ -66,7 +67,7 @@ export class UserResolver {
       user.timezone = input.timezone;
     }
     if (input.avatarAssetId !== undefined && input.avatarAssetId !== user.avatarAssetId) {
-      if (input.avatarAssetId !== null) await requireAvatarUpload(this.services.peers.url("content"), user.id, input.avatarAssetId);
+      if (input.avatarAssetId !== null) await requireAvatarUpload(this.services.peers.url("content"), user.id, input.avatarAssetId, ctx.log);
       changes.avatarAssetId = { from: user.avatarAssetId ?? "", to: input.avatarAssetId ?? "" };
       user.avatarAssetId = input.avatarAssetId;
     }
@@ -124,11 +125,13 @@ export class UserResolver {
 }
 
 /** The content subgraph owns uploads: it says whether this one may become the account's picture. */
-async function requireAvatarUpload(contentUrl: string | undefined, userId: string, assetId: string): Promise<void> {
+async function requireAvatarUpload(contentUrl: string | undefined, userId: string, assetId: string, log: Logger): Promise<void> {
   const unavailable = () => apiError("SERVICE_UNAVAILABLE", "Avatars cannot be changed right now");
   if (!contentUrl) throw unavailable();
   const answer = isUuid(assetId)
-    ? await callInternal(verifyAssetRoute, contentUrl, { assetId, ownerId: userId, purpose: UploadPurpose.AVATAR }, { caller: "users" }).catch(() => {
+    ? await callInternal(verifyAssetRoute, contentUrl, { assetId, ownerId: userId, purpose: UploadPurpose.AVATAR }, { caller: "users" }).catch((error: unknown) => {
+        // The client hears only that avatars cannot be changed; the log says why.
+        log.warn({ err: error }, "avatar check with the content subgraph failed");
         throw unavailable();
       })
     : { status: 404 as const };
