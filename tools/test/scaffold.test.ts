@@ -12,7 +12,7 @@ import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import YAML from "yaml";
 import { freePortOffset } from "../src/processes";
 import { scaffoldSubgraph } from "../src/new-subgraph";
-import { postGraphQL } from "./graphql-post";
+import { killPlatform, postGraphQL } from "./platform";
 
 const root = projectRoot();
 const run = promisify(execFile);
@@ -95,14 +95,8 @@ describe("npm run subgraph:new", () => {
       database = await createTestDatabase("scaffold");
     });
     after(async () => {
-      // A failed assertion must not leave a platform running: end the supervisor's group and each service's.
-      for (const pid of [platform?.pid, ...[...output.matchAll(/started \(pid (\d+)\)/g)].map((match) => Number(match[1]))]) {
-        try {
-          if (pid) process.kill(-pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
+      // A failed assertion must not leave a platform running.
+      killPlatform(platform?.pid, output);
       await database.drop();
       fs.rmSync(copy, { recursive: true, force: true });
     });

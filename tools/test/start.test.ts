@@ -7,7 +7,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import type { CaughtMail } from "@solo/kit";
 import { freePort, projectRoot } from "@solo/kit";
-import { postGraphQL } from "./graphql-post";
+import { postGraphQL } from "./platform";
 
 /**
  * `npm start` as a newcomer runs it: no DATABASE_URL, so an embedded Postgres under the data

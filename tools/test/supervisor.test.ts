@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { freePort, projectRoot } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { freePortOffset } from "../src/processes";
-import { postGraphQL } from "./graphql-post";
+import { killPlatform, postGraphQL } from "./platform";
 
 type Answer = { at: number; kind: "full" | "partial" | "other"; body: string };
 
@@ -27,14 +27,8 @@ describe("npm start restarts a crashed service", () => {
     database = await createTestDatabase("supervisor");
   });
   after(async () => {
-    // A failed assertion must not leave a platform running: end the supervisor's group and each service's.
-    for (const pid of [supervisor?.pid, ...[...output.matchAll(/started \(pid (\d+)\)/g)].map((match) => Number(match[1]))]) {
-      try {
-        if (pid) process.kill(-pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    // A failed assertion must not leave a platform running.
+    killPlatform(supervisor?.pid, output);
     await database.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });

@@ -11,3 +11,17 @@ export async function postGraphQL(url: string, query: string, variables: object 
   });
   return { status: response.status, ...((await response.json()) as { data?: any; errors?: any[] }) };
 }
+
+/**
+ * Ends a platform `npm start` left running after a failed assertion: the supervisor's process group
+ * and the group of each service it reported as `started (pid N)` in its output.
+ */
+export function killPlatform(supervisorPid: number | undefined, output: string): void {
+  for (const pid of [supervisorPid, ...[...output.matchAll(/started \(pid (\d+)\)/g)].map((match) => Number(match[1]))]) {
+    try {
+      if (pid) process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
