@@ -1,0 +1,14 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { SubgraphContext } from "@solo/kit";
+import { loaderById } from "@solo/kit";
+import { SocialItem } from "./entities";
+
+/** Per request: every list or reference in a response costs one query per kind, not per item. */
+export function createLoaders(em: EntityManager) {
+  return {
+    itemById: loaderById((ids) => em.find(SocialItem, { id: { $in: [...ids] } })),
+  };
+}
+
+/** What every social resolver receives per request (the kit's context, with these loaders). */
+export type SocialContext = SubgraphContext<ReturnType<typeof createLoaders>>;
