@@ -18,6 +18,18 @@ export const verifyAssetRoute = defineInternalRoute({
   errors: { 404: "no such completed upload of that owner and purpose" },
 });
 
+/**
+ * Social asks for a file to publish: a short-lived signed GET of a completed upload of that owner
+ * and purpose (the platform fetches the file from it), with its type (image or video).
+ */
+export const assetDownloadRoute = defineInternalRoute({
+  path: "/internal/assets/download",
+  maxBodyBytes: 4_096,
+  request: z.object({ assetId: uuidSchema, ownerId: uuidSchema, purpose: z.enum(UploadPurpose) }),
+  response: z.object({ id: uuidSchema, url: z.string().url(), contentType: z.string() }),
+  errors: { 404: "no such completed upload of that owner and purpose" },
+});
+
 /** The most ids of each kind one lookup takes. */
 export const LOOKUP_MAX_IDS = 500;
 const ids = z.array(uuidSchema).max(LOOKUP_MAX_IDS).optional();

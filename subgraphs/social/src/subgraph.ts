@@ -1,20 +1,24 @@
 import path from "node:path";
 import { defineSubgraph } from "@solo/kit";
-import { SocialItem } from "./entities";
+import { socialSettingsFromEnv } from "./config";
+import { Course, MediaAsset, User, entities } from "./entities";
 import { createLoaders } from "./loaders";
-import { SocialItemResolver, resolveItemReference } from "./resolvers";
+import { referenceResolvers, resolvers } from "./resolvers";
+import { createSocialServices } from "./services";
+import { LIVE_TOPICS } from "./services/events";
 
-/**
- * The social subgraph (say what it owns). The kit runs it from this declaration: add entities,
- * resolvers, settings, services, jobs and internal routes here as it grows (see the users,
- * content and assessments subgraphs, and `SubgraphDescriptor` in packages/kit/src/descriptor.ts).
- */
+/** Connected social accounts, post metrics and engagement analytics, scheduled publishing. */
 export default defineSubgraph({
   name: "social",
   schema: "social",
-  entities: [SocialItem],
+  entities,
   migrations: path.join(__dirname, "..", "migrations"),
-  resolvers: [SocialItemResolver],
-  referenceResolvers: { SocialItem: { __resolveReference: resolveItemReference } },
+  resolvers,
+  orphanedTypes: [User, Course, MediaAsset],
+  referenceResolvers,
+  settings: socialSettingsFromEnv,
+  services: createSocialServices,
   loaders: createLoaders,
+  liveTopics: LIVE_TOPICS,
+  auditOutbox: { deliverTo: "users" },
 });
