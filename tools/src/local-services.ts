@@ -2,18 +2,28 @@ import fs from "node:fs";
 import path from "node:path";
 import { ObjectStorage, corsOriginsFromEnv, dataDir, devMailboxPath, envInt, envString, watchSupervisor } from "@solo/kit";
 import { ensureDatabase, startEmbeddedPostgres } from "./embedded-postgres";
+import { startInstagramStandIn } from "./instagram-stand-in";
 import { startMailCatcher } from "./mail-catcher";
 
+/** What `READY {json}` carries: where each stand-in that was asked for listens. */
+interface ReadyAddresses {
+  databaseUrl?: string;
+  s3Endpoint?: string;
+  smtpUrl?: string;
+  instagramGraphUrl?: string;
+}
+
 /**
- * The stand-ins `npm start` uses when no DATABASE_URL, S3_ENDPOINT or SMTP_URL is set: an embedded
- * Postgres (data in .data/postgres), s3rver (files in .data/objects) and a mail catcher (mail in
- * .data/mailbox.jsonl, shown at the gateway's /dev/mail). They run in this process, which `npm start`
+ * The stand-ins `npm start` uses when no DATABASE_URL, S3_ENDPOINT, SMTP_URL or INSTAGRAM_GRAPH_URL
+ * is set: an embedded Postgres (data in .data/postgres), s3rver (files in .data/objects), a mail
+ * catcher (mail in .data/mailbox.jsonl, shown at the gateway's /dev/mail) and an Instagram stand-in
+ * (in memory, taking `dev-<handle>` tokens). They run in this process, which `npm start`
  * puts in a process group of its own, so a terminal's Ctrl-C cannot stop them under subgraphs that
  * are still draining. Prints `READY {json}` once they answer; stops on SIGTERM.
  */
 async function main() {
   const stops: (() => Promise<void>)[] = [];
-  const ready: { databaseUrl?: string; s3Endpoint?: string; smtpUrl?: string } = {};
+  const ready: ReadyAddresses = {};
 
   // Listening before anything starts: a SIGTERM that arrives while the stand-ins are still starting
   // (the supervisor stopping a freshly restarted helper) waits for them, then closes each one and
@@ -39,7 +49,7 @@ async function main() {
 }
 
 /** Starts the stand-ins asked for, each adding its close to `stops` (first to close first). */
-async function startStandIns(stops: (() => Promise<void>)[], ready: { databaseUrl?: string; s3Endpoint?: string; smtpUrl?: string }): Promise<void> {
+async function startStandIns(stops: (() => Promise<void>)[], ready: ReadyAddresses): Promise<void> {
   if (process.env.WITH_POSTGRES === "1") {
     const postgres = await startEmbeddedPostgres({
       dir: path.join(dataDir(), "postgres"),
@@ -84,6 +94,11 @@ async function startStandIns(stops: (() => Promise<void>)[], ready: { databaseUr
     });
     stops.unshift(() => catcher.close());
     ready.smtpUrl = catcher.smtpUrl;
+  }
+  if (process.env.WITH_INSTAGRAM === "1") {
+    const instagram = await startInstagramStandIn({ port: envInt("EMBEDDED_INSTAGRAM_PORT", 54326), host: envString("HOST", "127.0.0.1"), open: true });
+    stops.unshift(() => instagram.close());
+    ready.instagramGraphUrl = instagram.url;
   }
 }
 

@@ -53,15 +53,21 @@ async function main() {
   try {
     platformSecrets(); // create the development keys once, before several processes race to
     let databaseUrl = process.env.DATABASE_URL;
-    // Where the stand-ins listen, for every subgraph (S3 for content, SMTP for users).
+    // Where the stand-ins listen, for every subgraph (S3 for content, SMTP for users, Instagram for social).
     const standInEnv: Record<string, string> = {};
     const devMailEnv: Record<string, string> = {};
-    if (!databaseUrl || !process.env.S3_ENDPOINT || !process.env.SMTP_URL) {
-      const missing = [!databaseUrl && "DATABASE_URL", !process.env.S3_ENDPOINT && "S3_ENDPOINT", !process.env.SMTP_URL && "SMTP_URL"].filter(Boolean);
+    if (!databaseUrl || !process.env.S3_ENDPOINT || !process.env.SMTP_URL || !process.env.INSTAGRAM_GRAPH_URL) {
+      const missing = [
+        !databaseUrl && "DATABASE_URL",
+        !process.env.S3_ENDPOINT && "S3_ENDPOINT",
+        !process.env.SMTP_URL && "SMTP_URL",
+        !process.env.INSTAGRAM_GRAPH_URL && "INSTAGRAM_GRAPH_URL",
+      ].filter(Boolean);
       const standIns = [
         !databaseUrl && "an embedded Postgres (.data/postgres)",
         !process.env.S3_ENDPOINT && "a local S3 store (.data/objects)",
         !process.env.SMTP_URL && "a mail catcher (/dev/mail)",
+        !process.env.INSTAGRAM_GRAPH_URL && "an Instagram stand-in (tokens dev-<handle>)",
       ];
       console.log(`${missing.join(" and ")} not set: starting ${standIns.filter(Boolean).join(" and ")}`);
       let firstReady: Promise<string> | undefined;
@@ -73,6 +79,7 @@ async function main() {
             WITH_POSTGRES: databaseUrl ? "0" : "1",
             WITH_S3: process.env.S3_ENDPOINT ? "0" : "1",
             WITH_SMTP: process.env.SMTP_URL ? "0" : "1",
+            WITH_INSTAGRAM: process.env.INSTAGRAM_GRAPH_URL ? "0" : "1",
           },
           stdout: "pipe",
           // Every start prints READY with the same addresses (their ports are fixed); the first says what they are.
@@ -84,7 +91,7 @@ async function main() {
         },
         failedToStart,
       );
-      const ready = JSON.parse(await firstReady!) as { databaseUrl?: string; s3Endpoint?: string; smtpUrl?: string };
+      const ready = JSON.parse(await firstReady!) as { databaseUrl?: string; s3Endpoint?: string; smtpUrl?: string; instagramGraphUrl?: string };
       databaseUrl ??= ready.databaseUrl!;
       if (ready.s3Endpoint) {
         Object.assign(standInEnv, { S3_ENDPOINT: ready.s3Endpoint, S3_REGION: "auto", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER" });
@@ -94,6 +101,7 @@ async function main() {
         // The gateway lists what the catcher caught at /dev/mail: only when this catcher runs.
         devMailEnv.DEV_MAILBOX_PATH = devMailboxPath();
       }
+      if (ready.instagramGraphUrl) standInEnv.INSTAGRAM_GRAPH_URL = ready.instagramGraphUrl;
     }
 
     // PORT_OFFSET shifts every port, so a second copy (or a test) can run beside the first.

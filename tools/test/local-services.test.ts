@@ -8,9 +8,9 @@ import { after, describe, it } from "node:test";
 import { freePort, projectRoot } from "@solo/kit";
 
 /*
- * npm start's helper for the embedded Postgres, the object store and the mail catcher, stopped
- * while it is still starting: what the supervisor does when it is told to stop right after it
- * restarted a crashed helper.
+ * npm start's helper for the embedded Postgres, the object store, the mail catcher and the
+ * Instagram stand-in: stopped while it is still starting (what the supervisor does when it is told
+ * to stop right after it restarted a crashed helper), and what its READY line says.
  */
 describe("the local-services helper", () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "solo-local-services-"));
@@ -39,6 +39,40 @@ describe("the local-services helper", () => {
     assert.deepEqual(await exited, { code: 0, signal: null }, output);
     assert.doesNotMatch(output, /READY/, "a helper told to stop does not announce itself ready");
     assert.equal(await accepts(pgPort), false, "its Postgres was stopped, not left behind");
+  });
+
+  it("with WITH_INSTAGRAM=1 announces the Instagram stand-in's URL, which takes dev-<handle> tokens", { timeout: 30_000 }, async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [path.join(projectRoot(), "tools/dist/src/local-services.js")], {
+      env: { ...process.env, SOLO_DATA_DIR: dataDir, WITH_INSTAGRAM: "1", EMBEDDED_INSTAGRAM_PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    const readyLine = await new Promise<string>((resolve, reject) => {
+      let stdout = "";
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+        const line = /^READY (.*)$/m.exec(stdout);
+        if (line) resolve(line[1]);
+      });
+      child.once("exit", () => reject(new Error(`exited before READY:\n${stdout}${output}`)));
+    });
+
+    const ready = JSON.parse(readyLine) as { instagramGraphUrl?: string };
+    assert.equal(ready.instagramGraphUrl, `http://127.0.0.1:${port}/v23.0`);
+    const me = await fetch(`${ready.instagramGraphUrl}/me?fields=user_id,username&access_token=dev-demo`);
+    assert.equal(me.status, 200);
+    const body = (await me.json()) as { user_id: string; username: string };
+    assert.equal(body.username, "demo");
+    assert.match(body.user_id, /^\d+$/);
+    const stranger = await fetch(`${ready.instagramGraphUrl}/me?fields=user_id,username&access_token=someone-else`);
+    assert.equal(((await stranger.json()) as { error: { code: number } }).error.code, 190);
+
+    child.kill("SIGTERM");
+    assert.deepEqual(await exited, { code: 0, signal: null }, output);
+    assert.equal(await accepts(port), false, "the stand-in was closed");
   });
 });
 

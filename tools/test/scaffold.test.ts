@@ -150,6 +150,7 @@ describe("npm run subgraph:new", () => {
         PORT_OFFSET: String(await freePortOffset(copy)),
         EMBEDDED_S3_PORT: String(await freePort()),
         EMBEDDED_SMTP_PORT: String(await freePort()),
+        EMBEDDED_INSTAGRAM_PORT: String(await freePort()),
         LOG_LEVEL: "warn",
       };
       for (const variable of ["S3_ENDPOINT", "SMTP_URL", "REDIS_URL", "NODE_ENV", "DEV_MAILBOX_PATH"]) delete env[variable];

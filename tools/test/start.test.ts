@@ -38,6 +38,7 @@ describe("npm start with no DATABASE_URL", () => {
       EMBEDDED_POSTGRES_PORT: String(pgPort),
       EMBEDDED_S3_PORT: String(s3Port),
       EMBEDDED_SMTP_PORT: String(smtpPort),
+      EMBEDDED_INSTAGRAM_PORT: String(instagramPort),
       ...extra,
     };
     delete env.DATABASE_URL;
@@ -75,11 +76,13 @@ describe("npm start with no DATABASE_URL", () => {
   const post = postGraphQL;
 
   let smtpPort = 0;
+  let instagramPort = 0;
 
   it("starts everything, stops everything on Ctrl-C, and keeps accounts across a restart", { timeout: 300_000 }, async () => {
     const offset = 20_000 + Math.floor(Math.random() * 10_000);
     const [pgPort, s3Port] = [await freePort(), await freePort()];
     smtpPort = await freePort();
+    instagramPort = await freePort();
     const first = await start(offset, pgPort, s3Port, { SEED_DEMO: "1" });
     assert.equal(first.url, `http://127.0.0.1:${4000 + offset}/graphql`);
     assert.match(first.output(), /starting an embedded Postgres \(\.data\/postgres\) and a local S3 store \(\.data\/objects\) and a mail catcher/);

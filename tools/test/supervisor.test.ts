@@ -43,6 +43,7 @@ describe("npm start restarts a crashed service", () => {
       EMBEDDED_S3_PORT: String(await freePort()),
       // Its own mail catcher's port too: the default one is a running `npm start`'s (or a parallel run's).
       EMBEDDED_SMTP_PORT: String(await freePort()),
+      EMBEDDED_INSTAGRAM_PORT: String(await freePort()),
       LOG_LEVEL: "warn",
     };
     delete env.S3_ENDPOINT;
