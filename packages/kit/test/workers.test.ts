@@ -99,7 +99,19 @@ describe("subgraph workers", () => {
   it("refuses a descriptor that declares two workers with one name", () => {
     const run = async () => {};
     assert.throws(
-      () => defineSubgraph({ name: "twice", schema: "twice", entities: [], migrations: "", resolvers: [], workers: [{ name: "a", run }, { name: "b", run }, { name: "a", run }] }),
+      () =>
+        defineSubgraph({
+          name: "twice",
+          schema: "twice",
+          entities: [],
+          migrations: "",
+          resolvers: [],
+          workers: [
+            { name: "a", run },
+            { name: "b", run },
+            { name: "a", run },
+          ],
+        }),
       /twice: two workers are named a/,
     );
   });
