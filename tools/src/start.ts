@@ -5,16 +5,19 @@ import { describeExit, waitForLine, waitUntilReady } from "./processes";
 import readline from "node:readline/promises";
 import { isEmptyDatabase, seed } from "./seed";
 import { SupervisedService } from "./supervisor";
+import { workerProcesses } from "./workers";
 
 /** The kit's entry point for one subgraph process, given its rover.yaml name. */
 const SERVE_SUBGRAPH = path.join(projectRoot(), "packages", "kit", "dist", "src", "serve.js");
+/** …and for one worker process, given the subgraph's name and the worker's. */
+const RUN_WORKER = path.join(projectRoot(), "packages", "kit", "dist", "src", "work.js");
 
 /**
  * `npm start`: the whole platform on one machine. With DATABASE_URL, S3_ENDPOINT, SMTP_URL (and
  * REDIS_URL) set it uses them; without, it starts an embedded Postgres (.data/postgres), a local S3
  * store (.data/objects) and a mail catcher (.data/mailbox.jsonl, listed at the gateway's /dev/mail).
  * Once everything is up, a service that dies is restarted (see SupervisedService). Ctrl-C or
- * SIGTERM stops the gateway, then the subgraphs, then those; the exit code is 0 only if all stopped
+ * SIGTERM stops the gateway, then the workers, then the subgraphs, then those; the exit code is 0 only if all stopped
  * cleanly.
  */
 async function main() {
@@ -118,6 +121,11 @@ async function main() {
       services.push(new SupervisedService({ name: subgraph.name, script: SERVE_SUBGRAPH, args: [subgraph.name], env }, failedToStart));
     }
     await Promise.all(subgraphs.map((subgraph, index) => waitUntilReady(subgraph.routingUrl.replace(/\/graphql$/, "/ready"), 120_000, services[index].current.exited)));
+    // Workers beside their subgraphs (started after them, so stopped before them), with their env but no port.
+    const workerEnv = { ...subgraphUrls, ...standInEnv, DATABASE_URL: databaseUrl };
+    for (const worker of workerProcesses(root, { ...process.env, ...workerEnv })) {
+      services.push(new SupervisedService({ name: worker.name, script: RUN_WORKER, args: [worker.subgraph, worker.worker], env: workerEnv }, failedToStart));
+    }
 
     const port = envInt("PORT", 4000) + offset;
     const gateway = new SupervisedService(

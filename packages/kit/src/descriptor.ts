@@ -52,6 +52,30 @@ export interface SubgraphJob<Settings, Services> {
   run(services: Services, runtime: SubgraphRuntime<Settings>): Promise<unknown>;
 }
 
+/** What a worker's run is given. */
+export interface WorkerContext<Settings, Services> {
+  services: Services;
+  runtime: SubgraphRuntime<Settings>;
+  /** Aborted at SIGTERM (or stop()): finish or abandon the item in hand, then return. */
+  signal: AbortSignal;
+  /** Unique per running worker process (`${hostname}:${pid}:${random}`), for claims and logs. */
+  workerId: string;
+}
+
+/**
+ * A loop that runs in processes of its own: `npm start` starts `replicas` of them beside the
+ * subgraph. Unlike a job (a tick in the subgraph's process), it owns its process: it may block on
+ * a queue, hold a connection, or work at a pace of its own without slowing requests.
+ */
+export interface SubgraphWorker<Settings, Services> {
+  /** Unique in its subgraph; `node packages/kit/dist/src/work.js <subgraph> <worker>` runs one. */
+  name: string;
+  /** How many processes `npm start` runs (default 1). Replicas run at once: claim work, never assume it is yours alone. */
+  replicas?(settings: Settings): number;
+  /** Runs until context.signal aborts, then resolves. A throw ends the process with exit code 1 (the supervisor restarts it). */
+  run(context: WorkerContext<Settings, Services>): Promise<void>;
+}
+
 /** A POST from another platform service: its body (checked against the route's schema), and who it acts for. */
 export interface InternalRequest<Body = unknown> {
   body: Body;
@@ -109,6 +133,8 @@ export interface SubgraphDescriptor<Settings extends object = object, Services =
   loaders?(em: EntityManager): Loaders;
   internalRoutes?: readonly InternalRoute<Services>[];
   jobs?: readonly SubgraphJob<Settings, Services>[];
+  /** Long-running loops in processes of their own (`npm start` runs them beside the subgraph's). */
+  workers?: readonly SubgraphWorker<Settings, Services>[];
   /** Subscription fields whose topics it publishes (the kit then connects it to the event bus). */
   liveTopics?: readonly string[];
   /**
@@ -131,9 +157,14 @@ const DESCRIPTOR = Symbol.for("solo.subgraph-descriptor");
 export function defineSubgraph<Settings extends object = object, Services = Record<string, never>, Loaders = Record<string, never>>(
   descriptor: SubgraphDescriptor<Settings, Services, Loaders>,
 ): SubgraphDescriptor<Settings, Services, Loaders> {
-  const jobNames = (descriptor.jobs ?? []).map((job) => job.name);
-  const repeated = jobNames.find((name, index) => jobNames.indexOf(name) !== index);
-  if (repeated) throw new Error(`${descriptor.name}: two jobs are named ${repeated}`);
+  for (const [kind, list] of [
+    ["jobs", descriptor.jobs],
+    ["workers", descriptor.workers],
+  ] as const) {
+    const names = (list ?? []).map((entry) => entry.name);
+    const repeated = names.find((name, index) => names.indexOf(name) !== index);
+    if (repeated) throw new Error(`${descriptor.name}: two ${kind} are named ${repeated}`);
+  }
   return Object.assign(descriptor, { [DESCRIPTOR]: true });
 }
 

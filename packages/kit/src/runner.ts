@@ -1,3 +1,5 @@
+import crypto from "node:crypto";
+import os from "node:os";
 import type { EntityClass } from "@mikro-orm/core";
 import type { GraphQLSchema } from "graphql";
 import type { ContainerType } from "type-graphql";
@@ -77,46 +79,10 @@ export async function runSubgraph<Settings extends object, Services, Loaders>(
   overrides: SubgraphOverrides<Settings> = {},
 ): Promise<RunningSubgraph<Services>> {
   const { name } = descriptor;
-  const env: Env = { ...process.env, ...overrides.env };
-  const logger = overrides.logger ?? createLogger(name);
-  const settings = settingsOf(descriptor, env, overrides.settings);
-  const peers = overrides.peers ?? { url: (peer: string) => subgraphUrl(peer, env) };
-  const clientUrl = overrides.databaseUrl ?? databaseUrl(env);
-  if (descriptor.auditOutbox && !descriptor.entities.includes(AuditOutboxEntry)) {
-    throw new Error(`${name} queues audit events: AuditOutboxEntry must be among its entities`);
-  }
-  const releases: (() => Promise<void> | void)[] = [];
-  const release = async () => {
-    for (const step of releases.splice(0).reverse()) await step();
-  };
-  const orm = await openDatabase({ schema: descriptor.schema, entities: [...descriptor.entities], migrationsPath: descriptor.migrations, clientUrl, logger });
+  const { env, runtime, services, release } = await openSubgraphProcess(descriptor, overrides, overrides.logger ?? createLogger(name));
+  const { orm, logger, peers } = runtime;
   let jobs: RunningJobs | undefined;
   try {
-    let bus = overrides.eventBus;
-    if (descriptor.liveTopics?.length && !bus) {
-      // Redis pub/sub when REDIS_URL is set, Postgres LISTEN/NOTIFY otherwise.
-      const own = await createEventBus({ redisUrl: env.REDIS_URL || undefined, databaseUrl: clientUrl, logger, namespace: envString("EVENT_BUS_NAMESPACE", "", env) });
-      releases.push(() => own.close());
-      bus = own;
-    }
-    const runtime: SubgraphRuntime<Settings> = {
-      name,
-      settings,
-      clock: overrides.clock ?? systemClock,
-      logger,
-      orm,
-      peers,
-      live: livePublisher(descriptor.liveTopics ?? [], bus, logger),
-      openStorage() {
-        const storage = new ObjectStorage(overrides.storage ?? storageConfigFromEnv(env));
-        releases.push(() => storage.destroy());
-        return storage;
-      },
-      onClose(step) {
-        releases.push(step);
-      },
-    };
-    const services = descriptor.services ? await descriptor.services(runtime) : ({} as Services);
     const auditRelay = descriptor.auditOutbox && {
       ...descriptor.auditOutbox,
       intervalMs: envInt("AUDIT_RELAY_INTERVAL_MS", 2_000, env),
@@ -153,6 +119,118 @@ export async function runSubgraph<Settings extends object, Services, Loaders>(
     return { ...server, name, services, runJobNow: running.runNow, settle: running.settle };
   } catch (error) {
     await jobs?.stop();
+    await release();
+    await orm.close();
+    throw error;
+  }
+}
+
+export interface RunningWorker<Services = unknown> {
+  name: string;
+  workerId: string;
+  services: Services;
+  orm: Orm;
+  /** The run's end: resolves when it returns, rejects with what it threw. */
+  done: Promise<void>;
+  /** Aborts the run's signal, awaits the run, then releases everything (rejects with what the run threw). */
+  stop: () => Promise<void>;
+}
+
+/**
+ * Runs worker `workerName` of a subgraph in this process: the database (its migrations applied),
+ * the runtime and services the subgraph's own process builds, and then the worker's run. No jobs,
+ * no HTTP: those are the subgraph process's.
+ */
+export async function runWorker<Settings extends object, Services>(
+  descriptor: SubgraphDescriptor<Settings, Services, unknown>,
+  workerName: string,
+  overrides: Omit<SubgraphOverrides<Settings>, "port" | "host" | "jobIntervalsMs"> = {},
+): Promise<RunningWorker<Services>> {
+  const workers = descriptor.workers ?? [];
+  const worker = workers.find((candidate) => candidate.name === workerName);
+  if (!worker) throw new Error(`${descriptor.name} has no worker ${workerName} (it has: ${workers.map((known) => known.name).join(", ") || "none"})`);
+  const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
+  const logger = (overrides.logger ?? createLogger(descriptor.name)).child({ worker: worker.name, workerId });
+  const { runtime, services, release } = await openSubgraphProcess(descriptor, overrides, logger);
+  const aborter = new AbortController();
+  // Through a promise, so a run that throws before its first await rejects `done` like any other.
+  const done = Promise.resolve().then(() => worker.run({ services, runtime, signal: aborter.signal, workerId }));
+  done.catch(() => undefined); // its owner awaits it (or stop()); an unobserved throw must not end the process first
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      aborter.abort();
+      try {
+        await done;
+      } finally {
+        await release();
+        await runtime.orm.close();
+      }
+    })());
+  return { name: worker.name, workerId, services, orm: runtime.orm, done, stop };
+}
+
+/** What a subgraph's process and each of its worker processes open alike. */
+interface SubgraphProcess<Settings, Services> {
+  /** The process environment with the overrides' variables over it. */
+  env: Env;
+  runtime: SubgraphRuntime<Settings>;
+  services: Services;
+  /** Releases what the runtime opened (event bus, storage, onClose steps), last first; not the database. */
+  release: () => Promise<void>;
+}
+
+/**
+ * Opens the subgraph's database (applying its migrations), connects it to the event bus when it
+ * publishes live topics, and builds its runtime and services. On a failure, whatever it opened is
+ * released before the error is thrown on.
+ */
+async function openSubgraphProcess<Settings extends object, Services>(
+  descriptor: SubgraphDescriptor<Settings, Services, unknown>,
+  overrides: SubgraphOverrides<Settings>,
+  logger: Logger,
+): Promise<SubgraphProcess<Settings, Services>> {
+  const { name } = descriptor;
+  const env: Env = { ...process.env, ...overrides.env };
+  const settings = settingsOf(descriptor, env, overrides.settings);
+  const peers = overrides.peers ?? { url: (peer: string) => subgraphUrl(peer, env) };
+  const clientUrl = overrides.databaseUrl ?? databaseUrl(env);
+  if (descriptor.auditOutbox && !descriptor.entities.includes(AuditOutboxEntry)) {
+    throw new Error(`${name} queues audit events: AuditOutboxEntry must be among its entities`);
+  }
+  const releases: (() => Promise<void> | void)[] = [];
+  const release = async () => {
+    for (const step of releases.splice(0).reverse()) await step();
+  };
+  const orm = await openDatabase({ schema: descriptor.schema, entities: [...descriptor.entities], migrationsPath: descriptor.migrations, clientUrl, logger });
+  try {
+    let bus = overrides.eventBus;
+    if (descriptor.liveTopics?.length && !bus) {
+      // Redis pub/sub when REDIS_URL is set, Postgres LISTEN/NOTIFY otherwise.
+      const own = await createEventBus({ redisUrl: env.REDIS_URL || undefined, databaseUrl: clientUrl, logger, namespace: envString("EVENT_BUS_NAMESPACE", "", env) });
+      releases.push(() => own.close());
+      bus = own;
+    }
+    const runtime: SubgraphRuntime<Settings> = {
+      name,
+      settings,
+      clock: overrides.clock ?? systemClock,
+      logger,
+      orm,
+      peers,
+      live: livePublisher(descriptor.liveTopics ?? [], bus, logger),
+      openStorage() {
+        const storage = new ObjectStorage(overrides.storage ?? storageConfigFromEnv(env));
+        releases.push(() => storage.destroy());
+        return storage;
+      },
+      onClose(step) {
+        releases.push(step);
+      },
+    };
+    const services = descriptor.services ? await descriptor.services(runtime) : ({} as Services);
+    return { env, runtime, services, release };
+  } catch (error) {
     await release();
     await orm.close();
     throw error;
