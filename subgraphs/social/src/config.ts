@@ -19,7 +19,7 @@ export interface SocialSettings {
   publishPollMs: number;
   /**
    * How long a publisher holds a claimed post (PUBLISH_LEASE_MS, 2 min): a post whose publisher
-   * died is taken up again after it. Longer than two Instagram calls, so a live claim never lapses.
+   * died is taken up again after it. Longer than the calls made under it, so a live claim never lapses.
    */
   publishLeaseMs: number;
   /** The first retry waits this long, each later one twice as long (PUBLISH_BACKOFF_MS, 30 s). */
@@ -42,8 +42,10 @@ export function socialSettingsFromEnv(env: Env): SocialSettings {
     publishDailyLimit: envInt("PUBLISH_DAILY_LIMIT", 25, env),
   };
   if (isProduction() && !settings.tokenKeys) throw new Error("SOCIAL_TOKEN_KEYS must be set in production");
-  if (settings.publishLeaseMs <= 3 * settings.instagramTimeoutMs) {
-    throw new Error("PUBLISH_LEASE_MS must be more than three times INSTAGRAM_TIMEOUT_MS: a claim must outlast the calls made under it");
+  // Under one renewal of its lease a publisher makes at most four calls (content's file URL,
+  // container status, container, publish), each cut off after INSTAGRAM_TIMEOUT_MS.
+  if (settings.publishLeaseMs <= 4 * settings.instagramTimeoutMs) {
+    throw new Error("PUBLISH_LEASE_MS must be more than four times INSTAGRAM_TIMEOUT_MS: a claim must outlast the calls made under it");
   }
   return settings;
 }

@@ -4,6 +4,7 @@ import { socialSettingsFromEnv } from "./config";
 import { Course, MediaAsset, User, entities } from "./entities";
 import { createLoaders } from "./loaders";
 import { referenceResolvers, resolvers } from "./resolvers";
+import { publisherWorker } from "./publisher/worker";
 import { createSocialServices } from "./services";
 import { LIVE_TOPICS } from "./services/events";
 
@@ -19,6 +20,7 @@ export default defineSubgraph({
   settings: socialSettingsFromEnv,
   services: createSocialServices,
   loaders: createLoaders,
+  workers: [publisherWorker],
   liveTopics: LIVE_TOPICS,
   auditOutbox: { deliverTo: "users" },
 });

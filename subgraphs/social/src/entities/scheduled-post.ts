@@ -35,6 +35,7 @@ export class ScheduledPost {
     | "publishedMediaId"
     | "publishedAt"
     | "claimToken"
+    | "claimedBy"
     | "leaseUntil"
     | "slotTakenAt"
     | "createdAt"
@@ -99,6 +100,10 @@ export class ScheduledPost {
   /** The claim of the publisher working on it; a new claim replaces it when the lease has run out. */
   @Property({ type: "uuid", nullable: true })
   claimToken: string | null = null;
+
+  /** Which publisher holds the claim (`host:pid:…`): for the logs and whoever investigates. */
+  @Property({ type: "text", nullable: true })
+  claimedBy: string | null = null;
 
   @Property({ type: "timestamptz", nullable: true })
   leaseUntil: Date | null = null;

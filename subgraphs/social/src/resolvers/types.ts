@@ -18,7 +18,7 @@ export class ConnectSocialAccountInput {
   @Field({ description: "The platform's access token: kept encrypted, never returned" })
   @Secret()
   @NotBlank()
-  @Length(16, 4096, { message: "accessToken must be 16 to 4096 characters" })
+  @Length(1, 4096, { message: "accessToken must be at most 4096 characters" })
   accessToken!: string;
 
   @Field(() => Date, { nullable: true, description: "When the token stops working, if the platform said" })

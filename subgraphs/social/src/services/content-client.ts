@@ -37,8 +37,9 @@ export class ContentClient {
   }
 
   /** The file to publish, or undefined when the upload is gone (deleted since it was scheduled). */
-  async mediaToPublish(ownerId: string, assetId: string): Promise<{ url: string; contentType: string } | undefined> {
-    const answer = await callInternal(assetDownloadRoute, this.url(), { assetId, ownerId, purpose: UploadPurpose.SOCIAL_MEDIA }, { caller: "social" });
+  async mediaToPublish(ownerId: string, assetId: string, timeoutMs: number): Promise<{ url: string; contentType: string } | undefined> {
+    const request = { assetId, ownerId, purpose: UploadPurpose.SOCIAL_MEDIA };
+    const answer = await callInternal(assetDownloadRoute, this.url(), request, { caller: "social", timeoutMs });
     return answer.status === 200 ? answer.body : undefined;
   }
 

@@ -59,7 +59,13 @@ interface PostRow {
  * (their old and new days, should a re-sent post move), and refreshes the account's counts: one
  * transaction, so the rollups always equal their posts. Returns the posts' ids in input order.
  */
-export async function recordPostMetrics(em: EntityManager, accountId: string, posts: readonly PostMetrics[], now: Date, followersCount?: number | null): Promise<string[]> {
+export async function recordPostMetrics(
+  em: EntityManager,
+  accountId: string,
+  posts: readonly PostMetrics[],
+  now: Date,
+  followersCount?: number | null,
+): Promise<string[]> {
   return em.transactional(async (tx) => {
     // Serialises batches of one account: two at once would each rebuild a day from half the posts.
     await tx.execute(`select 1 from social.accounts where id = ? for update`, [accountId]);

@@ -30,7 +30,8 @@ export class TokenCipher {
   open(sealed: string, accountId: string): string {
     const [version, keyId, iv, tag, ciphertext] = sealed.split(":");
     const key = this.keys.get(keyId);
-    if (version !== "v1" || !key || !iv || !tag || ciphertext === undefined) throw new Error(`a token sealed under key "${keyId}", which SOCIAL_TOKEN_KEYS does not hold`);
+    if (version !== "v1" || !key || !iv || !tag || ciphertext === undefined)
+      throw new Error(`a token sealed under key "${keyId}", which SOCIAL_TOKEN_KEYS does not hold`);
     const decipher = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
     decipher.setAAD(Buffer.from(accountId));
     decipher.setAuthTag(Buffer.from(tag, "base64url"));
