@@ -79,8 +79,8 @@ describe("publishing scheduled posts", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
-    child.stdout!.on("data", (chunk) => (output += chunk));
-    child.stderr!.on("data", (chunk) => (output += chunk));
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
     const exited = new Promise((resolve) => child.once("exit", resolve));
     const publisher = { child, output: () => output, exited };
     publishers.push(publisher);
