@@ -10,7 +10,12 @@ import { seed } from "../src/seed";
 /** The sizes the demo's parts declare (each subgraph's src/demo.ts). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- each subgraph's built demo module, found through rover.yaml
 const demoOf = (subgraph: string) => require(path.join(subgraphEntry(subgraph).dir, "dist", "src", "demo.js"));
-const DEMO = { students: demoOf("users").DEMO_PEOPLE.students as number, questions: demoOf("assessments").DEMO_TEST.questions as number };
+const DEMO = {
+  students: demoOf("users").DEMO_PEOPLE.students as number,
+  marketer: demoOf("users").DEMO_PEOPLE.marketer as string,
+  questions: demoOf("assessments").DEMO_TEST.questions as number,
+  social: demoOf("social").DEMO_SOCIAL as { accounts: { handle: string }[]; days: number; scheduledPerAccount: number },
+};
 
 describe("npm run seed", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -58,10 +63,42 @@ describe("npm run seed", () => {
     assert.deepEqual(mismatch, { n: 0 });
     assert.match(lines.join("\n"), /200 students/);
 
+    // The marketer's Instagram accounts: a year of daily posts each, rollups equal to their posts,
+    // counts on the account, tokens sealed, and scheduled posts ahead (one promoting the course).
+    const accounts = (
+      await db.query(`select a.handle, a.posts_count, a.followers_count, a.token_sealed, u.email, u.role from social.accounts a join users.users u on u.id = a.owner_id order by a.handle`)
+    ).rows;
+    assert.deepEqual(
+      accounts.map((account) => [account.handle, account.email, account.role, account.posts_count]),
+      DEMO.social.accounts.map((account) => [account.handle, DEMO.marketer, "MARKETER", DEMO.social.days]).sort(),
+    );
+    for (const account of accounts) {
+      assert.ok(account.followers_count > 0);
+      assert.match(account.token_sealed, /^v1:/);
+      assert.ok(!account.token_sealed.includes(account.handle), "no plaintext token");
+    }
+    const posts = await one(
+      `select count(*)::int as n, count(distinct (account_id, (published_at at time zone 'UTC')::date))::int as days, max(published_at) < now() as past,
+              count(distinct extract(hour from published_at at time zone 'UTC'))::int as hours, min(engagement_rate) > 0 as engaged from social.posts`,
+    );
+    assert.deepEqual(posts, { n: DEMO.social.accounts.length * DEMO.social.days, days: DEMO.social.accounts.length * DEMO.social.days, past: true, hours: 5, engaged: true });
+    assert.deepEqual(
+      await one(`select count(*)::int as n from social.daily_engagement e full join (
+                   select account_id, (published_at at time zone 'UTC')::date as day, count(*) as posts, sum(likes + comments + saves + shares) as interactions, sum(reach) as reach
+                     from social.posts group by 1, 2) p on p.account_id = e.account_id and p.day = e.day
+                  where e.posts is distinct from p.posts or e.interactions is distinct from p.interactions or e.reach is distinct from p.reach`),
+      { n: 0 },
+    );
+    assert.deepEqual(
+      await one(`select count(*)::int as n, bool_and(scheduled_for > now() and next_attempt_at = scheduled_for) as ahead, count(promotes_course_id)::int as promoting
+                   from social.scheduled_posts where status = 'SCHEDULED'`),
+      { n: DEMO.social.accounts.length * DEMO.social.scheduledPerAccount, ahead: true, promoting: DEMO.social.accounts.length },
+    );
+
     const everything = async () =>
       (
         await db.query(`select table_schema || '.' || table_name as t from information_schema.tables
-                         where table_schema in ('users', 'content', 'assessments') and table_name <> 'mikro_orm_migrations' order by 1`)
+                         where table_schema in ('users', 'content', 'assessments', 'social') and table_name <> 'mikro_orm_migrations' order by 1`)
       ).rows.map((row) => row.t);
     const counts = async () => Promise.all((await everything()).map(async (table) => `${table}:${(await one(`select count(*) from ${table}`)).count}`));
     const before = await counts();

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { defineSubgraph } from "@solo/kit";
 import { socialSettingsFromEnv } from "./config";
+import { socialDemo } from "./demo";
 import { Course, MediaAsset, User, entities } from "./entities";
 import { createLoaders } from "./loaders";
 import { referenceResolvers, resolvers } from "./resolvers";
@@ -23,4 +24,5 @@ export default defineSubgraph({
   workers: [publisherWorker],
   liveTopics: LIVE_TOPICS,
   auditOutbox: { deliverTo: "users" },
+  demo: socialDemo,
 });

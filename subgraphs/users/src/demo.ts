@@ -4,12 +4,14 @@ import { Role, User } from "./entities";
 import { createPasswordHasher } from "./services/passwords";
 
 /**
- * The demo's people (`npm run seed`): an admin, an instructor and 200 students, one password for all.
+ * The demo's people (`npm run seed`): an admin, an instructor, a marketer (the social demo's
+ * accounts are theirs) and 200 students, one password for all.
  * @public read by tools/test/seed.test.ts from the built module
  */
 export const DEMO_PEOPLE = {
   admin: "admin@demo.solo",
   instructor: "instructor@demo.solo",
+  marketer: "marketer@demo.solo",
   students: 200,
   password: "demo password 123",
 };
@@ -51,11 +53,12 @@ export const usersDemo: DemoPart = {
       em.create(User, { email, emailNormalized: email, passwordHash, displayName, role, timezone, createdAt, updatedAt: createdAt, emailVerifiedAt: createdAt });
     const admin = person(DEMO_PEOPLE.admin, "Demo Admin", Role.ADMIN, new Date(now - 60 * day), "UTC");
     const instructor = person(DEMO_PEOPLE.instructor, "Prof. Leela Rao", Role.INSTRUCTOR, new Date(now - 60 * day));
+    const marketer = person(DEMO_PEOPLE.marketer, "Nisha Kapoor", Role.MARKETER, new Date(now - 400 * day));
     const students = Array.from({ length: DEMO_PEOPLE.students }, (_, i) =>
       person(`student${String(i + 1).padStart(3, "0")}@demo.solo`, studentName(i), Role.STUDENT, new Date(now - (50 - (i % 40)) * day)),
     );
     await em.flush();
-    log(`Seeded: ${admin.email} (ADMIN), ${instructor.email} (INSTRUCTOR), ${students.length} students (student001@demo.solo …), password "${DEMO_PEOPLE.password}".`);
-    return { instructorId: instructor.id, studentIds: students.map((student) => student.id) };
+    log(`Seeded: ${admin.email} (ADMIN), ${instructor.email} (INSTRUCTOR), ${marketer.email} (MARKETER), ${students.length} students (student001@demo.solo …), password "${DEMO_PEOPLE.password}".`);
+    return { instructorId: instructor.id, marketerId: marketer.id, studentIds: students.map((student) => student.id) };
   },
 };
