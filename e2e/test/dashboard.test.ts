@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import type { InstagramStandIn } from "@solo/tools/dist/src/instagram-stand-in";
+import { startInstagramStandIn } from "@solo/tools/dist/src/instagram-stand-in";
 import { launchChromium, withoutChromium } from "../src/browser";
 import type { Stack } from "../src/stack";
 import { PASSWORD, register, startStack } from "../src/stack";
@@ -13,15 +15,29 @@ import { publishedTest, sit } from "../src/assessment-fixtures";
 describe("the live dashboard in a browser", { skip: withoutChromium }, () => {
   let stack: Stack;
   let browser: Browser;
+  let standIn: InstagramStandIn;
 
   before(async () => {
-    stack = await startStack();
+    // Marketers connect accounts with `dev-<handle>` tokens, which the open stand-in accepts.
+    standIn = await startInstagramStandIn({ open: true });
+    stack = await startStack({ subgraphs: { social: { env: { INSTAGRAM_GRAPH_URL: standIn.url } } } });
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
     await stack?.close();
+    await standIn?.close();
   });
+
+  async function signIn(page: Page, email: string, displayName: string) {
+    await page.goto(`${stack.origin}/dashboard`);
+    await page.fill("input[name=email]", email);
+    await page.fill("input[name=password]", PASSWORD);
+    await page.click("button[type=submit]");
+    await page.waitForSelector(`text=Signed in as ${displayName}`);
+  }
+  const textIs = (page: Page, id: string, text: string) =>
+    page.waitForFunction(`document.getElementById(${JSON.stringify(id)})?.textContent === ${JSON.stringify(text)}`, undefined, { timeout: 5_000 });
 
   it("signs in, then shows live study counts and a leaderboard that update as people study and submit, and the mail people are sent", { timeout: 60_000 }, async () => {
     const instructor = await registerWithRole(stack, "INSTRUCTOR");
@@ -32,15 +48,9 @@ describe("the live dashboard in a browser", { skip: withoutChromium }, () => {
     const page = await browser.newPage();
     const scripts: string[] = [];
     page.on("request", (request) => request.resourceType() === "script" && scripts.push(request.url()));
-    await page.goto(`${stack.origin}/dashboard`);
-    await page.fill("input[name=email]", viewer.email);
-    await page.fill("input[name=password]", PASSWORD);
-    await page.click("button[type=submit]");
-    await page.waitForSelector("text=Signed in as Dashboard Viewer");
+    await signIn(page, viewer.email, "Dashboard Viewer");
     assert.ok(scripts.length >= 2 && scripts.every((url) => url.startsWith(stack.origin)), `scripts: ${scripts.join(", ")}`);
-    const textIs = (id: string, text: string) =>
-      page.waitForFunction(`document.getElementById(${JSON.stringify(id)})?.textContent === ${JSON.stringify(text)}`, undefined, { timeout: 5_000 });
-    await textIs("active-sessions", "0");
+    await textIs(page, "active-sessions", "0");
 
     // Someone signs up, through the API: their verification mail shows in the development mailbox.
     const learner = await register(stack, { displayName: "Keen Learner" });
@@ -49,9 +59,9 @@ describe("the live dashboard in a browser", { skip: withoutChromium }, () => {
 
     // …starts studying and makes progress.
     const sessionId = (await learner.client.op("StartStudySession", { input: { courseId: course.id } })).data.startStudySession.id;
-    await textIs("active-sessions", "1");
+    await textIs(page, "active-sessions", "1");
     await learner.client.op("RecordStudyProgress", { sessionId, input: { progressPercent: 60, addFocusSeconds: 0 } });
-    await textIs("average-progress", "60 %");
+    await textIs(page, "average-progress", "60 %");
 
     // …and submits an attempt: the leaderboard of the chosen test updates.
     await page.selectOption("#test-select", { label: "Dashboard mock" });
@@ -60,5 +70,47 @@ describe("the live dashboard in a browser", { skip: withoutChromium }, () => {
     const row = await page.textContent("#leaderboard tr");
     assert.match(row ?? "", /1\s*Keen Learner\s*2/);
     await page.screenshot({ path: path.join(os.tmpdir(), "solo-dashboard.png") });
+  });
+
+  it("shows a marketer's account engagement, updated live each time its metrics are recorded", { timeout: 60_000 }, async () => {
+    const marketer = await registerWithRole(stack, "MARKETER", "Dashboard Marketer");
+    const connected = await marketer.client.op("ConnectSocialAccount", { input: { platform: "INSTAGRAM", handle: "solo.dashboard", accessToken: "dev-solo.dashboard" } });
+    assert.equal(connected.errors, undefined, JSON.stringify(connected.errors));
+    const accountId = connected.data.connectSocialAccount.id as string;
+
+    const page = await browser.newPage();
+    await signIn(page, marketer.email, "Dashboard Marketer");
+    await page.waitForSelector("#engagement", { state: "visible", timeout: 5_000 });
+    assert.equal(await page.textContent("#account-select option:checked"), "@solo.dashboard");
+    await textIs(page, "engagement-rate", "0.00 %");
+    await textIs(page, "total-reach", "0");
+
+    /** Records the posts through the API, then waits for the panel to show the rate, the reach and the account's new sync time. */
+    const record = async (
+      posts: { externalId: string; likes: number; comments: number; saves: number; shares: number; reach: number }[],
+      rate: string,
+      reach: string,
+    ) => {
+      const publishedAt = new Date(Date.now() - 3_600_000).toISOString();
+      const recorded = await marketer.client.op("RecordPostMetrics", { accountId, posts: posts.map((post) => ({ ...post, publishedAt, impressions: post.reach * 2 })) });
+      assert.equal(recorded.errors, undefined, JSON.stringify(recorded.errors));
+      await textIs(page, "engagement-rate", rate);
+      await textIs(page, "total-reach", reach);
+      const syncedAt = (await marketer.client.op("SocialAccounts")).data.socialAccounts[0].lastSyncedAt as string;
+      const shown = await page.evaluate((at) => `Metrics updated ${new Date(at).toLocaleTimeString()}`, syncedAt);
+      await textIs(page, "engagement-at", shown);
+    };
+    // (90 + 6 + 3 + 1) + (40 + 5 + 4 + 1) = 150 interactions over 3,000 reached: 5 %.
+    await record(
+      [
+        { externalId: "dash-1", likes: 90, comments: 6, saves: 3, shares: 1, reach: 2_000 },
+        { externalId: "dash-2", likes: 40, comments: 5, saves: 4, shares: 1, reach: 1_000 },
+      ],
+      "5.00 %",
+      "3,000",
+    );
+    // The first post again, with 100 more likes: 250 of 3,000.
+    await record([{ externalId: "dash-1", likes: 190, comments: 6, saves: 3, shares: 1, reach: 2_000 }], "8.33 %", "3,000");
+    await page.screenshot({ path: path.join(os.tmpdir(), "solo-dashboard-engagement.png") });
   });
 });

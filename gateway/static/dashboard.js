@@ -1,9 +1,11 @@
-// The live dashboard: sign in over HTTP, then liveStudyStats and leaderboardUpdated over graphql-ws.
+// The live dashboard: sign in over HTTP, then liveStudyStats, leaderboardUpdated and (for marketers)
+// engagementUpdated over graphql-ws.
 (function () {
   const endpoint = `${location.origin}/graphql`;
   const $ = (id) => document.getElementById(id);
   let client;
   let leaderboardStop;
+  let engagementStop;
 
   async function graphql(query, variables, token) {
     const response = await fetch(endpoint, {
@@ -79,6 +81,66 @@
     );
   }
 
+  function renderEngagement(engagement) {
+    $("engagement-rate").textContent = `${engagement.engagementRate.toFixed(2)} %`;
+    $("total-reach").textContent = engagement.totalReach.toLocaleString("en-US");
+    $("engagement-at").textContent = `Metrics updated ${new Date(engagement.at).toLocaleTimeString()}`;
+  }
+
+  async function showEngagement(accountId, token) {
+    engagementStop?.();
+    const data = await graphql(
+      `
+        query ($a: ID!) {
+          accountEngagement(accountId: $a) {
+            engagementRate
+            totalReach
+            at
+          }
+        }
+      `,
+      { a: accountId },
+      token,
+    );
+    renderEngagement(data.accountEngagement);
+    engagementStop = watch(`subscription ($a: ID!) { engagementUpdated(accountId: $a) { engagementRate totalReach at } }`, { a: accountId }, (update) =>
+      renderEngagement(update.engagementUpdated),
+    );
+  }
+
+  async function showEngagementPanel(token) {
+    // socialAccounts is for marketers and admins: anyone else is refused, and sees no panel.
+    const accounts = await graphql(
+      `
+        {
+          socialAccounts {
+            id
+            handle
+            status
+          }
+        }
+      `,
+      {},
+      token,
+    ).then(
+      (data) => data.socialAccounts,
+      () => [],
+    );
+    if (!accounts.length) return;
+    $("engagement").hidden = false;
+    const select = $("account-select");
+    select.replaceChildren(
+      ...accounts.map((account) =>
+        Object.assign(document.createElement("option"), {
+          value: account.id,
+          textContent: account.status === "ACTIVE" ? `@${account.handle}` : `@${account.handle} (${account.status.toLowerCase().replace("_", " ")})`,
+        }),
+      ),
+    );
+    select.onchange = () => showEngagement(select.value, token);
+    await showEngagement(select.value, token);
+  }
+
   async function start(token, name) {
     client = graphqlWs.createClient({ url: endpoint.replace(/^http/, "ws"), connectionParams: { authorization: `Bearer ${token}` } });
     $("signin").hidden = true;
@@ -121,6 +183,7 @@
     select.replaceChildren(...tests.mockTests.edges.map(({ node }) => Object.assign(document.createElement("option"), { value: node.id, textContent: node.title })));
     select.onchange = () => showLeaderboard(select.value, token);
     if (select.value) await showLeaderboard(select.value, token);
+    await showEngagementPanel(token);
   }
 
   // Development only: the gateway serves /dev/mail when npm start runs the mail catcher (404 elsewhere, and the section stays hidden).
