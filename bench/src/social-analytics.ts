@@ -155,8 +155,7 @@ async function main() {
       ] as const) {
         const g = await run(paths[0], accountIds, days, REQUESTS, concurrency);
         const s = await run(paths[1], accountIds, days, REQUESTS, concurrency);
-        const cell = (r: typeof g) =>
-          `${percentile(r.times, 50).toFixed(1)} / ${percentile(r.times, 99).toFixed(1)} (${Math.round(REQUESTS / r.seconds)}/s)`.padEnd(26);
+        const cell = (r: typeof g) => `${percentile(r.times, 50).toFixed(1)} / ${percentile(r.times, 99).toFixed(1)} (${Math.round(REQUESTS / r.seconds)}/s)`.padEnd(26);
         const ratio = `${(percentile(g.times, 50) / percentile(s.times, 50)).toFixed(2)}, ${(percentile(g.times, 99) / percentile(s.times, 99)).toFixed(2)}`;
         console.log(`${String(days).padEnd(8)}${mode.padEnd(15)}${cell(g)}${cell(s)}${ratio}`);
       }

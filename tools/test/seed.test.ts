@@ -66,7 +66,9 @@ describe("npm run seed", () => {
     // The marketer's Instagram accounts: a year of daily posts each, rollups equal to their posts,
     // counts on the account, tokens sealed, and scheduled posts ahead (one promoting the course).
     const accounts = (
-      await db.query(`select a.handle, a.posts_count, a.followers_count, a.token_sealed, u.email, u.role from social.accounts a join users.users u on u.id = a.owner_id order by a.handle`)
+      await db.query(
+        `select a.handle, a.posts_count, a.followers_count, a.token_sealed, u.email, u.role from social.accounts a join users.users u on u.id = a.owner_id order by a.handle`,
+      )
     ).rows;
     assert.deepEqual(
       accounts.map((account) => [account.handle, account.email, account.role, account.posts_count]),
@@ -81,7 +83,13 @@ describe("npm run seed", () => {
       `select count(*)::int as n, count(distinct (account_id, (published_at at time zone 'UTC')::date))::int as days, max(published_at) < now() as past,
               count(distinct extract(hour from published_at at time zone 'UTC'))::int as hours, min(engagement_rate) > 0 as engaged from social.posts`,
     );
-    assert.deepEqual(posts, { n: DEMO.social.accounts.length * DEMO.social.days, days: DEMO.social.accounts.length * DEMO.social.days, past: true, hours: 5, engaged: true });
+    assert.deepEqual(posts, {
+      n: DEMO.social.accounts.length * DEMO.social.days,
+      days: DEMO.social.accounts.length * DEMO.social.days,
+      past: true,
+      hours: 5,
+      engaged: true,
+    });
     assert.deepEqual(
       await one(`select count(*)::int as n from social.daily_engagement e full join (
                    select account_id, (published_at at time zone 'UTC')::date as day, count(*) as posts, sum(likes + comments + saves + shares) as interactions, sum(reach) as reach

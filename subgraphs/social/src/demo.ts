@@ -67,7 +67,10 @@ function season(at: Date): number {
  */
 function standInUserId(handle: string): string {
   const digest = createHash("sha256").update(handle.toLowerCase()).digest("hex");
-  return `17841${BigInt(`0x${digest.slice(0, 12)}`).toString().padStart(15, "0").slice(-12)}`;
+  return `17841${BigInt(`0x${digest.slice(0, 12)}`)
+    .toString()
+    .padStart(15, "0")
+    .slice(-12)}`;
 }
 
 export const socialDemo: DemoPart = {
@@ -159,7 +162,9 @@ export const socialDemo: DemoPart = {
     }
     await em.flush();
     const handles = DEMO_SOCIAL.accounts.map((account) => `@${account.handle}`).join(" and ");
-    log(`Instagram accounts ${handles} of the demo marketer, with ${posts} posts and their metrics over a year, and ${DEMO_SOCIAL.accounts.length * DEMO_SOCIAL.scheduledPerAccount} scheduled posts.`);
+    log(
+      `Instagram accounts ${handles} of the demo marketer, with ${posts} posts and their metrics over a year, and ${DEMO_SOCIAL.accounts.length * DEMO_SOCIAL.scheduledPerAccount} scheduled posts.`,
+    );
     return { accountIds };
   },
 };

@@ -58,7 +58,9 @@ export const usersDemo: DemoPart = {
       person(`student${String(i + 1).padStart(3, "0")}@demo.solo`, studentName(i), Role.STUDENT, new Date(now - (50 - (i % 40)) * day)),
     );
     await em.flush();
-    log(`Seeded: ${admin.email} (ADMIN), ${instructor.email} (INSTRUCTOR), ${marketer.email} (MARKETER), ${students.length} students (student001@demo.solo …), password "${DEMO_PEOPLE.password}".`);
+    log(
+      `Seeded: ${admin.email} (ADMIN), ${instructor.email} (INSTRUCTOR), ${marketer.email} (MARKETER), ${students.length} students (student001@demo.solo …), password "${DEMO_PEOPLE.password}".`,
+    );
     return { instructorId: instructor.id, marketerId: marketer.id, studentIds: students.map((student) => student.id) };
   },
 };
