@@ -31,7 +31,8 @@ export class TokenCipher {
     const [version, keyId, iv, tag, ciphertext] = sealed.split(":");
     const key = this.keys.get(keyId);
     if (version !== "v1" || !key || !iv || !tag || ciphertext === undefined) throw new Error(`a token sealed under key "${keyId}", which SOCIAL_TOKEN_KEYS does not hold`);
-    const decipher = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+    // The tag's length fixed: GCM would otherwise accept the first 4 bytes of the right tag alone.
+    const decipher = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(accountId));
     decipher.setAuthTag(Buffer.from(tag, "base64url"));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
@@ -48,8 +49,10 @@ export class TokenCipher {
   }
 }
 
+const TAG_BYTES = 16;
+
 function parseRing(ring: string): (readonly [string, Buffer])[] {
-  return ring.split(",").map((entry) => {
+  const entries = ring.split(",").map((entry) => {
     const [id, encoded, extra] = entry.trim().split(":");
     const key = Buffer.from(encoded ?? "", "base64");
     if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || extra !== undefined || key.length !== 32) {
@@ -57,6 +60,9 @@ function parseRing(ring: string): (readonly [string, Buffer])[] {
     }
     return [id, key] as const;
   });
+  const twice = entries.find(([id], index) => entries.findIndex(([other]) => other === id) !== index);
+  if (twice) throw new Error(`SOCIAL_TOKEN_KEYS: the key id "${twice[0]}" appears twice`);
+  return entries;
 }
 
 /** Development only (production requires SOCIAL_TOKEN_KEYS): stable across restarts, as the dev secrets are. */
