@@ -66,8 +66,9 @@ export async function recordPostMetrics(em: EntityManager, accountId: string, po
     let ids: string[] = [];
     if (posts.length) {
       const externalIds = posts.map((post) => post.externalId.trim());
+      // `array[?]`: execute() writes an array parameter out as a comma-separated list of literals.
       const oldDays: { day: string }[] = await tx.execute(
-        `select distinct (published_at at time zone 'UTC')::date::text as day from social.posts where account_id = ? and external_id = any(?)`,
+        `select distinct (published_at at time zone 'UTC')::date::text as day from social.posts where account_id = ? and external_id = any(array[?]::text[])`,
         [accountId, externalIds],
       );
       const values = posts.map(() => "(gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
@@ -115,12 +116,12 @@ export async function recordPostMetrics(em: EntityManager, accountId: string, po
 /** Each listed day of the account, summed again from its posts (a day left with none is removed). */
 export async function rebuildDailyEngagement(em: EntityManager, accountId: string, days: readonly string[]): Promise<void> {
   if (!days.length) return;
-  await em.execute(`delete from social.daily_engagement where account_id = ? and day = any(?::date[])`, [accountId, days]);
+  await em.execute(`delete from social.daily_engagement where account_id = ? and day = any(array[?]::date[])`, [accountId, days]);
   await em.execute(
     `insert into social.daily_engagement (account_id, day, posts, interactions, reach, impressions)
      select account_id, (published_at at time zone 'UTC')::date, count(*), sum(likes::bigint + comments + saves + shares), sum(reach), sum(impressions)
        from social.posts
-      where account_id = ? and (published_at at time zone 'UTC')::date = any(?::date[])
+      where account_id = ? and (published_at at time zone 'UTC')::date = any(array[?]::date[])
       group by account_id, (published_at at time zone 'UTC')::date`,
     [accountId, days],
   );
