@@ -5,8 +5,8 @@ import { platformSecrets } from "@solo/kit";
  * Platform access tokens at rest: AES-256-GCM, a fresh 96-bit IV per token, the account's id as
  * associated data (a ciphertext copied onto another account's row does not decrypt), stored as
  * `v1:<key id>:<iv>:<tag>:<ciphertext>` (base64url). The key id names which key of the ring sealed
- * it, so keys rotate without a flag day: put the new key first, the publisher re-seals tokens
- * under it (`resealTokens`), then drop the old key.
+ * it, so keys rotate without a flag day: put the new key first, the `reseal-platform-tokens` job
+ * re-seals every token under it (at start, then hourly: token-rotation.ts), then drop the old key.
  */
 export class TokenCipher {
   private readonly keys: Map<string, Buffer>;
@@ -30,7 +30,8 @@ export class TokenCipher {
   open(sealed: string, accountId: string): string {
     const [version, keyId, iv, tag, ciphertext] = sealed.split(":");
     const key = this.keys.get(keyId);
-    if (version !== "v1" || !key || !iv || !tag || ciphertext === undefined) throw new Error(`a token sealed under key "${keyId}", which SOCIAL_TOKEN_KEYS does not hold`);
+    if (version !== "v1" || !key || !iv || !tag || ciphertext === undefined)
+      throw new Error(`a token sealed under key "${keyId}", which SOCIAL_TOKEN_KEYS does not hold`);
     // The tag's length fixed: GCM would otherwise accept the first 4 bytes of the right tag alone.
     const decipher = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(accountId));
