@@ -111,8 +111,24 @@ describe("checkSchedule", () => {
     // 20 + 10 new + 5 the caption holds in other capitals = 30
     assert.equal(schedule({ caption, hashtags: [...tags(20, 30), ...tags(0, 5).map((tag) => tag.toUpperCase())] }).length, 15);
     // The caption alone: #Tag0 and #tag0 are one hashtag (30 distinct), then 31.
-    assert.deepEqual(schedule({ caption: `${tags(0, 30).map((tag) => `#${tag}`).join(" ")} #TAG0` }), []);
-    refused(() => schedule({ caption: tags(0, 31).map((tag) => `#${tag}`).join(" ") }), "hashtags", /at most 30 hashtags/);
+    assert.deepEqual(
+      schedule({
+        caption: `${tags(0, 30)
+          .map((tag) => `#${tag}`)
+          .join(" ")} #TAG0`,
+      }),
+      [],
+    );
+    refused(
+      () =>
+        schedule({
+          caption: tags(0, 31)
+            .map((tag) => `#${tag}`)
+            .join(" "),
+        }),
+      "hashtags",
+      /at most 30 hashtags/,
+    );
   });
 
   it("needs media for Instagram", () => {
@@ -143,19 +159,31 @@ describe("checkPostMetrics", () => {
 
   it("refuses negative counts, naming the post and the count", () => {
     for (const count of ["likes", "comments", "saves", "shares", "reach", "impressions"] as const) {
-      refused(() => checkPostMetrics([post({ externalId: "a" }), post({ externalId: "b", [count]: -1 })], now), count, new RegExp(`^posts\\[1\\]\\.${count} must not be negative`));
+      refused(
+        () => checkPostMetrics([post({ externalId: "a" }), post({ externalId: "b", [count]: -1 })], now),
+        count,
+        new RegExp(`^posts\\[1\\]\\.${count} must not be negative`),
+      );
     }
     refused(() => checkPostMetrics([post()], now, -1), "followersCount", /must not be negative/);
   });
 
   it("refuses an externalId repeated in one call (also with spaces around it), and a blank one", () => {
-    refused(() => checkPostMetrics([post({ externalId: "a" }), post({ externalId: "b" }), post({ externalId: " a " })], now), "externalId", /^posts\[2\]\.externalId repeats/);
+    refused(
+      () => checkPostMetrics([post({ externalId: "a" }), post({ externalId: "b" }), post({ externalId: " a " })], now),
+      "externalId",
+      /^posts\[2\]\.externalId repeats/,
+    );
     refused(() => checkPostMetrics([post({ externalId: "  " })], now), "externalId", /^posts\[0\]\.externalId must be 1 to 200/);
     refused(() => checkPostMetrics([post({ externalId: "x".repeat(201) })], now), "externalId", /1 to 200/);
   });
 
   it("refuses a publishedAt in the future (beyond five minutes of skew), or no date at all", () => {
-    refused(() => checkPostMetrics([post({ publishedAt: new Date(now.getTime() + 5 * 60_000 + 1) })], now), "publishedAt", /^posts\[0\]\.publishedAt must be a date that has passed/);
+    refused(
+      () => checkPostMetrics([post({ publishedAt: new Date(now.getTime() + 5 * 60_000 + 1) })], now),
+      "publishedAt",
+      /^posts\[0\]\.publishedAt must be a date that has passed/,
+    );
     refused(() => checkPostMetrics([post({ publishedAt: new Date(Number.NaN) })], now), "publishedAt", /has passed/);
   });
 

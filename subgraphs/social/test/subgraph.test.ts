@@ -149,7 +149,10 @@ describe("social subgraph", () => {
       assert.equal(code(await connect(ANONYMOUS, alice.username, alice.token)), "UNAUTHENTICATED");
       assert.deepEqual(await sql("select count(*)::int as n from social.accounts"), before);
       // An admin may connect one.
-      assert.equal((await ok(CONNECT, { input: { platform: "INSTAGRAM", handle: alice.username, accessToken: alice.token } }, person("ADMIN"))).connectSocialAccount.status, "ACTIVE");
+      assert.equal(
+        (await ok(CONNECT, { input: { platform: "INSTAGRAM", handle: alice.username, accessToken: alice.token } }, person("ADMIN"))).connectSocialAccount.status,
+        "ACTIVE",
+      );
     });
 
     it("disconnected, erases the token, and the platform account may be connected by someone else", async () => {
@@ -166,7 +169,11 @@ describe("social subgraph", () => {
   });
 
   /** One post's metrics, as a client sends them. */
-  const metrics = (externalId: string, publishedAt: string, counts: Partial<Record<"likes" | "comments" | "saves" | "shares" | "reach" | "impressions", number>> = {}) => ({
+  const metrics = (
+    externalId: string,
+    publishedAt: string,
+    counts: Partial<Record<"likes" | "comments" | "saves" | "shares" | "reach" | "impressions", number>> = {},
+  ) => ({
     externalId,
     publishedAt,
     likes: 0,
@@ -265,7 +272,11 @@ describe("social subgraph", () => {
       assert.deepEqual(rollups, sums);
 
       // p1 moves off its day, leaving it empty: the day's rollup goes.
-      await ok(RECORD, { accountId, posts: [metrics("p1", "2026-06-12T09:00:00Z", { likes: 30, comments: 10, saves: 5, shares: 5, reach: 1_000, impressions: 1_500 })] }, owner);
+      await ok(
+        RECORD,
+        { accountId, posts: [metrics("p1", "2026-06-12T09:00:00Z", { likes: 30, comments: 10, saves: 5, shares: 5, reach: 1_000, impressions: 1_500 })] },
+        owner,
+      );
       ({ rollups, sums } = await rollupsAndSums(accountId));
       assert.deepEqual(
         rollups.map((row) => [row.day, row.posts]),
@@ -390,10 +401,7 @@ describe("social subgraph", () => {
     it("has no best hour nor top posts for an account without posts", async () => {
       const empty = await connectedAccount(owner);
       const { accountAnalytics: none } = await ok(ANALYTICS, { accountId: empty, days: 3 }, owner);
-      assert.deepEqual(
-        { ...none, daily: none.daily.length },
-        { days: 3, followers: 0, engagementRate: 0, totalReach: 0, bestPostingHour: null, daily: 3, topPosts: [] },
-      );
+      assert.deepEqual({ ...none, daily: none.daily.length }, { days: 3, followers: 0, engagementRate: 0, totalReach: 0, bestPostingHour: null, daily: 3, topPosts: [] });
     });
 
     it("refuses days outside 1 to 365, and someone else's account as not found (an admin may read it)", async () => {
@@ -409,7 +417,13 @@ describe("social subgraph", () => {
     it("refuses a post less than a minute ahead before asking content, and is unavailable while content cannot be asked", async () => {
       const owner = person("MARKETER");
       const accountId = await connectedAccount(owner);
-      const input = { accountId, caption: "Launch day #solo", hashtags: ["clat"], mediaAssetId: randomUUID(), scheduledFor: new Date(NOW.getTime() + 59_000).toISOString() };
+      const input = {
+        accountId,
+        caption: "Launch day #solo",
+        hashtags: ["clat"],
+        mediaAssetId: randomUUID(),
+        scheduledFor: new Date(NOW.getTime() + 59_000).toISOString(),
+      };
       assert.equal(code(await call(SCHEDULE, { input }, owner)), "BAD_USER_INPUT");
       const unavailable = await call(SCHEDULE, { input: { ...input, scheduledFor: new Date(NOW.getTime() + 3_600_000).toISOString() } }, owner);
       assert.equal(code(unavailable), "SERVICE_UNAVAILABLE");

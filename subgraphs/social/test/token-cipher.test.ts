@@ -82,7 +82,11 @@ describe("TokenCipher", () => {
       `k1:${key()}:extra`,
       `${NEW},`, // an empty entry
     ]) {
-      assert.throws(() => new TokenCipher(ring), (error: unknown) => message.test(String(error)), ring);
+      assert.throws(
+        () => new TokenCipher(ring),
+        (error: unknown) => message.test(String(error)),
+        ring,
+      );
     }
     // An id twice: which key would "new" be?
     assert.throws(() => new TokenCipher(`${NEW},${OLD.replace("old:", "new:")}`), /^Error: SOCIAL_TOKEN_KEYS: the key id "new" appears twice$/);
