@@ -15,7 +15,8 @@ export class ScheduledPostResolver {
   @Mutation(() => ScheduledPost, { description: "Schedule a post on an account, at least a minute ahead" })
   async schedulePost(@Arg("input") input: SchedulePostInput, @Ctx() ctx: SocialContext): Promise<ScheduledPost> {
     const account = (await ctx.loaders.accountById.load(input.accountId))!;
-    if (account.status !== SocialAccountStatus.ACTIVE) throw badInput(`The account is ${account.status.toLowerCase().replace("_", " ")}: connect it again first`, "accountId");
+    if (account.status !== SocialAccountStatus.ACTIVE)
+      throw badInput(`The account is ${account.status.toLowerCase().replace("_", " ")}: connect it again first`, "accountId");
     const now = this.services.clock.now();
     const hashtags = checkSchedule(input, account.platform, now);
     const schedulerId = signedInCaller(ctx.identity).userId;
@@ -51,7 +52,8 @@ export class ScheduledPostResolver {
       return changed > 0;
     });
     const post = (await ctx.em.fork().findOne(ScheduledPost, { id }))!;
-    if (!cancelled && post.status !== ScheduledPostStatus.CANCELLED) throw badInput(`The post is ${post.status.toLowerCase()}: only a scheduled post can be cancelled`, "id");
+    if (!cancelled && post.status !== ScheduledPostStatus.CANCELLED)
+      throw badInput(`The post is ${post.status.toLowerCase()}: only a scheduled post can be cancelled`, "id");
     return post;
   }
 

@@ -41,20 +41,26 @@ export async function connectAccount(
 
   return em
     .transactional(async (tx) => {
-    const held = await tx.findOne(SocialAccount, { platform: request.platform, platformUserId: owner.userId, status: { $ne: SocialAccountStatus.DISCONNECTED } });
-    if (held && held.ownerId !== ownerId) throw conflict(`@${owner.username} is connected to another SOLO account`);
-    const account = held ?? tx.create(SocialAccount, { ownerId, platform: request.platform, platformUserId: owner.userId, handle: owner.username, tokenSealed: "" });
-    account.handle = owner.username;
-    account.tokenSealed = deps.tokens.seal(request.accessToken, account.id);
-    account.tokenExpiresAt = request.tokenExpiresAt ?? null;
-    account.status = SocialAccountStatus.ACTIVE;
-    account.updatedAt = deps.now;
-    queueAudit(tx, actor, held ? "social_account.reconnected" : "social_account.connected", { type: "SocialAccount", id: account.id }, {
-      platform: account.platform,
-      handle: account.handle,
-    });
-    return account;
-  })
+      const held = await tx.findOne(SocialAccount, { platform: request.platform, platformUserId: owner.userId, status: { $ne: SocialAccountStatus.DISCONNECTED } });
+      if (held && held.ownerId !== ownerId) throw conflict(`@${owner.username} is connected to another SOLO account`);
+      const account = held ?? tx.create(SocialAccount, { ownerId, platform: request.platform, platformUserId: owner.userId, handle: owner.username, tokenSealed: "" });
+      account.handle = owner.username;
+      account.tokenSealed = deps.tokens.seal(request.accessToken, account.id);
+      account.tokenExpiresAt = request.tokenExpiresAt ?? null;
+      account.status = SocialAccountStatus.ACTIVE;
+      account.updatedAt = deps.now;
+      queueAudit(
+        tx,
+        actor,
+        held ? "social_account.reconnected" : "social_account.connected",
+        { type: "SocialAccount", id: account.id },
+        {
+          platform: account.platform,
+          handle: account.handle,
+        },
+      );
+      return account;
+    })
     .catch((error: unknown) => {
       // Another request connected the same platform account between the check and the insert.
       if (error instanceof UniqueConstraintViolationException) throw conflict(`@${owner.username} is connected to another SOLO account`);

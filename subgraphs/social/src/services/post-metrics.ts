@@ -17,7 +17,7 @@ export interface PostMetrics {
 }
 
 /** The most posts one call records (a day of a busy account, or a sync's page). */
-export const MAX_POSTS_PER_CALL = 100;
+const MAX_POSTS_PER_CALL = 100;
 const COUNTS = ["likes", "comments", "saves", "shares", "reach", "impressions"] as const;
 
 /** Refuses the whole batch on the first bad post, naming it by position: nothing is recorded then. */
@@ -59,7 +59,13 @@ interface PostRow {
  * (their old and new days, should a re-sent post move), and refreshes the account's counts: one
  * transaction, so the rollups always equal their posts. Returns the posts' ids in input order.
  */
-export async function recordPostMetrics(em: EntityManager, accountId: string, posts: readonly PostMetrics[], now: Date, followersCount?: number | null): Promise<string[]> {
+export async function recordPostMetrics(
+  em: EntityManager,
+  accountId: string,
+  posts: readonly PostMetrics[],
+  now: Date,
+  followersCount?: number | null,
+): Promise<string[]> {
   return em.transactional(async (tx) => {
     // Serialises batches of one account: two at once would each rebuild a day from half the posts.
     await tx.execute(`select 1 from social.accounts where id = ? for update`, [accountId]);
@@ -114,7 +120,7 @@ export async function recordPostMetrics(em: EntityManager, accountId: string, po
 }
 
 /** Each listed day of the account, summed again from its posts (a day left with none is removed). */
-export async function rebuildDailyEngagement(em: EntityManager, accountId: string, days: readonly string[]): Promise<void> {
+async function rebuildDailyEngagement(em: EntityManager, accountId: string, days: readonly string[]): Promise<void> {
   if (!days.length) return;
   await em.execute(`delete from social.daily_engagement where account_id = ? and day = any(array[?]::date[])`, [accountId, days]);
   await em.execute(
