@@ -28,7 +28,7 @@ export interface SocialSettings {
   publishDailyLimit: number;
 }
 
-export const DEFAULT_INSTAGRAM_GRAPH_URL = "https://graph.instagram.com/v23.0";
+const DEFAULT_INSTAGRAM_GRAPH_URL = "https://graph.instagram.com/v23.0";
 
 export function socialSettingsFromEnv(env: Env): SocialSettings {
   const settings: SocialSettings = {

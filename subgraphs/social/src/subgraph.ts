@@ -8,6 +8,7 @@ import { referenceResolvers, resolvers } from "./resolvers";
 import { publisherWorker } from "./publisher/worker";
 import { createSocialServices } from "./services";
 import { LIVE_TOPICS } from "./services/events";
+import { resealStaleTokens } from "./services/token-rotation";
 
 /** Connected social accounts, post metrics and engagement analytics, scheduled publishing. */
 export default defineSubgraph({
@@ -23,6 +24,10 @@ export default defineSubgraph({
   loaders: createLoaders,
   workers: [publisherWorker],
   liveTopics: LIVE_TOPICS,
+  jobs: [
+    // Key rotation: tokens sealed under an older key of SOCIAL_TOKEN_KEYS move to the current one.
+    { name: "reseal-platform-tokens", every: () => 3_600_000, runAtStart: true, run: ({ tokens }, { orm }) => resealStaleTokens(orm.em.fork(), tokens) },
+  ],
   auditOutbox: { deliverTo: "users" },
   demo: socialDemo,
 });

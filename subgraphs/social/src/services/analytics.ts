@@ -5,7 +5,7 @@ export const MAX_ANALYTICS_DAYS = 365;
 export const DEFAULT_ANALYTICS_DAYS = 30;
 const TOP_POSTS = 5;
 
-export interface DailySeriesRow {
+interface DailySeriesRow {
   date: string;
   posts: number;
   interactions: number;

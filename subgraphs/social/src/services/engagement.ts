@@ -13,7 +13,9 @@ export interface Interactions {
  */
 export function engagementRate({ likes, comments, saves, shares, reach }: Interactions): number {
   if (reach <= 0) return 0;
-  return Math.round(((likes + comments + saves + shares) / reach) * 100 * 100) / 100;
+  // In hundredths first, from integers: one division, so an exact half (23 of 160 is 14.375) stays
+  // one and rounds up as Postgres's round() does, instead of falling a float's width short of it.
+  return Math.round(((likes + comments + saves + shares) * 10_000) / reach) / 100;
 }
 
 /** Instagram's ceilings on a caption: 2,200 characters and 30 hashtags, the caption's own and the listed ones together. */

@@ -17,7 +17,7 @@ export interface PostMetrics {
 }
 
 /** The most posts one call records (a day of a busy account, or a sync's page). */
-export const MAX_POSTS_PER_CALL = 100;
+const MAX_POSTS_PER_CALL = 100;
 const COUNTS = ["likes", "comments", "saves", "shares", "reach", "impressions"] as const;
 
 /** Refuses the whole batch on the first bad post, naming it by position: nothing is recorded then. */
@@ -72,6 +72,7 @@ export async function recordPostMetrics(
     let ids: string[] = [];
     if (posts.length) {
       const externalIds = posts.map((post) => post.externalId.trim());
+      // `array[?]`: execute() writes an array parameter out as a comma-separated list of literals.
       const oldDays: { day: string }[] = await tx.execute(
         `select distinct (published_at at time zone 'UTC')::date::text as day from social.posts where account_id = ? and external_id = any(array[?]::text[])`,
         [accountId, externalIds],
@@ -119,7 +120,7 @@ export async function recordPostMetrics(
 }
 
 /** Each listed day of the account, summed again from its posts (a day left with none is removed). */
-export async function rebuildDailyEngagement(em: EntityManager, accountId: string, days: readonly string[]): Promise<void> {
+async function rebuildDailyEngagement(em: EntityManager, accountId: string, days: readonly string[]): Promise<void> {
   if (!days.length) return;
   await em.execute(`delete from social.daily_engagement where account_id = ? and day = any(array[?]::date[])`, [accountId, days]);
   await em.execute(

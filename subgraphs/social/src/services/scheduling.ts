@@ -3,8 +3,8 @@ import { SocialPlatform } from "../entities";
 import { MAX_CAPTION_LENGTH, MAX_HASHTAGS, hashtagsIn, normalizeHashtag, publishedCaption } from "./engagement";
 
 /** How soon a post may be scheduled, and how far ahead. */
-export const MIN_LEAD_MS = 60_000;
-export const MAX_LEAD_MS = 365 * 86_400_000;
+const MIN_LEAD_MS = 60_000;
+const MAX_LEAD_MS = 365 * 86_400_000;
 
 export interface ScheduleRequest {
   caption: string;

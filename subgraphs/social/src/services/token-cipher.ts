@@ -5,8 +5,8 @@ import { platformSecrets } from "@solo/kit";
  * Platform access tokens at rest: AES-256-GCM, a fresh 96-bit IV per token, the account's id as
  * associated data (a ciphertext copied onto another account's row does not decrypt), stored as
  * `v1:<key id>:<iv>:<tag>:<ciphertext>` (base64url). The key id names which key of the ring sealed
- * it, so keys rotate without a flag day: put the new key first, the publisher re-seals tokens
- * under it (`resealTokens`), then drop the old key.
+ * it, so keys rotate without a flag day: put the new key first, the `reseal-platform-tokens` job
+ * re-seals every token under it (at start, then hourly: token-rotation.ts), then drop the old key.
  */
 export class TokenCipher {
   private readonly keys: Map<string, Buffer>;
@@ -32,7 +32,8 @@ export class TokenCipher {
     const key = this.keys.get(keyId);
     if (version !== "v1" || !key || !iv || !tag || ciphertext === undefined)
       throw new Error(`a token sealed under key "${keyId}", which SOCIAL_TOKEN_KEYS does not hold`);
-    const decipher = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+    // The tag's length fixed: GCM would otherwise accept the first 4 bytes of the right tag alone.
+    const decipher = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(accountId));
     decipher.setAuthTag(Buffer.from(tag, "base64url"));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
@@ -49,8 +50,10 @@ export class TokenCipher {
   }
 }
 
+const TAG_BYTES = 16;
+
 function parseRing(ring: string): (readonly [string, Buffer])[] {
-  return ring.split(",").map((entry) => {
+  const entries = ring.split(",").map((entry) => {
     const [id, encoded, extra] = entry.trim().split(":");
     const key = Buffer.from(encoded ?? "", "base64");
     if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || extra !== undefined || key.length !== 32) {
@@ -58,6 +61,9 @@ function parseRing(ring: string): (readonly [string, Buffer])[] {
     }
     return [id, key] as const;
   });
+  const twice = entries.find(([id], index) => entries.findIndex(([other]) => other === id) !== index);
+  if (twice) throw new Error(`SOCIAL_TOKEN_KEYS: the key id "${twice[0]}" appears twice`);
+  return entries;
 }
 
 /** Development only (production requires SOCIAL_TOKEN_KEYS): stable across restarts, as the dev secrets are. */
