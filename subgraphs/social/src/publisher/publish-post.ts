@@ -10,7 +10,7 @@ import type { ClaimedPost } from "./claims";
 import { takePublishingSlot, updateClaimed } from "./claims";
 
 /** The first try and at most three retries. */
-export const MAX_PUBLISH_ATTEMPTS = 4;
+const MAX_PUBLISH_ATTEMPTS = 4;
 /** Instagram's own "too many posts today": the account published elsewhere too. Wait, uncounted. */
 const PLATFORM_LIMIT_WAIT_MS = 3_600_000;
 

@@ -120,7 +120,7 @@ export async function recordPostMetrics(
 }
 
 /** Each listed day of the account, summed again from its posts (a day left with none is removed). */
-async function rebuildDailyEngagement(em: EntityManager, accountId: string, days: readonly string[]): Promise<void> {
+export async function rebuildDailyEngagement(em: EntityManager, accountId: string, days: readonly string[]): Promise<void> {
   if (!days.length) return;
   await em.execute(`delete from social.daily_engagement where account_id = ? and day = any(array[?]::date[])`, [accountId, days]);
   await em.execute(
