@@ -223,13 +223,13 @@ describe("socialSettingsFromEnv", () => {
     );
   });
 
-  it("refuses a lease that a claim's calls could outlast: it must be more than three Instagram timeouts", () => {
-    assert.equal(socialSettingsFromEnv({ INSTAGRAM_TIMEOUT_MS: "1000", PUBLISH_LEASE_MS: "3001" }).publishLeaseMs, 3_001);
+  it("refuses a lease that a claim's calls could outlast: it must be more than four call timeouts", () => {
+    assert.equal(socialSettingsFromEnv({ INSTAGRAM_TIMEOUT_MS: "1000", PUBLISH_LEASE_MS: "4001" }).publishLeaseMs, 4_001);
     for (const env of [
-      { INSTAGRAM_TIMEOUT_MS: "1000", PUBLISH_LEASE_MS: "3000" },
-      { INSTAGRAM_TIMEOUT_MS: "40000" }, // 3 × 40 s = the default lease
+      { INSTAGRAM_TIMEOUT_MS: "1000", PUBLISH_LEASE_MS: "4000" },
+      { INSTAGRAM_TIMEOUT_MS: "30000" }, // 4 × 30 s = the default lease
     ]) {
-      assert.throws(() => socialSettingsFromEnv(env), /PUBLISH_LEASE_MS must be more than three times INSTAGRAM_TIMEOUT_MS/);
+      assert.throws(() => socialSettingsFromEnv(env), /PUBLISH_LEASE_MS must be more than four times INSTAGRAM_TIMEOUT_MS/);
     }
   });
 
