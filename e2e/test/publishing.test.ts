@@ -23,7 +23,7 @@ describe("publishing scheduled posts", () => {
   let db: Client;
   let marketer: Awaited<ReturnType<typeof registerWithRole>>;
   let mediaId: string;
-  const publishers: { child: ChildProcess; output: () => string; exited: Promise<unknown> }[] = [];
+  const publishers: { child: ChildProcess; output: () => string; exited: Promise<number | null> }[] = [];
 
   before(async () => {
     standIn = await startInstagramStandIn({ open: true });
@@ -81,7 +81,7 @@ describe("publishing scheduled posts", () => {
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
-    const exited = new Promise((resolve) => child.once("exit", resolve));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     const publisher = { child, output: () => output, exited };
     publishers.push(publisher);
     for (let waited = 0; !output.includes("worker running"); waited += 50) {
@@ -200,6 +200,41 @@ describe("publishing scheduled posts", () => {
     for (const row of rows) assert.ok(row.wait > 23 * 3600, `waits about a day, not ${row.wait} s`);
     const platform = standIn.published().filter((entry) => entry.caption.startsWith("limited"));
     assert.equal(platform.length, 3, "the platform saw three publishes");
+    await stopPublishers();
+  });
+
+  it("at SIGTERM finishes the post in hand and hands back the ones it had not started", async () => {
+    const accountId = await connect("brand_stopping");
+    const ids = await duePosts(accountId, 5, "stopping");
+    // The first publish answers slowly: the publisher is inside it, holding its other four claims, when told to stop.
+    standIn.delayNext("media_publish", 1, 700);
+    const publisher = await startPublisher();
+    await waitFor("a post to be inside media_publish", async () => {
+      const { rows } = await db.query(`select 1 from social.scheduled_posts where id = any($1) and container_id is not null`, [ids]);
+      return rows.length ? true : undefined;
+    });
+    const claimedBefore = (await statuses(ids)).filter((row) => row.status === "PUBLISHING").length;
+    assert.equal(claimedBefore, 5, "one claim holds all five");
+    publisher.child.kill("SIGTERM");
+    assert.equal(await publisher.exited, 0);
+    publishers.splice(publishers.indexOf(publisher), 1);
+    const { rows } = await db.query<{ status: string; claim_token: string | null; lease_until: Date | null }>(
+      `select status, claim_token, lease_until from social.scheduled_posts where id = any($1) order by status`,
+      [ids],
+    );
+    assert.deepEqual(
+      rows.map((row) => row.status),
+      ["PUBLISHED", "SCHEDULED", "SCHEDULED", "SCHEDULED", "SCHEDULED"],
+    );
+    assert.ok(
+      rows.every((row) => row.claim_token === null && row.lease_until === null),
+      "no claim left behind",
+    );
+    await startPublisher();
+    await waitFor("the rest published by the next publisher", async () => {
+      const current = await statuses(ids);
+      return current.every((row) => row.status === "PUBLISHED") ? true : undefined;
+    });
     await stopPublishers();
   });
 

@@ -69,6 +69,13 @@ export async function updateClaimed(em: EntityManager, post: Pick<ClaimedPost, "
   return result.affectedRows > 0;
 }
 
+/** Gives claims up untouched (a stopping publisher's posts it had not started): due again at once. */
+export async function releaseClaims(em: EntityManager, posts: readonly Pick<ClaimedPost, "id" | "claimToken">[]): Promise<void> {
+  // One never tried is SCHEDULED again (and may still be cancelled); one tried before stays PUBLISHING.
+  const set = `status = case when attempts = 0 and container_id is null then 'SCHEDULED' else status end, claim_token = null, claimed_by = null, lease_until = null`;
+  for (const post of posts) await updateClaimed(em, post, set, []);
+}
+
 export type SlotOutcome = { taken: true } | { taken: false; freeAt: Date } | { taken: false; lost: true };
 
 /**

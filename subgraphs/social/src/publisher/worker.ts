@@ -1,7 +1,7 @@
 import type { SubgraphWorker } from "@solo/kit";
 import type { SocialSettings } from "../config";
 import type { SocialServices } from "../services";
-import { claimDuePosts } from "./claims";
+import { claimDuePosts, releaseClaims } from "./claims";
 import { publishPost } from "./publish-post";
 
 /** Posts one publisher claims at a time: small, so replicas share a burst of due posts. */
@@ -10,8 +10,8 @@ const CLAIM_BATCH = 5;
 /**
  * The publisher: its own processes (`npm start` runs PUBLISHER_REPLICAS of them). Each claims due
  * posts and publishes them one by one; when none is due it sleeps PUBLISH_POLL_MS. At SIGTERM it
- * finishes the post in hand and returns; the posts it claimed but had not started wait for their
- * lease to run out, then another publisher takes them.
+ * finishes the post in hand, hands back the posts it claimed but had not started, and returns.
+ * Killed instead, its posts wait for their lease to run out, then another publisher takes them.
  */
 export const publisherWorker: SubgraphWorker<SocialSettings, SocialServices> = {
   name: "publisher",
@@ -27,8 +27,12 @@ export const publisherWorker: SubgraphWorker<SocialSettings, SocialServices> = {
       } catch (error) {
         runtime.logger.error({ err: error }, "could not claim due posts");
       }
-      for (const post of claimed) {
-        if (signal.aborted) break;
+      for (const [index, post] of claimed.entries()) {
+        if (signal.aborted) {
+          // Stopping: the posts not started go back at once, rather than when their lease runs out.
+          await releaseClaims(em, claimed.slice(index)).catch((error: unknown) => runtime.logger.warn({ err: error }, "could not hand back claimed posts"));
+          break;
+        }
         await publishPost(post, { em, settings, instagram: services.instagram, content: services.content, tokens: services.tokens, logger: runtime.logger, now });
       }
       if (claimed.length < CLAIM_BATCH) await sleep(settings.publishPollMs, signal);
