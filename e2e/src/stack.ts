@@ -8,6 +8,7 @@ import { gatewayConfigFromEnv, startGateway } from "@solo/gateway";
 import type { CaughtMail, RunningService, RunningSubgraph, SubgraphOverrides } from "@solo/kit";
 import { ObjectStorage, countQueries, createEventBus, createLogger, jobNames, loadSubgraph, projectRoot, readSubgraphs, runSubgraph } from "@solo/kit";
 import { createTestDatabase, tableSnapshot as snapshotTables } from "@solo/kit/dist/src/testing";
+import { startInstagramStandIn } from "@solo/tools/dist/src/instagram-stand-in";
 import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
 import { Kind, parse, print } from "graphql";
 import { Client } from "pg";
@@ -27,8 +28,8 @@ export interface StackOptions {
 
 /**
  * The real thing, in-process: every subgraph of rover.yaml on one test database, with an object
- * store, a mail catcher and an event bus of the stack's own, and the gateway loading the
- * checked-in supergraph, all listening on loopback ports. Tests talk to it over HTTP only.
+ * store, a mail catcher, a local Instagram and an event bus of the stack's own, and the gateway
+ * loading the checked-in supergraph, all listening on loopback ports. Tests talk to it over HTTP only.
  */
 export async function startStack(options: StackOptions = {}) {
   const entries = readSubgraphs();
@@ -40,6 +41,8 @@ export async function startStack(options: StackOptions = {}) {
   // A mail catcher of the stack's own: subgraphs send to it (SMTP_URL), the gateway's /dev/mail reads its mailbox.
   const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), "solo-mail-"));
   let mailCatcher = await startMailCatcher({ port: 0, mailboxPath: path.join(mailDir, "mailbox.jsonl") });
+  // Instagram's Graph API, local (INSTAGRAM_GRAPH_URL): open, so a token `dev-<handle>` is account <handle>.
+  const instagram = await startInstagramStandIn({ open: true });
   // Redis when REDIS_URL is set (as in CI), else Postgres LISTEN/NOTIFY on the test's database. In
   // a namespace of its own: test files running side by side share one Redis.
   const eventNamespace = `test-${crypto.randomUUID()}`;
@@ -59,7 +62,7 @@ export async function startStack(options: StackOptions = {}) {
       peers,
       ...own,
       port,
-      env: { SMTP_URL: mailCatcher.smtpUrl, ...own.env },
+      env: { SMTP_URL: mailCatcher.smtpUrl, INSTAGRAM_GRAPH_URL: instagram.url, ...own.env },
       jobIntervalsMs: { ...Object.fromEntries(jobNames(descriptor).map((job) => [job, 0])), ...own.jobIntervalsMs },
     });
     running.set(name, subgraph);
@@ -104,6 +107,7 @@ export async function startStack(options: StackOptions = {}) {
     await stopSubgraphs();
     await events.close();
     await mailCatcher.close();
+    await instagram.close();
     await objectStore.close();
     await database.drop();
     throw error;
@@ -149,6 +153,8 @@ export async function startStack(options: StackOptions = {}) {
     async startMailServer() {
       mailCatcher = await startMailCatcher({ port: mailCatcher.port, mailboxPath: mailCatcher.mailboxPath });
     },
+    /** The stack's Instagram stand-in (INSTAGRAM_GRAPH_URL): accounts, injected faults, what was published. */
+    instagram,
     databaseUrl: database.url,
     /** A client of the stack's object store (the bucket subgraphs upload to). */
     storage,
@@ -192,6 +198,7 @@ export async function startStack(options: StackOptions = {}) {
       await stopSubgraphs();
       await events.close();
       await mailCatcher.close();
+      await instagram.close();
       fs.rmSync(mailDir, { recursive: true, force: true });
       storage.destroy();
       await objectStore.close();

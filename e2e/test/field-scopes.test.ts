@@ -7,6 +7,7 @@ import { Kind, parse } from "graphql";
 import { API_KEY_SCOPES, SCOPE_TAG_PREFIX, projectRoot } from "@solo/kit";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 import { publishedCourse, uploadReady } from "../src/content-fixtures";
+import { connectAccount, socialMedia } from "../src/social-fixtures";
 import type { GraphQLClient, GraphQLResponse, Stack } from "../src/stack";
 import { PASSWORD, register, registerAdmin, startStack, uniqueEmail } from "../src/stack";
 
@@ -105,6 +106,7 @@ interface Fixture {
   studentId: string;
   studentEmail: string;
   studentRefreshToken: string;
+  socialAccountId: string;
 }
 
 interface Reach {
@@ -151,6 +153,8 @@ const REACH: Record<string, Reach | Refused> = {
   MediaAsset: { scopes: ["content:read"], steps: (f) => [`mediaAsset(id: "${f.avatarId}")`] },
   ReadingMaterial: { scopes: ["content:read"], steps: () => ["readingMaterials(first: 1)", "edges", "node"] },
   FlashcardDeck: { scopes: ["content:read"], steps: (f) => [`flashcardDeck(id: "${f.deckId}")`] },
+  SocialAccount: { scopes: ["social:read"], steps: () => ["socialAccounts"] },
+  ScheduledPost: { scopes: ["social:read"], steps: (f) => [`scheduledPosts(accountId: "${f.socialAccountId}")`] },
   // Only from register, login and refreshSession, which refuse every API key.
   AuthPayload: {
     refusedToKeys: (f) => ({
@@ -168,7 +172,7 @@ const REACH: Record<string, Reach | Refused> = {
 const ENTITY_SCOPES: Record<string, string[]> = { User: [], Course: ["content:read"] };
 
 /** A scope no path here needs: a key must hold at least one. */
-const UNRELATED_SCOPE = "social:read";
+const UNRELATED_SCOPE = "leads:read";
 
 const reachKey = (p: PathToPrivateType) => (ROOTS.has(p.parent) ? `${p.parent}.${p.field}` : p.parent);
 const stepName = (step: string) => step.split("(")[0].trim();
@@ -231,6 +235,19 @@ describe("API-key scopes on every path to a private field", () => {
     const attempt = await sit(owner.client, test.id, test.questionIds, [0]);
     const session = await owner.client.op("StartStudySession", { input: { courseId: course.id } });
     assert.equal(session.errors, undefined);
+    // A connected account with a post that promotes the course: its owner and course are reached.
+    const socialAccount = await connectAccount(owner.client);
+    const media = await socialMedia(owner.client);
+    const post = await owner.client.op("SchedulePost", {
+      input: {
+        accountId: socialAccount.id,
+        caption: "Enrol now",
+        mediaAssetId: media.id,
+        scheduledFor: new Date(Date.now() + 3_600_000).toISOString(),
+        promotesCourseId: course.id,
+      },
+    });
+    assert.equal(post.errors, undefined, JSON.stringify(post.errors));
     fixture = {
       courseTitle,
       slug: course.slug,
@@ -243,6 +260,7 @@ describe("API-key scopes on every path to a private field", () => {
       studentId: student.user.id,
       studentEmail: student.email,
       studentRefreshToken: student.refreshToken,
+      socialAccountId: socialAccount.id,
     };
   });
   after(() => stack?.close());

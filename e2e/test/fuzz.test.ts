@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gatewayConfigFromEnv } from "@solo/gateway";
-import { projectRoot, subscriptionTopic } from "@solo/kit";
+import { loadSubgraph, projectRoot, readSubgraphs, subscriptionTopic } from "@solo/kit";
 import type { GraphQLInputType, OperationDefinitionNode } from "graphql";
 import { Kind, OperationTypeNode, buildSchema, parse, print, typeFromAST, validate, visit } from "graphql";
 import { publishedTest } from "../src/assessment-fixtures";
@@ -12,14 +12,15 @@ import type { Replacement } from "../src/hostile-values";
 import { hostileReplacements, replaceAt, requestBody } from "../src/hostile-values";
 import type { Received } from "../src/live";
 import { connect, subscribe } from "../src/live";
+import { connectAccount, devToken, postMetrics, socialMedia, uniqueHandle } from "../src/social-fixtures";
 import type { GraphQLResponse, Stack } from "../src/stack";
 import { PASSWORD, register, registerAdmin, startStack, tableSnapshot, uniqueEmail } from "../src/stack";
 
 /**
  * Every contract operation the API serves, with each of its values (variables and input fields,
  * recursively) replaced in turn by hostile values of its type: no answer may be an internal error
- * or an HTTP 5xx, every error carries a code, and a refused mutation leaves the users, content and
- * assessments schemas exactly as they were.
+ * or an HTTP 5xx, every error carries a code, and a refused mutation leaves every subgraph's schema
+ * exactly as it was.
  */
 
 interface FuzzedOperation {
@@ -93,6 +94,8 @@ async function makeFixtures(stack: Stack) {
   const deck = (await admin.client.op("CreateFlashcardDeck", { input: { title: "Fuzz deck" } })).data.createFlashcardDeck;
   const card = (await admin.client.op("AddFlashcard", { deckId: deck.id, input: { front: "Front", back: "Back" } })).data.addFlashcard;
   const cover = await uploadReady(admin.client, "COURSE_COVER", "image/png");
+  const socialAccount = await connectAccount(admin.client);
+  const postMedia = await socialMedia(admin.client);
   const fresh = {
     /** A draft course with a lesson (publishing it is the valid call). */
     draftCourse: async () => {
@@ -117,8 +120,15 @@ async function makeFixtures(stack: Stack) {
     session: async () => (await admin.client.op("StartStudySession", { input: { courseId: course.id, lessonId: lessonIds[0] } })).data.startStudySession.id as string,
     apiKey: async () => (await admin.client.op("CreateApiKey", { input: { name: "Fuzz key", scopes: ["content:read"] } })).data.createApiKey.apiKey.id as string,
     refreshToken: async () => (await register(stack)).refreshToken as string,
+    /** A connected account of the admin's (disconnecting it is the valid call). */
+    socialAccount: async () => (await connectAccount(admin.client)).id,
+    /** A post scheduled on the fixture's account (cancelling it is the valid call). */
+    scheduledPost: async () => {
+      const input = { accountId: socialAccount.id, caption: "To cancel", mediaAssetId: postMedia.id, scheduledFor: new Date(Date.now() + 3_600_000).toISOString() };
+      return (await admin.client.op("SchedulePost", { input })).data.schedulePost.id as string;
+    },
   };
-  return { admin, student, course, lessonIds, test, attempt, deck, card, cover, fresh };
+  return { admin, student, course, lessonIds, test, attempt, deck, card, cover, socialAccount, postMedia, fresh };
 }
 
 /** Makes a value once per operation (the calls of one operation share it). */
@@ -183,6 +193,25 @@ const validArguments: Record<string, (fixtures: Fixtures, once: Once) => unknown
   "dueFlashcards.deckId": (f) => f.deck.id,
   "studySessionUpdated.sessionId": (f, once) => once("session", f.fresh.session),
   "leaderboardUpdated.testId": (f) => f.test.id,
+  "connectSocialAccount.input": () => {
+    const handle = uniqueHandle("fuzz");
+    return { platform: "INSTAGRAM", handle, accessToken: devToken(handle) };
+  },
+  "disconnectSocialAccount.id": (f, once) => once("socialAccount", f.fresh.socialAccount),
+  "recordPostMetrics.accountId": (f) => f.socialAccount.id,
+  "recordPostMetrics.posts": () => [postMetrics("fuzz-post", { caption: "Fuzzed\npost" })],
+  "schedulePost.input": (f) => ({
+    accountId: f.socialAccount.id,
+    caption: "Fuzzed post\n#fuzz",
+    hashtags: ["law"],
+    mediaAssetId: f.postMedia.id,
+    scheduledFor: new Date(Date.now() + 3_600_000).toISOString(),
+    promotesCourseId: f.course.id,
+  }),
+  "cancelScheduledPost.id": (f, once) => once("scheduledPost", f.fresh.scheduledPost),
+  "scheduledPosts.accountId": (f) => f.socialAccount.id,
+  "accountAnalytics.accountId": (f) => f.socialAccount.id,
+  "engagementUpdated.accountId": (f) => f.socialAccount.id,
 };
 
 async function validVariables(operation: FuzzedOperation, fixtures: Fixtures, once: Once): Promise<Record<string, unknown>> {
@@ -195,7 +224,9 @@ async function validVariables(operation: FuzzedOperation, fixtures: Fixtures, on
   return variables;
 }
 
-const fingerprint = (stack: Stack) => tableSnapshot(stack, ["users", "content", "assessments"]);
+/** The database schema of every subgraph in rover.yaml. */
+const SCHEMAS = readSubgraphs().map((entry) => loadSubgraph(entry.name).schema);
+const fingerprint = (stack: Stack) => tableSnapshot(stack, SCHEMAS);
 
 const describeValue = (replacement: Replacement) => `${replacement.path.join(".")} = ${replacement.label}`;
 
@@ -292,10 +323,10 @@ describe("fuzz: hostile values in every served contract operation", () => {
         // Reads change nothing that a fingerprint would see: a few at a time.
         await inParallel(replacements, 4, async (replacement) => void (await send(replacement)));
       } else {
-        // Mail a call queued goes out after its commit: delivered before each fingerprint, so a
-        // success's mail is not counted against the refusal that follows it.
+        // Mail and audit events a call queued go out after its commit: delivered before each
+        // fingerprint, so a success's outbox is not counted against the refusal that follows it.
         const settled = async () => {
-          await stack.subgraph("users").runJobNow("deliver-account-mail");
+          await stack.settle();
           return fingerprint(stack);
         };
         let before = await settled();

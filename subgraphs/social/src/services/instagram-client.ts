@@ -192,7 +192,9 @@ function describeNetworkError(error: unknown): string {
 function redact(text: string, token: string): string {
   if (!token) return text;
   let result = text;
-  for (const form of new Set([token, encodeURIComponent(token), new URLSearchParams({ t: token }).toString().slice(2)])) {
+  // A string with a lone surrogate has no URL encoding (encodeURIComponent throws; a form writes U+FFFD).
+  const urlEncoded = token.isWellFormed() ? encodeURIComponent(token) : token;
+  for (const form of new Set([token, urlEncoded, new URLSearchParams({ t: token }).toString().slice(2)])) {
     result = result.split(form).join("[access token]");
   }
   return result;
