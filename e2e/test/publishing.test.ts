@@ -5,7 +5,6 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { projectRoot } from "@solo/kit";
 import type { InstagramStandIn } from "@solo/tools/dist/src/instagram-stand-in";
-import { startInstagramStandIn } from "@solo/tools/dist/src/instagram-stand-in";
 import { Client } from "pg";
 import { registerWithRole, uploadReady } from "../src/content-fixtures";
 import type { Stack } from "../src/stack";
@@ -13,7 +12,7 @@ import { startStack } from "../src/stack";
 
 /**
  * The publisher as `npm start` runs it: processes of its own (the kit's work.js), on the stack's
- * database, calling the local Instagram stand-in over loopback, which fails, answers slowly and
+ * database, calling the stack's Instagram stand-in over loopback, which fails, answers slowly and
  * counts every publish. Posts are scheduled through the gateway; their time then "comes" by moving
  * next_attempt_at to the past, the one thing the test writes itself.
  */
@@ -26,8 +25,8 @@ describe("publishing scheduled posts", () => {
   const publishers: { child: ChildProcess; output: () => string; exited: Promise<number | null> }[] = [];
 
   before(async () => {
-    standIn = await startInstagramStandIn({ open: true });
-    stack = await startStack({ subgraphs: { social: { env: { INSTAGRAM_GRAPH_URL: standIn.url } } } });
+    stack = await startStack();
+    standIn = stack.instagram;
     db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
     marketer = await registerWithRole(stack, "MARKETER");
@@ -38,7 +37,6 @@ describe("publishing scheduled posts", () => {
     await Promise.all(publishers.map((publisher) => publisher.exited));
     await db?.end();
     await stack?.close();
-    await standIn?.close();
   });
 
   async function connect(handle: string): Promise<string> {
