@@ -7,6 +7,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import type { CaughtMail } from "@solo/kit";
 import { freePort, projectRoot } from "@solo/kit";
+import { workerProcesses } from "../src/workers";
 import { postGraphQL } from "./platform";
 
 /**
@@ -86,6 +87,10 @@ describe("npm start with no DATABASE_URL", () => {
     const first = await start(offset, pgPort, s3Port, { SEED_DEMO: "1" });
     assert.equal(first.url, `http://127.0.0.1:${4000 + offset}/graphql`);
     assert.match(first.output(), /starting an embedded Postgres \(\.data\/postgres\) and a local S3 store \(\.data\/objects\) and a mail catcher/);
+    // Each worker the descriptors declare runs as processes of its own (the publisher, …).
+    const workers = workerProcesses();
+    assert.ok(workers.length > 0, "rover.yaml's subgraphs declare workers");
+    for (const worker of workers) assert.match(first.output(), new RegExp(`${worker.name} started \\(pid \\d+\\)`));
     // The database was empty, so the demo was offered (and, with SEED_DEMO=1, loaded).
     const demo = await post(first.url, `{ course(slug: "clat-2027-complete-preparation") { title lessonCount } }`, {});
     assert.deepEqual(demo.data.course, { title: "CLAT 2027: Complete Preparation", lessonCount: 12 });
