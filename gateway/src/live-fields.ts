@@ -5,12 +5,18 @@ export interface LiveField {
   lookup: string;
   /** "signed-in": every signed-in subscriber may share one execution; otherwise one per identity. */
   audience: "per-identity" | "signed-in";
+  /**
+   * "owner": the topic is the subscriber's own (`live-topic:owner`): the subgraph publishes under
+   * `{ owner: <account id> }`, and each subscriber listens under theirs (an API key: its owner's).
+   * For fields about "your" things that take no argument naming them.
+   */
+  topicKey?: "owner";
 }
 
 /**
  * What the supergraph says about each subscription field: its subgraph tags it
  * `@tag(name: "live:<query field>")` (and `live-audience:signed-in` when the value is the same for
- * everyone signed in). The gateway needs nothing else to serve a new subscription field.
+ * everyone signed in, `live-topic:owner` when each subscriber's events are their own). The gateway needs nothing else to serve a new subscription field.
  */
 export function readLiveFields(supergraphSdl: string): Map<string, LiveField> {
   const fields = new Map<string, LiveField>();
@@ -23,7 +29,11 @@ export function readLiveFields(supergraphSdl: string): Map<string, LiveField> {
         .map((value) => (value?.kind === Kind.STRING ? value.value : ""));
       const lookup = tags.find((tag) => tag.startsWith("live:"))?.slice("live:".length);
       if (!lookup) continue;
-      fields.set(field.name.value, { lookup, audience: tags.includes("live-audience:signed-in") ? "signed-in" : "per-identity" });
+      fields.set(field.name.value, {
+        lookup,
+        audience: tags.includes("live-audience:signed-in") ? "signed-in" : "per-identity",
+        ...(tags.includes("live-topic:owner") ? { topicKey: "owner" as const } : {}),
+      });
     }
   }
   return fields;

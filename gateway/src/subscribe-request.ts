@@ -9,6 +9,8 @@ export interface SubscriptionPlan {
   field: string;
   live: LiveField;
   topic: string;
+  /** The field's arguments, as the topic was made from them. */
+  args: Record<string, unknown>;
   /** The subscriber's selection as a query of the field's lookup, keeping the response key. */
   lookup: DocumentNode;
   variables: Record<string, unknown>;
@@ -62,6 +64,7 @@ export function planSubscription(
     field: field.name.value,
     live,
     topic: subscriptionTopic(field.name.value, args),
+    args,
     lookup: toLookupQuery(document, operation, field, live.lookup),
     variables: Object.fromEntries(Object.entries(payload.variables ?? {}).filter(([name]) => declared.has(name))),
     document,

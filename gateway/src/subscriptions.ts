@@ -1,7 +1,7 @@
 import type http from "node:http";
 import type { ApolloServer } from "@apollo/server";
 import type { EventBus, Identity, Logger } from "@solo/kit";
-import { clientExtensions } from "@solo/kit";
+import { clientExtensions, subscriptionTopic } from "@solo/kit";
 import type { ExecutionArgs, GraphQLFormattedError, GraphQLSchema, ValidationRule } from "graphql";
 import { GraphQLError, print } from "graphql";
 import type { Context as SocketContext } from "graphql-ws";
@@ -210,6 +210,11 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
     const plan = planSubscription(payload, current.schema, current.liveFields, limits.rules);
     if (Array.isArray(plan)) return plan;
 
+    // A topic of the subscriber's own is keyed by their account: nobody listens on another's.
+    if (plan.live.topicKey === "owner") {
+      if (state.identity.kind === "anonymous") return [new GraphQLError("Sign in to follow your own changes", { extensions: { code: "UNAUTHENTICATED" } })];
+      plan.topic = subscriptionTopic(plan.field, { ...plan.args, owner: state.identity.userId });
+    }
     // Only people share "signed-in" groups: an API key's access also depends on its scopes.
     const audience = plan.live.audience === "signed-in" && state.identity.kind === "user" ? "signed-in" : identityKey(state.identity);
     const key = `${plan.topic}|${audience}|${print(plan.lookup)}|${JSON.stringify(plan.variables)}`;

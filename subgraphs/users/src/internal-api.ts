@@ -33,3 +33,15 @@ export const verifySessionRoute = defineInternalRoute({
   response: z.object({ userId: uuidSchema, role: roleSchema }),
   errors: { 404: "session ended" },
 });
+
+/**
+ * Leads links a signup to the account with the signup's email, if one exists (emails compare
+ * without case). Only the account's id comes back: the caller already holds the email.
+ */
+export const accountByEmailRoute = defineInternalRoute({
+  path: "/internal/accounts/by-email",
+  maxBodyBytes: 4_096,
+  request: z.object({ email: z.string().min(3).max(254) }),
+  response: z.object({ id: uuidSchema }),
+  errors: { 404: "no account has that email" },
+});

@@ -1,14 +1,15 @@
 import type { AuditEvent, InternalRoute } from "@solo/kit";
 import { auditEventSchema, deliverAuditEventsRoute, implement, refuse } from "@solo/kit";
-import { AuditLogEntry } from "./entities";
-import { verifyApiKeyRoute, verifySessionRoute } from "./internal-api";
+import { AuditLogEntry, User } from "./entities";
+import { accountByEmailRoute, verifyApiKeyRoute, verifySessionRoute } from "./internal-api";
 import type { UsersServices } from "./services";
 import { verifyApiKey } from "./services/api-keys";
+import { normalizeEmail } from "./services/email-address";
 import { activeSessionRole } from "./services/sessions";
 
 /**
- * Not part of the graph: the gateway checks credentials here once per request, and other
- * subgraphs deliver audit events. Only callers holding the internal secret may call them; the
+ * Not part of the graph: the gateway checks credentials here once per request, other subgraphs
+ * deliver audit events, and leads links signups to accounts by email. Only callers holding the internal secret may call them; the
  * routes are declared in ./internal-api (and the kit's audit-events-api), where callers import them.
  */
 export const internalRoutes: InternalRoute<UsersServices>[] = [
@@ -17,6 +18,11 @@ export const internalRoutes: InternalRoute<UsersServices>[] = [
   implement(verifySessionRoute, async ({ body: { sessionId, userId }, em }) => {
     const role = await activeSessionRole(em, sessionId, userId);
     return role ? { userId, role } : refuse(404);
+  }),
+
+  implement(accountByEmailRoute, async ({ body: { email }, em }) => {
+    const user = await em.findOne(User, { emailNormalized: normalizeEmail(email) }, { fields: ["id"] });
+    return user ? { id: user.id } : refuse(404);
   }),
 
   // Audit events from other subgraphs' outboxes. Inserted by id, ignoring repeats: a relay that

@@ -1,0 +1,13 @@
+import { Access } from "@solo/kit";
+import { Directive, Field, ID, ObjectType } from "type-graphql";
+
+/** Users owns accounts: leads refers to them by key (owner, convertedUser) and users resolves the rest. */
+@ObjectType()
+@Access({ withParent: true })
+@Directive('@key(fields: "id", resolvable: false)')
+export class User {
+  @Field(() => ID)
+  id!: string;
+}
+
+export const userRef = (id: string): User => Object.assign(new User(), { id });
