@@ -8,6 +8,7 @@ import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import type { InstagramStandIn } from "@solo/tools/dist/src/instagram-stand-in";
 import { startInstagramStandIn } from "@solo/tools/dist/src/instagram-stand-in";
 import type { SocialServices } from "../src/services";
+import { accountAnalytics } from "../src/services/analytics";
 import subgraph from "../src/subgraph";
 
 /*
@@ -396,6 +397,15 @@ describe("social subgraph", () => {
         ["2026-06-15"],
       );
       assert.deepEqual([today.bestPostingHour, today.topPosts.length], [9, 1]);
+    });
+
+    it("counts UTC days for top posts and the best hour whatever the database session's time zone", async () => {
+      // In Honolulu (UTC-10) 2026-06-15 begins at 10:00 UTC: A, at 09:00 UTC, is still the UTC day's.
+      const inHonolulu = await service.orm.em.fork().transactional(async (tx) => {
+        await tx.execute("set local timezone = 'Pacific/Honolulu'");
+        return accountAnalytics(tx, accountId, 1, NOW);
+      });
+      assert.deepEqual([inHonolulu.topPostIds.length, inHonolulu.bestPostingHour], [1, 9]);
     });
 
     it("has no best hour nor top posts for an account without posts", async () => {
