@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Logger } from "@solo/kit";
 import type { SocialSettings } from "../config";
 import { publishedCaption } from "../services/engagement";
+import { rebuildDailyEngagement } from "../services/post-metrics";
 import type { ContentClient } from "../services/content-client";
 import type { InstagramClient } from "../services/instagram-client";
 import { InstagramError } from "../services/instagram-client";
@@ -101,11 +102,14 @@ async function loadAccount(em: EntityManager, accountId: string): Promise<Accoun
 }
 
 /**
- * PUBLISHED, and the post among the account's posts (metrics arrive for it by its media id), in
- * one transaction: a crash before the commit leaves it to a retry, which finds it published.
+ * PUBLISHED, and the post among the account's posts (metrics arrive for it by its media id), with
+ * its day's rollup and the account's count, in one transaction: a crash before the commit leaves
+ * it to a retry, which finds it published. Under the account's lock, as recordPostMetrics takes it:
+ * either would otherwise rebuild a day or count posts without the other's.
  */
 async function recordPublished(em: EntityManager, post: ClaimedPost, mediaId: string | null, now: Date): Promise<void> {
   await em.transactional(async (tx) => {
+    await tx.execute(`select 1 from social.accounts where id = ? for update`, [post.accountId]);
     const recorded = await updateClaimed(
       tx,
       post,
@@ -118,6 +122,7 @@ async function recordPublished(em: EntityManager, post: ClaimedPost, mediaId: st
        values (gen_random_uuid(), ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, ?, ?) on conflict (account_id, external_id) do nothing`,
       [post.accountId, mediaId, publishedCaption(post.caption, post.hashtags), now, now, now],
     );
+    await rebuildDailyEngagement(tx, post.accountId, [now.toISOString().slice(0, 10)]);
     await tx.execute(`update social.accounts set posts_count = (select count(*) from social.posts where account_id = ?) where id = ?`, [post.accountId, post.accountId]);
   });
 }
