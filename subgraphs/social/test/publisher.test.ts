@@ -94,4 +94,57 @@ describe("the publisher", () => {
     assert.deepEqual(await sql("select day::text, posts from social.daily_engagement where account_id = ?", [owner.id]), [{ day: today, posts: 1 }]);
     assert.equal((await sql("select posts_count from social.accounts where id = ?", [owner.id]))[0].posts_count, 1);
   });
+
+  it("waits for a video still being processed without spending its tries, then publishes it", async () => {
+    const owner = await account();
+    const post = await duePost(owner, "video/mp4");
+    for (let pass = 0; pass < 4; pass++) {
+      await publishDue();
+      clock.advance(2 * 60_000);
+    }
+    assert.deepEqual(
+      { ...(await postRow(post.id)), last_error: undefined },
+      { status: "PUBLISHING", attempts: 0, last_error: undefined, slot_taken_at: null, published_media_id: null },
+    );
+    clock.advance(10 * 60_000); // processed
+    await publishDue();
+    assert.equal((await postRow(post.id)).status, "PUBLISHED");
+    assert.equal(standIn.publishCount(post.containerId), 1);
+  });
+
+  it("a publish refused as not ready yet (code 9007) waits without spending a try", async () => {
+    const owner = await account();
+    const post = await duePost(owner, "image/jpeg");
+    standIn.failNext("media_publish", 1, { status: 400, code: 9007, subcode: 2207027, message: "Media ID is not available" });
+    await publishDue();
+    assert.deepEqual([(await postRow(post.id)).status, (await postRow(post.id)).attempts], ["PUBLISHING", 0]);
+    clock.advance(BACKOFF_MS);
+    await publishDue();
+    assert.equal((await postRow(post.id)).status, "PUBLISHED");
+  });
+
+  it("never calls a post FAILED while its last publish went unanswered: a later pass finds it published", async () => {
+    const owner = await account();
+    const post = await duePost(owner, "image/jpeg", 3);
+    standIn.delayNext("media_publish", 1, 1_000); // published at once, answered after the client gave up
+    await publishDue();
+    const unanswered = await postRow(post.id);
+    assert.deepEqual([unanswered.status, unanswered.attempts], ["PUBLISHING", 4]);
+    assert.ok(unanswered.slot_taken_at, "the slot is kept: the post may be out");
+    clock.advance(8 * BACKOFF_MS);
+    await publishDue();
+    assert.equal((await postRow(post.id)).status, "PUBLISHED");
+    assert.equal(standIn.publishCount(post.containerId), 1);
+  });
+
+  it("after its last try went unanswered and did not go through, fails without publishing again", async () => {
+    const owner = await account();
+    const post = await duePost(owner, "image/jpeg", 3);
+    // Its fourth publish went unanswered, and in fact did nothing: the container is FINISHED, not PUBLISHED.
+    await sql("update social.scheduled_posts set attempts = 4, status = 'PUBLISHING', slot_taken_at = ? where id = ?", [clock.now(), post.id]);
+    await publishDue();
+    const failed = await postRow(post.id);
+    assert.deepEqual([failed.status, failed.slot_taken_at], ["FAILED", null]);
+    assert.equal(standIn.publishCount(post.containerId), 0);
+  });
 });

@@ -44,6 +44,16 @@ const TOKEN_INVALID_CODE = 190;
 /** 9007 / 2207027: "Media ID is not available", the container is still being processed: publish it a moment later. */
 const NOT_READY = { code: 9007, subcode: 2207027 };
 
+/** Instagram's answer that the account reached its daily publishing limit (code 9, subcode 2207042). */
+export function isPublishingLimit(error: unknown): boolean {
+  return error instanceof InstagramError && error.code === 9 && error.subcode === 2207042;
+}
+
+/** Instagram's answer that a container is still being processed: publishing it works a little later. */
+export function isStillProcessing(error: unknown): boolean {
+  return error instanceof InstagramError && error.code === NOT_READY.code && error.subcode === NOT_READY.subcode;
+}
+
 const CONTAINER_STATUSES: readonly ContainerStatus[] = ["IN_PROGRESS", "FINISHED", "PUBLISHED", "ERROR", "EXPIRED"];
 
 interface GraphErrorBody {
