@@ -147,4 +147,16 @@ describe("the publisher", () => {
     assert.deepEqual([failed.status, failed.slot_taken_at], ["FAILED", null]);
     assert.equal(standIn.publishCount(post.containerId), 0);
   });
+
+  it("keeps an internal failure's text out of lastError, which the post's owner reads", async () => {
+    const owner = await account();
+    const post = await duePost(owner, "image/jpeg");
+    // Sealed under a key the ring no longer holds: opening it fails inside SOLO, not at Instagram.
+    await sql("update social.accounts set token_sealed = 'v1:retired:aaaa:bbbb:cccc' where id = ?", [owner.id]);
+    await publishDue();
+    const row = await postRow(post.id);
+    assert.deepEqual([row.status, row.attempts], ["PUBLISHING", 1]);
+    assert.doesNotMatch(row.last_error, /retired|SOCIAL_TOKEN_KEYS/);
+    assert.match(row.last_error, /SOLO/);
+  });
 });

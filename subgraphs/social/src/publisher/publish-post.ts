@@ -206,7 +206,12 @@ async function recordFailure(post: ClaimedPost, error: unknown, mayBePublished: 
   }
 }
 
+/**
+ * lastError, which the post's owner reads: Instagram's reason (the token kept out of it) or the
+ * publisher's own. Anything else (the database's, content's, a key missing from the ring) speaks
+ * of SOLO's insides, and stays in the log.
+ */
 function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.slice(0, 500);
+  if (error instanceof InstagramError || error instanceof PermanentFailure) return error.message.slice(0, 500);
+  return "SOLO could not get the post ready to publish: an internal error";
 }
