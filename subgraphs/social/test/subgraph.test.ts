@@ -169,6 +169,33 @@ describe("social subgraph", () => {
     });
   });
 
+  it("disconnected, cancels its posts waiting to publish (a retry's too), not one a publisher holds or may have published", async () => {
+    const owner = person("MARKETER");
+    const id = await connectedAccount(owner);
+    const minute = 60_000;
+    const post = async (status: string, held: { leaseUntil?: Date; slotTakenAt?: Date } = {}) => {
+      const rows = await sql(
+        `insert into social.scheduled_posts (id, account_id, owner_id, caption, hashtags, scheduled_for, next_attempt_at, status, attempts, lease_until, slot_taken_at, created_at, updated_at)
+         values (gen_random_uuid(), ?, ?, 'p', '{}', ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+        [id, owner.userId, NOW, NOW, status, status === "SCHEDULED" ? 0 : 1, held.leaseUntil ?? null, held.slotTakenAt ?? null, NOW, NOW],
+      );
+      return rows[0].id as string;
+    };
+    const scheduled = await post("SCHEDULED");
+    const retrying = await post("PUBLISHING");
+    const abandoned = await post("PUBLISHING", { leaseUntil: new Date(NOW.getTime() - minute) });
+    const held = await post("PUBLISHING", { leaseUntil: new Date(NOW.getTime() + minute) });
+    const mayBeOut = await post("PUBLISHING", { slotTakenAt: new Date(NOW.getTime() - minute) });
+    await ok("mutation ($id: ID!) { disconnectSocialAccount(id: $id) { status } }", { id }, owner);
+    const statuses = new Map((await sql("select id, status from social.scheduled_posts where account_id = ?", [id])).map((row) => [row.id, row.status]));
+    assert.deepEqual(
+      [scheduled, retrying, abandoned, held, mayBeOut].map((postId) => statuses.get(postId)),
+      ["CANCELLED", "CANCELLED", "CANCELLED", "PUBLISHING", "PUBLISHING"],
+    );
+    const audit = await sql("select details from social.audit_outbox where resource_id = ? and action = 'social_account.disconnected'", [id]);
+    assert.equal(audit[0].details.cancelledPosts, 3);
+  });
+
   /** One post's metrics, as a client sends them. */
   const metrics = (
     externalId: string,
