@@ -33,6 +33,7 @@ export * from "./positions";
 export * from "./runner";
 export * from "./scopes";
 export * from "./secrets";
+export * from "./seeded-random";
 export * from "./storage";
 export * from "./subgraph";
 export * from "./validators";

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { DemoPart } from "@solo/kit";
+import { seededRandom } from "@solo/kit";
 import { Answer, Attempt, AttemptStatus, Difficulty, LessonCompletion, MockTest, Question, StudySession, StudySessionStatus, TestStatus } from "./entities";
 import { scoreAttempt } from "./services/formulas";
 
@@ -8,18 +9,6 @@ import { scoreAttempt } from "./services/formulas";
  * @public read by tools/test/seed.test.ts from the built module
  */
 export const DEMO_TEST = { title: "CLAT Full Mock 1", questions: 120 };
-
-/** Deterministic: the same seed gives the same scores every time. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Box-Muller: a normal variate from two uniform ones. */
 function normal(random: () => number, mean: number, sd: number): number {
@@ -41,7 +30,7 @@ export const assessmentsDemo: DemoPart = {
   async load(em: EntityManager, earlier, log) {
     const { instructorId, studentIds } = earlier.users as { instructorId: string; studentIds: string[] };
     const { courseId, lessonIds } = earlier.content as { courseId: string; lessonIds: string[] };
-    const random = prng(42);
+    const random = seededRandom(42);
     const now = Date.now();
     const day = 86_400_000;
     const test = em.create(MockTest, {

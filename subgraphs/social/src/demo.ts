@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { DemoPart } from "@solo/kit";
+import { seededRandom } from "@solo/kit";
 import { socialSettingsFromEnv } from "./config";
 import { ScheduledPost, SocialAccount, SocialPlatform, SocialPost } from "./entities";
 import { engagementRate } from "./services/engagement";
@@ -20,18 +21,6 @@ export const DEMO_SOCIAL = {
   days: 365,
   scheduledPerAccount: 3,
 };
-
-/** Deterministic: the same seed gives the same year every time. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Posting hours (UTC) and how well each does: 13:00 UTC is 18:30 in India, after college. */
 const HOURS = [
@@ -79,7 +68,7 @@ export const socialDemo: DemoPart = {
     const { marketerId } = earlier.users as { marketerId: string };
     const courseId = (earlier.content as { courseId?: string } | undefined)?.courseId ?? null;
     const tokens = new TokenCipher(socialSettingsFromEnv(process.env).tokenKeys);
-    const random = prng(7);
+    const random = seededRandom(7);
     const now = new Date();
     const day = 86_400_000;
     const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());

@@ -205,6 +205,17 @@ describe("the Instagram client", () => {
     }
   });
 
+  it("an answer that echoes the token, whole or cut short, leaves none of it in the error", async () => {
+    const encoded = encodeURIComponent(ALICE.token);
+    for (const echo of [ALICE.token, ALICE.token.slice(0, 12), ALICE.token.slice(-12), encoded.slice(3, 20)]) {
+      standIn.failNext("me", 1, { status: 400, code: 100, message: `Invalid parameter access_token=${echo}… (${"x".repeat(5_000)})` });
+      const error = await failure(client.me(ALICE.token));
+      assert.ok(!error.message.includes(echo), error.message);
+      assert.match(error.message, /access_token=\[access token\]/);
+      assert.ok(error.message.length < 1_200, "Instagram's message is cut short");
+    }
+  });
+
   it("never puts a token in an error", () => {
     assert.ok(errors.length >= 25, `only ${errors.length} errors were seen`);
     for (const error of errors) {

@@ -8,6 +8,7 @@ import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import type { InstagramStandIn } from "@solo/tools/dist/src/instagram-stand-in";
 import { startInstagramStandIn } from "@solo/tools/dist/src/instagram-stand-in";
 import type { SocialServices } from "../src/services";
+import { accountAnalytics } from "../src/services/analytics";
 import subgraph from "../src/subgraph";
 
 /*
@@ -166,6 +167,33 @@ describe("social subgraph", () => {
       const taken = (await ok(CONNECT, { input: { platform: "INSTAGRAM", handle: instagram.username, accessToken: instagram.token } }, next)).connectSocialAccount;
       assert.notEqual(taken.id, id);
     });
+  });
+
+  it("disconnected, cancels its posts waiting to publish (a retry's too), not one a publisher holds or may have published", async () => {
+    const owner = person("MARKETER");
+    const id = await connectedAccount(owner);
+    const minute = 60_000;
+    const post = async (status: string, held: { leaseUntil?: Date; slotTakenAt?: Date } = {}) => {
+      const rows = await sql(
+        `insert into social.scheduled_posts (id, account_id, owner_id, caption, hashtags, scheduled_for, next_attempt_at, status, attempts, lease_until, slot_taken_at, created_at, updated_at)
+         values (gen_random_uuid(), ?, ?, 'p', '{}', ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+        [id, owner.userId, NOW, NOW, status, status === "SCHEDULED" ? 0 : 1, held.leaseUntil ?? null, held.slotTakenAt ?? null, NOW, NOW],
+      );
+      return rows[0].id as string;
+    };
+    const scheduled = await post("SCHEDULED");
+    const retrying = await post("PUBLISHING");
+    const abandoned = await post("PUBLISHING", { leaseUntil: new Date(NOW.getTime() - minute) });
+    const held = await post("PUBLISHING", { leaseUntil: new Date(NOW.getTime() + minute) });
+    const mayBeOut = await post("PUBLISHING", { slotTakenAt: new Date(NOW.getTime() - minute) });
+    await ok("mutation ($id: ID!) { disconnectSocialAccount(id: $id) { status } }", { id }, owner);
+    const statuses = new Map((await sql("select id, status from social.scheduled_posts where account_id = ?", [id])).map((row) => [row.id, row.status]));
+    assert.deepEqual(
+      [scheduled, retrying, abandoned, held, mayBeOut].map((postId) => statuses.get(postId)),
+      ["CANCELLED", "CANCELLED", "CANCELLED", "PUBLISHING", "PUBLISHING"],
+    );
+    const audit = await sql("select details from social.audit_outbox where resource_id = ? and action = 'social_account.disconnected'", [id]);
+    assert.equal(audit[0].details.cancelledPosts, 3);
   });
 
   /** One post's metrics, as a client sends them. */
@@ -396,6 +424,15 @@ describe("social subgraph", () => {
         ["2026-06-15"],
       );
       assert.deepEqual([today.bestPostingHour, today.topPosts.length], [9, 1]);
+    });
+
+    it("counts UTC days for top posts and the best hour whatever the database session's time zone", async () => {
+      // In Honolulu (UTC-10) 2026-06-15 begins at 10:00 UTC: A, at 09:00 UTC, is still the UTC day's.
+      const inHonolulu = await service.orm.em.fork().transactional(async (tx) => {
+        await tx.execute("set local timezone = 'Pacific/Honolulu'");
+        return accountAnalytics(tx, accountId, 1, NOW);
+      });
+      assert.deepEqual([inHonolulu.topPostIds.length, inHonolulu.bestPostingHour], [1, 9]);
     });
 
     it("has no best hour nor top posts for an account without posts", async () => {

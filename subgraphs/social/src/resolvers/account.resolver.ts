@@ -30,9 +30,12 @@ export class SocialAccountResolver {
     await ctx.em.transactional(async (tx) => {
       Object.assign(account, { status: SocialAccountStatus.DISCONNECTED, tokenSealed: "", updatedAt: now });
       tx.persist(account);
+      // Waiting to publish: scheduled, or between tries with nothing out (no slot kept) and no live
+      // claim. A publisher's post in hand, or one whose publish may have gone through, is left to it.
+      const between = { status: ScheduledPostStatus.PUBLISHING, slotTakenAt: null, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] };
       const cancelled = await tx.nativeUpdate(
         ScheduledPost,
-        { accountId: account.id, status: ScheduledPostStatus.SCHEDULED },
+        { accountId: account.id, $or: [{ status: ScheduledPostStatus.SCHEDULED }, between] },
         { status: ScheduledPostStatus.CANCELLED, updatedAt: now },
       );
       queueAudit(tx, ctx, "social_account.disconnected", { type: "SocialAccount", id: account.id }, { handle: account.handle, cancelledPosts: cancelled });

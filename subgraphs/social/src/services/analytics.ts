@@ -39,6 +39,9 @@ const RATE = (interactions: string, reach: string) => `case when ${reach} > 0 th
 export async function accountAnalytics(em: EntityManager, accountId: string, days: number, now: Date): Promise<AccountAnalyticsRows> {
   const start = windowStart(now, days);
   const end = now.toISOString().slice(0, 10);
+  // The window's first instant as a timestamp: `?::date` against a timestamptz would begin the day
+  // in the session's time zone, not UTC's, as the rollups do.
+  const since = new Date(`${start}T00:00:00Z`);
   const [daily, totals, top, hours] = await Promise.all([
     em.execute<{ date: string; posts: number; interactions: string; reach: string; impressions: string; rate: number }[]>(
       `select d.day::date::text as date, coalesce(e.posts, 0) as posts, coalesce(e.interactions, 0) as interactions,
@@ -54,15 +57,15 @@ export async function accountAnalytics(em: EntityManager, accountId: string, day
       [accountId, start, end],
     ),
     em.execute<{ id: string }[]>(
-      `select id from social.posts where account_id = ? and published_at >= ?::date
+      `select id from social.posts where account_id = ? and published_at >= ?
         order by engagement_rate desc, reach desc, published_at desc, id limit ${TOP_POSTS}`,
-      [accountId, start],
+      [accountId, since],
     ),
     em.execute<{ hour: number }[]>(
       `select extract(hour from published_at at time zone 'UTC')::int as hour from social.posts
-        where account_id = ? and published_at >= ?::date
+        where account_id = ? and published_at >= ?
         group by 1 order by avg(engagement_rate) desc, 1 limit 1`,
-      [accountId, start],
+      [accountId, since],
     ),
   ]);
   return {

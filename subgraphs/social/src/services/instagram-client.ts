@@ -44,6 +44,16 @@ const TOKEN_INVALID_CODE = 190;
 /** 9007 / 2207027: "Media ID is not available", the container is still being processed: publish it a moment later. */
 const NOT_READY = { code: 9007, subcode: 2207027 };
 
+/** Instagram's answer that the account reached its daily publishing limit (code 9, subcode 2207042). */
+export function isPublishingLimit(error: unknown): boolean {
+  return error instanceof InstagramError && error.code === 9 && error.subcode === 2207042;
+}
+
+/** Instagram's answer that a container is still being processed: publishing it works a little later. */
+export function isStillProcessing(error: unknown): boolean {
+  return error instanceof InstagramError && error.code === NOT_READY.code && error.subcode === NOT_READY.subcode;
+}
+
 const CONTAINER_STATUSES: readonly ContainerStatus[] = ["IN_PROGRESS", "FINISHED", "PUBLISHED", "ERROR", "EXPIRED"];
 
 interface GraphErrorBody {
@@ -155,7 +165,7 @@ export class InstagramClient {
         // A 2xx that is not JSON: something between us and Instagram answered; try again later.
         (response.ok && body === undefined));
     const detail = graphError
-      ? `${graphError.message ?? "error"} (code ${code ?? "?"}${subcode !== undefined ? `, subcode ${subcode}` : ""}${graphError.fbtrace_id ? `, fbtrace_id ${graphError.fbtrace_id}` : ""})`
+      ? `${(graphError.message ?? "error").slice(0, MAX_MESSAGE_LENGTH)} (code ${code ?? "?"}${subcode !== undefined ? `, subcode ${subcode}` : ""}${graphError.fbtrace_id ? `, fbtrace_id ${graphError.fbtrace_id}` : ""})`
       : `an answer that is not Instagram's JSON`;
     throw new InstagramError(redact(`${what} answered ${status}: ${detail}`, accessToken), { status, code, subcode, retryable, tokenInvalid });
   }
@@ -188,14 +198,34 @@ function describeNetworkError(error: unknown): string {
   return cause ? `${error.message} (${typeof code === "string" ? code : cause.message})` : error.message;
 }
 
-/** The token as it might appear in any text we build: raw, and form/URL-encoded. */
+/** How much of Instagram's own message an error keeps: enough to say why, little to search for the token. */
+const MAX_MESSAGE_LENGTH = 1_000;
+/** The shortest run of a token's characters hidden wherever it appears; shorter ones could be any word. */
+const MIN_HIDDEN_RUN = 8;
+
+/**
+ * The text without the token: every run of at least 8 characters that a spelling of it holds (raw,
+ * URL- and form-encoded) is replaced, so an answer that echoes the token cut short, or in pieces,
+ * leaves none of it either.
+ */
 function redact(text: string, token: string): string {
   if (!token) return text;
-  let result = text;
   // A string with a lone surrogate has no URL encoding (encodeURIComponent throws; a form writes U+FFFD).
   const urlEncoded = token.isWellFormed() ? encodeURIComponent(token) : token;
-  for (const form of new Set([token, urlEncoded, new URLSearchParams({ t: token }).toString().slice(2)])) {
-    result = result.split(form).join("[access token]");
+  const spellings = [...new Set([token, urlEncoded, new URLSearchParams({ t: token }).toString().slice(2)])];
+  const inToken = (run: string) => spellings.some((spelling) => spelling.includes(run));
+  const minRun = Math.min(MIN_HIDDEN_RUN, token.length);
+  let result = "";
+  let index = 0;
+  while (index < text.length) {
+    if (index + minRun > text.length || !inToken(text.slice(index, index + minRun))) {
+      result += text[index++];
+      continue;
+    }
+    let end = index + minRun;
+    while (end < text.length && inToken(text.slice(index, end + 1))) end++;
+    result += "[access token]";
+    index = end;
   }
   return result;
 }
