@@ -15,6 +15,12 @@ const DEMO = {
   marketer: demoOf("users").DEMO_PEOPLE.marketer as string,
   questions: demoOf("assessments").DEMO_TEST.questions as number,
   social: demoOf("social").DEMO_SOCIAL as { accounts: { handle: string }[]; days: number; scheduledPerAccount: number },
+  leads: demoOf("leads").DEMO_LEADS as {
+    leads: number;
+    weights: Record<string, number>;
+    campaigns: { name: string; leads: number; walkIns: number }[];
+    convertedAccountEmail: string;
+  },
 };
 
 describe("npm run seed", () => {
@@ -103,10 +109,93 @@ describe("npm run seed", () => {
       { n: DEMO.social.accounts.length * DEMO.social.scheduledPerAccount, ahead: true, promoting: DEMO.social.accounts.length },
     );
 
+    // The marketer's leads: every one scored by the formula over the current weights, with its
+    // history ending at that score, spread over the pipeline, and findable by words.
+    const marketerId = (await one(`select id from users.users where email = '${DEMO.marketer}'`)).id as string;
+    assert.deepEqual(await one(`select count(*)::int as n, count(distinct owner_id)::int as owners, bool_and(owner_id = '${marketerId}') as theirs from leads.leads`), {
+      n: DEMO.leads.leads,
+      owners: 1,
+      theirs: true,
+    });
+    const weights = (await db.query("select signal, weight from leads.scoring_weights")).rows;
+    assert.deepEqual(Object.fromEntries(weights.map((row) => [row.signal, row.weight])), DEMO.leads.weights);
+    const sample = (
+      await db.query(`select l.id, l.score, coalesce(jsonb_object_agg(s.name, s.value) filter (where s.name is not null), '{}') as signals,
+                             (select h.score from leads.score_changes h where h.lead_id = l.id order by h.at desc limit 1) as last_change
+                        from leads.leads l left join leads.lead_signals s on s.lead_id = l.id
+                       group by l.id order by md5(l.id::text) limit 200`)
+    ).rows;
+    // In exact arithmetic (whole weights, signals in hundredths), so a score ending in .5 rounds up
+    // as the formula says, not as floating point happens to land: 100 × Σ w·s ÷ Σ w = Σ w·(100 s) ÷ Σ w.
+    const total = Object.values(DEMO.leads.weights).reduce((sum, weight) => sum + weight, 0);
+    assert.ok(Object.values(DEMO.leads.weights).every(Number.isInteger));
+    for (const lead of sample) {
+      const hundredths = Object.values(lead.signals as Record<string, number>).map((value) => value * 100);
+      assert.ok(
+        hundredths.every((value) => Math.abs(value - Math.round(value)) < 1e-9),
+        `signals in hundredths: ${JSON.stringify(lead.signals)}`,
+      );
+      const weighted = Object.entries(DEMO.leads.weights).reduce((sum, [signal, weight]) => sum + weight * Math.round(100 * (lead.signals[signal] ?? 0)), 0);
+      assert.equal(lead.score, Math.floor((2 * weighted + total) / (2 * total)), `lead ${lead.id}: ${JSON.stringify(lead.signals)}`);
+      assert.equal(lead.last_change, lead.score, "the history ends at the score");
+    }
+    assert.ok(new Set(sample.map((lead) => lead.score)).size > 30, "scores spread out");
+    assert.ok(
+      sample.some((lead) => !("grants" in lead.signals)),
+      "some leads lack a signal (it counts 0)",
+    );
+    const statuses = (await db.query("select status, count(*)::int as n from leads.leads group by status order by status")).rows;
+    assert.deepEqual(
+      statuses.map((row) => row.status),
+      ["CONTACTED", "CONVERTED", "LOST", "NEW", "QUALIFIED"],
+    );
+    for (const { status, n } of statuses) assert.ok(n >= 50, `${n} ${status}`);
+    assert.deepEqual(await one("select count(*)::int as n from leads.leads where updated_at > now() or updated_at < created_at"), { n: 0 });
+    const found = async (words: string) =>
+      (await db.query("select count(*)::int as n from leads.leads where search_vector @@ websearch_to_tsquery('simple', $1)", [words])).rows[0].n as number;
+    const atLexPrep = (await one("select count(*)::int as n from leads.leads where company = 'LexPrep Academy'")).n;
+    assert.ok(atLexPrep > 0);
+    assert.equal(await found("lexprep"), atLexPrep, "by company");
+    assert.equal(await found(`"Leela Rao" ${DEMO.leads.convertedAccountEmail}`), 1, "by name and email");
+
+    // The campaigns' funnels narrow stage by stage; each converted lead signed up once, through its
+    // campaign, and the other signups match no lead.
+    for (const campaign of DEMO.leads.campaigns) {
+      const funnel = await one(`
+        select count(*)::int as leads,
+               count(*) filter (where l.status in ('CONTACTED', 'QUALIFIED', 'CONVERTED'))::int as contacted,
+               count(*) filter (where l.status in ('QUALIFIED', 'CONVERTED'))::int as qualified,
+               count(*) filter (where l.status = 'CONVERTED')::int as converted,
+               (select count(*)::int from leads.signups s where s.campaign_id = c.id) as signups,
+               (select count(*)::int from leads.signups s join leads.leads sl on sl.id = s.lead_id
+                 where s.campaign_id = c.id and sl.status = 'CONVERTED' and sl.campaign_id = c.id and lower(sl.email) = lower(s.email)) as signed_leads,
+               (select count(distinct s.lead_id)::int from leads.signups s where s.campaign_id = c.id) as distinct_leads
+          from leads.campaigns c join leads.leads l on l.campaign_id = c.id where c.name = '${campaign.name.replace(/'/g, "''")}' group by c.id`);
+      assert.equal(funnel.leads, campaign.leads, campaign.name);
+      assert.ok(
+        funnel.leads > funnel.contacted && funnel.contacted > funnel.qualified && funnel.qualified > funnel.converted && funnel.converted > 0,
+        JSON.stringify(funnel),
+      );
+      assert.equal(funnel.signed_leads, funnel.converted, "each converted lead signed up");
+      assert.equal(funnel.distinct_leads, funnel.converted, "once");
+      assert.equal(funnel.signups, funnel.converted + campaign.walkIns, JSON.stringify(funnel));
+    }
+    assert.deepEqual(await one("select count(*)::int as n from leads.leads where status = 'CONVERTED' and campaign_id is null"), { n: 0 });
+    // One signup was someone with an account: the lead and the signup link it.
+    assert.deepEqual(
+      (
+        await db.query(`select l.name, l.status, l.converted_user_id = u.id as lead_linked, s.user_id = u.id as signup_linked
+                          from leads.leads l join users.users u on u.email = l.email join leads.signups s on s.lead_id = l.id`)
+      ).rows,
+      [{ name: "Leela Rao", status: "CONVERTED", lead_linked: true, signup_linked: true }],
+    );
+    assert.deepEqual(await one("select count(*)::int as n from leads.leads where converted_user_id is not null"), { n: 1 });
+    assert.match(lines.join("\n"), new RegExp(`${DEMO.leads.leads} leads`));
+
     const everything = async () =>
       (
         await db.query(`select table_schema || '.' || table_name as t from information_schema.tables
-                         where table_schema in ('users', 'content', 'assessments', 'social') and table_name <> 'mikro_orm_migrations' order by 1`)
+                         where table_schema in ('users', 'content', 'assessments', 'social', 'leads') and table_name <> 'mikro_orm_migrations' order by 1`)
       ).rows.map((row) => row.t);
     const counts = async () => Promise.all((await everything()).map(async (table) => `${table}:${(await one(`select count(*) from ${table}`)).count}`));
     const before = await counts();

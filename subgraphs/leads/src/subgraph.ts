@@ -1,6 +1,7 @@
 import path from "node:path";
 import { defineSubgraph } from "@solo/kit";
 import { leadsSettingsFromEnv } from "./config";
+import { leadsDemo } from "./demo";
 import { LeadExport, User, entities } from "./entities";
 import { runDueExports } from "./exports/run-exports";
 import { createLoaders } from "./loaders";
@@ -31,5 +32,6 @@ export default defineSubgraph({
   ],
   liveTopics: LIVE_TOPICS,
   auditOutbox: { deliverTo: "users" },
+  demo: leadsDemo,
   ready: [({ storage }) => storage.check()],
 });
