@@ -7,7 +7,7 @@ import type { InstagramStandIn } from "@solo/tools/dist/src/instagram-stand-in";
 import { startInstagramStandIn } from "@solo/tools/dist/src/instagram-stand-in";
 import { launchChromium, withoutChromium } from "../src/browser";
 import type { Stack } from "../src/stack";
-import { PASSWORD, register, startStack } from "../src/stack";
+import { PASSWORD, register, startStack, uniqueEmail } from "../src/stack";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 
@@ -112,5 +112,57 @@ describe("the live dashboard in a browser", { skip: withoutChromium }, () => {
     // The first post again, with 100 more likes: 250 of 3,000.
     await record([{ externalId: "dash-1", likes: 190, comments: 6, saves: 3, shares: 1, reach: 2_000 }], "8.33 %", "3,000");
     await page.screenshot({ path: path.join(os.tmpdir(), "solo-dashboard-engagement.png") });
+  });
+
+  it("shows a marketer's lead pipeline, counts and latest changes, updated live as leads move", { timeout: 60_000 }, async () => {
+    const marketer = await registerWithRole(stack, "MARKETER", "Pipeline Marketer");
+    const weighted = await marketer.client.op("SetScoringWeights", { weights: [{ signal: "publications", weight: 1 }] });
+    assert.equal(weighted.errors, undefined, JSON.stringify(weighted.errors));
+    const create = async (name: string, company: string, publications: number) => {
+      const created = await marketer.client.op("CreateLead", {
+        input: { name, company, email: uniqueEmail("lead"), signals: [{ name: "publications", value: publications }] },
+      });
+      assert.equal(created.errors, undefined, JSON.stringify(created.errors));
+      return created.data.createLead.id as string;
+    };
+    const move = async (id: string, status: string) => {
+      const moved = await marketer.client.op("UpdateLeadStatus", { id, status });
+      assert.equal(moved.errors, undefined, JSON.stringify(moved.errors));
+    };
+    await create("Asha Menon", "Deccan Law University", 0.8);
+    const ravi = await create("Ravi Iyer", "LexPrep Academy", 0.55);
+    const tara = await create("Tara Das", "Greenfield Public School", 0.3);
+    await move(tara, "CONTACTED");
+
+    // Someone with no leads of their own (a student) is refused them, and sees no panel.
+    const student = await register(stack, { displayName: "Pipeline Student" });
+    const studentPage = await browser.newPage();
+    await signIn(studentPage, student.email, "Pipeline Student");
+
+    const page = await browser.newPage();
+    await signIn(page, marketer.email, "Pipeline Marketer");
+    await page.waitForSelector("#pipeline", { state: "visible", timeout: 5_000 });
+    await textIs(page, "pipeline-new", "2");
+    await textIs(page, "pipeline-contacted", "1");
+    await textIs(page, "pipeline-qualified", "0");
+    await textIs(page, "pipeline-converted", "0");
+    await textIs(page, "pipeline-lost", "0");
+    assert.match((await page.textContent("#pipeline-changes tr")) ?? "", /Tara Das\s*Greenfield Public School\s*CONTACTED\s*30/, "the latest change");
+
+    // A lead moves through the API: the panel counts it at its new stage and lists the change first.
+    await move(ravi, "QUALIFIED");
+    await textIs(page, "pipeline-qualified", "1");
+    await textIs(page, "pipeline-new", "1");
+    await page.waitForSelector('#pipeline-changes tr:first-child:has-text("Ravi Iyer")', { timeout: 5_000 });
+    assert.match((await page.textContent("#pipeline-changes tr")) ?? "", /Ravi Iyer\s*LexPrep Academy\s*QUALIFIED\s*55/);
+    await move(ravi, "CONVERTED");
+    await textIs(page, "pipeline-converted", "1");
+    await textIs(page, "pipeline-qualified", "0");
+    assert.equal(await page.locator("#pipeline-changes tr").count(), 3, "each change listed, newest first");
+    assert.match((await page.textContent("#pipeline-changes tr")) ?? "", /Ravi Iyer\s*LexPrep Academy\s*CONVERTED\s*55/);
+    await page.screenshot({ path: path.join(os.tmpdir(), "solo-dashboard-pipeline.png") });
+
+    assert.equal(await studentPage.isHidden("#pipeline"), true, "no pipeline for a student");
+    assert.doesNotMatch((await studentPage.textContent("#status")) ?? "", /stopped/);
   });
 });

@@ -1,5 +1,5 @@
 // The live dashboard: sign in over HTTP, then liveStudyStats, leaderboardUpdated and (for marketers)
-// engagementUpdated over graphql-ws.
+// engagementUpdated and leadPipelineUpdated over graphql-ws.
 (function () {
   const endpoint = `${location.origin}/graphql`;
   const $ = (id) => document.getElementById(id);
@@ -141,6 +141,76 @@
     await showEngagement(select.value, token);
   }
 
+  const STATUSES = ["NEW", "CONTACTED", "QUALIFIED", "CONVERTED", "LOST"];
+  const PIPELINE_CHANGES_SHOWN = 10;
+
+  // One count per status, in one request (a page of none: only totalCount is wanted).
+  const pipelineCountsQuery = `{ ${STATUSES.map((status) => `${status}: leads(filter: { status: ${status} }, first: 0) { totalCount }`).join(" ")} }`;
+
+  function renderPipelineCounts(counts) {
+    for (const status of STATUSES) $(`pipeline-${status.toLowerCase()}`).textContent = counts[status].totalCount.toLocaleString("en-US");
+  }
+
+  function addPipelineChange(change) {
+    const tr = document.createElement("tr");
+    for (const value of [new Date(change.at).toLocaleString(), change.lead.name, change.lead.company ?? "", change.status, change.score]) {
+      const td = document.createElement("td");
+      td.textContent = String(value);
+      tr.append(td);
+    }
+    const body = $("pipeline-changes");
+    body.prepend(tr);
+    while (body.rows.length > PIPELINE_CHANGES_SHOWN) body.deleteRow(-1);
+  }
+
+  async function showPipelinePanel(token) {
+    // leads is for marketers and admins: anyone else is refused, and sees no panel.
+    const initial = await graphql(
+      `
+        {
+          ${pipelineCountsQuery.slice(1, -1)}
+          leadPipelineLatest {
+            leadId
+            status
+            score
+            at
+            lead {
+              name
+              company
+            }
+          }
+        }
+      `,
+      {},
+      token,
+    ).catch(() => undefined);
+    if (!initial) return;
+    $("pipeline").hidden = false;
+    renderPipelineCounts(initial);
+    if (initial.leadPipelineLatest) addPipelineChange(initial.leadPipelineLatest);
+    // An event says which lead changed, not what it changed from: the counts are read again, one
+    // read at a time (events arriving meanwhile are folded into one more read).
+    let reading;
+    let readAgain = false;
+    const recount = async () => {
+      if (reading) {
+        readAgain = true;
+        return;
+      }
+      reading = graphql(pipelineCountsQuery, {}, token).then(renderPipelineCounts, () => {});
+      await reading;
+      reading = undefined;
+      if (readAgain) {
+        readAgain = false;
+        await recount();
+      }
+    };
+    watch(`subscription { leadPipelineUpdated { leadId status score at lead { name company } } }`, {}, (update) => {
+      addPipelineChange(update.leadPipelineUpdated);
+      recount();
+    });
+  }
+
   async function start(token, name) {
     client = graphqlWs.createClient({ url: endpoint.replace(/^http/, "ws"), connectionParams: { authorization: `Bearer ${token}` } });
     $("signin").hidden = true;
@@ -184,6 +254,7 @@
     select.onchange = () => showLeaderboard(select.value, token);
     if (select.value) await showLeaderboard(select.value, token);
     await showEngagementPanel(token);
+    await showPipelinePanel(token);
   }
 
   // Development only: the gateway serves /dev/mail when npm start runs the mail catcher (404 elsewhere, and the section stays hidden).
