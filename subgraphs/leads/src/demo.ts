@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { DemoPart } from "@solo/kit";
+import { seededRandom } from "@solo/kit";
 import { Campaign, LeadStatus, ScoringWeight } from "./entities";
 import { leadScore, rescoreOwner } from "./services/scoring";
 import type { Weight } from "./services/scoring";
@@ -28,18 +29,6 @@ export const DEMO_LEADS = {
    */
   convertedAccountEmail: "instructor@demo.solo",
 };
-
-/** Deterministic: the same seed gives the same leads every time. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = [
   "Anjali",
@@ -230,7 +219,8 @@ export const leadsDemo: DemoPart = {
   isLoaded: async (em: EntityManager) => (await em.count(Campaign, { name: { $in: DEMO_LEADS.campaigns.map((campaign) => campaign.name) } })) > 0,
   async load(em: EntityManager, earlier, log) {
     const { marketerId, instructorId } = earlier.users as { marketerId: string; instructorId: string };
-    const random = prng(12);
+    // Deterministic: the same leads every time.
+    const random = seededRandom(12);
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
     const between = ([low, high]: readonly [number, number]) => round2(low + (high - low) * random());
     const now = Date.now();
