@@ -151,6 +151,13 @@ describe("npm run seed", () => {
     );
     for (const { status, n } of statuses) assert.ok(n >= 50, `${n} ${status}`);
     assert.deepEqual(await one("select count(*)::int as n from leads.leads where updated_at > now() or updated_at < created_at"), { n: 0 });
+    // The search column holds what the entity writes: name (A), company (B), title, location and email (C).
+    assert.deepEqual(
+      await one(`select count(*)::int as n from leads.leads where search_vector is distinct from (
+                   setweight(to_tsvector('simple', name), 'A') || setweight(to_tsvector('simple', coalesce(company, '')), 'B')
+                   || setweight(to_tsvector('simple', concat_ws(' ', title, location, email)), 'C'))`),
+      { n: 0 },
+    );
     const found = async (words: string) =>
       (await db.query("select count(*)::int as n from leads.leads where search_vector @@ websearch_to_tsquery('simple', $1)", [words])).rows[0].n as number;
     const atLexPrep = (await one("select count(*)::int as n from leads.leads where company = 'LexPrep Academy'")).n;

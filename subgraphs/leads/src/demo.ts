@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { DemoPart } from "@solo/kit";
 import { seededRandom } from "@solo/kit";
-import { Campaign, LeadStatus, ScoringWeight } from "./entities";
+import { Campaign, LeadStatus, ScoringWeight, leadSearchText } from "./entities";
 import { leadScore, rescoreOwner } from "./services/scoring";
 import type { Weight } from "./services/scoring";
 
@@ -197,16 +197,18 @@ function statusFor(score: number, inCampaign: boolean, random: () => number): Le
   return random() < (inCampaign ? 0.25 : 0.12) ? LeadStatus.LOST : LeadStatus.NEW;
 }
 
-// The columns as leadSearchText gives them to the entity's FullTextType('simple'): name (A), company (B), title, location and email (C).
+// The search column as the entity's FullTextType('simple') writes it: each of leadSearchText's
+// texts (search.A, .B, .C) under its weight, in that order.
 const INSERT_LEADS = `
   insert into leads.leads (id, owner_id, name, email, title, company, location, linkedin_url, source, campaign_id, status, score,
                            converted_user_id, created_at, updated_at, search_vector)
   select r.id, ?, r.name, r.email, r.title, r.company, r.location, r.linkedin_url, r.source, r.campaign_id, r.status, 0,
          r.converted_user_id, r.created_at, r.updated_at,
-         setweight(to_tsvector('simple', r.name), 'A') || setweight(to_tsvector('simple', r.company), 'B')
-           || setweight(to_tsvector('simple', concat_ws(' ', r.title, r.location, r.email)), 'C')
+         setweight(to_tsvector('simple', r.search->>'A'), 'A') || setweight(to_tsvector('simple', r.search->>'B'), 'B')
+           || setweight(to_tsvector('simple', r.search->>'C'), 'C')
     from jsonb_to_recordset(?::jsonb) as r(id uuid, name text, email text, title text, company text, location text, linkedin_url text, source text,
-                                          campaign_id uuid, status text, converted_user_id uuid, created_at timestamptz, updated_at timestamptz)`;
+                                          campaign_id uuid, status text, converted_user_id uuid, created_at timestamptz, updated_at timestamptz,
+                                          search jsonb)`;
 
 async function setWeights(em: EntityManager, ownerId: string, weights: Record<string, number>): Promise<Weight[]> {
   await em.nativeDelete(ScoringWeight, { ownerId });
@@ -302,7 +304,8 @@ export const leadsDemo: DemoPart = {
     Object.assign(teacher, { name: "Leela Rao", email: DEMO_LEADS.convertedAccountEmail, status: LeadStatus.CONVERTED, converted_user_id: instructorId });
 
     for (let start = 0; start < leads.length; start += 1_000) {
-      await em.execute(INSERT_LEADS, [marketerId, JSON.stringify(leads.slice(start, start + 1_000))]);
+      const rows = leads.slice(start, start + 1_000).map((lead) => ({ ...lead, search: leadSearchText(lead) }));
+      await em.execute(INSERT_LEADS, [marketerId, JSON.stringify(rows)]);
     }
     await em.execute(
       `insert into leads.lead_signals (lead_id, name, value) select lead_id, name, value from jsonb_to_recordset(?::jsonb) as r(lead_id uuid, name text, value float8)`,
