@@ -23,7 +23,7 @@ const lead = (fields: Partial<ExportedLead> = {}): ExportedLead => ({
 
 describe("lead export files", () => {
   it("writes a cell a spreadsheet would run as a formula with a leading quote, and leaves the rest alone", () => {
-    assert.equal(neutralizeFormula("=HYPERLINK(\"http://evil\")"), "'=HYPERLINK(\"http://evil\")");
+    assert.equal(neutralizeFormula('=HYPERLINK("http://evil")'), '\'=HYPERLINK("http://evil")');
     assert.equal(neutralizeFormula("+1 555 0100"), "'+1 555 0100");
     assert.equal(neutralizeFormula("-2+3"), "'-2+3");
     assert.equal(neutralizeFormula("@SUM(A1)"), "'@SUM(A1)");
@@ -34,7 +34,10 @@ describe("lead export files", () => {
   });
 
   it("quotes fields with commas, quotes and line breaks (CR or LF alone too), ends records with CRLF, and leaves null empty", () => {
-    assert.equal(csvRecords([["plain", "a,b", 'say "hi"', "two\nlines", "cr\ronly", "crlf\r\nend", null, 42]]), 'plain,"a,b","say ""hi""","two\nlines","cr\ronly","crlf\r\nend",,42\r\n');
+    assert.equal(
+      csvRecords([["plain", "a,b", 'say "hi"', "two\nlines", "cr\ronly", "crlf\r\nend", null, 42]]),
+      'plain,"a,b","say ""hi""","two\nlines","cr\ronly","crlf\r\nend",,42\r\n',
+    );
     assert.equal(csvRecords([["=1+1", "-5", 0.25]]), "'=1+1,'-5,0.25\r\n");
     assert.equal(csvRecords([["a"], ["b"]]), "a\r\nb\r\n");
   });
@@ -47,7 +50,21 @@ describe("lead export files", () => {
     ];
     const text = format.start() + format.page(leads.slice(0, 1), true) + format.page(leads.slice(1), false) + format.end();
     const rows: string[][] = parse(text, { bom: false });
-    assert.deepEqual(rows[0], ["name", "email", "title", "company", "location", "linkedin_url", "source", "status", "score", "rank", "created_at", "signal:grants", "signal:publications"]);
+    assert.deepEqual(rows[0], [
+      "name",
+      "email",
+      "title",
+      "company",
+      "location",
+      "linkedin_url",
+      "source",
+      "status",
+      "score",
+      "rank",
+      "created_at",
+      "signal:grants",
+      "signal:publications",
+    ]);
     assert.deepEqual(rows.slice(1), [
       ['Smith, "Jo"\nJr', "ada@example.test", "", "Analytical Engines", "", "", "form", "NEW", "80", "1", "2026-01-02T03:04:05.678Z", "", "0.5"],
       ["'=cmd|' /C calc'!A0", "", "", "Analytical Engines", "", "", "form", "NEW", "40", "2", "2026-01-02T03:04:05.678Z", "1", ""],

@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { ExportFormat } from "../entities";
+import type { ExportFormat } from "../entities";
 
 /** An export as the job holds it: its row, with the claim token that lets it write to that row. */
 export interface ClaimedExport {
@@ -14,7 +14,7 @@ export interface ClaimedExport {
 interface ClaimedRow {
   id: string;
   owner_id: string;
-  format: string;
+  format: ExportFormat;
   filter: Record<string, unknown> | null;
   attempts: number;
   claim_token: string;
@@ -44,8 +44,7 @@ export async function claimDueExport(
   );
   const row = rows[0];
   if (!row) return null;
-  const format = row.format === ExportFormat.JSON ? ExportFormat.JSON : ExportFormat.CSV;
-  return { id: row.id, ownerId: row.owner_id, format, filter: row.filter, attempts: row.attempts, claimToken: row.claim_token };
+  return { id: row.id, ownerId: row.owner_id, format: row.format, filter: row.filter, attempts: row.attempts, claimToken: row.claim_token };
 }
 
 /**

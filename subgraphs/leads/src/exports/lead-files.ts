@@ -18,10 +18,10 @@ export interface ExportedLead {
 }
 
 /** The CSV's columns before the signals (import's columns first, so a file can go back in with them removed). */
-export const CSV_LEAD_COLUMNS = ["name", "email", "title", "company", "location", "linkedin_url", "source", "status", "score", "rank", "created_at"] as const;
+const CSV_LEAD_COLUMNS = ["name", "email", "title", "company", "location", "linkedin_url", "source", "status", "score", "rank", "created_at"] as const;
 
 /** The CSV column of a signal, as importLeads reads it. */
-export function signalColumn(name: string): string {
+function signalColumn(name: string): string {
   return `signal:${name}`;
 }
 

@@ -3,7 +3,6 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { SubgraphRuntime } from "@solo/kit";
 import type { LeadsSettings } from "../config";
 import type { LeadsServices } from "../services";
-import type { LeadListing } from "../services/lead-listing";
 import { exportContentType, exportObjectKey } from "./download";
 import type { ClaimedExport } from "./export-claims";
 import { claimDueExport, failAbandonedExports, updateClaimed } from "./export-claims";
@@ -11,7 +10,7 @@ import { ownerSignalNames, pagesOfLeads } from "./export-rows";
 import { leadFileFormat } from "./lead-files";
 
 /** Leads read and written per step; the export's recordCount moves by this much. */
-export const EXPORT_PAGE_SIZE = 1_000;
+const EXPORT_PAGE_SIZE = 1_000;
 
 /**
  * The job "make-lead-exports": fails exports out of tries, then claims due ones one at a time and
@@ -45,7 +44,7 @@ async function makeExport(em: EntityManager, services: LeadsServices, claimed: C
   const contents = async function* () {
     const format = leadFileFormat(claimed.format, await ownerSignalNames(em, claimed.ownerId));
     yield Buffer.from(format.start());
-    for await (const leads of pagesOfLeads(em, claimed.ownerId, claimed.filter as LeadListing["filter"], EXPORT_PAGE_SIZE)) {
+    for await (const leads of pagesOfLeads(em, claimed.ownerId, claimed.filter, EXPORT_PAGE_SIZE)) {
       yield Buffer.from(format.page(leads, written === 0));
       written += leads.length;
       const renewed = await updateClaimed(em, claimed, `record_count = ?, lease_until = ?`, [written, new Date(clock.now().getTime() + settings.exportLeaseMs)]);
