@@ -10,7 +10,9 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { Readable } from "node:stream";
 import type { Env } from "./config";
 import { envString } from "./config";
 
@@ -133,6 +135,21 @@ export class ObjectStorage {
 
   async put(key: string, body: Buffer | string, contentType: string): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: this.config.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  /**
+   * Writes what `body` yields, as it comes, without knowing its length: a multipart upload of 5 MB
+   * parts (a single PUT when it ends sooner). A body that errors (destroy it with one) aborts the
+   * upload: nothing is stored, and the parts already sent are dropped.
+   */
+  async uploadStream(key: string, body: Readable, contentType: string): Promise<void> {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.config.bucket, Key: key, Body: body, ContentType: contentType },
+      // At most this many parts in memory at once (5 MB each): the body is read no faster.
+      queueSize: 2,
+    });
+    await upload.done();
   }
 
   async ensureBucket(): Promise<void> {
