@@ -97,7 +97,8 @@ async function makeFixtures(stack: Stack) {
   const cover = await uploadReady(admin.client, "COURSE_COVER", "image/png");
   const socialAccount = await connectAccount(admin.client);
   const postMedia = await socialMedia(admin.client);
-  const campaign = (await admin.client.op("CreateCampaign", { input: { name: "Fuzz campaign", channel: "email", startsAt: new Date().toISOString() } })).data.createCampaign;
+  const campaign = (await admin.client.op("CreateCampaign", { input: { name: "Fuzz campaign", channel: "email", startsAt: new Date().toISOString() } })).data
+    .createCampaign;
   const lead = (await admin.client.op("CreateLead", { input: { name: "Fuzz lead", email: uniqueEmail("lead"), campaignId: campaign.id } })).data.createLead;
   const leadExport = (await admin.client.op("ExportLeads", { format: "CSV" })).data.exportLeads;
   const leadCsv = await uploadReady(admin.client, "LEAD_IMPORT", "text/csv", Buffer.from(`name,email\nFuzz import,${uniqueEmail("import")}\n`));
@@ -238,7 +239,12 @@ const validArguments: Record<string, (fixtures: Fixtures, once: Once) => unknown
   ],
   "exportLeads.format": () => "CSV",
   "leadExport.id": (f) => f.leadExport.id,
-  "createCampaign.input": () => ({ name: "Fuzzed campaign", channel: "webinar", startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 86_400_000).toISOString() }),
+  "createCampaign.input": () => ({
+    name: "Fuzzed campaign",
+    channel: "webinar",
+    startsAt: new Date().toISOString(),
+    endsAt: new Date(Date.now() + 86_400_000).toISOString(),
+  }),
   "recordSignup.input": (f) => ({ campaignId: f.campaign.id, email: uniqueEmail("signup"), name: "Fuzzed signup" }),
   "campaign.id": (f) => f.campaign.id,
 };

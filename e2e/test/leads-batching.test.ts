@@ -55,7 +55,12 @@ describe("leads batching: cost does not grow with the page", () => {
     await op("SetScoringWeights", { weights: [{ signal: "a", weight: 1 }] });
     await op("RescoreLeads", {});
     // 50a + 50b, never 100a here: every score changes again.
-    await op("SetScoringWeights", { weights: [{ signal: "a", weight: 1 }, { signal: "b", weight: 1 }] });
+    await op("SetScoringWeights", {
+      weights: [
+        { signal: "a", weight: 1 },
+        { signal: "b", weight: 1 },
+      ],
+    });
     await op("RescoreLeads", {});
     await stack.settle();
   });

@@ -44,7 +44,14 @@ describe("leads through the gateway", () => {
 
   it("creates a lead scored by its owner's weights, its owner named, for marketers and admins only", async () => {
     const mara = await registerWithRole(stack, "MARKETER", "Mara");
-    const weights = await ok(mara.client.op("SetScoringWeights", { weights: [{ signal: "publications", weight: 3 }, { signal: "grants", weight: 1 }] }));
+    const weights = await ok(
+      mara.client.op("SetScoringWeights", {
+        weights: [
+          { signal: "publications", weight: 3 },
+          { signal: "grants", weight: 1 },
+        ],
+      }),
+    );
     assert.deepEqual(weights.setScoringWeights, [
       { signal: "publications", weight: 3 },
       { signal: "grants", weight: 1 },
@@ -181,7 +188,19 @@ describe("leads through the gateway", () => {
       const [chen] = (await allPages(lister.client, { filter: { search: "Chen" } }, 5)).nodes;
       assert.deepEqual(
         { ...chen, id: undefined, email: undefined },
-        { id: undefined, email: undefined, name: "Chen Cole", title: null, company: "Zyxwv Institute", location: null, score: 80, rank: 3, status: "NEW", source: null, owner: { displayName: "Lister" } },
+        {
+          id: undefined,
+          email: undefined,
+          name: "Chen Cole",
+          title: null,
+          company: "Zyxwv Institute",
+          location: null,
+          score: 80,
+          rank: 3,
+          status: "NEW",
+          source: null,
+          owner: { displayName: "Lister" },
+        },
       );
     });
 
@@ -331,7 +350,14 @@ describe("leads through the gateway", () => {
     assert.deepEqual(await standings(), { X: [75, 1], Y: [25, 3], Z: [50, 2] });
 
     // Weights are replaced, not merged: a is weighed 1 now, b 3.
-    const replaced = await ok(mara.client.op("SetScoringWeights", { weights: [{ signal: "b", weight: 3 }, { signal: "a", weight: 1 }] }));
+    const replaced = await ok(
+      mara.client.op("SetScoringWeights", {
+        weights: [
+          { signal: "b", weight: 3 },
+          { signal: "a", weight: 1 },
+        ],
+      }),
+    );
     assert.deepEqual(replaced.setScoringWeights, [
       { signal: "b", weight: 3 },
       { signal: "a", weight: 1 },
@@ -498,17 +524,49 @@ describe("leads through the gateway", () => {
     const weights = (entries: [string, number][]) => ({ weights: entries.map(([signal, weight]) => ({ signal, weight })) });
     const signals = (entries: [string, number][]) => ({ input: { name: "Bad signals", signals: entries.map(([name, value]) => ({ name, value })) } });
     const cases: [label: string, op: string, variables: Record<string, unknown>, code: string][] = [
-      ["weights summing to 0", "SetScoringWeights", weights([["publications", 0], ["grants", 0]]), "BAD_USER_INPUT"],
-      ["a negative weight", "SetScoringWeights", weights([["publications", 2], ["grants", -1]]), "BAD_USER_INPUT"],
+      [
+        "weights summing to 0",
+        "SetScoringWeights",
+        weights([
+          ["publications", 0],
+          ["grants", 0],
+        ]),
+        "BAD_USER_INPUT",
+      ],
+      [
+        "a negative weight",
+        "SetScoringWeights",
+        weights([
+          ["publications", 2],
+          ["grants", -1],
+        ]),
+        "BAD_USER_INPUT",
+      ],
       ["a weight over 1,000,000", "SetScoringWeights", weights([["publications", 1_000_001]]), "BAD_USER_INPUT"],
       ["no weights", "SetScoringWeights", weights([]), "BAD_USER_INPUT"],
       ["a bad weight name", "SetScoringWeights", weights([["Publications", 1]]), "BAD_USER_INPUT"],
-      ["a signal weighed twice", "SetScoringWeights", weights([["grants", 1], ["grants", 2]]), "BAD_USER_INPUT"],
+      [
+        "a signal weighed twice",
+        "SetScoringWeights",
+        weights([
+          ["grants", 1],
+          ["grants", 2],
+        ]),
+        "BAD_USER_INPUT",
+      ],
       ["a signal above 1", "CreateLead", signals([["publications", 1.01]]), "BAD_USER_INPUT"],
       ["a signal below 0", "CreateLead", signals([["publications", -0.01]]), "BAD_USER_INPUT"],
       ["a bad signal name", "CreateLead", signals([["bad-name", 0.5]]), "BAD_USER_INPUT"],
       ["a signal name starting with a digit", "CreateLead", signals([["1st", 0.5]]), "BAD_USER_INPUT"],
-      ["a signal given twice", "CreateLead", signals([["grants", 0.5], ["grants", 0.6]]), "BAD_USER_INPUT"],
+      [
+        "a signal given twice",
+        "CreateLead",
+        signals([
+          ["grants", 0.5],
+          ["grants", 0.6],
+        ]),
+        "BAD_USER_INPUT",
+      ],
       ["a duplicate email", "CreateLead", { input: { name: "Again", email } }, "CONFLICT"],
       ["a duplicate email in another case", "CreateLead", { input: { name: "Again", email: email.toUpperCase() } }, "CONFLICT"],
       ["a campaign not yours", "CreateLead", { input: { name: "Misfiled", campaignId: othersCampaign } }, "BAD_USER_INPUT"],
@@ -516,7 +574,12 @@ describe("leads through the gateway", () => {
       ["a signup on a campaign not yours", "RecordSignup", { input: { campaignId: othersCampaign, email } }, "NOT_FOUND"],
       ["a status update of another's lead", "UpdateLeadStatus", { id: lead.id, status: "LOST" }, "NOT_FOUND"],
       ["a filter by a campaign that is no id", "Leads", { filter: { campaignId: "nope" } }, "BAD_USER_INPUT"],
-      ["a campaign ending before it starts", "CreateCampaign", { input: { name: "Backwards", channel: "email", startsAt: "2026-12-02T00:00:00Z", endsAt: "2026-12-01T00:00:00Z" } }, "BAD_USER_INPUT"],
+      [
+        "a campaign ending before it starts",
+        "CreateCampaign",
+        { input: { name: "Backwards", channel: "email", startsAt: "2026-12-02T00:00:00Z", endsAt: "2026-12-01T00:00:00Z" } },
+        "BAD_USER_INPUT",
+      ],
     ];
     for (const [label, op, variables, code] of cases) {
       const client = label.includes("another's lead") ? other.client : mara.client;

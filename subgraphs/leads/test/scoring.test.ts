@@ -83,7 +83,7 @@ describe("scoring in SQL gives leadScore's result", () => {
   before(async () => {
     database = await createTestDatabase("leads");
     service = await runSubgraph(subgraph, { databaseUrl: database.url });
-    em = service.orm.em.fork() as EntityManager;
+    em = service.orm.em.fork();
   });
   after(async () => {
     await service.close();
@@ -92,7 +92,7 @@ describe("scoring in SQL gives leadScore's result", () => {
 
   // A fixed sequence, so a failure can be replayed.
   let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 
   type Signals = Record<string, number>;
   async function insertLeads(ownerId: string, leads: Signals[]): Promise<string[]> {
@@ -113,7 +113,8 @@ describe("scoring in SQL gives leadScore's result", () => {
   }
   async function setWeights(ownerId: string, weights: Weight[]) {
     await em.execute(`delete from leads.scoring_weights where owner_id = ?`, [ownerId]);
-    for (const { signal, weight } of weights) await em.execute(`insert into leads.scoring_weights (owner_id, signal, weight) values (?, ?, ?)`, [ownerId, signal, weight]);
+    for (const { signal, weight } of weights)
+      await em.execute(`insert into leads.scoring_weights (owner_id, signal, weight) values (?, ?, ?)`, [ownerId, signal, weight]);
   }
   async function storedScores(ids: string[]): Promise<number[]> {
     const rows = await em.execute<{ id: string; score: number }[]>(`select id, score from leads.leads where id = any(array[?]::uuid[])`, [ids]);

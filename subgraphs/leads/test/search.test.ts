@@ -32,7 +32,7 @@ describe("lead search over 100,000 leads", () => {
   before(async () => {
     database = await createTestDatabase("leads");
     service = await runSubgraph(subgraph, { databaseUrl: database.url });
-    em = service.orm.em.fork() as EntityManager;
+    em = service.orm.em.fork();
     const started = Date.now();
     await em.execute(
       `insert into leads.leads (id, owner_id, name, email, title, company, location, status, score, created_at, updated_at, search_vector)
@@ -64,14 +64,14 @@ describe("lead search over 100,000 leads", () => {
   }
 
   it("fills search_vector as the SQL above does (so the rows inserted here are what createLead makes)", async () => {
-    const created = await call(
-      `mutation ($input: LeadInput!) { createLead(input: $input) { id } }`,
-      { input: { name: "Ada Lovelace", email: "ada@example.test", title: "Countess", company: "Analytical Engines", location: "London" } },
-    );
+    const created = await call(`mutation ($input: LeadInput!) { createLead(input: $input) { id } }`, {
+      input: { name: "Ada Lovelace", email: "ada@example.test", title: "Countess", company: "Analytical Engines", location: "London" },
+    });
     assert.equal(created.errors, undefined, JSON.stringify(created.errors));
-    const [row] = await em.execute<{ same: boolean; vector: string }[]>(`select search_vector = (${SEARCH_VECTOR_SQL}) as same, search_vector::text as vector from leads.leads where id = ?`, [
-      created.data.createLead.id,
-    ]);
+    const [row] = await em.execute<{ same: boolean; vector: string }[]>(
+      `select search_vector = (${SEARCH_VECTOR_SQL}) as same, search_vector::text as vector from leads.leads where id = ?`,
+      [created.data.createLead.id],
+    );
     assert.ok(row.same, `the ORM wrote ${row.vector}`);
     await em.execute(`delete from leads.score_changes where lead_id = ?`, [created.data.createLead.id]);
     await em.execute(`delete from leads.leads where id = ?`, [created.data.createLead.id]);
@@ -87,7 +87,7 @@ describe("lead search over 100,000 leads", () => {
       logQuery(context);
     };
     try {
-      await listLeads(service.orm.em.fork() as EntityManager, ownerId, { filter: { search: "zyxwv" }, first: 20 });
+      await listLeads(service.orm.em.fork(), ownerId, { filter: { search: "zyxwv" }, first: 20 });
     } finally {
       logger.logQuery = logQuery;
     }

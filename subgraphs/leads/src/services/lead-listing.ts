@@ -79,7 +79,8 @@ function decodeCursor(cursor: string, field: LeadOrderField): [string | number, 
     if (field === LeadOrderField.SCORE && Number.isInteger(value)) return [value as number, id];
     if (field === LeadOrderField.NAME && typeof value === "string" && value.length <= 1_000) return [value, id];
     // A date of a year Postgres stores (1 to 9999), as toISOString prints it.
-    if (field === LeadOrderField.CREATED_AT && typeof value === "string" && isStorableDate(new Date(value)) && new Date(value).toISOString() === value) return [value, id];
+    if (field === LeadOrderField.CREATED_AT && typeof value === "string" && isStorableDate(new Date(value)) && new Date(value).toISOString() === value)
+      return [value, id];
     throw new Error();
   } catch {
     throw badInput("after is not a valid cursor for this order", "after");
