@@ -107,6 +107,8 @@ interface Fixture {
   studentEmail: string;
   studentRefreshToken: string;
   socialAccountId: string;
+  /** A lead of the admin's, converted by the student's signup (so its convertedUser is the student). */
+  leadId: string;
 }
 
 interface Reach {
@@ -155,6 +157,7 @@ const REACH: Record<string, Reach | Refused> = {
   FlashcardDeck: { scopes: ["content:read"], steps: (f) => [`flashcardDeck(id: "${f.deckId}")`] },
   SocialAccount: { scopes: ["social:read"], steps: () => ["socialAccounts"] },
   ScheduledPost: { scopes: ["social:read"], steps: (f) => [`scheduledPosts(accountId: "${f.socialAccountId}")`] },
+  Lead: { scopes: ["leads:read"], steps: (f) => [`lead(id: "${f.leadId}")`] },
   // Only from register, login and refreshSession, which refuse every API key.
   AuthPayload: {
     refusedToKeys: (f) => ({
@@ -172,7 +175,7 @@ const REACH: Record<string, Reach | Refused> = {
 const ENTITY_SCOPES: Record<string, string[]> = { User: [], Course: ["content:read"] };
 
 /** A scope no path here needs: a key must hold at least one. */
-const UNRELATED_SCOPE = "leads:read";
+const UNRELATED_SCOPE = "assessments:write";
 
 const reachKey = (p: PathToPrivateType) => (ROOTS.has(p.parent) ? `${p.parent}.${p.field}` : p.parent);
 const stepName = (step: string) => step.split("(")[0].trim();
@@ -248,6 +251,12 @@ describe("API-key scopes on every path to a private field", () => {
       },
     });
     assert.equal(post.errors, undefined, JSON.stringify(post.errors));
+    const campaign = await owner.client.op("CreateCampaign", { input: { name: "Path campaign", channel: "email", startsAt: new Date().toISOString() } });
+    assert.equal(campaign.errors, undefined, JSON.stringify(campaign.errors));
+    const lead = await owner.client.op("CreateLead", { input: { name: "Student as a lead", email: student.email } });
+    assert.equal(lead.errors, undefined, JSON.stringify(lead.errors));
+    const signup = await owner.client.op("RecordSignup", { input: { campaignId: campaign.data.createCampaign.id, email: student.email } });
+    assert.equal(signup.errors, undefined, JSON.stringify(signup.errors));
     fixture = {
       courseTitle,
       slug: course.slug,
@@ -261,6 +270,7 @@ describe("API-key scopes on every path to a private field", () => {
       studentEmail: student.email,
       studentRefreshToken: student.refreshToken,
       socialAccountId: socialAccount.id,
+      leadId: lead.data.createLead.id,
     };
   });
   after(() => stack?.close());

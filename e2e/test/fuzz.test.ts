@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gatewayConfigFromEnv } from "@solo/gateway";
+import { readLiveFields } from "@solo/gateway/dist/src/live-fields";
 import { loadSubgraph, projectRoot, readSubgraphs, subscriptionTopic } from "@solo/kit";
 import type { GraphQLInputType, OperationDefinitionNode } from "graphql";
 import { Kind, OperationTypeNode, buildSchema, parse, print, typeFromAST, validate, visit } from "graphql";
@@ -96,6 +97,11 @@ async function makeFixtures(stack: Stack) {
   const cover = await uploadReady(admin.client, "COURSE_COVER", "image/png");
   const socialAccount = await connectAccount(admin.client);
   const postMedia = await socialMedia(admin.client);
+  const campaign = (await admin.client.op("CreateCampaign", { input: { name: "Fuzz campaign", channel: "email", startsAt: new Date().toISOString() } })).data
+    .createCampaign;
+  const lead = (await admin.client.op("CreateLead", { input: { name: "Fuzz lead", email: uniqueEmail("lead"), campaignId: campaign.id } })).data.createLead;
+  const leadExport = (await admin.client.op("ExportLeads", { format: "CSV" })).data.exportLeads;
+  const leadCsv = await uploadReady(admin.client, "LEAD_IMPORT", "text/csv", Buffer.from(`name,email\nFuzz import,${uniqueEmail("import")}\n`));
   const fresh = {
     /** A draft course with a lesson (publishing it is the valid call). */
     draftCourse: async () => {
@@ -128,7 +134,7 @@ async function makeFixtures(stack: Stack) {
       return (await admin.client.op("SchedulePost", { input })).data.schedulePost.id as string;
     },
   };
-  return { admin, student, course, lessonIds, test, attempt, deck, card, cover, socialAccount, postMedia, fresh };
+  return { admin, student, course, lessonIds, test, attempt, deck, card, cover, socialAccount, postMedia, campaign, lead, leadExport, leadCsv, fresh };
 }
 
 /** Makes a value once per operation (the calls of one operation share it). */
@@ -212,6 +218,35 @@ const validArguments: Record<string, (fixtures: Fixtures, once: Once) => unknown
   "scheduledPosts.accountId": (f) => f.socialAccount.id,
   "accountAnalytics.accountId": (f) => f.socialAccount.id,
   "engagementUpdated.accountId": (f) => f.socialAccount.id,
+  "createLead.input": (f) => ({
+    name: "Fuzzed lead",
+    email: uniqueEmail("lead"),
+    title: "Dean",
+    company: "Fuzz University",
+    location: "Pune",
+    linkedinUrl: "https://www.linkedin.com/in/fuzzed-lead",
+    source: "fuzz",
+    campaignId: f.campaign.id,
+    signals: [{ name: "publications", value: 0.5 }],
+  }),
+  "importLeads.assetId": (f) => f.leadCsv.id,
+  "lead.id": (f) => f.lead.id,
+  "updateLeadStatus.id": (f) => f.lead.id,
+  "updateLeadStatus.status": () => "CONTACTED",
+  "setScoringWeights.weights": () => [
+    { signal: "publications", weight: 2 },
+    { signal: "grants", weight: 1 },
+  ],
+  "exportLeads.format": () => "CSV",
+  "leadExport.id": (f) => f.leadExport.id,
+  "createCampaign.input": () => ({
+    name: "Fuzzed campaign",
+    channel: "webinar",
+    startsAt: new Date().toISOString(),
+    endsAt: new Date(Date.now() + 86_400_000).toISOString(),
+  }),
+  "recordSignup.input": (f) => ({ campaignId: f.campaign.id, email: uniqueEmail("signup"), name: "Fuzzed signup" }),
+  "campaign.id": (f) => f.campaign.id,
 };
 
 async function validVariables(operation: FuzzedOperation, fixtures: Fixtures, once: Once): Promise<Record<string, unknown>> {
@@ -223,6 +258,9 @@ async function validVariables(operation: FuzzedOperation, fixtures: Fixtures, on
   }
   return variables;
 }
+
+/** What the supergraph says of each subscription field (which topics are keyed by their subscriber). */
+const liveFields = readLiveFields(fs.readFileSync(path.join(projectRoot(), "schema", "supergraph.graphql"), "utf8"));
 
 /** The database schema of every subgraph in rover.yaml. */
 const SCHEMAS = readSubgraphs().map((entry) => loadSubgraph(entry.name).schema);
@@ -420,8 +458,10 @@ describe("fuzz: hostile values in every served contract operation", () => {
     const field = (parse(operation.text).definitions[0] as OperationDefinitionNode).selectionSet.selections.map((selection) =>
       selection.kind === Kind.FIELD ? selection.name.value : "",
     )[0];
+    // A topic of the subscriber's own (live-topic:owner) is keyed by their account: the admin's here.
+    const owner = liveFields.get(field)?.topicKey === "owner" ? { owner: fixtures.admin.user.id } : {};
     const topicOf = (variables: Record<string, unknown>) =>
-      subscriptionTopic(field, Object.fromEntries(operation.variables.map((variable) => [variable.argument.split(".")[1], variables[variable.name]])));
+      subscriptionTopic(field, { ...Object.fromEntries(operation.variables.map((variable) => [variable.argument.split(".")[1], variables[variable.name]])), ...owner });
     const deadline = Date.now() + ANSWER_BOUND_MS;
     for (;;) {
       const waiting = streams.filter(({ stream }) => !stream.results.length);

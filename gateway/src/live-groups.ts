@@ -15,6 +15,11 @@ export interface GroupSpec {
   variables: Record<string, unknown>;
   identity: Identity;
   field: string;
+  /**
+   * The topic is the subscriber's own (`live-topic:owner`): a lookup that reads null says there is
+   * nothing of theirs yet (a marketer without leads), not that it is not theirs to watch.
+   */
+  ownTopic?: boolean;
 }
 
 export interface GroupServices {
@@ -29,15 +34,17 @@ export interface GroupServices {
  * theirs to watch (any more), with the coded errors that say so; or the read failed for a reason
  * of ours (a subgraph down), which says nothing about access.
  */
-export type Verdict = { visible: true } | { visible: false; refused: readonly GraphQLError[] } | { visible: false; refused?: undefined };
+export type Verdict = { visible: true; empty?: boolean } | { visible: false; refused: readonly GraphQLError[] } | { visible: false; refused?: undefined };
 
 /** An answer about the request (access, input), not about our health: the subscriber's to hear. */
 const isRefusal = (code: unknown) => isClientError(code) && code !== "SERVICE_UNAVAILABLE";
 
-export function judge(result: Result): Verdict {
+export function judge(result: Result, ownTopic = false): Verdict {
   const refusals = (result.errors ?? []).filter((error) => isRefusal(error.extensions?.code));
   if (refusals.length) return { visible: false, refused: refusals };
   if (result.data && Object.values(result.data).some((value) => value !== null)) return { visible: true };
+  // Nothing yet on a topic of the subscriber's own: allowed, with nothing to deliver.
+  if (!result.errors?.length && ownTopic) return { visible: true, empty: true };
   // Nothing and no reason: the subject reads as null for this identity.
   if (!result.errors?.length) return { visible: false, refused: [new GraphQLError("Not found, or not yours to watch", { extensions: { code: "FORBIDDEN" } })] };
   return { visible: false };
@@ -71,7 +78,7 @@ export class Group {
       }
       this.unsubscribe = unsubscribe;
       const access = await execute(this.services, this.spec);
-      this.allowed = judge(access).visible;
+      this.allowed = judge(access, this.spec.ownTopic).visible;
       return access;
     })();
     // A failed start is not kept: the next subscriber tries again.
@@ -85,9 +92,9 @@ export class Group {
     if (!this.allowed || !this.subscribers.size) return;
     const result = await execute(this.services, this.spec);
     this.services.executions.inc({ field: this.spec.field });
-    const verdict = judge(result);
+    const verdict = judge(result, this.spec.ownTopic);
     if (verdict.visible) {
-      for (const subscriber of this.subscribers) subscriber.push(result);
+      if (!verdict.empty) for (const subscriber of this.subscribers) subscriber.push(result);
     } else if (verdict.refused) {
       // Access is decided again at every event: a test back to draft, or a subject handed to
       // someone else, ends the stream of everyone in this group (they share the answer).

@@ -219,7 +219,14 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
     const audience = plan.live.audience === "signed-in" && state.identity.kind === "user" ? "signed-in" : identityKey(state.identity);
     const key = `${plan.topic}|${audience}|${print(plan.lookup)}|${JSON.stringify(plan.variables)}`;
     const subscriber: Subscriber = new Subscriber(state, () => leave(key, subscriber));
-    const spec = { topic: plan.topic, lookup: plan.lookup, variables: plan.variables, identity: state.identity, field: plan.field };
+    const spec = {
+      topic: plan.topic,
+      lookup: plan.lookup,
+      variables: plan.variables,
+      identity: state.identity,
+      field: plan.field,
+      ownTopic: plan.live.topicKey === "owner",
+    };
     const refusal = await join(key, spec, subscriber);
     if (refusal) {
       await subscriber.return();
@@ -247,7 +254,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
       options.logger.error({ err: error }, "could not start a live subscription");
       return [unavailable()];
     }
-    const verdict = judge(access);
+    const verdict = judge(access, spec.ownTopic);
     if (verdict.visible) return undefined;
     return verdict.refused ?? [unavailable()];
   }

@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Page } from "@solo/kit";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, badInput, isUuid } from "@solo/kit";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, badInput, isStorableDate, isUuid } from "@solo/kit";
 import { Lead, LeadOrderField, OrderDirection } from "../entities";
 import type { LeadStatus } from "../entities";
 
@@ -78,7 +78,9 @@ function decodeCursor(cursor: string, field: LeadOrderField): [string | number, 
     if (!isUuid(id)) throw new Error();
     if (field === LeadOrderField.SCORE && Number.isInteger(value)) return [value as number, id];
     if (field === LeadOrderField.NAME && typeof value === "string" && value.length <= 1_000) return [value, id];
-    if (field === LeadOrderField.CREATED_AT && typeof value === "string" && new Date(value).toISOString() === value) return [value, id];
+    // A date of a year Postgres stores (1 to 9999), as toISOString prints it.
+    if (field === LeadOrderField.CREATED_AT && typeof value === "string" && isStorableDate(new Date(value)) && new Date(value).toISOString() === value)
+      return [value, id];
     throw new Error();
   } catch {
     throw badInput("after is not a valid cursor for this order", "after");

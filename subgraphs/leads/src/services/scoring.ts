@@ -14,7 +14,9 @@ export function leadScore(weights: readonly Weight[], signals: Readonly<Record<s
   const total = weights.reduce((sum, { weight }) => sum + weight, 0);
   if (total <= 0) return 0;
   const weighted = weights.reduce((sum, { signal, weight }) => sum + weight * (signals[signal] ?? 0), 0);
-  return Math.round((100 * weighted) / total);
+  // To 15 significant digits first, as the SQL's cast to numeric does: an exact half such as
+  // 100 × 0.145 is 14.499999999999998 in floating point, and must round up like 14.5.
+  return Math.round(Number(((100 * weighted) / total).toPrecision(15)));
 }
 
 /** Leads rescored per statement: a batch is one transaction, so a rescore never holds every row. */
