@@ -11,12 +11,19 @@ export interface LiveField {
    * For fields about "your" things that take no argument naming them.
    */
   topicKey?: "owner";
+  /**
+   * A null read means "nothing yet", not "not yours": the subscription waits for the first value
+   * (`live-empty:wait`, and every `live-topic:owner` field). Only for lookups that read the
+   * caller's own things, so a null can hide nothing of anyone else's.
+   */
+  emptyMeansWaiting?: boolean;
 }
 
 /**
  * What the supergraph says about each subscription field: its subgraph tags it
  * `@tag(name: "live:<query field>")` (and `live-audience:signed-in` when the value is the same for
- * everyone signed in, `live-topic:owner` when each subscriber's events are their own). The gateway needs nothing else to serve a new subscription field.
+ * everyone signed in, `live-topic:owner` when each subscriber's events are their own, `live-empty:wait` when a null read
+ * means nothing yet). The gateway needs nothing else to serve a new subscription field.
  */
 export function readLiveFields(supergraphSdl: string): Map<string, LiveField> {
   const fields = new Map<string, LiveField>();
@@ -33,6 +40,7 @@ export function readLiveFields(supergraphSdl: string): Map<string, LiveField> {
         lookup,
         audience: tags.includes("live-audience:signed-in") ? "signed-in" : "per-identity",
         ...(tags.includes("live-topic:owner") ? { topicKey: "owner" as const } : {}),
+        ...(tags.includes("live-topic:owner") || tags.includes("live-empty:wait") ? { emptyMeansWaiting: true } : {}),
       });
     }
   }

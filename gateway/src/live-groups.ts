@@ -16,10 +16,10 @@ export interface GroupSpec {
   identity: Identity;
   field: string;
   /**
-   * The topic is the subscriber's own (`live-topic:owner`): a lookup that reads null says there is
-   * nothing of theirs yet (a marketer without leads), not that it is not theirs to watch.
+   * A lookup that reads null says there is nothing yet (a marketer without leads, an import not
+   * started), not that it is not theirs to watch: see LiveField.emptyMeansWaiting.
    */
-  ownTopic?: boolean;
+  emptyMeansWaiting?: boolean;
 }
 
 export interface GroupServices {
@@ -39,12 +39,12 @@ export type Verdict = { visible: true; empty?: boolean } | { visible: false; ref
 /** An answer about the request (access, input), not about our health: the subscriber's to hear. */
 const isRefusal = (code: unknown) => isClientError(code) && code !== "SERVICE_UNAVAILABLE";
 
-export function judge(result: Result, ownTopic = false): Verdict {
+export function judge(result: Result, emptyMeansWaiting = false): Verdict {
   const refusals = (result.errors ?? []).filter((error) => isRefusal(error.extensions?.code));
   if (refusals.length) return { visible: false, refused: refusals };
   if (result.data && Object.values(result.data).some((value) => value !== null)) return { visible: true };
   // Nothing yet on a topic of the subscriber's own: allowed, with nothing to deliver.
-  if (!result.errors?.length && ownTopic) return { visible: true, empty: true };
+  if (!result.errors?.length && emptyMeansWaiting) return { visible: true, empty: true };
   // Nothing and no reason: the subject reads as null for this identity.
   if (!result.errors?.length) return { visible: false, refused: [new GraphQLError("Not found, or not yours to watch", { extensions: { code: "FORBIDDEN" } })] };
   return { visible: false };
@@ -78,7 +78,7 @@ export class Group {
       }
       this.unsubscribe = unsubscribe;
       const access = await execute(this.services, this.spec);
-      this.allowed = judge(access, this.spec.ownTopic).visible;
+      this.allowed = judge(access, this.spec.emptyMeansWaiting).visible;
       return access;
     })();
     // A failed start is not kept: the next subscriber tries again.
@@ -92,7 +92,7 @@ export class Group {
     if (!this.allowed || !this.subscribers.size) return;
     const result = await execute(this.services, this.spec);
     this.services.executions.inc({ field: this.spec.field });
-    const verdict = judge(result, this.spec.ownTopic);
+    const verdict = judge(result, this.spec.emptyMeansWaiting);
     if (verdict.visible) {
       if (!verdict.empty) for (const subscriber of this.subscribers) subscriber.push(result);
     } else if (verdict.refused) {

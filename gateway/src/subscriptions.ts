@@ -225,7 +225,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
       variables: plan.variables,
       identity: state.identity,
       field: plan.field,
-      ownTopic: plan.live.topicKey === "owner",
+      emptyMeansWaiting: plan.live.emptyMeansWaiting ?? false,
     };
     const refusal = await join(key, spec, subscriber);
     if (refusal) {
@@ -254,7 +254,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
       options.logger.error({ err: error }, "could not start a live subscription");
       return [unavailable()];
     }
-    const verdict = judge(access, spec.ownTopic);
+    const verdict = judge(access, spec.emptyMeansWaiting);
     if (verdict.visible) return undefined;
     return verdict.refused ?? [unavailable()];
   }

@@ -29,7 +29,7 @@ export function createLoaders(em: EntityManager) {
   };
 }
 
-export type LeadsLoaders = ReturnType<typeof createLoaders>;
+type LeadsLoaders = ReturnType<typeof createLoaders>;
 
 /** What every leads resolver receives per request (the kit's context, with these loaders). */
 export type LeadsContext = SubgraphContext<LeadsLoaders>;

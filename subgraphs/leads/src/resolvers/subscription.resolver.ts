@@ -12,6 +12,8 @@ import { LeadPipelineEvent } from "./types";
  * event under the field's topic the gateway runs the subscriber's selection through that query, as
  * the subscriber. `leadPipelineUpdated` has no arguments: `live-topic:owner` has the gateway key
  * its topic by the subscriber, so an owner's changes wake that owner's streams only.
+ * `leadImportProgress` may start before its import does (`live-empty:wait`): `leadImport` reads the
+ * caller's own imports only, so its null says "not started", never "someone else's".
  */
 const servedByGateway = () => {
   throw new GraphQLError("Subscriptions are served by the gateway over graphql-ws", { extensions: { code: "BAD_REQUEST" } });
@@ -37,6 +39,7 @@ export class LeadSubscriptions {
 
   @Access({ roles: [...MARKETERS] })
   @Directive('@tag(name: "live:leadImport")')
+  @Directive('@tag(name: "live-empty:wait")')
   @Subscription(() => LeadImport, { subscribe: servedByGateway, description: "Your import of this upload as it runs: rows processed, for a progress bar" })
   leadImportProgress(@Arg("assetId", () => ID) _assetId: string, @Root() progress: LeadImport): LeadImport {
     return progress;

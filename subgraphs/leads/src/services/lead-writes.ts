@@ -18,7 +18,7 @@ export interface NewLead {
 }
 
 /** A campaign the lead may name: one of the lead's owner's (else as if it did not exist). */
-export async function requireOwnCampaign(ctx: LeadsContext, ownerId: string, campaignId: string): Promise<void> {
+async function requireOwnCampaign(ctx: LeadsContext, ownerId: string, campaignId: string): Promise<void> {
   const campaign = isUuid(campaignId) ? await ctx.loaders.campaignById.load(campaignId) : null;
   if (!campaign || campaign.ownerId !== ownerId) throw badInput("campaignId must name a campaign of yours", "campaignId");
 }

@@ -20,7 +20,7 @@ export function leadScore(weights: readonly Weight[], signals: Readonly<Record<s
 }
 
 /** Leads rescored per statement: a batch is one transaction, so a rescore never holds every row. */
-export const RESCORE_BATCH = 5_000;
+const RESCORE_BATCH = 5_000;
 
 // The owner's leads in `batch`, scored by the formula above, written where the score changed (or
 // was never recorded), each change kept in score_changes.
