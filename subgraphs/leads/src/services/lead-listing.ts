@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Page } from "@solo/kit";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, badInput, isStorableDate, isUuid } from "@solo/kit";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, badInput, isStorableDate, isUuid, textProblem } from "@solo/kit";
 import { Lead, LeadOrderField, OrderDirection } from "../entities";
 import type { LeadStatus } from "../entities";
 
@@ -71,13 +71,17 @@ function encodeCursor(value: string | number, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString("base64url");
 }
 
-/** Only what encodeCursor makes for this order: a value of the order's type and an id. */
+/**
+ * Only what encodeCursor makes for this order: a value of the order's type and an id. The value
+ * reaches Postgres, so it must be one a lead can hold: a score of 0 to 100, a name the text rule
+ * admits (a NUL or half a surrogate pair is a database error, not a client's).
+ */
 function decodeCursor(cursor: string, field: LeadOrderField): [string | number, string] {
   try {
     const [value, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
     if (!isUuid(id)) throw new Error();
-    if (field === LeadOrderField.SCORE && Number.isInteger(value)) return [value as number, id];
-    if (field === LeadOrderField.NAME && typeof value === "string" && value.length <= 1_000) return [value, id];
+    if (field === LeadOrderField.SCORE && Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 100) return [value as number, id];
+    if (field === LeadOrderField.NAME && typeof value === "string" && !textProblem(value, "after", "single-line")) return [value, id];
     // A date of a year Postgres stores (1 to 9999), as toISOString prints it.
     if (field === LeadOrderField.CREATED_AT && typeof value === "string" && isStorableDate(new Date(value)) && new Date(value).toISOString() === value)
       return [value, id];
