@@ -25,17 +25,7 @@ export async function listLeads(em: EntityManager, ownerId: string, listing: Lea
   const { column, read } = COLUMN[order.field];
   const direction = order.direction === OrderDirection.ASC ? "asc" : "desc";
 
-  const where = ["owner_id = ?"];
-  const params: unknown[] = [ownerId];
-  const filter = checkFilter(listing.filter);
-  const add = (condition: string, value: unknown) => {
-    where.push(condition);
-    params.push(value);
-  };
-  if (filter.status) add("status = ?", filter.status);
-  if (filter.minScore != null) add("score >= ?", filter.minScore);
-  if (filter.campaignId) add("campaign_id = ?", filter.campaignId);
-  if (filter.search?.trim()) add("search_vector @@ websearch_to_tsquery('simple', ?)", filter.search.trim());
+  const { where, params } = filterConditions(ownerId, listing.filter);
 
   const paged = [...where];
   const pagedParams = [...params];
@@ -61,10 +51,23 @@ export async function listLeads(em: EntityManager, ownerId: string, listing: Lea
   return { edges, totalCount: Number(total), pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
-/** A filter's values as the listing and exports use them (a campaign id is an id). */
-export function checkFilter(filter: LeadListing["filter"]): NonNullable<LeadListing["filter"]> {
+/**
+ * The owner's leads that `filter` matches, as conditions on leads.leads with their parameters (values
+ * only ever as parameters): the listing and exports share them, so an export holds what the listing shows.
+ */
+export function filterConditions(ownerId: string, filter: LeadListing["filter"]): { where: string[]; params: unknown[] } {
   if (filter?.campaignId && !isUuid(filter.campaignId)) throw badInput("campaignId must be an id", "campaignId");
-  return filter ?? {};
+  const where = ["owner_id = ?"];
+  const params: unknown[] = [ownerId];
+  const add = (condition: string, value: unknown) => {
+    where.push(condition);
+    params.push(value);
+  };
+  if (filter?.status) add("status = ?", filter.status);
+  if (filter?.minScore != null) add("score >= ?", filter.minScore);
+  if (filter?.campaignId) add("campaign_id = ?", filter.campaignId);
+  if (filter?.search?.trim()) add("search_vector @@ websearch_to_tsquery('simple', ?)", filter.search.trim());
+  return { where, params };
 }
 
 function encodeCursor(value: string | number, id: string): string {
