@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { rankIn } from "../loaders";
 import type { LeadListing } from "../services/lead-listing";
-import { checkFilter } from "../services/lead-listing";
+import { filterConditions } from "../services/lead-listing";
 import type { ExportedLead } from "./lead-files";
 
 interface LeadRow {
@@ -35,18 +35,7 @@ export async function ownerSignalNames(em: EntityManager, ownerId: string): Prom
  * each page costs the same and only one page is held at once. Ranks are counted once, at the start.
  */
 export async function* pagesOfLeads(em: EntityManager, ownerId: string, filter: LeadListing["filter"], pageSize: number): AsyncGenerator<ExportedLead[]> {
-  const checked = checkFilter(filter);
-  const where = ["owner_id = ?"];
-  const params: unknown[] = [ownerId];
-  const add = (condition: string, value: unknown) => {
-    where.push(condition);
-    params.push(value);
-  };
-  // The conditions of listLeads, so an export holds what the listing with that filter shows.
-  if (checked.status) add("status = ?", checked.status);
-  if (checked.minScore != null) add("score >= ?", checked.minScore);
-  if (checked.campaignId) add("campaign_id = ?", checked.campaignId);
-  if (checked.search?.trim()) add("search_vector @@ websearch_to_tsquery('simple', ?)", checked.search.trim());
+  const { where, params } = filterConditions(ownerId, filter);
 
   const scoreCounts = await em.execute<{ score: number; n: string }[]>(`select score, count(*) as n from leads.leads where owner_id = ? group by score`, [ownerId]);
   const counts = new Map(scoreCounts.map((row) => [row.score, Number(row.n)]));

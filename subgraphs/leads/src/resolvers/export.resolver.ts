@@ -4,7 +4,7 @@ import { ExportFormat, ExportStatus, LeadExport } from "../entities";
 import type { LeadsContext } from "../loaders";
 import { exportOwnerOrAdmin } from "../policies";
 import type { LeadsServices } from "../services";
-import { checkFilter } from "../services/lead-listing";
+import { filterConditions } from "../services/lead-listing";
 import { exportDownloadUrl } from "../exports/download";
 import { LeadFilter } from "./types";
 
@@ -21,9 +21,11 @@ export class LeadExportResolver {
     @Arg("format", () => ExportFormat) format: ExportFormat,
     @Ctx() ctx: LeadsContext,
   ): Promise<LeadExport> {
-    checkFilter(filter);
+    const ownerId = signedInCaller(ctx.identity).userId;
+    // A filter the job could not run is refused now, not when the job takes it up.
+    filterConditions(ownerId, filter);
     const leadExport = ctx.em.create(LeadExport, {
-      ownerId: signedInCaller(ctx.identity).userId,
+      ownerId,
       format,
       filter: filter ? { ...filter } : null,
       createdAt: this.services.clock.now(),

@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Page } from "@solo/kit";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, badInput, isStorableDate, isUuid } from "@solo/kit";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, badInput, isStorableDate, isUuid, textProblem } from "@solo/kit";
 import { Lead, LeadOrderField, OrderDirection } from "../entities";
 import type { LeadStatus } from "../entities";
 
@@ -25,17 +25,7 @@ export async function listLeads(em: EntityManager, ownerId: string, listing: Lea
   const { column, read } = COLUMN[order.field];
   const direction = order.direction === OrderDirection.ASC ? "asc" : "desc";
 
-  const where = ["owner_id = ?"];
-  const params: unknown[] = [ownerId];
-  const filter = checkFilter(listing.filter);
-  const add = (condition: string, value: unknown) => {
-    where.push(condition);
-    params.push(value);
-  };
-  if (filter.status) add("status = ?", filter.status);
-  if (filter.minScore != null) add("score >= ?", filter.minScore);
-  if (filter.campaignId) add("campaign_id = ?", filter.campaignId);
-  if (filter.search?.trim()) add("search_vector @@ websearch_to_tsquery('simple', ?)", filter.search.trim());
+  const { where, params } = filterConditions(ownerId, listing.filter);
 
   const paged = [...where];
   const pagedParams = [...params];
@@ -61,23 +51,40 @@ export async function listLeads(em: EntityManager, ownerId: string, listing: Lea
   return { edges, totalCount: Number(total), pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
-/** A filter's values as the listing and exports use them (a campaign id is an id). */
-export function checkFilter(filter: LeadListing["filter"]): NonNullable<LeadListing["filter"]> {
+/**
+ * The owner's leads that `filter` matches, as conditions on leads.leads with their parameters (values
+ * only ever as parameters): the listing and exports share them, so an export holds what the listing shows.
+ */
+export function filterConditions(ownerId: string, filter: LeadListing["filter"]): { where: string[]; params: unknown[] } {
   if (filter?.campaignId && !isUuid(filter.campaignId)) throw badInput("campaignId must be an id", "campaignId");
-  return filter ?? {};
+  const where = ["owner_id = ?"];
+  const params: unknown[] = [ownerId];
+  const add = (condition: string, value: unknown) => {
+    where.push(condition);
+    params.push(value);
+  };
+  if (filter?.status) add("status = ?", filter.status);
+  if (filter?.minScore != null) add("score >= ?", filter.minScore);
+  if (filter?.campaignId) add("campaign_id = ?", filter.campaignId);
+  if (filter?.search?.trim()) add("search_vector @@ websearch_to_tsquery('simple', ?)", filter.search.trim());
+  return { where, params };
 }
 
 function encodeCursor(value: string | number, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString("base64url");
 }
 
-/** Only what encodeCursor makes for this order: a value of the order's type and an id. */
+/**
+ * Only what encodeCursor makes for this order: a value of the order's type and an id. The value
+ * reaches Postgres, so it must be one a lead can hold: a score of 0 to 100, a name the text rule
+ * admits (a NUL or half a surrogate pair is a database error, not a client's).
+ */
 function decodeCursor(cursor: string, field: LeadOrderField): [string | number, string] {
   try {
     const [value, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
     if (!isUuid(id)) throw new Error();
-    if (field === LeadOrderField.SCORE && Number.isInteger(value)) return [value as number, id];
-    if (field === LeadOrderField.NAME && typeof value === "string" && value.length <= 1_000) return [value, id];
+    if (field === LeadOrderField.SCORE && Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 100) return [value as number, id];
+    if (field === LeadOrderField.NAME && typeof value === "string" && !textProblem(value, "after", "single-line")) return [value, id];
     // A date of a year Postgres stores (1 to 9999), as toISOString prints it.
     if (field === LeadOrderField.CREATED_AT && typeof value === "string" && isStorableDate(new Date(value)) && new Date(value).toISOString() === value)
       return [value, id];
