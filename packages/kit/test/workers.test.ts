@@ -26,7 +26,8 @@ function startWorkerProcess(folder: string, worker: string, databaseUrl: string)
     env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const result = { child, output: "", exited: new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code))) };
+  // "close", not "exit": a process's last lines may still be in its pipes when it has exited.
+  const result = { child, output: "", exited: new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code))) };
   child.stdout.on("data", (chunk: Buffer) => (result.output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (result.output += chunk.toString()));
   return result;
