@@ -8,6 +8,8 @@ import { GraphQLClient, PASSWORD, uniqueEmail } from "@solo/e2e/dist/src/stack";
 import { createLoaders, rankIn } from "@solo/leads/dist/src/loaders";
 import type { Weight } from "@solo/leads/dist/src/services/scoring";
 import { leadScore, rescoreOwner } from "@solo/leads/dist/src/services/scoring";
+import { leadSearchSql } from "@solo/leads/dist/src/entities/lead";
+import { benchPlatformEnv } from "./platform-env";
 
 /**
  * rescoreLeads over LEADS leads of one owner, each with up to four signals (seeded in SQL): timed
@@ -24,8 +26,8 @@ const ROUNDS = envInt("ROUNDS", 2);
 const SIGNALS = ["publications", "grants", "seniority", "engagement"];
 
 // The search column as the Lead entity's FullTextType("simple") writes it (see leadSearchText).
-const SEARCH_VECTOR_SQL = `setweight(to_tsvector('simple', name), 'A') || setweight(to_tsvector('simple', coalesce(company, '')), 'B')
-  || setweight(to_tsvector('simple', concat_ws(' ', title, location, email)), 'C')`;
+/** The search column as the entity writes it (search.test.ts checks they agree). */
+const SEARCH_VECTOR_SQL = leadSearchSql();
 
 async function main() {
   const begun = Date.now();
@@ -36,15 +38,7 @@ async function main() {
   const leads = loadSubgraph("leads");
   const orm = await openDatabase({ schema: leads.schema, entities: [...leads.entities], migrationsPath: leads.migrations, clientUrl: database.url });
   try {
-    const subgraphs = await startSubgraphProcesses({
-      DATABASE_URL: database.url,
-      REDIS_URL: process.env.REDIS_URL ?? "",
-      S3_ENDPOINT: store.config.endpoint,
-      S3_BUCKET: store.config.bucket,
-      S3_ACCESS_KEY_ID: store.config.accessKeyId,
-      S3_SECRET_ACCESS_KEY: store.config.secretAccessKey,
-      RATE_LIMIT_USER: "1000000",
-    });
+    const subgraphs = await startSubgraphProcesses(benchPlatformEnv(database.url, store));
     services.push(...subgraphs.services);
     const gateway = await startService("gateway", "gateway/dist/src/index.js", await freePort(), subgraphs.env);
     services.push(gateway);

@@ -8,6 +8,7 @@ import { freePort, startService, startSubgraphProcesses, stopService } from "@so
 import { GraphQLClient, PASSWORD, contractOperation, uniqueEmail } from "@solo/e2e/dist/src/stack";
 import { accountAnalytics } from "@solo/social/dist/src/services/analytics";
 import { rebuildDailyEngagement } from "@solo/social/dist/src/services/post-metrics";
+import { benchPlatformEnv } from "./platform-env";
 
 /**
  * accountAnalytics (the contract's AccountAnalytics selection) over ACCOUNTS accounts with a post a
@@ -68,16 +69,7 @@ async function main() {
   const social = loadSubgraph("social");
   const orm = await openDatabase({ schema: social.schema, entities: [...social.entities], migrationsPath: social.migrations, clientUrl: database.url });
   try {
-    const subgraphs = await startSubgraphProcesses({
-      DATABASE_URL: database.url,
-      REDIS_URL: process.env.REDIS_URL ?? "",
-      S3_ENDPOINT: store.config.endpoint,
-      S3_BUCKET: store.config.bucket,
-      S3_ACCESS_KEY_ID: store.config.accessKeyId,
-      S3_SECRET_ACCESS_KEY: store.config.secretAccessKey,
-      RATE_LIMIT_ANONYMOUS: "1000000",
-      RATE_LIMIT_USER: "1000000",
-    });
+    const subgraphs = await startSubgraphProcesses(benchPlatformEnv(database.url, store));
     services.push(...subgraphs.services);
     const socialUrl = subgraphs.env.SUBGRAPH_URL_SOCIAL!;
     const gateway = await startService("gateway", "gateway/dist/src/index.js", await freePort(), subgraphs.env);

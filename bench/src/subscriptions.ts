@@ -6,6 +6,7 @@ import { startTestObjectStore } from "@solo/e2e/dist/src/object-store";
 import type { Service } from "@solo/e2e/dist/src/processes";
 import { freePort, startService, startSubgraphProcesses, stopService } from "@solo/e2e/dist/src/processes";
 import { GraphQLClient, PASSWORD, contractOperation, uniqueEmail } from "@solo/e2e/dist/src/stack";
+import { benchPlatformEnv } from "./platform-env";
 
 /**
  * One gateway process, SUBSCRIBERS sockets each subscribed to liveStudyStats, RATE events per second
@@ -33,14 +34,7 @@ async function main() {
   const services: Service[] = [];
   const gatewayPort = await freePort();
   const base: NodeJS.ProcessEnv = {
-    DATABASE_URL: database.url,
-    REDIS_URL: process.env.REDIS_URL ?? "",
-    S3_ENDPOINT: store.config.endpoint,
-    S3_BUCKET: store.config.bucket,
-    S3_ACCESS_KEY_ID: store.config.accessKeyId,
-    S3_SECRET_ACCESS_KEY: store.config.secretAccessKey,
-    RATE_LIMIT_ANONYMOUS: "1000000",
-    RATE_LIMIT_USER: "1000000",
+    ...benchPlatformEnv(database.url, store),
     // Every subscriber connects from loopback at once, each unsigned until its connection_init.
     MAX_UNAUTHENTICATED_SOCKETS_PER_IP: "1000000",
   };

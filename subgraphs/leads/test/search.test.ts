@@ -8,6 +8,7 @@ import { IDENTITY_HEADER, runSubgraph, signIdentity } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { listLeads } from "../src/services/lead-listing";
 import subgraph from "../src/subgraph";
+import { leadSearchSql } from "../src/entities/lead";
 
 const LEADS = 100_000;
 /** Every 1,000th lead works at the rare company: 100 of them. */
@@ -15,8 +16,8 @@ const RARE_EVERY = 1_000;
 
 // The search column as the entity's FullTextType("simple") writes it from leadSearchText: name (A),
 // company (B), then title, location and email joined by spaces (C).
-const SEARCH_VECTOR_SQL = `setweight(to_tsvector('simple', name), 'A') || setweight(to_tsvector('simple', coalesce(company, '')), 'B')
-  || setweight(to_tsvector('simple', concat_ws(' ', title, location, email)), 'C')`;
+/** The search column in SQL, the one the import and the demo use: checked below against what createLead writes. */
+const SEARCH_VECTOR_SQL = leadSearchSql();
 
 /**
  * leads(filter: {search}) on 100,000 leads of one owner: the listing's statements, as the service

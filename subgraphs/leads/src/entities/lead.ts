@@ -115,3 +115,17 @@ export class Lead {
 export function leadSearchText(lead: Pick<Lead, "name" | "company" | "title" | "location" | "email">) {
   return { A: lead.name, B: lead.company ?? "", C: [lead.title, lead.location, lead.email].filter(Boolean).join(" ") };
 }
+
+/**
+ * The search column in SQL, over column expressions: exactly what MikroORM's FullTextType writes
+ * for leadSearchText above: setweight(to_tsvector('simple', x), W) joined by ||, with
+ * C the non-empty of title, location and email joined by a space. Stored fields are never '' (an
+ * empty cell is null), so concat_ws, which skips nulls, joins the same words.
+ */
+export function leadSearchSql(column: (name: "name" | "company" | "title" | "location" | "email") => string = (name) => name): string {
+  return (
+    `setweight(to_tsvector('simple', ${column("name")}), 'A') || ` +
+    `setweight(to_tsvector('simple', coalesce(${column("company")}, '')), 'B') || ` +
+    `setweight(to_tsvector('simple', concat_ws(' ', ${column("title")}, ${column("location")}, ${column("email")})), 'C')`
+  );
+}

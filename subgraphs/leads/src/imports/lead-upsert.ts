@@ -2,21 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { CompiledQuery } from "kysely";
 import { scoreLeads } from "../services/scoring";
+import { leadSearchSql } from "../entities/lead";
 import type { LeadRow } from "./csv-rows";
-
-/**
- * The search column in SQL, over column expressions: exactly what MikroORM's FullTextType writes
- * for leadSearchText (entities/lead.ts): setweight(to_tsvector('simple', x), W) joined by ||, with
- * C the non-empty of title, location and email joined by a space. Stored fields are never '' (an
- * empty cell is null), so concat_ws, which skips nulls, joins the same words.
- */
-function leadSearchSql(column: (name: "name" | "company" | "title" | "location" | "email") => string): string {
-  return (
-    `setweight(to_tsvector('simple', ${column("name")}), 'A') || ` +
-    `setweight(to_tsvector('simple', coalesce(${column("company")}, '')), 'B') || ` +
-    `setweight(to_tsvector('simple', concat_ws(' ', ${column("title")}, ${column("location")}, ${column("email")})), 'C')`
-  );
-}
 
 // A field the row leaves empty (null) keeps what the lead had.
 const kept = (name: string) => `coalesce(excluded.${name}, l.${name})`;
