@@ -61,3 +61,11 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
 export function printSubgraphSdl(schema: GraphQLSchema): string {
   return printSubgraphSchema(schema).trim() + "\n";
 }
+
+/**
+ * An entity another subgraph resolves, as this one returns it: its type with the key alone (the
+ * gateway asks the owning subgraph for the rest).
+ */
+export function entityRef<T extends { id: string }>(type: new () => T, id: string): T {
+  return Object.assign(new type(), { id });
+}

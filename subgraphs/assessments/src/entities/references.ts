@@ -45,4 +45,4 @@ export class Flashcard {
   id!: string;
 }
 
-export const ref = <T extends { id: string }>(type: new () => T, id: string): T => Object.assign(new type(), { id });
+export { entityRef as ref } from "@solo/kit";

@@ -1,4 +1,4 @@
-import { Access } from "@solo/kit";
+import { Access, entityRef } from "@solo/kit";
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 
 /**
@@ -18,4 +18,4 @@ export class User {
 }
 
 /** A reference the gateway resolves in the users subgraph. */
-export const userRef = (id: string): User => Object.assign(new User(), { id });
+export const userRef = (id: string): User => entityRef(User, id);

@@ -1,4 +1,4 @@
-import { Access } from "@solo/kit";
+import { Access, entityRef } from "@solo/kit";
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 
 /** Users owns accounts: leads refers to them by key (owner, convertedUser) and users resolves the rest. */
@@ -10,4 +10,4 @@ export class User {
   id!: string;
 }
 
-export const userRef = (id: string): User => Object.assign(new User(), { id });
+export const userRef = (id: string): User => entityRef(User, id);

@@ -26,4 +26,4 @@ export class MediaAsset {
   id!: string;
 }
 
-export const ref = <T extends { id: string }>(type: new () => T, id: string): T => Object.assign(new type(), { id });
+export { entityRef as ref } from "@solo/kit";
