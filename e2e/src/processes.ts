@@ -13,8 +13,8 @@ export interface Service {
   exited: Promise<number | null>;
 }
 
-/** One platform service as its own process (the built entry point), ready when /ready says so. */
-export async function startService(name: string, entry: string, port: number, env: NodeJS.ProcessEnv, args: string[] = []): Promise<Service> {
+/** One platform service as its own process (the built entry point), ready when `readyPath` (/ready) says so. */
+export async function startService(name: string, entry: string, port: number, env: NodeJS.ProcessEnv, args: string[] = [], readyPath = "/ready"): Promise<Service> {
   const child = spawn(process.execPath, [path.join(projectRoot(), entry), ...args], {
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -26,9 +26,12 @@ export async function startService(name: string, entry: string, port: number, en
   const url = `http://127.0.0.1:${port}/graphql`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`${name} exited:\n${output}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/ready`).catch(() => undefined);
+    const ready = await fetch(`http://127.0.0.1:${port}${readyPath}`).catch(() => undefined);
     if (ready?.ok) break;
-    if (i > 300) throw new Error(`${name} not ready:\n${output}`);
+    if (i > 300) {
+      child.kill("SIGKILL"); // not left running behind a failed start
+      throw new Error(`${name} not ready:\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { name, url, child, output: () => output, exited };

@@ -12,6 +12,8 @@ import { startInstagramStandIn } from "@solo/tools/dist/src/instagram-stand-in";
 import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
 import { Kind, parse, print } from "graphql";
 import { Client } from "pg";
+import { RegistryClient, startRegistry } from "@solo/registry";
+import { migratedTemplate } from "./migrated-template";
 import { startTestObjectStore } from "./object-store";
 
 export interface StackOptions {
@@ -20,7 +22,15 @@ export interface StackOptions {
    * (every job's is 0 in a stack, so ticks never land in SQL counts: tests run jobs with runJobNow).
    */
   subgraphs?: Record<string, SubgraphOverrides>;
-  gateway?: Partial<Omit<GatewayConfig, "limits" | "rateLimit">> & {
+  /**
+   * A schema registry on the stack's database (in-process, like the subgraphs), with every
+   * subgraph's SDL (schema/<name>.graphql) published at its running URL, and the gateway taking
+   * its supergraph from it (SUPERGRAPH_SOURCE=registry).
+   */
+  registry?: { minDelaySeconds?: number };
+  gateway?: Partial<Omit<GatewayConfig, "limits" | "rateLimit" | "registry" | "usage">> & {
+    registry?: Partial<GatewayConfig["registry"]>;
+    usage?: Partial<GatewayConfig["usage"]>;
     limits?: Partial<GatewayConfig["limits"]>;
     rateLimit?: Partial<GatewayConfig["rateLimit"]>;
   };
@@ -35,7 +45,7 @@ export async function startStack(options: StackOptions = {}) {
   const entries = readSubgraphs();
   const unknown = Object.keys(options.subgraphs ?? {}).filter((name) => !entries.some((entry) => entry.name === name));
   if (unknown.length) throw new Error(`startStack: no subgraph ${unknown.join(", ")} in rover.yaml`);
-  const database = await createTestDatabase("e2e");
+  const database = await createTestDatabase("e2e", { template: await migratedTemplate() });
   const logger = createLogger("test");
   const objectStore = await startTestObjectStore();
   // A mail catcher of the stack's own: subgraphs send to it (SMTP_URL), the gateway's /dev/mail reads its mailbox.
@@ -68,20 +78,46 @@ export async function startStack(options: StackOptions = {}) {
     running.set(name, subgraph);
     return subgraph;
   };
+  /** The registry on the stack's database and bus, with every subgraph of the stack published to it. */
+  const startPublishedRegistry = async (minDelaySeconds = 5) => {
+    const started = await startRegistry(
+      {
+        port: 0,
+        host: "127.0.0.1",
+        databaseUrl: database.url,
+        usersUrl: running.get("users")?.url,
+        redisUrl: process.env.REDIS_URL,
+        eventBusNamespace: eventNamespace,
+        minDelaySeconds,
+        checkUsageDays: 30,
+      },
+      logger,
+    );
+    const client = new RegistryClient({ url: started.url });
+    for (const [name, subgraph] of running) {
+      const sdl = fs.readFileSync(path.join(projectRoot(), "schema", `${name}.graphql`), "utf8");
+      await client.publish(name, { sdl, url: subgraph.url, author: "e2e stack" });
+    }
+    return started;
+  };
   const sql = new Map<string, ReturnType<typeof countQueries>>();
   const stopSubgraphs = async () => {
     for (const subgraph of [...running.values()].reverse()) await subgraph.close();
   };
   let gateway: RunningService;
+  let registry: RunningService | undefined;
   try {
     for (const entry of entries) sql.set(entry.name, countQueries((await start(entry.name)).orm));
+    if (options.registry) registry = await startPublishedRegistry(options.registry.minDelaySeconds);
     const defaults = gatewayConfigFromEnv();
     const config: GatewayConfig = {
       ...defaults,
       ...options.gateway,
       port: 0,
       host: "127.0.0.1",
-      supergraphSource: options.gateway?.supergraphSource ?? "file",
+      supergraphSource: options.gateway?.supergraphSource ?? (registry ? "registry" : "file"),
+      registry: { ...defaults.registry, ...(registry ? { url: registry.url, apiKey: undefined } : {}), ...options.gateway?.registry },
+      usage: { ...defaults.usage, enabled: Boolean(registry), ...options.gateway?.usage },
       supergraphPath: path.join(projectRoot(), "schema", "supergraph.graphql"),
       subgraphUrls: { ...Object.fromEntries([...running].map(([name, subgraph]) => [name, subgraph.url])), ...options.gateway?.subgraphUrls },
       redisUrl: options.gateway?.redisUrl ?? process.env.REDIS_URL,
@@ -104,6 +140,7 @@ export async function startStack(options: StackOptions = {}) {
     };
     gateway = await startGateway(config, logger);
   } catch (error) {
+    await registry?.close();
     await stopSubgraphs();
     await events.close();
     await mailCatcher.close();
@@ -125,6 +162,13 @@ export async function startStack(options: StackOptions = {}) {
 
   return {
     url: gateway.url,
+    /** The registry's base URL (with `registry` in the options). */
+    registryUrl: registry?.url,
+    /** Stops the registry (its URL then refuses connections), for tests of a gateway without it. */
+    async stopRegistry() {
+      await registry?.close();
+      registry = undefined;
+    },
     wsUrl: gateway.url.replace(/^http/, "ws"),
     origin: new URL(gateway.url).origin,
     subgraph,
@@ -195,6 +239,7 @@ export async function startStack(options: StackOptions = {}) {
     client: (credentials: Credentials = {}) => new GraphQLClient(gateway.url, credentials),
     async close() {
       await gateway.close();
+      await registry?.close();
       await stopSubgraphs();
       await events.close();
       await mailCatcher.close();

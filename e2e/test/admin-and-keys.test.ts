@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import type { Stack } from "../src/stack";
-import { register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, platformSecrets, subscriptionTopic } from "@solo/kit";
+import { SignJWT, importPKCS8 } from "jose";
+import { publishedTest, sit } from "../src/assessment-fixtures";
+import { connect, subscribe } from "../src/live";
+import { publishedCourse, registerWithRole } from "../src/content-fixtures";
+import type { GraphQLClient, Stack } from "../src/stack";
+import { contractOperation, register, registerAdmin, startStack, tableSnapshot } from "../src/stack";
 
 describe("roles, API keys and the audit log", () => {
   let stack: Stack;
@@ -164,5 +170,173 @@ describe("roles, API keys and the audit log", () => {
     const blank = await owner.client.op("CreateApiKey", { input: { name: "   ", scopes: ["users:read"] } });
     assert.equal(blank.errors?.[0].extensions?.code, "BAD_USER_INPUT");
     assert.deepEqual(await tableSnapshot(stack, "users"), before);
+  });
+
+  it("grants registry scopes to admins only, and keeps a key's trusted-documents and variant limits", async () => {
+    const marketer = await register(stack);
+    const admin = await registerAdmin(stack);
+    const before = await tableSnapshot(stack, "users");
+    const refused = await marketer.client.op("CreateApiKey", { input: { name: "ci", scopes: ["registry:write"] } });
+    assert.equal(refused.errors?.[0].extensions?.code, "FORBIDDEN");
+    const badVariant = await admin.client.request(`mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`, {
+      input: { name: "p", scopes: ["content:read"], variant: "Partner Tier!" },
+    });
+    assert.equal(badVariant.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+    assert.deepEqual(await tableSnapshot(stack, "users"), before, "refused keys leave nothing behind");
+
+    const created = await admin.client.request(
+      `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { scopes trustedDocumentsOnly variant } } }`,
+      { input: { name: "partner", scopes: ["registry:read", "content:read"], trustedDocumentsOnly: true, variant: "partner" } },
+    );
+    assert.deepEqual(created.data.createApiKey.apiKey, { scopes: ["registry:read", "content:read"], trustedDocumentsOnly: true, variant: "partner" });
+    const plain = await marketer.client.request(`mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { trustedDocumentsOnly variant } } }`, {
+      input: { name: "plain", scopes: ["content:read"] },
+    });
+    assert.deepEqual(plain.data.createApiKey.apiKey, { trustedDocumentsOnly: false, variant: null }, "a key is unlimited unless asked");
+  });
+
+  describe("public data: any valid key reads it, a scope only adds", () => {
+    let instructor: Awaited<ReturnType<typeof registerWithRole>>;
+    let published: { id: string; slug: string; title: string };
+    let draft: { id: string; slug: string };
+    let publicTest: string;
+    let draftTest: string;
+    const keyWith = async (scopes: string[]): Promise<GraphQLClient> => {
+      const created = await instructor.client.op("CreateApiKey", { input: { name: scopes.join(","), scopes } });
+      assert.equal(created.errors, undefined, JSON.stringify(created.errors));
+      return stack.client({ apiKey: created.data.createApiKey.secret });
+    };
+
+    before(async () => {
+      instructor = await registerWithRole(stack, "INSTRUCTOR", "Public data author");
+      published = await publishedCourse(instructor.client, "Public data course", { lessons: 2 });
+      const created = await instructor.client.op("CreateCourse", { input: { title: "Private draft course", description: "Not yet", level: "BEGINNER" } });
+      assert.equal(created.errors, undefined);
+      draft = created.data.createCourse;
+      publicTest = (await publishedTest(instructor.client, [{ correctOption: 1 }], { title: "Public data test", courseId: published.id })).id;
+      const draftCreated = await instructor.client.op("CreateMockTest", { input: { title: "Draft test", durationMinutes: 30, negativeMarking: 0 } });
+      assert.equal(draftCreated.errors, undefined);
+      draftTest = draftCreated.data.createMockTest.id;
+    });
+
+    it("a key with an unrelated scope (users:read) reads the catalog, a published course and the published tests, whole", async () => {
+      const usersOnly = await keyWith(["users:read"]);
+      const catalog = await usersOnly.op("CourseCatalog", { first: 50 });
+      assert.equal(catalog.errors, undefined, JSON.stringify(catalog.errors));
+      const slugs = catalog.data.courses.edges.map((edge: { node: { slug: string } }) => edge.node.slug);
+      assert.ok(slugs.includes(published.slug), "the published course is in the catalog");
+      assert.ok(!slugs.includes(draft.slug), "the draft is not");
+      const course = await usersOnly.op("CourseBySlug", { slug: published.slug });
+      assert.equal(course.errors, undefined, JSON.stringify(course.errors));
+      assert.equal(course.data.course.title, "Public data course");
+      assert.equal(course.data.course.lessons.length, 2);
+      assert.equal(course.data.course.author.displayName, "Public data author");
+      const tests = await usersOnly.op("MockTests", { courseId: published.id });
+      assert.equal(tests.errors, undefined, JSON.stringify(tests.errors));
+      assert.deepEqual(
+        tests.data.mockTests.edges.map((edge: any) => [edge.node.title, edge.node.course.title]),
+        [["Public data test", "Public data course"]],
+        "a test's course, reached through assessments, is public too",
+      );
+      const search = await usersOnly.op("SearchContent", { query: "Public data course" });
+      assert.equal(search.errors, undefined, JSON.stringify(search.errors));
+      assert.ok(search.data.searchContent.some((hit: { id: string }) => hit.id === published.id));
+      const board = await usersOnly.op("Leaderboard", { testId: publicTest });
+      assert.equal(board.errors, undefined, JSON.stringify(board.errors));
+    });
+
+    it("but its owner's drafts and private data still need the scope", async () => {
+      const usersOnly = await keyWith(["users:read"]);
+      const draftCourse = await usersOnly.op("CourseBySlug", { slug: draft.slug });
+      assert.equal(draftCourse.errors, undefined);
+      assert.equal(draftCourse.data.course, null, "the owner's draft is not public: a key without content:read reads as anonymous");
+      const draftMock = await usersOnly.request(`query ($id: ID!) { mockTest(id: $id) { title } }`, { id: draftTest });
+      assert.equal(draftMock.data.mockTest, null);
+      const answers = await usersOnly.request(`query ($id: ID!) { mockTest(id: $id) { questions { correctOption } } }`, { id: publicTest });
+      assert.deepEqual(answers.data.mockTest.questions, [{ correctOption: null }], "its author's answers are not public");
+      const mine = await usersOnly.op("MyCourses");
+      assert.equal(mine.errors?.[0].extensions?.code, "FORBIDDEN", "a person's own course list is private: content:read");
+      const uploads = await usersOnly.request(`{ mediaAsset(id: "${crypto.randomUUID()}") { id } }`);
+      assert.equal(uploads.errors?.[0].extensions?.code, "FORBIDDEN");
+      assert.match(uploads.errors[0].message, /content:read/);
+      const create = await usersOnly.op("CreateCourse", { input: { title: "By a reader", description: "x", level: "BEGINNER" } });
+      assert.equal(create.errors?.[0].extensions?.code, "FORBIDDEN", "reading is not writing");
+
+      // With the scope, the key reads as its owner: the drafts too.
+      const contentReader = await keyWith(["content:read"]);
+      assert.equal((await contentReader.op("CourseBySlug", { slug: draft.slug })).data.course?.title, "Private draft course");
+      const assessmentsReader = await keyWith(["assessments:read"]);
+      const ownDraft = await assessmentsReader.request(`query ($id: ID!) { mockTest(id: $id) { title } }`, { id: draftTest });
+      assert.equal(ownDraft.data.mockTest?.title, "Draft test");
+    });
+
+    it("a published course's lesson reached through another subgraph is public too: an assessments:read key reads its session's lesson", async () => {
+      const lessonId = (await instructor.client.op("CourseBySlug", { slug: published.slug })).data.course.lessons[0].id;
+      const started = await instructor.client.op("StartStudySession", { input: { courseId: published.id, lessonId } });
+      assert.equal(started.errors, undefined, JSON.stringify(started.errors));
+      const assessmentsOnly = await keyWith(["assessments:read"]);
+      const session = await assessmentsOnly.request(`query ($id: ID!) { studySession(sessionId: $id) { id lesson { id title } course { title } } }`, {
+        id: started.data.startStudySession.id,
+      });
+      assert.equal(session.errors, undefined, JSON.stringify(session.errors));
+      assert.deepEqual(session.data.studySession.lesson, { id: lessonId, title: started.data.startStudySession.lesson.title });
+      assert.equal(session.data.studySession.course.title, "Public data course");
+    });
+
+    it("the live leaderboard of a published test is public too: a users:read key follows it", async () => {
+      const test = await publishedTest(instructor.client, [{ correctOption: 1 }], { title: "Live public board", courseId: published.id });
+      const usersOnly = await keyWith(["users:read"]);
+      const live = connect(stack.wsUrl, { apiKey: usersOnly.credentials.apiKey });
+      try {
+        const student = await register(stack, { displayName: "Live board student" });
+        await sit(student.client, test.id, test.questionIds, [1]);
+        const board = subscribe(live, contractOperation("LeaderboardUpdated"), { testId: test.id });
+        // An event on the board's topic, until the subscription (in place once the gateway took it) answers.
+        for (let tries = 0; !board.results.length && tries < 40; tries++) {
+          await stack.events.publish(subscriptionTopic("leaderboardUpdated", { testId: test.id }), { at: new Date().toISOString() });
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        const [answer] = await board.next(1, 1_000);
+        assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+        assert.deepEqual(
+          answer.data.leaderboardUpdated.map((entry: { user: { displayName: string } }) => entry.user.displayName),
+          ["Live board student"],
+        );
+        board.stop();
+      } finally {
+        await live.client.dispose();
+      }
+    });
+
+    it("an invalid token or key on a public query is a coded 401 that says to drop or refresh it", async () => {
+      const signed = async (expiresAt: number) =>
+        new SignJWT({ role: "STUDENT", sid: crypto.randomUUID() })
+          .setProtectedHeader({ alg: "EdDSA" })
+          .setSubject(instructor.user.id)
+          .setIssuer(ACCESS_TOKEN_ISSUER)
+          .setAudience(ACCESS_TOKEN_AUDIENCE)
+          .setIssuedAt(expiresAt - 900)
+          .setExpirationTime(expiresAt)
+          .sign(await importPKCS8(platformSecrets().jwtPrivateKey, "EdDSA"));
+      const expired = await signed(Math.floor(Date.now() / 1000) - 60);
+      const cases: [GraphQLClient, string, RegExp][] = [
+        [stack.client({ token: expired }), "TOKEN_EXPIRED", /refresh the session.*send no Authorization header to read public data/],
+        [stack.client({ token: "not.a.jwt" }), "TOKEN_INVALID", /sign in again or refresh the session.*send no Authorization header to read public data/],
+        [stack.client({ apiKey: "solo_no_such_key" }), "API_KEY_INVALID", /check the key.*send no x-api-key header to read public data/],
+        [stack.client({ token: "solo_no_such_key" }), "API_KEY_INVALID", /check the key.*send no Authorization header to read public data/],
+      ];
+      for (const [client, reason, message] of cases) {
+        const refused = await client.op("CourseCatalog", { first: 1 });
+        assert.equal(refused.status, 401, reason);
+        assert.equal(refused.data, undefined, `${reason}: no data for a broken login, even public`);
+        assert.equal(refused.errors?.[0].extensions?.code, "UNAUTHENTICATED", reason);
+        assert.equal(refused.errors?.[0].extensions?.reason, reason);
+        assert.match(refused.errors[0].message, message);
+      }
+      // Doing what the message says works.
+      const anonymous = await stack.client().op("CourseCatalog", { first: 1 });
+      assert.equal(anonymous.status, 200);
+      assert.equal(anonymous.errors, undefined);
+    });
   });
 });

@@ -27,6 +27,8 @@ const tagsOf = (directives: readonly ConstDirectiveNode[] | undefined) =>
     .filter((directive) => directive.name.value === "tag")
     .map((directive) => directive.arguments?.find((arg) => arg.name.value === "name")?.value)
     .flatMap((value) => (value?.kind === Kind.STRING ? [value.value] : []));
+/** Public data (`access:public-data`) is every key's to read: its scope tag only adds, it guards nothing. */
+const publicData = (field: FieldDefinitionNode) => tagsOf(field.directives).some((tag) => tag.startsWith("access:public-data"));
 const scopesOf = (field: FieldDefinitionNode) =>
   tagsOf(field.directives).flatMap((tag) => (tag.startsWith(SCOPE_TAG_PREFIX) ? [tag.slice(SCOPE_TAG_PREFIX.length)] : []));
 const inaccessible = (field: FieldDefinitionNode) => (field.directives ?? []).some((directive) => directive.name.value === "inaccessible");
@@ -65,7 +67,7 @@ const privateFields = new Map<string, PrivateField[]>();
 for (const [type, fields] of objectTypes) {
   if (ROOTS.has(type)) continue;
   const tagged = fields
-    .filter((field) => scopesOf(field).length)
+    .filter((field) => scopesOf(field).length && !publicData(field))
     .map((field) => ({ name: field.name.value, scopes: scopesOf(field), composite: compositeTypes.has(namedType(field.type)) }));
   if (tagged.length) privateFields.set(type, tagged);
 }
@@ -131,8 +133,8 @@ interface Refused {
  */
 const REACH: Record<string, Reach | Refused> = {
   "Query.me": { scopes: [], steps: () => ["me"] },
-  "Query.course": { scopes: ["content:read"], steps: (f) => [`course(slug: "${f.slug}")`] },
-  "Query.searchContent": { scopes: ["content:read"], steps: (f) => [`searchContent(query: "${f.courseTitle}")`] },
+  "Query.course": { scopes: [], steps: (f) => [`course(slug: "${f.slug}")`] },
+  "Query.searchContent": { scopes: [], steps: (f) => [`searchContent(query: "${f.courseTitle}")`] },
   "Mutation.setUserRole": { scopes: ["users:write"], steps: (f) => [`setUserRole(userId: "${f.studentId}", role: STUDENT)`], mutation: true },
   "Mutation.updateProfile": { scopes: ["users:write"], steps: () => ["updateProfile(input: {})"], mutation: true },
   "Mutation.createCourse": {
@@ -144,17 +146,17 @@ const REACH: Record<string, Reach | Refused> = {
   User: { scopes: [], steps: () => ["me"] },
   UserEdge: { scopes: ["users:read"], steps: () => ["users(first: 1)", "edges"] },
   AuditLogEntry: { scopes: ["users:read"], steps: () => ["auditLog(first: 1)", "edges", "node"] },
-  Course: { scopes: ["content:read"], steps: (f) => [`course(slug: "${f.slug}")`] },
-  CourseEdge: { scopes: ["content:read"], steps: () => ["courses(first: 1)", "edges"] },
-  Lesson: { scopes: ["content:read"], steps: (f) => [`course(slug: "${f.slug}")`, "lessons"] },
-  CourseProgress: { scopes: ["content:read", "assessments:read"], steps: (f) => [`course(slug: "${f.slug}")`, "myProgress"] },
-  MockTest: { scopes: ["assessments:read"], steps: (f) => [`mockTest(id: "${f.testId}")`] },
+  Course: { scopes: [], steps: (f) => [`course(slug: "${f.slug}")`] },
+  CourseEdge: { scopes: [], steps: () => ["courses(first: 1)", "edges"] },
+  Lesson: { scopes: [], steps: (f) => [`course(slug: "${f.slug}")`, "lessons"] },
+  CourseProgress: { scopes: ["assessments:read"], steps: (f) => [`course(slug: "${f.slug}")`, "myProgress"] },
+  MockTest: { scopes: [], steps: (f) => [`mockTest(id: "${f.testId}")`] },
   Attempt: { scopes: ["assessments:read"], steps: (f) => [`attempt(id: "${f.attemptId}")`] },
   StudySession: { scopes: ["assessments:read"], steps: (f) => [`studySession(sessionId: "${f.sessionId}")`] },
-  LeaderboardEntry: { scopes: ["assessments:read"], steps: (f) => [`leaderboard(testId: "${f.testId}", first: 1)`] },
+  LeaderboardEntry: { scopes: [], steps: (f) => [`leaderboard(testId: "${f.testId}", first: 1)`] },
   MediaAsset: { scopes: ["content:read"], steps: (f) => [`mediaAsset(id: "${f.avatarId}")`] },
-  ReadingMaterial: { scopes: ["content:read"], steps: () => ["readingMaterials(first: 1)", "edges", "node"] },
-  FlashcardDeck: { scopes: ["content:read"], steps: (f) => [`flashcardDeck(id: "${f.deckId}")`] },
+  ReadingMaterial: { scopes: [], steps: () => ["readingMaterials(first: 1)", "edges", "node"] },
+  FlashcardDeck: { scopes: [], steps: (f) => [`flashcardDeck(id: "${f.deckId}")`] },
   SocialAccount: { scopes: ["social:read"], steps: () => ["socialAccounts"] },
   ScheduledPost: { scopes: ["social:read"], steps: (f) => [`scheduledPosts(accountId: "${f.socialAccountId}")`] },
   Lead: { scopes: ["leads:read"], steps: (f) => [`lead(id: "${f.leadId}")`] },
@@ -170,9 +172,9 @@ const REACH: Record<string, Reach | Refused> = {
 
 /**
  * What a key needs for a type with private fields to resolve at all when another subgraph points
- * at it: content's entity references ask content:read.
+ * at it: nothing (a published course is public data, which any key reads).
  */
-const ENTITY_SCOPES: Record<string, string[]> = { User: [], Course: ["content:read"] };
+const ENTITY_SCOPES: Record<string, string[]> = { User: [], Course: [] };
 
 /** A scope no path here needs: a key must hold at least one. */
 const UNRELATED_SCOPE = "assessments:write";

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
+import diagnostics from "node:diagnostics_channel";
 import net from "node:net";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { gatewayConfigFromEnv } from "@solo/gateway";
-import { GATEWAY_KEY_HEADER, anonymousGatewayKey, subgraphUrlVariable } from "@solo/kit";
+import { gatewayConfigFromEnv, startGateway } from "@solo/gateway";
+import { GATEWAY_KEY_HEADER, anonymousGatewayKey, projectRoot, subgraphUrlVariable } from "@solo/kit";
 import Redis from "ioredis";
 import type { Stack } from "../src/stack";
 import { register, registerAdmin, startStack } from "../src/stack";
@@ -50,6 +52,46 @@ describe("gateway operations: health, readiness, metrics, request ids", () => {
     const response = await fetch(`${stack.url}?query=${encodeURIComponent("{ me { id } }")}`);
     assert.equal(response.status, 400);
     assert.match(await response.text(), /CSRF|preflight/i);
+  });
+
+  it("calls nothing outside the platform: no cloud metadata probes as it starts, no telemetry to Apollo as it stops", async () => {
+    // The gateway's own default, whatever the test run sets for the stock gateways of other tests.
+    const asked = process.env.APOLLO_TELEMETRY_DISABLED;
+    delete process.env.APOLLO_TELEMETRY_DISABLED;
+    // Every HTTP request this process makes while a gateway starts, serves and stops, by either client.
+    const hosts: string[] = [];
+    const viaNodeHttp = ({ request }: { request: { host: string } }) => hosts.push(request.host);
+    const viaFetch = ({ request }: { request: { origin: string } }) => hosts.push(new URL(request.origin).hostname);
+    diagnostics.subscribe("http.client.request.created", viaNodeHttp as (message: unknown) => void);
+    diagnostics.subscribe("undici:request:create", viaFetch as (message: unknown) => void);
+    try {
+      const gateway = await startGateway({
+        ...gatewayConfigFromEnv(),
+        port: 0,
+        host: "127.0.0.1",
+        supergraphSource: "file",
+        supergraphPath: path.join(projectRoot(), "schema", "supergraph.graphql"),
+        subgraphUrls: stack.subgraphUrls,
+        databaseUrl: stack.databaseUrl,
+        eventBusNamespace: stack.eventNamespace,
+      });
+      try {
+        const response = await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+        assert.deepEqual(await response.json(), { data: { __typename: "Query" } });
+      } finally {
+        await gateway.close();
+      }
+    } finally {
+      diagnostics.unsubscribe("http.client.request.created", viaNodeHttp as (message: unknown) => void);
+      diagnostics.unsubscribe("undici:request:create", viaFetch as (message: unknown) => void);
+      if (asked === undefined) delete process.env.APOLLO_TELEMETRY_DISABLED;
+      else process.env.APOLLO_TELEMETRY_DISABLED = asked;
+    }
+    assert.ok(hosts.length > 0, "the requests of this test were seen");
+    assert.deepEqual(
+      hosts.filter((host) => !["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)),
+      [],
+    );
   });
 
   it("refuses a subgraph called directly without the gateway's identity, and serves public fields only to the anonymous-gateway key", async () => {

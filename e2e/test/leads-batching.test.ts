@@ -21,6 +21,8 @@ describe("leads batching: cost does not grow with the page", () => {
   let marketer: Awaited<ReturnType<typeof registerWithRole>>;
   /** Lead index (by score, best first) → the account its signup converted it to. */
   const converted = new Map<number, string>();
+  /** The marketer's campaigns, oldest first. */
+  const campaignIds: string[] = [];
 
   before(async () => {
     stack = await startStack();
@@ -31,6 +33,13 @@ describe("leads batching: cost does not grow with the page", () => {
       return response.data;
     };
     const campaignId = (await op("CreateCampaign", { input: { name: "Batch", channel: "email", startsAt: "2026-12-01T00:00:00Z" } })).createCampaign.id;
+    campaignIds.push(campaignId);
+    // Four more, each with one lead of its own: five campaigns, newest first in `campaigns`.
+    for (let i = 1; i <= 4; i++) {
+      const id = (await op("CreateCampaign", { input: { name: `Batch ${i}`, channel: "webinar", startsAt: "2026-12-01T00:00:00Z" } })).createCampaign.id;
+      await op("CreateLead", { input: { name: `Campaign lead ${i}`, email: uniqueEmail("campaign"), campaignId: id } });
+      campaignIds.push(id);
+    }
     for (let i = 0; i < 25; i++) {
       // Converted leads among the first 5 and the last 20, so both pages resolve accounts.
       const account = [0, 2, 10, 20].includes(i) ? await register(stack, { displayName: `Convert ${i}` }) : null;
@@ -73,7 +82,7 @@ describe("leads batching: cost does not grow with the page", () => {
         assert.equal(response.errors, undefined, JSON.stringify(response.errors));
         const nodes = response.data.leads.edges.map((edge: any) => edge.node);
         assert.equal(nodes.length, first);
-        assert.equal(response.data.leads.totalCount, 25);
+        assert.equal(response.data.leads.totalCount, 29);
         for (const node of nodes) {
           const index = Number(node.name.split(" ")[1]);
           assert.deepEqual(node.owner, { displayName: "Batch Marketer" });
@@ -92,5 +101,45 @@ describe("leads batching: cost does not grow with the page", () => {
     assert.deepEqual(atTwentyFive, atFive);
     // The query planner fetches entities per path, in parallel: one batch of owners, one of converted accounts.
     assert.deepEqual(atFive.fetches, { leads: 1, users: 2 }, "the leads, then a batch of owners and a batch of converted accounts");
+  });
+
+  it("Campaigns with their funnels: a page of 1 and of 5 cost the same, newest first, the marketer's own", async () => {
+    const query = `query ($first: Int, $after: String) {
+      campaigns(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name funnel { leads converted signups conversionRate } } } }
+    }`;
+    const page = (first: number) =>
+      stack.measure(async () => {
+        const response = await marketer.client.request(query, { first });
+        assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+        assert.equal(response.data.campaigns.totalCount, 5);
+        const nodes = response.data.campaigns.edges.map((edge: any) => edge.node);
+        assert.deepEqual(
+          nodes.map((node: any) => node.id),
+          [...campaignIds].reverse().slice(0, first),
+          "newest first",
+        );
+        for (const node of nodes) {
+          assert.deepEqual(
+            node.funnel,
+            node.name === "Batch" ? { leads: 4, converted: 4, signups: 4, conversionRate: 100 } : { leads: 1, converted: 0, signups: 0, conversionRate: 0 },
+          );
+        }
+      });
+    const atOne = await page(1);
+    const atFive = await page(5);
+    assert.deepEqual(atFive, atOne);
+    // The next page starts after the cursor; another marketer sees none of these; a student is refused.
+    const first = await marketer.client.request(query, { first: 2 });
+    const rest = await marketer.client.request(query, { first: 5, after: first.data.campaigns.pageInfo.endCursor });
+    assert.deepEqual(
+      [...first.data.campaigns.edges, ...rest.data.campaigns.edges].map((edge: any) => edge.node.id),
+      [...campaignIds].reverse(),
+    );
+    assert.equal(rest.data.campaigns.pageInfo.hasNextPage, false);
+    const other = await registerWithRole(stack, "MARKETER", "Other Marketer");
+    assert.equal((await other.client.request(query, {})).data.campaigns.totalCount, 0);
+    const student = await register(stack);
+    assert.equal((await student.client.request(query, {})).errors?.[0].extensions?.code, "FORBIDDEN");
+    assert.equal((await marketer.client.request(query, { first: 101 })).errors?.[0].extensions?.code, "BAD_USER_INPUT");
   });
 });

@@ -77,9 +77,14 @@ for (const backend of ["postgres", "redis"] as const) {
       const admin = (await anonymous.op("Login", { email: adminEmail, password: PASSWORD })).data.login as { accessToken: string; user: { role: string } };
       assert.equal(admin.user.role, "ADMIN");
       const teacher = await signUp("Teacher");
-      await new GraphQLClient(gateway1.url, { token: admin.accessToken }).op("SetUserRole", { userId: teacher.user.id, role: "INSTRUCTOR" });
+      // Each step's errors in full when it fails: a bare null says nothing about which service refused.
+      const succeeded = (response: { data?: any; errors?: unknown[] }): any => {
+        if (response.errors) throw new Error(JSON.stringify(response.errors));
+        return response.data;
+      };
+      succeeded(await new GraphQLClient(gateway1.url, { token: admin.accessToken }).op("SetUserRole", { userId: teacher.user.id, role: "INSTRUCTOR" }));
       const teach = new GraphQLClient(gateway1.url, { token: teacher.accessToken });
-      const course = (await teach.op("CreateCourse", { input: { title: "Replicated", description: "x", level: "BEGINNER" } })).data.createCourse;
+      const course = succeeded(await teach.op("CreateCourse", { input: { title: "Replicated", description: "x", level: "BEGINNER" } })).createCourse;
       await teach.op("AddLesson", { courseId: course.id, input: { title: "One", body: "b", durationMinutes: 5 } });
       await teach.op("PublishCourse", { id: course.id });
 

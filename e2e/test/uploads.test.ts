@@ -117,6 +117,62 @@ describe("uploads through presigned URLs", () => {
     assert.equal(await stack.storage.head(ticket.asset.key), null);
   });
 
+  it("says why an upload was REJECTED (declared vs found), and still says so after the content subgraph restarts", async () => {
+    const account = await register(stack);
+    const tooLong = await upload(account.client, { purpose: "AVATAR", contentType: "image/png", bytes: PNG, declaredSize: PNG.length + 100 });
+    const wrongType = await upload(account.client, { purpose: "AVATAR", contentType: "text/html", declaredType: "image/png", bytes: PNG });
+    const ready = await uploadReady(account.client, "AVATAR", "image/png");
+    const expected = {
+      [tooLong.ticket.asset.id]: {
+        status: "REJECTED",
+        rejectionReason: {
+          kind: "SIZE_MISMATCH",
+          message: `stored ${PNG.length} bytes ≠ declared ${PNG.length + 100}`,
+          declaredSizeBytes: PNG.length + 100,
+          foundSizeBytes: PNG.length,
+          declaredContentType: "image/png",
+          foundContentType: "image/png",
+        },
+      },
+      [wrongType.ticket.asset.id]: {
+        status: "REJECTED",
+        rejectionReason: {
+          kind: "TYPE_MISMATCH",
+          message: "stored type text/html ≠ declared image/png",
+          declaredSizeBytes: PNG.length,
+          foundSizeBytes: PNG.length,
+          declaredContentType: "image/png",
+          foundContentType: "text/html",
+        },
+      },
+      [ready.id]: { status: "READY", rejectionReason: null },
+    };
+    const read = async () => {
+      const seen: Record<string, unknown> = {};
+      for (const id of Object.keys(expected)) {
+        const response = await account.client.request(
+          `query ($id: ID!) { mediaAsset(id: $id) { status rejectionReason { kind message declaredSizeBytes foundSizeBytes declaredContentType foundContentType } } }`,
+          { id },
+        );
+        assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+        seen[id] = response.data.mediaAsset;
+      }
+      return seen;
+    };
+    assert.deepEqual(await read(), expected);
+    // Completing again answers the stored decision, reason included.
+    const again = await account.client.request(`mutation ($id: ID!) { completeUpload(assetId: $id) { status rejectionReason { kind } } }`, {
+      id: tooLong.ticket.asset.id,
+    });
+    assert.deepEqual(again.data?.completeUpload, { status: "REJECTED", rejectionReason: { kind: "SIZE_MISMATCH" } });
+    // Others never see it: the asset itself is the uploader's (and admins').
+    const other = await register(stack);
+    const peek = await other.client.request(`query ($id: ID!) { mediaAsset(id: $id) { rejectionReason { kind } } }`, { id: tooLong.ticket.asset.id });
+    assert.deepEqual([peek.errors, peek.data], [undefined, { mediaAsset: null }], "another account sees neither the asset nor why");
+    await stack.restart("content");
+    assert.deepEqual(await read(), expected, "the reason is stored with the asset, not kept in the process");
+  });
+
   it("reports an error, and keeps the asset PENDING, when nothing was uploaded", async () => {
     const account = await register(stack);
     const ticket = await account.client.op("CreateUploadUrl", { input: { filename: "a.png", contentType: "image/png", sizeBytes: 10, purpose: "AVATAR" } });
@@ -246,6 +302,21 @@ describe("uploads through presigned URLs", () => {
       assert.equal(response.errors?.[0].extensions?.code, code, JSON.stringify(input));
     }
     assert.deepEqual(await tableSnapshot(stack, "content"), before, "no asset rows");
+    // A type or size the purpose refuses: the error names everything the purpose accepts.
+    const IMAGES = ["image/png", "image/jpeg", "image/webp"];
+    for (const [input, field, reason, got] of [
+      [cases[0][0], "contentType", "CONTENT_TYPE_NOT_ALLOWED", "got type image/gif"],
+      [cases[1][0], "sizeBytes", "FILE_TOO_LARGE", "got 5000001 bytes"],
+    ] as const) {
+      const refused = await student.client.op("CreateUploadUrl", { input });
+      const [error] = refused.errors;
+      assert.equal(error.message, `AVATAR accepts ${IMAGES.join(", ")} of at most 5000000 bytes; ${got}`);
+      const { code, purpose, allowedContentTypes, maxBytes } = error.extensions;
+      assert.deepEqual(
+        { code, field: error.extensions.field, reason: error.extensions.reason, purpose, allowedContentTypes, maxBytes },
+        { code: "BAD_USER_INPUT", field, reason, purpose: "AVATAR", allowedContentTypes: IMAGES, maxBytes: 5_000_000 },
+      );
+    }
     const anonymous = await stack.client().op("CreateUploadUrl", { input: cases[0][0] });
     assert.equal(anonymous.errors?.[0].extensions?.code, "UNAUTHENTICATED");
     const instructor = await registerWithRole(stack, "INSTRUCTOR");

@@ -1,29 +1,49 @@
 import fs from "node:fs";
 import { ApolloGateway, IntrospectAndCompose } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { Logger, RunningService } from "@solo/kit";
 import { NotReadyError, createHttpApp, createLogger, createEventBus, createMetrics, formatError, listen, observabilityPlugin } from "@solo/kit";
+import { operationCoordinates } from "@solo/registry";
 import express from "express";
 import type { GraphQLSchema } from "graphql";
 import Redis from "ioredis";
 import { Counter } from "prom-client";
+import { disableApolloTelemetryUnlessAsked } from "./apollo-telemetry";
 import { createAuthenticator } from "./authenticate";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { corsForOrigins, upgradeOriginCheck } from "./cors";
 import { mountDashboard } from "./dashboard";
 import { mountDevMailbox } from "./dev-mail";
+import { mountGraphiQL } from "./graphiql";
 import { introspectionGuard } from "./introspection";
 import { bodyErrorHandler, limitRules, httpOperationGuard, requestShapeGuard } from "./limits";
+import { resultMediaType, specStatusCodes } from "./http-status";
 import { createRateLimiter } from "./rate-limit";
 import type { LiveField } from "./live-fields";
 import { readLiveFields } from "./live-fields";
 import { signInGuard } from "./sign-in-guard";
+import { registryHttp } from "./registry-http";
+import { RegistrySupergraphManager } from "./registry-supergraph";
 import { IdentityForwardingDataSource } from "./subgraph-data-source";
 import { attachSubscriptions } from "./subscriptions";
+import {
+  checkPersistedHash,
+  checkTrustedDocument,
+  manifestDocuments,
+  resolveSubscribeDocument,
+  noDocuments,
+  persistedQueryOf,
+  registryDocuments,
+  requiresTrustedDocument,
+  trustedDocumentCache,
+} from "./trusted-documents";
 import { clientIp } from "./unauthenticated-sockets";
-import { subgraphEndpoints, subgraphsNotReady } from "./supergraph";
+import { UsageRecorder, usagePlugin } from "./usage";
+import { variantGuard, variantSchemas, variantSubscribeErrors } from "./variants";
+import { endpointChanges, subgraphEndpoints, subgraphsNotReady, untrustedRouting } from "./supergraph";
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger("gateway")): Promise<RunningService> {
   const metrics = createMetrics("gateway");
@@ -40,18 +60,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   // Counting starts in Redis: until it connects, limits would fall back to this replica's memory.
   await redis?.connect().catch((error) => logger.warn({ err: error }, "redis unavailable at start; rate limits use memory until it is"));
 
-  let endpoints: Record<string, string>;
-  let supergraphSdl: string | IntrospectAndCompose;
-  if (config.supergraphSource === "file") {
-    supergraphSdl = fs.readFileSync(config.supergraphPath, "utf8");
-    endpoints = subgraphEndpoints(supergraphSdl, config.subgraphUrls);
-  } else {
-    endpoints = config.subgraphUrls;
-    supergraphSdl = new IntrospectAndCompose({
-      subgraphs: Object.entries(endpoints).map(([name, url]) => ({ name, url })),
-    });
-  }
-
   // Subscriptions need the API schema and the supergraph's live tags, whichever way it loads.
   let live: { schema: GraphQLSchema; liveFields: Map<string, LiveField> } | undefined;
   const bus =
@@ -59,6 +67,36 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       ? await createEventBus({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl ?? "", logger, namespace: config.eventBusNamespace })
       : undefined;
   if (!bus) logger.warn("neither REDIS_URL nor DATABASE_URL is set: subscriptions are off");
+
+  // Where each subgraph answers: from the supergraph being served (its routing URLs, with the
+  // configured overrides), so a launch that adds or moves a subgraph moves its readiness check too.
+  let endpoints: Record<string, string> = {};
+  let supergraphSdl: string | IntrospectAndCompose | RegistrySupergraphManager;
+  let registrySource: RegistrySupergraphManager | undefined;
+  if (config.supergraphSource === "file") {
+    supergraphSdl = fs.readFileSync(config.supergraphPath, "utf8");
+  } else if (config.supergraphSource === "compose") {
+    endpoints = config.subgraphUrls;
+    supergraphSdl = new IntrospectAndCompose({
+      subgraphs: Object.entries(endpoints).map(([name, url]) => ({ name, url })),
+    });
+  } else {
+    const refusals = new Counter({
+      name: "registry_launches_refused_total",
+      help: "Supergraphs from the registry not served: routing to an unconfigured URL, or an answer that could not be used",
+      labelNames: ["reason"],
+      registers: [metrics.registry],
+    });
+    registrySource = new RegistrySupergraphManager({
+      ...config.registry,
+      logger,
+      bus,
+      refuse: config.registry.trustRoutingUrls ? undefined : untrustedRouting(config.subgraphUrls),
+      onRefused: (reason) => refusals.inc({ reason }),
+    });
+    supergraphSdl = registrySource;
+  }
+
   const subscriptionExecutions = new Counter({
     name: "subscription_executions_total",
     help: "Executions of live-update queries (one per event per group of subscribers who get the same answer)",
@@ -66,21 +104,57 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     registers: [metrics.registry],
   });
 
+  disableApolloTelemetryUnlessAsked();
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
       new IdentityForwardingDataSource({
         name,
-        url: endpoints[name] ?? url,
+        url: config.subgraphUrls[name] ?? url,
         timeoutMs: config.subgraphTimeoutMs,
         logger,
         onFetch: () => subgraphFetches.inc({ subgraph: name }),
       }),
     logger,
   });
+  const swaps = new Counter({
+    name: "supergraph_swaps_total",
+    help: "Supergraphs served after the first (each a schema and planner swap)",
+    registers: [metrics.registry],
+  });
+  let loaded = false;
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     live = { schema: apiSchema, liveFields: readLiveFields(coreSupergraphSdl) };
+    if (config.supergraphSource !== "compose") {
+      const next = subgraphEndpoints(coreSupergraphSdl, config.subgraphUrls);
+      const changes = endpointChanges(endpoints, next);
+      // Where every caller's identity is sent next: an operator should see each move.
+      if (loaded && Object.keys(changes).length) logger.warn({ changes }, "the new supergraph routes subgraphs to other URLs");
+      endpoints = next;
+    }
+    if (loaded) swaps.inc();
+    loaded = true;
   });
+  const registry = registryHttp(config.registry);
+  const trustedDocuments =
+    config.supergraphSource === "registry"
+      ? registryDocuments(registry, logger)
+      : config.trustedDocumentsPath
+        ? manifestDocuments(config.trustedDocumentsPath)
+        : noDocuments;
+  // Usage goes to the registry, recorded off the request path (a count in memory per request).
+  const usage = config.usage.enabled
+    ? new UsageRecorder({
+        registry,
+        coordinates: operationCoordinates,
+        flushSeconds: config.usage.flushSeconds,
+        maxEntries: config.usage.maxEntries,
+        logger,
+        metrics: metrics.registry,
+      })
+    : undefined;
+  void usage?.checkAccess();
+  const schemaOfVariant = variantSchemas({ registry: registrySource && registry, launchId: () => registrySource?.launchId, logger, bus });
   const authenticate = createAuthenticator({
     usersUrl: () => endpoints.users,
     logger,
@@ -99,8 +173,20 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     // Shutdown is ours (exitGracefullyOnSignals): Apollo's own handler would stop it twice.
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
+    // APQ over the trusted documents only: a hash finds a published document, never one a client sent.
+    persistedQueries: { cache: trustedDocumentCache(trustedDocuments), ttl: null },
     csrfPrevention: true,
-    plugins: [observabilityPlugin(metrics), introspectionGuard(config.introspection), httpOperationGuard, signInGuard(rateLimiter)],
+    plugins: [
+      // Browsers get GraphiQL, served from here (mountGraphiQL), never Apollo's pages from a CDN.
+      ApolloServerPluginLandingPageDisabled(),
+      observabilityPlugin(metrics),
+      introspectionGuard(config.introspection),
+      variantGuard(schemaOfVariant),
+      httpOperationGuard,
+      specStatusCodes,
+      signInGuard(rateLimiter),
+      ...(usage ? [usagePlugin(usage)] : []),
+    ],
   });
   await apollo.start();
 
@@ -113,6 +199,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     },
   });
   mountDashboard(app);
+  if (config.graphiql) mountGraphiQL(app, logger);
   if (config.devMailboxPath) mountDevMailbox(app, config.devMailboxPath);
   app.use(
     "/graphql",
@@ -134,13 +221,22 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
           throw error;
         }
         await rateLimiter.check(identity, ip);
-        return { identity, requestId: req.id, log: req.log, ip };
+        const persisted = persistedQueryOf(req);
+        checkPersistedHash(persisted);
+        if (requiresTrustedDocument(identity, config.requireTrustedDocumentsForAnonymous)) await checkTrustedDocument(persisted, trustedDocuments);
+        // A hash alone is looked up here, before Apollo's APQ: a registry that cannot answer is a coded
+        // SERVICE_UNAVAILABLE (503) from here, where inside APQ it would be a 500. The answer is cached.
+        else if (persisted.hash && persisted.text === undefined) await trustedDocuments.get(persisted.hash);
+        return { identity, requestId: req.id, log: req.log, ip, resultMediaType: resultMediaType(req) };
       },
     }),
   );
 
   const running = await listen(app, config.port, config.host, async () => {
     await apollo.stop();
+    // What the last requests counted goes out before the process does.
+    await usage?.close();
+    await schemaOfVariant.close();
     await redis?.quit().catch(() => undefined);
     await bus?.close();
   });
@@ -166,6 +262,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
         formatError: formatGraphQLError,
         reauthenticateMs: config.liveReauthenticateMs,
         acceptsOrigin: upgradeOriginCheck(config.corsOrigins),
+        admitDocument: async (payload, identity) => {
+          const resolved = await resolveSubscribeDocument(payload, identity, trustedDocuments, config.requireTrustedDocumentsForAnonymous);
+          if (Array.isArray(resolved)) return resolved;
+          const refused = await variantSubscribeErrors(resolved, identity, schemaOfVariant);
+          return refused.length ? refused : resolved;
+        },
       })
     : undefined;
   logger.info({ url: running.url, subgraphs: endpoints }, "gateway ready");

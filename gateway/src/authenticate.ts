@@ -3,6 +3,12 @@ import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, ANONYMOUS, API_KEY_PREFIX, 
 import { verifyApiKeyRoute, verifySessionRoute } from "@solo/users/internal-api";
 import { errors as joseErrors, importSPKI, jwtVerify } from "jose";
 
+/**
+ * Credentials that fail are refused (401) even where the data is public, so that a client never
+ * mistakes its broken login for an anonymous one; the message says how to get the public answer.
+ */
+const DROP_TO_READ_PUBLIC = (header: string) => `, or send no ${header} header to read public data (published courses, the catalog) anonymously`;
+
 export interface Credentials {
   authorization?: string;
   apiKey?: string;
@@ -38,7 +44,7 @@ export function createAuthenticator(options: { usersUrl: () => string | undefine
       callInternal(verifySessionRoute, usersUrl, { sessionId: claims.sessionId, userId: claims.userId }, { caller: "gateway" }),
     );
     if (session.status === 404) {
-      throw requestError("UNAUTHENTICATED", "This login has ended: sign in again", { reason: "SESSION_ENDED" });
+      throw requestError("UNAUTHENTICATED", `This login has ended: sign in again${DROP_TO_READ_PUBLIC("Authorization")}`, { reason: "SESSION_ENDED" });
     }
     // The role as it is now, not as it was when the token was signed.
     return { ...claims, role: session.body.role };
@@ -59,14 +65,18 @@ export function createAuthenticator(options: { usersUrl: () => string | undefine
       return { kind: "user", userId: payload.sub, role, sessionId: payload.sid };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) {
-        throw requestError("UNAUTHENTICATED", "Access token expired: refresh the session", { reason: "TOKEN_EXPIRED" });
+        throw requestError("UNAUTHENTICATED", `Access token expired: refresh the session (refreshSession) and send the new one${DROP_TO_READ_PUBLIC("Authorization")}`, {
+          reason: "TOKEN_EXPIRED",
+        });
       }
-      throw requestError("UNAUTHENTICATED", "Invalid access token", { reason: "TOKEN_INVALID" });
+      throw requestError("UNAUTHENTICATED", `Invalid access token: sign in again or refresh the session${DROP_TO_READ_PUBLIC("Authorization")}`, {
+        reason: "TOKEN_INVALID",
+      });
     }
   }
 
-  async function verifyApiKey(key: string): Promise<Identity> {
-    const invalid = () => requestError("UNAUTHENTICATED", "Invalid or revoked API key", { reason: "API_KEY_INVALID" });
+  async function verifyApiKey(key: string, header: string): Promise<Identity> {
+    const invalid = () => requestError("UNAUTHENTICATED", `Invalid or revoked API key: check the key${DROP_TO_READ_PUBLIC(header)}`, { reason: "API_KEY_INVALID" });
     // A key the users subgraph would refuse to look up (empty, or longer than any header carries) is no key.
     if (!verifyApiKeyRoute.request.safeParse({ key }).success) throw invalid();
     const verified = await askUsers((usersUrl) => callInternal(verifyApiKeyRoute, usersUrl, { key }, { caller: "gateway" }));
@@ -77,13 +87,13 @@ export function createAuthenticator(options: { usersUrl: () => string | undefine
   return async function authenticate(credentials: Credentials): Promise<Identity> {
     const bearer = credentials.authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
     if (credentials.authorization && !bearer) {
-      throw requestError("UNAUTHENTICATED", "Authorization must be `Bearer <token>`", { reason: "TOKEN_INVALID" });
+      throw requestError("UNAUTHENTICATED", `Authorization must be \`Bearer <token>\`${DROP_TO_READ_PUBLIC("Authorization")}`, { reason: "TOKEN_INVALID" });
     }
     if (bearer && credentials.apiKey) {
       throw requestError("BAD_REQUEST", "Send either a bearer token or an x-api-key header, not both");
     }
     const apiKey = credentials.apiKey ?? (bearer?.startsWith(API_KEY_PREFIX) ? bearer : undefined);
-    if (apiKey) return verifyApiKey(apiKey);
+    if (apiKey) return verifyApiKey(apiKey, credentials.apiKey ? "x-api-key" : "Authorization");
     if (bearer) return verifyAccessToken(bearer);
     return ANONYMOUS;
   };

@@ -1,5 +1,6 @@
 import path from "node:path";
-import { corsOriginsFromEnv, envInt, envString, eventBusNamespace, isProduction, projectRoot } from "@solo/kit";
+import { corsOriginsFromEnv, dataDir, envBoolean, envInt, graphiqlEnabled, envString, eventBusNamespace, isProduction, projectRoot } from "@solo/kit";
+import { DEFAULT_REGISTRY_URL, GRAPH_REF } from "@solo/registry";
 
 export interface RateLimitConfig {
   /** Requests per window for one signed-in user. */
@@ -16,8 +17,11 @@ export interface RateLimitConfig {
 export interface GatewayConfig {
   port: number;
   host: string;
-  /** "file": schema/supergraph.graphql (default); "compose": compose the running subgraphs (development). */
-  supergraphSource: "file" | "compose";
+  /**
+   * "file": schema/supergraph.graphql (default); "compose": compose the running subgraphs
+   * (development); "registry": the schema registry's current launch, followed as it changes.
+   */
+  supergraphSource: "file" | "compose" | "registry";
   supergraphPath: string;
   /** name → URL; overrides the routing URLs in the supergraph (compose mode needs every subgraph here). */
   subgraphUrls: Record<string, string>;
@@ -44,6 +48,26 @@ export interface GatewayConfig {
   hideSchemaDetails: boolean;
   /** Browser origins (exact, or `*` for the port) allowed on /graphql over HTTP and WebSocket. */
   corsOrigins: string[];
+  /** The schema registry (supergraph in registry mode, trusted documents, usage, variants). */
+  registry: {
+    url: string;
+    /** A registry:read (and, for usage, registry:write) key; unset: a platform service token. */
+    apiKey?: string;
+    /** Graph and variant of the supergraph, as Uplink names them. */
+    graphRef: string;
+    /** Whether the registry's routing URLs are used for subgraphs with no SUBGRAPH_URL_<NAME> (default: outside production only). */
+    trustRoutingUrls: boolean;
+    /** Where the last supergraph served is kept, to start from when the registry is down at start ("": not kept). */
+    cachePath?: string;
+  };
+  /** A manifest of trusted documents (outside registry mode; Apollo's format or codegen's). */
+  trustedDocumentsPath?: string;
+  /** Anonymous requests must send a trusted document's hash (PERSISTED_QUERY_REQUIRED otherwise). */
+  requireTrustedDocumentsForAnonymous: boolean;
+  /** Operations, clients and schema coordinates sent to the registry (POST /usage). */
+  usage: { enabled: boolean; flushSeconds: number; /** Distinct (operation, day, client) counts held between flushes. */ maxEntries: number };
+  /** GraphiQL at `/` and for browsers at /graphql (GRAPHIQL; default: on outside production). */
+  graphiql: boolean;
   /** The local mail catcher's mailbox, served at GET /dev/mail; never set in production. */
   devMailboxPath?: string;
 }
@@ -72,7 +96,9 @@ function envPositive(name: string, fallback: number): number {
 
 export function gatewayConfigFromEnv(): GatewayConfig {
   const source = envString("SUPERGRAPH_SOURCE", "file");
-  if (source !== "file" && source !== "compose") throw new Error(`SUPERGRAPH_SOURCE must be file or compose, got ${source}`);
+  if (source !== "file" && source !== "compose" && source !== "registry") {
+    throw new Error(`SUPERGRAPH_SOURCE must be file, compose or registry, got ${source}`);
+  }
   const introspection = envString("INTROSPECTION", isProduction() ? "admins" : "everyone");
   if (introspection !== "everyone" && introspection !== "admins") {
     throw new Error(`INTROSPECTION must be everyone or admins, got ${introspection}`);
@@ -110,7 +136,23 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     maxSubscriptionsPerConnection: envPositive("MAX_SUBSCRIPTIONS_PER_CONNECTION", 50),
     maxUnauthenticatedSocketsPerIp: envPositive("MAX_UNAUTHENTICATED_SOCKETS_PER_IP", 20),
     corsOrigins: corsOriginsFromEnv(),
+    registry: {
+      url: envString("REGISTRY_URL", DEFAULT_REGISTRY_URL),
+      apiKey: process.env.REGISTRY_KEY || undefined,
+      graphRef: envString("REGISTRY_GRAPH_REF", GRAPH_REF),
+      trustRoutingUrls: envBoolean("REGISTRY_TRUST_ROUTING_URLS", !isProduction()),
+      cachePath: process.env.REGISTRY_SUPERGRAPH_CACHE ?? path.join(dataDir(), "gateway", "last-supergraph.json"),
+    },
+    trustedDocumentsPath: process.env.TRUSTED_DOCUMENTS_PATH || undefined,
+    requireTrustedDocumentsForAnonymous: envBoolean("REQUIRE_TRUSTED_DOCUMENTS_FOR_ANONYMOUS", false),
+    usage: {
+      // On where there is a registry to send it to.
+      enabled: source === "registry" && envBoolean("USAGE_REPORTING", true),
+      flushSeconds: envPositive("USAGE_FLUSH_SECONDS", 10),
+      maxEntries: envPositive("USAGE_MAX_ENTRIES", 10_000),
+    },
     subgraphTimeoutMs: envInt("SUBGRAPH_TIMEOUT_MS", 30_000),
+    graphiql: graphiqlEnabled(),
     // Opt-in (npm start sets it when it runs the catcher): the mailbox holds sign-in secrets, so a
     // gateway that merely is not in production (docker compose's default) does not serve it.
     devMailboxPath: isProduction() ? undefined : process.env.DEV_MAILBOX_PATH || undefined,

@@ -6,6 +6,8 @@ export interface GatewayContext {
   log: Logger;
   /** The client's address (HTTP requests; live updates run without one). */
   ip?: string;
+  /** The media type the HTTP answer is written in (HTTP requests; it decides the status of request errors). */
+  resultMediaType?: string;
   /** The identity as subgraph fetches carry it, made on the request's first fetch. */
   signedIdentity?: SignedIdentity;
 }

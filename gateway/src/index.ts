@@ -1,13 +1,9 @@
-import { createLogger, exitGracefullyOnSignals } from "@solo/kit";
-import { startGateway } from "./app";
-import { gatewayConfigFromEnv } from "./config";
+import { startTracing } from "@solo/kit/tracing";
 
-const logger = createLogger("gateway");
-
-startGateway(gatewayConfigFromEnv(), logger).then(
-  (gateway) => exitGracefullyOnSignals(logger, gateway.close),
-  (error) => {
-    logger.fatal({ err: error }, "gateway failed to start");
+// Tracing starts before the gateway's modules load, so that http, fetch and graphql are instrumented.
+startTracing("gateway")
+  .then(async (tracing) => (await import("./serve.js")).serveGateway(tracing))
+  .catch((error: unknown) => {
+    console.error("gateway failed to start", error);
     process.exit(1);
-  },
-);
+  });

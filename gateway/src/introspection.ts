@@ -4,7 +4,7 @@ import type { DocumentNode } from "graphql";
 import { BREAK, visit } from "graphql";
 import type { GatewayContext } from "./context";
 
-function usesIntrospection(document: DocumentNode): boolean {
+export function usesIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(node) {

@@ -4,7 +4,7 @@ import type { EventBus, Identity, Logger } from "@solo/kit";
 import { clientExtensions, subscriptionTopic } from "@solo/kit";
 import type { ExecutionArgs, GraphQLFormattedError, GraphQLSchema, ValidationRule } from "graphql";
 import { GraphQLError, print } from "graphql";
-import type { Context as SocketContext } from "graphql-ws";
+import type { SubscribePayload, Context as SocketContext } from "graphql-ws";
 import type { Counter } from "prom-client";
 import { WebSocket } from "ws";
 import type { Credentials } from "./authenticate";
@@ -44,6 +44,11 @@ export interface SubscriptionServerOptions {
   keepAliveMs?: number;
   /** How often a connection's credentials are checked again (logout, revocation, role change). */
   reauthenticateMs?: number;
+  /**
+   * The subscribe's document as the caller may run it: a trusted document's text for its hash,
+   * or why not (the HTTP path's trusted-document and variant rules).
+   */
+  admitDocument?: (payload: SubscribePayload, identity: Identity) => Promise<SubscribePayload | readonly GraphQLError[]>;
   /** Whether an upgrade's Origin may open a socket; others get HTTP 403. */
   acceptsOrigin?: (request: http.IncomingMessage) => boolean;
 }
@@ -194,10 +199,13 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
   );
 
   /** Every check of one subscribe, then its first read: the subscriber it started, or why not. */
-  async function start(ctx: SocketContext<Record<string, unknown>, SocketExtra>, payload: Parameters<typeof planSubscription>[0]) {
+  async function start(ctx: SocketContext<Record<string, unknown>, SocketExtra>, sent: SubscribePayload) {
     const state = ctx.extra.state!; // graphql-ws takes no subscribe before connection_init succeeded
     const current = options.current();
     if (!current) return [unavailable("The gateway is still loading its schema")];
+    const admitted = options.admitDocument ? await options.admitDocument(sent, state.identity) : sent;
+    if (isErrorList(admitted)) return admitted;
+    const payload = admitted;
     const tooLarge = tokenLimitError(payload.query, limits.maxTokens);
     if (tooLarge) return [tooLarge];
     // A subscribe is a request: it draws from the same bucket as the caller's HTTP requests.
@@ -281,6 +289,10 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
     },
     groups: () => groups.size,
   };
+}
+
+function isErrorList(value: SubscribePayload | readonly GraphQLError[]): value is readonly GraphQLError[] {
+  return Array.isArray(value);
 }
 
 function unavailable(message = "Live updates are unavailable right now") {

@@ -1,6 +1,6 @@
 import type { ConstDirectiveNode, FieldDefinitionNode, ObjectTypeDefinitionNode, ObjectTypeExtensionNode } from "graphql";
 import { Kind, parse } from "graphql";
-import { ACCESS_TAG_PREFIX, API_KEY_SCOPES, SCOPE_TAG_PREFIX } from "@solo/kit";
+import { ACCESS_TAG_PREFIX, SCOPE_TAG_PREFIX, acceptsEveryScope } from "@solo/kit";
 
 /**
  * Every field of every subgraph with the access rule it declares, read from the subgraph's SDL:
@@ -94,19 +94,22 @@ export function undeclared(rules: FieldRule[]): string[] {
 
 function keysColumn(rule: FieldRule): string {
   if (rule.access?.startsWith("with-parent") || rule.source === "exempt") return "";
+  // Public data: every key reads what anonymous callers do; the scope makes it read as its owner.
+  if (rule.access?.startsWith("public-data")) return `keys: any (as owner with ${rule.scopes.join(" or ")})`;
   if (!rule.scopes.length) return "keys: none";
-  const every = API_KEY_SCOPES.every((scope) => rule.scopes.includes(scope)) && rule.scopes.length === API_KEY_SCOPES.length;
-  return `keys: ${every ? "any scope" : rule.scopes.join(" or ")}`;
+  return `keys: ${acceptsEveryScope(rule.scopes) ? "any scope" : rule.scopes.join(" or ")}`;
 }
 
 const HEADER = `# Who may call each field of the supergraph, as each subgraph declares it (@Access on the field,
 # or on its type for the fields that declare nothing). Written by \`npm run compose\`; checked by
 # tools/test/access-rules.test.ts. Columns: field, rule ((type): declared on the type), API keys.
 #   public / signed-in: anonymous callers too / signed-in callers only (people and API keys)
+#   public-data: public data: anonymous callers and every API key, whatever its scopes, read what is public
 #   with-parent: no check of its own: whoever reached the object reads it
 #   roles=A|B: the caller's role; policy=<name>: a named check (deny=null: others get null, no error)
 #   filter=<name>: the rows (or the object) returned are those the named visibility filter lets the caller see
-#   keys: the API-key scopes accepted (any one); none: API keys are refused
+#   keys: the API-key scopes accepted (any one); none: API keys are refused; any (as owner with S):
+#     every key reads the public part, a key holding S reads as its owner (their drafts too)
 #   exempt: key fields and @external fields (federation's own fields are left out)
 `;
 

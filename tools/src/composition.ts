@@ -11,9 +11,14 @@ export interface Composition {
   apiSdl: string;
 }
 
+/** Every subgraph listed in rover.yaml with the SDL its descriptor builds (the working tree's, not schema/). */
+export async function buildSubgraphSdls(): Promise<{ entry: SubgraphEntry; sdl: string }[]> {
+  return Promise.all(readSubgraphs().map(async (entry) => ({ entry, sdl: printSubgraphSdl(await subgraphSchema(loadSubgraph(entry.dir))) })));
+}
+
 /** Builds every subgraph listed in rover.yaml from its descriptor and composes them, as rover would. */
 export async function composeSupergraph(): Promise<Composition> {
-  const subgraphs = await Promise.all(readSubgraphs().map(async (entry) => ({ entry, sdl: printSubgraphSdl(await subgraphSchema(loadSubgraph(entry.dir))) })));
+  const subgraphs = await buildSubgraphSdls();
   const result = composeServices(subgraphs.map(({ entry, sdl }) => ({ name: entry.name, url: entry.routingUrl, typeDefs: parse(sdl) })));
   if (result.errors) {
     throw new Error(`composition failed:\n${result.errors.map((error) => `- ${error.message}`).join("\n")}`);

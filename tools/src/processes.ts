@@ -1,7 +1,13 @@
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import net from "node:net";
+import readline from "node:readline";
 import { envInt, readSubgraphs } from "@solo/kit";
+import { DEFAULT_REGISTRY_URL } from "@solo/registry";
+import { logFormat, relayLogLine } from "./log-format";
+
+/** The schema registry's port under `npm start` (plus PORT_OFFSET): its default, as REGISTRY_URL's default says. */
+export const REGISTRY_PORT = Number(new URL(DEFAULT_REGISTRY_URL).port);
 
 export interface ExitStatus {
   code: number | null;
@@ -19,14 +25,17 @@ export const describeExit = ({ code, signal }: ExitStatus): string => (signal ? 
 /**
  * Each service in a process group of its own (detached): a terminal's Ctrl-C then reaches only
  * the supervisor, which stops them in order. SOLO_SUPERVISOR_PID lets them stop themselves if the
- * supervisor dies first.
+ * supervisor dies first. Their logs (JSON lines on stdout) reach the supervisor's stdout as they
+ * are, or, when it shows them pretty (see logFormat), through it line by line.
  */
 export function startProcess(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, stdout: "inherit" | "pipe" = "inherit"): ManagedProcess {
+  const relay = stdout === "inherit" && logFormat() === "pretty";
   const child = spawn(process.execPath, ["--enable-source-maps", script, ...args], {
     env: { ...process.env, ...env, SOLO_SUPERVISOR_PID: String(process.pid) },
-    stdio: ["ignore", stdout, "inherit"],
+    stdio: ["ignore", relay ? "pipe" : stdout, "inherit"],
     detached: true,
   });
+  if (relay) readline.createInterface({ input: child.stdout!, crlfDelay: Infinity }).on("line", (line) => relayLogLine(name, line));
   const exited = new Promise<ExitStatus>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   return { name, child, exited };
 }
@@ -65,13 +74,12 @@ export async function endProcessGroup(pid: number, graceMs = 10_000): Promise<vo
   signal("SIGKILL");
 }
 
-/** Resolves with the first line that starts with `prefix`, passing other output through. */
+/** Resolves with the first line that starts with `prefix`, passing other output through (see relayLogLine). */
 export function waitForLine(proc: ManagedProcess, prefix: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffer = "";
     let found = false;
     proc.child.stdout!.on("data", (chunk: Buffer) => {
-      if (found) return void process.stdout.write(chunk);
       buffer += chunk.toString();
       const lines = buffer.split("\n");
       buffer = lines.pop() ?? "";
@@ -80,7 +88,7 @@ export function waitForLine(proc: ManagedProcess, prefix: string): Promise<strin
           found = true;
           resolve(line.slice(prefix.length).trim());
         } else {
-          process.stdout.write(`${line}\n`);
+          relayLogLine(proc.name, line);
         }
       }
     });
@@ -105,9 +113,9 @@ export async function waitUntilReady(url: string, timeoutMs = 60_000, dead?: Pro
   throw new Error(`${url} was not ready within ${timeoutMs / 1000} s`);
 }
 
-/** A PORT_OFFSET under which the gateway's port and every subgraph's (rover.yaml) are free: a second `npm start`. */
+/** A PORT_OFFSET under which the gateway's port, every subgraph's (rover.yaml) and the registry's are free: a second `npm start`. */
 export async function freePortOffset(root?: string): Promise<number> {
-  const ports = [envInt("PORT", 4000), ...readSubgraphs(root).map((entry) => entry.port)];
+  const ports = [envInt("PORT", 4000), ...readSubgraphs(root).map((entry) => entry.port), REGISTRY_PORT];
   const isFree = (port: number) =>
     new Promise<boolean>((resolve) => {
       const server = net.createServer();

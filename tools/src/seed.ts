@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import type { DemoPart, Orm } from "@solo/kit";
+import type { DemoLogin, DemoPart, Orm } from "@solo/kit";
 import { loadSubgraph, openDatabase, readSubgraphs } from "@solo/kit";
 import { Client } from "pg";
 import { withDevelopmentDatabase } from "./embedded-postgres";
@@ -34,6 +34,22 @@ export async function seed(databaseUrl: string, log: (line: string) => void = co
   } finally {
     for (const { orm } of parts) await orm.close();
   }
+}
+
+/** The demo's logins (what the descriptors' demo parts list), if the demo is in the database. */
+export async function demoLogins(databaseUrl: string): Promise<DemoLogin[]> {
+  const logins: DemoLogin[] = [];
+  for (const entry of readSubgraphs()) {
+    const descriptor = loadSubgraph(entry.dir);
+    if (!descriptor.demo?.logins?.length) continue;
+    const orm = await openDatabase({ schema: descriptor.schema, entities: [...descriptor.entities], migrationsPath: descriptor.migrations, clientUrl: databaseUrl });
+    try {
+      if (await descriptor.demo.isLoaded(orm.em.fork())) logins.push(...descriptor.demo.logins);
+    } finally {
+      await orm.close();
+    }
+  }
+  return logins;
 }
 
 /** Whether no subgraph's schema holds a row yet (apart from its migrations table). */

@@ -1,5 +1,6 @@
 import type { ExitStatus, ManagedProcess } from "./processes";
 import { describeExit, endProcessGroup, startProcess, stopProcess } from "./processes";
+import { stepBegins } from "./start-steps";
 
 /** 1 s after the first crash, doubling to 30 s while crashes keep coming; back to 1 s after a minute up. */
 const RESTART_BACKOFF = { firstMs: 1_000, maxMs: 30_000, resetAfterMs: 60_000 };
@@ -50,7 +51,7 @@ export class SupervisedService {
   private launch(): ManagedProcess {
     const proc = startProcess(this.spec.name, this.spec.script, this.spec.args ?? [], this.spec.env, this.spec.stdout);
     this.startedAt = Date.now();
-    console.log(`${this.spec.name} started (pid ${proc.child.pid})`);
+    stepBegins(this.spec.name, `started (pid ${proc.child.pid})`);
     this.spec.onStart?.(proc);
     void proc.exited.then((status) => this.exited(proc, status));
     return proc;

@@ -12,16 +12,26 @@ export async function postGraphQL(url: string, query: string, variables: object 
   return { status: response.status, ...((await response.json()) as { data?: any; errors?: any[] }) };
 }
 
+/** What `npm start` prints last when Ctrl-C or SIGTERM stopped it and every process it ran exited 0. */
+const CLEAN_STOP = /^✔ stopped every process exited cleanly$/m;
+/** A terminal's color sequences. */
+const COLORS = new RegExp(`${"\u001b"}\\[[0-9;]*m`, "g");
+
 /**
  * Ends a platform `npm start` left running after a failed assertion: the supervisor's process group
- * and the group of each service it reported as `started (pid N)` in its output.
+ * and the group of each service it reported as `started (pid N)` in its output. Nothing when the
+ * platform said it stopped cleanly: its pids are gone then, and may since belong to other processes
+ * (another test file's, running at the same time).
  */
 export function killPlatform(supervisorPid: number | undefined, output: string): void {
+  if (CLEAN_STOP.test(output.replace(COLORS, "").replace(/\r\n/g, "\n"))) return;
   for (const pid of [supervisorPid, ...[...output.matchAll(/started \(pid (\d+)\)/g)].map((match) => Number(match[1]))]) {
-    try {
-      if (pid) process.kill(-pid, "SIGKILL");
-    } catch {
-      // already gone
+    for (const target of pid ? [-pid, pid] : []) {
+      try {
+        process.kill(target, "SIGKILL");
+      } catch {
+        // already gone, or not a group's leader
+      }
     }
   }
 }

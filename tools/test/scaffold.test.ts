@@ -10,14 +10,16 @@ import { promisify } from "node:util";
 import { freePort, projectRoot, readSubgraphs } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import YAML from "yaml";
+import { buildSchema } from "graphql";
 import { freePortOffset } from "../src/processes";
 import { scaffoldSubgraph } from "../src/new-subgraph";
+import { undescribed } from "../src/schema-descriptions";
 import { killPlatform, postGraphQL } from "./platform";
 
 const root = projectRoot();
 const run = promisify(execFile);
 /** The files outside its own folder a new subgraph needs: each lists the subgraphs (or their scopes). */
-const SCAFFOLD_EDITS = ["docker-compose.yml", "package-lock.json", "package.json", "packages/kit/src/scopes.ts", "rover.yaml", "tsconfig.json"];
+const SCAFFOLD_EDITS = ["docker-compose.yml", "package-lock.json", "package.json", "rover.yaml", "tsconfig.json"];
 
 /**
  * The repository as a developer has it, in a folder of its own: the files git knows (tracked, or
@@ -131,8 +133,13 @@ describe("npm run subgraph:new", () => {
       await run("npx", ["eslint", "--max-warnings", "0", `subgraphs/${name}`], { cwd: copy });
       await run(process.execPath, ["tools/dist/src/compose.js"], { cwd: copy });
       const supergraph = fs.readFileSync(path.join(copy, "schema", "supergraph.graphql"), "utf8");
-      assert.match(supergraph, /addStudyGroupsItem\(title: String!\): StudyGroupsItem! @join__field\(graph: STUDY_GROUPS\)/);
+      assert.match(
+        supergraph,
+        /addStudyGroupsItem\(\s*"""What the item is called \(not blank\)"""\s*title: String!\s*\): StudyGroupsItem! @join__field\(graph: STUDY_GROUPS\)/,
+      );
       assert.ok(fs.existsSync(path.join(copy, "schema", `${name}.graphql`)));
+      // The templates describe everything they add, as the API schema's description test asks.
+      assert.deepEqual(undescribed(buildSchema(fs.readFileSync(path.join(copy, "schema", "api.graphql"), "utf8"))), []);
 
       // Its own test, through the test runner as `npm test -- study-groups` runs it (as a run of
       // its own, not a part of this one: without the variable by which Node's runner tells its files so).

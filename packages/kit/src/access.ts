@@ -5,13 +5,18 @@ import { Authorized, Directive } from "type-graphql";
 import { badInput, forbidden, unauthenticated } from "./errors";
 import { checkArguments, isInvalidValueError } from "./input-guards";
 import type { Identity, RoleName } from "./identity";
-import { isAdmin } from "./identity";
+import { ANONYMOUS, isAdmin } from "./identity";
 
 /**
  * Who may call a field, declared on it with `@Access(rule)` (or on an object type, for all its
  * fields that declare nothing themselves), never decided in a resolver's body.
  *
  * - `public`: anonymous callers too (roles then apply to signed-in callers only).
+ * - `publicData`: public data (a published course, the catalog): anonymous callers read it, and so
+ *   does every API key whatever its scopes. A scope only adds to what a key may do: a key without
+ *   `scope` reads as an anonymous caller would (what is public), one with it as its owner (their
+ *   drafts too): the resolver applies its filter to `publicReader(identity, scope)`, never to the
+ *   identity itself, so nothing but public data reaches a key without the scope.
  * - `roles`: the caller's role must be one of them (any signed-in caller when omitted).
  * - `scope`: what an API key needs to call it; without one, API keys may not call it at all.
  * - `policy`: a named check of the caller against the object, the arguments or what they name
@@ -30,6 +35,8 @@ export interface AccessRule {
   /** One scope, or several of which any will do (a policy then checks the one that applies). */
   scope?: string | readonly string[];
   public?: boolean;
+  /** Public data: any API key reads what anonymous callers read; `scope` adds what its owner may see. */
+  publicData?: true;
   policy?: AccessPolicy<{ identity: Identity }, unknown, unknown, unknown>;
   filter?: VisibilityFilter<never>;
   withParent?: true;
@@ -86,17 +93,25 @@ export function visibilityFilter<TRow>(name: string, visible: (identity: Identit
   return { name, visible };
 }
 
+/**
+ * Who reads public data: the caller, except an API key without `scope`, which reads as an anonymous
+ * caller would (a scope only adds to what a key may see, it never takes away what is public).
+ */
+export function publicReader(identity: Identity, scope: string): Identity {
+  return identity.kind === "apiKey" && !identity.scopes.includes(scope) ? ANONYMOUS : identity;
+}
+
 /** Tags `scope:<scope>` in the supergraph name the API-key scopes a field accepts. */
 export const SCOPE_TAG_PREFIX = "scope:";
 /** The tag `access:<summary>` in the supergraph says who may call a field (or, on a type, its fields). */
 export const ACCESS_TAG_PREFIX = "access:";
 
 /**
- * The rule in a few words: `public`, `signed-in` or `with-parent`, then `roles=A|B`,
+ * The rule in a few words: `public-data`, `public`, `signed-in` or `with-parent`, then `roles=A|B`,
  * `policy=<name>` (`deny=null` when a refused caller gets null), `filter=<name>`, comma-separated.
  */
 export function describeAccess(rule: AccessRule): string {
-  const parts = [rule.withParent ? "with-parent" : rule.public ? "public" : "signed-in"];
+  const parts = [rule.withParent ? "with-parent" : rule.publicData ? "public-data" : rule.public ? "public" : "signed-in"];
   if (rule.roles?.length) parts.push(`roles=${rule.roles.join("|")}`);
   if (rule.policy) parts.push(`policy=${rule.policy.name}`, ...(rule.policy.deny === "null" ? ["deny=null"] : []));
   if (rule.filter) parts.push(`filter=${rule.filter.name}`);
@@ -118,8 +133,12 @@ export function describeAccess(rule: AccessRule): string {
 export function Access(rule: AccessRule = {}): ClassDecorator & MethodDecorator & PropertyDecorator {
   const accessTag = Directive(`@tag(name: "${ACCESS_TAG_PREFIX}${describeAccess(rule)}")`);
   const tags = [accessTag, ...acceptedScopes(rule).map((scope) => Directive(`@tag(name: "${SCOPE_TAG_PREFIX}${scope}")`))];
-  if (rule.withParent && (rule.roles || rule.scope !== undefined || rule.public)) {
+  if (rule.withParent && (rule.roles || rule.scope !== undefined || rule.public || rule.publicData)) {
     throw new Error("@Access({ withParent: true }) checks nothing of the caller: it takes no roles, scope or public (a policy, yes)");
+  }
+  if (rule.publicData && (rule.roles || rule.public || rule.keyRefusal || rule.policy || typeof rule.scope !== "string")) {
+    // A policy would see a key without the scope as its owner; the filter is applied to publicReader's caller.
+    throw new Error("@Access({ publicData: true }) is everyone's to read: it takes one scope (what a key needs to read as its owner) and a filter, no roles or policy");
   }
   // Plain data has no check to run: its fields are read by whoever reached the object.
   const checked = !rule.withParent || rule.policy !== undefined;
@@ -144,9 +163,10 @@ function acceptedScopes(rule: AccessRule): readonly string[] {
 export function checkAccess(identity: Identity, rule: AccessRule): void {
   if (rule.withParent) return; // checked where the object was reached
   if (identity.kind === "anonymous") {
-    if (rule.public) return;
+    if (rule.public || rule.publicData) return;
     throw unauthenticated();
   }
+  if (rule.publicData) return; // every key reads public data; its filter sees a key without the scope as anonymous
   if (identity.kind === "apiKey") {
     if (!rule.scope) throw forbidden(rule.keyRefusal ?? "API keys cannot call this field");
     const accepted = acceptedScopes(rule);

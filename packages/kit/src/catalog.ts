@@ -2,6 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 import { projectRoot } from "./config";
+
+// For callers that load this module alone (the test runner), without the whole kit.
+export { projectRoot };
 import type { AnySubgraphDescriptor } from "./descriptor";
 import { isSubgraphDescriptor } from "./descriptor";
 

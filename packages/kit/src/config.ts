@@ -40,6 +40,17 @@ export function envInt(name: string, fallback: number, env: Env = process.env): 
   return value;
 }
 
+export function envBoolean(name: string, fallback: boolean, env: Env = process.env): boolean {
+  const value = env[name];
+  if (value === undefined || value === "") return fallback;
+  if (["1", "true"].includes(value)) return true;
+  if (["0", "false"].includes(value)) return false;
+  throw new Error(`${name} must be true or false (or 1 or 0), got ${value}`);
+}
+
+/** Whether the gateway serves GraphiQL (GRAPHIQL; default: on outside production): `npm start` lists it only then. */
+export const graphiqlEnabled = (env: Env = process.env): boolean => envBoolean("GRAPHIQL", env.NODE_ENV !== "production", env);
+
 export function envList(name: string, env: Env = process.env): string[] {
   return (env[name] ?? "")
     .split(",")

@@ -109,6 +109,15 @@ export interface DemoPart {
    * subgraph name (the ids this part refers to); what this one returns is passed on the same way.
    */
   load(em: EntityManager, earlier: Readonly<Record<string, unknown>>, log: (line: string) => void): Promise<Record<string, unknown>>;
+  /** The accounts it creates that a person signs in with, which `npm start` lists once the demo is there. */
+  logins?: readonly DemoLogin[];
+}
+
+export interface DemoLogin {
+  role: string;
+  /** An address, or a range of them (`student001@demo.solo … student200@demo.solo`). */
+  email: string;
+  password: string;
 }
 
 /** Everything the kit needs to run, compose, migrate and seed one subgraph. */

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "SERVICE_UNAVAILABLE"
   | "OPERATION_RESOLUTION_FAILURE"
+  | "PERSISTED_QUERY_REQUIRED"
   | "INTERNAL_SERVER_ERROR";
 
 const httpStatus: Partial<Record<ErrorCode, number>> = {
@@ -78,6 +79,7 @@ const knownCodes = new Set<string>([
   "GRAPHQL_VALIDATION_FAILED",
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
+  "PERSISTED_QUERY_REQUIRED",
   "OPERATION_RESOLUTION_FAILURE",
 ]);
 

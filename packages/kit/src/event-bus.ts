@@ -114,6 +114,9 @@ class PostgresEventBus implements EventBus {
     private readonly logger?: Logger,
   ) {
     this.pool = new Pool({ connectionString: url, max: 2 });
+    // An idle publishing connection the server drops (a Postgres restart) is replaced at the next
+    // publish; unheard, its error event would end the process.
+    this.pool.on("error", (error) => this.logger?.warn({ err: error }, "event bus: idle postgres connection lost"));
   }
 
   async connect(): Promise<void> {

@@ -6,6 +6,7 @@ import { DateTimeResolver } from "graphql-scalars";
 import gql from "graphql-tag";
 import type { BuildSchemaOptions } from "type-graphql";
 import { buildSchema, createResolversMap } from "type-graphql";
+import { describeRootAccess } from "./access-descriptions";
 import { AccessChecker } from "./access";
 import { guardInput } from "./input-guards";
 
@@ -50,6 +51,7 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
       },
     },
   });
+  describeRootAccess(schema);
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, fields] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) };

@@ -8,6 +8,7 @@ import { isProduction } from "./config";
 import { REQUEST_ID_HEADER } from "./identity";
 import type { Logger } from "./logger";
 import type { ServiceMetrics } from "./metrics";
+import type { Tracing } from "./tracing";
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -137,6 +138,24 @@ export async function listen(app: Express, port: number, host: string, onClose: 
         await onClose();
       })()),
   };
+}
+
+/**
+ * A service as a process (the gateway, the registry, a subgraph): started, then drained on
+ * SIGTERM/SIGINT (exitGracefullyOnSignals) before its last spans are sent. A start that fails is
+ * logged as `failedMessage` and ends the process with exit code 1.
+ */
+export async function serveUntilSignalled(logger: Logger, failedMessage: string, tracing: Tracing, start: () => Promise<{ close(): Promise<void> }>): Promise<void> {
+  try {
+    const service = await start();
+    exitGracefullyOnSignals(logger, async () => {
+      await service.close();
+      await tracing.shutdown();
+    });
+  } catch (error) {
+    logger.fatal({ err: error }, failedMessage);
+    process.exit(1);
+  }
 }
 
 /** SIGTERM/SIGINT: finish in-flight work, release resources, exit; a second signal exits at once. */

@@ -11,7 +11,17 @@ export { ROLES, type RoleName } from "./roles";
 export type Identity =
   | { kind: "anonymous" }
   | { kind: "user"; userId: string; role: RoleName; sessionId: string }
-  | { kind: "apiKey"; userId: string; role: RoleName; apiKeyId: string; scopes: string[] };
+  | {
+      kind: "apiKey";
+      userId: string;
+      role: RoleName;
+      apiKeyId: string;
+      scopes: string[];
+      /** The gateway serves this key trusted documents only (published operations, by hash). */
+      trustedDocumentsOnly?: boolean;
+      /** The registry variant (a filtered API) this key is served; null or absent: the whole API. */
+      variant?: string | null;
+    };
 
 export const ANONYMOUS: Identity = { kind: "anonymous" };
 

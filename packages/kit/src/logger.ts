@@ -5,19 +5,26 @@ import { envString } from "./config";
 
 export type { Logger };
 
-/** JSON logs on stdout, one logger per service; request loggers are children carrying requestId. */
+/**
+ * JSON logs on stdout, one logger per service; request loggers are children carrying requestId.
+ * Written synchronously: with pino's default asynchronous stream, the flush at process.exit could
+ * land a shutdown's last line ahead of a line still being written, and a crash loses its last lines.
+ */
 export function createLogger(service: string): Logger {
-  return pino({
-    name: service,
-    level: envString("LOG_LEVEL", process.env.NODE_ENV === "test" ? "error" : "info"),
-    base: { service },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    serializers: { err: serializeError },
-    redact: {
-      paths: ["req.headers.authorization", "req.headers['x-api-key']", "req.headers['x-solo-identity']"],
-      censor: "[redacted]",
+  return pino(
+    {
+      name: service,
+      level: envString("LOG_LEVEL", process.env.NODE_ENV === "test" ? "error" : "info"),
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { err: serializeError },
+      redact: {
+        paths: ["req.headers.authorization", "req.headers['x-api-key']", "req.headers['x-solo-identity']"],
+        censor: "[redacted]",
+      },
     },
-  });
+    pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 /**

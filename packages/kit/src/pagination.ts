@@ -10,10 +10,10 @@ import { isStorableDate } from "./input-rules";
 @Directive("@shareable")
 @Access({ withParent: true })
 export class PageInfo {
-  @Field()
+  @Field({ description: "Whether more items follow this page: fetch them with `after: endCursor`" })
   hasNextPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Cursor of the page's last item, to pass as `after` for the next page; null for an empty page", nullable: true })
   endCursor!: string | null;
 }
 
@@ -33,25 +33,25 @@ export interface Page<T> {
  * declares its rule (`@Access({ withParent: true })`, like the edge): type-level rules are not inherited.
  */
 export function Connection<T extends object>(nodeType: ClassType<T>, name = nodeType.name) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its cursor` })
   @Access({ withParent: true })
   class EdgeType {
-    @Field()
+    @Field({ description: "Opaque position of this item: pass it as `after` to get the items that follow it" })
     cursor!: string;
 
-    @Field(() => nodeType)
+    @Field(() => nodeType, { description: `The ${name} at this position` })
     node!: T;
   }
 
   @ObjectType()
   abstract class ConnectionType {
-    @Field(() => [EdgeType])
+    @Field(() => [EdgeType], { description: "This page's items, in the list's order, each with its cursor" })
     edges!: Edge<T>[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: "Whether more items follow, and the cursor to fetch them with" })
     pageInfo!: PageInfo;
 
-    @Field(() => Int)
+    @Field(() => Int, { description: "How many items the whole list has, over every page (with the same filters)" })
     totalCount!: number;
   }
   return ConnectionType;

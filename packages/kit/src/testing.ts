@@ -7,11 +7,11 @@ import { signServiceToken } from "./identity";
  * Each test file gets a database of its own on the server named by TEST_DATABASE_URL (set by
  * `npm test`), so nothing a test does can clobber a developer's data or another test's.
  */
-export async function createTestDatabase(label = "t"): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error("TEST_DATABASE_URL is not set: run the tests with `npm test`");
+export async function createTestDatabase(label = "t", options: { template?: string } = {}): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = testAdminUrl();
   const name = `solo_test_${label}_${crypto.randomBytes(4).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
-  await withAdmin(adminUrl, (client) => client.query(`create database "${name}"`));
+  // A template is copied file by file: a migrated schema in a fraction of the time its migrations take.
+  await withAdmin(adminUrl, (client) => client.query(`create database "${name}"${options.template ? ` template "${options.template}"` : ""}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
@@ -22,7 +22,14 @@ export async function createTestDatabase(label = "t"): Promise<{ url: string; dr
   };
 }
 
-async function withAdmin<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+/** The server test databases are made on (TEST_DATABASE_URL, set by `npm test`), as its maintenance database's URL. */
+export function testAdminUrl(): string {
+  const adminUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (!adminUrl) throw new Error("TEST_DATABASE_URL is not set: run the tests with `npm test`");
+  return adminUrl;
+}
+
+export async function withAdmin<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {

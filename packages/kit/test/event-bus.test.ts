@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { Client } from "pg";
 import type { EventBus } from "../src/event-bus";
 import { createEventBus } from "../src/event-bus";
 import { createTestDatabase } from "../src/testing";
@@ -61,6 +62,24 @@ for (const backend of ["postgres", "redis"] as const) {
       await b.publish(t1, { n: 2 });
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.deepEqual(seen, ["1"]);
+    });
+
+    it("outlives its database dropping every connection (a restart), and delivers again", { skip: backend !== "postgres" }, async () => {
+      const t = topic("restart");
+      await b.publish(t, { n: 0 }); // b's publishing pool now holds an idle connection
+      const admin = new Client({ connectionString: database.url });
+      await admin.connect();
+      try {
+        await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()");
+      } finally {
+        await admin.end();
+      }
+      const delivered = nextEvent(a, t, 10_000);
+      // The listener reconnects on its own; publish until an event gets through.
+      for (let n = 1; !(await Promise.race([delivered.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 250))])); n++) {
+        await b.publish(t, { n }).catch(() => undefined);
+      }
+      assert.ok((await delivered).payload.n !== 0);
     });
   });
 }

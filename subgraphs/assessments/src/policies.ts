@@ -1,18 +1,22 @@
+import type { Identity } from "@solo/kit";
 import { badInput, definePolicy, forbidden, isUuid, notFound, ownerOrAdmin } from "@solo/kit";
 import type { AssessmentsContext } from "./context";
 import type { AssessmentsServices } from "./services";
 import type { Attempt, MockTest, Question, StudySession } from "./entities";
-import { callerId, canEditTest, canSeeTest } from "./services/visibility";
+import { assessmentsReader, callerId, canEditTest, canSeeTest } from "./services/visibility";
 
 /**
  * The assessments subgraph's access policies, declared on the fields they guard (`@Access({ policy })`).
  * Each loads its subject through the request's loaders, so the resolver reading it again costs no query.
  */
 
-/** A test the caller may see (null otherwise): published, or a draft of theirs (any, for admins). */
-export async function visibleTest(id: string, ctx: AssessmentsContext): Promise<MockTest | null> {
+/**
+ * A test the caller may see (null otherwise): published, or a draft of theirs (any, for admins).
+ * `reader`: who is reading, when not the caller as such (`assessmentsReader` for public data).
+ */
+export async function visibleTest(id: string, ctx: AssessmentsContext, reader: Identity = ctx.identity): Promise<MockTest | null> {
   const test = isUuid(id) ? await ctx.loaders.testById.load(id) : null;
-  return test && canSeeTest(ctx.identity, test) ? test : null;
+  return test && canSeeTest(reader, test) ? test : null;
 }
 
 /**
@@ -47,7 +51,9 @@ export const testAuthorOrAdmin = ownerOrAdmin<AssessmentsContext, MockTest, unkn
  */
 export const answerRevealed = definePolicy<AssessmentsContext, Question>(
   "answerRevealed",
-  async ({ identity, root: question, context }) => {
+  async ({ identity: caller, root: question, context }) => {
+    // A public test's questions reach every API key: one without assessments:read reads as anonymous.
+    const identity = assessmentsReader(caller);
     const test = await context.loaders.testById.load(question.test.id);
     if (test && canEditTest(identity, test)) return true;
     const userId = callerId(identity);

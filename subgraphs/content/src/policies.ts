@@ -1,3 +1,4 @@
+import type { Identity } from "@solo/kit";
 import { badInput, definePolicy, forbidden, isUuid, notFound, ownerOrAdmin, requireScope, signedInCaller } from "@solo/kit";
 import type { ContentContext } from "./context";
 import type { Course, FlashcardDeck, MediaAsset, UploadPurpose } from "./entities";
@@ -9,12 +10,15 @@ import { canEditCourse, canSeeCourse, canSeeDeck, ownsAsset } from "./services/v
  * Each loads its subject through the request's loaders, so the resolver reading it again costs no query.
  */
 
-/** A deck the caller may see (null otherwise): its owner's, an admin's, or one linked to a published course. */
-export async function visibleDeck(id: string, ctx: ContentContext): Promise<FlashcardDeck | null> {
+/**
+ * A deck the caller may see (null otherwise): its owner's, an admin's, or one linked to a published
+ * course. `reader`: who is reading, when not the caller as such (`contentReader` for public data).
+ */
+export async function visibleDeck(id: string, ctx: ContentContext, reader: Identity = ctx.identity): Promise<FlashcardDeck | null> {
   const deck = isUuid(id) ? await ctx.loaders.deckById.load(id) : null;
   if (!deck) return null;
   const course = deck.course ? await ctx.loaders.courseById.load(deck.course.id) : null;
-  return canSeeDeck(ctx.identity, deck, course) ? deck : null;
+  return canSeeDeck(reader, deck, course) ? deck : null;
 }
 
 /** Changing a course (lessons, publishing): its author's or an admin's; a draft others cannot see is missing. */

@@ -3,12 +3,14 @@ import type { SubgraphContext } from "@solo/kit";
 import { loaderById } from "@solo/kit";
 import DataLoader from "dataloader";
 import { Campaign, Lead, LeadExport, LeadSignal, ScoreChange } from "./entities";
+import { campaignFunnels } from "./services/funnel";
 
 /** Per request: every list or reference in a response costs one query per kind, not per item. */
 export function createLoaders(em: EntityManager) {
   return {
     leadById: loaderById((ids) => em.find(Lead, { id: { $in: [...ids] } })),
     campaignById: loaderById((ids) => em.find(Campaign, { id: { $in: [...ids] } })),
+    funnelByCampaign: new DataLoader((ids: readonly string[]) => campaignFunnels(em, ids)),
     exportById: loaderById((ids) => em.find(LeadExport, { id: { $in: [...ids] } })),
     signalsByLead: new DataLoader<string, LeadSignal[]>(async (ids) => {
       const rows = await em.find(LeadSignal, { leadId: { $in: [...ids] } }, { orderBy: { leadId: "asc", name: "asc" } });

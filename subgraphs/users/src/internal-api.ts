@@ -18,7 +18,14 @@ export const verifyApiKeyRoute = defineInternalRoute({
   path: "/internal/api-keys/verify",
   maxBodyBytes: 1_048_576,
   request: z.object({ key: z.string().min(1).max(API_KEY_MAX_LENGTH) }),
-  response: z.object({ apiKeyId: uuidSchema, userId: uuidSchema, role: roleSchema, scopes: z.array(z.string()) }),
+  response: z.object({
+    apiKeyId: uuidSchema,
+    userId: uuidSchema,
+    role: roleSchema,
+    scopes: z.array(z.string()),
+    trustedDocumentsOnly: z.boolean(),
+    variant: z.string().nullable(),
+  }),
   errors: { 404: "unknown or revoked key" },
 });
 

@@ -78,7 +78,7 @@ describe("users' internal routes, as declared", () => {
     assert.equal(verified.status, 200);
     assert.deepEqual(
       { ...verified.body, apiKeyId: typeof verified.body.apiKeyId },
-      { apiKeyId: "string", userId: account.userId, role: "STUDENT", scopes: ["content:read"] },
+      { apiKeyId: "string", userId: account.userId, role: "STUDENT", scopes: ["content:read"], trustedDocumentsOnly: false, variant: null },
     );
     assert.deepEqual(await callInternal(verifyApiKeyRoute, service.url, { key: "solo_madeup" }, { caller: "test" }), { status: 404, error: "unknown or revoked key" });
     await refusesEach(verifyApiKeyRoute.path, [

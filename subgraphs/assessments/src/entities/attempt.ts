@@ -32,7 +32,7 @@ import { MockTest, Question } from "./mock-test";
 export class Attempt {
   [OptionalProps]?: "status" | "ranked" | "submittedAt" | "score" | "maxScore" | "correctCount" | "incorrectCount" | "unansweredCount" | "createdAt";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The attempt's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
@@ -42,11 +42,11 @@ export class Attempt {
   @Property({ type: "uuid" })
   userId!: string;
 
-  @Field(() => AttemptStatus)
+  @Field(() => AttemptStatus, { description: "IN_PROGRESS, then SUBMITTED or EXPIRED" })
   @Enum({ items: () => AttemptStatus, type: "text" })
   status: AttemptStatus = AttemptStatus.IN_PROGRESS;
 
-  @Field()
+  @Field({ description: "When the attempt started" })
   @Property({ type: "timestamptz" })
   startedAt!: Date;
 
@@ -63,27 +63,27 @@ export class Attempt {
   @Property({ type: "boolean", default: false })
   ranked: boolean = false;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: "When it was submitted; null while in progress", nullable: true })
   @Property({ type: "timestamptz", nullable: true })
   submittedAt: Date | null = null;
 
-  @Field(() => Float, { nullable: true, description: "Null until submitted" })
+  @Field(() => Float, { nullable: true, description: "Marks earned, after negative marking (may be below 0); null until submitted" })
   @Property({ type: "double", nullable: true })
   score: number | null = null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: "The test's total marks; null until submitted", nullable: true })
   @Property({ type: "double", nullable: true })
   maxScore: number | null = null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { description: "Questions answered right; null until submitted", nullable: true })
   @Property({ type: "integer", nullable: true })
   correctCount: number | null = null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { description: "Questions answered wrong (each costs marks × negativeMarking); null until submitted", nullable: true })
   @Property({ type: "integer", nullable: true })
   incorrectCount: number | null = null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { description: "Questions left unanswered; null until submitted", nullable: true })
   @Property({ type: "integer", nullable: true })
   unansweredCount: number | null = null;
 

@@ -14,11 +14,11 @@ import { Difficulty, TestStatus } from "./enums";
 export class MockTest {
   [OptionalProps]?: "status" | "createdAt" | "publishedAt" | "courseId" | "maxAttempts";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The test's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
-  @Field()
+  @Field({ description: "The test's title, 3 to 200 characters" })
   @Property({ type: "text" })
   title!: string;
 
@@ -30,7 +30,7 @@ export class MockTest {
   @Property({ type: "uuid" })
   authorId!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Time allowed for one attempt, in minutes (1 to 600)" })
   @Property({ type: "integer" })
   durationMinutes!: number;
 
@@ -46,15 +46,15 @@ export class MockTest {
   @Property({ type: "integer", nullable: true })
   maxAttempts: number | null = null;
 
-  @Field(() => TestStatus)
+  @Field(() => TestStatus, { description: "DRAFT (its author and admins only) or PUBLISHED" })
   @Enum({ items: () => TestStatus, type: "text" })
   status: TestStatus = TestStatus.DRAFT;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: "When it was published; null for a draft", nullable: true })
   @Property({ type: "timestamptz", nullable: true })
   publishedAt: Date | null = null;
 
-  @Field()
+  @Field({ description: "When the test was created" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 }
@@ -64,22 +64,22 @@ export class MockTest {
 @Entity({ tableName: "questions" })
 @Unique({ properties: ["test", "position"] })
 export class Question {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The question's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
   @ManyToOne(() => MockTest, { deleteRule: "cascade" })
   test!: MockTest;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "1-based order within the test" })
   @Property({ type: "integer" })
   position!: number;
 
-  @Field()
+  @Field({ description: "The question's text (up to 5000 characters)" })
   @Property({ type: "text" })
   prompt!: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: "The choices, 2 to 6, in order; answers refer to them by 0-based index" })
   @Property({ type: "text[]" })
   options!: string[];
 
@@ -87,15 +87,15 @@ export class Question {
   @Property({ type: "integer" })
   correctOption!: number;
 
-  @Field()
+  @Field({ description: "Its subject, for the score breakdown by topic" })
   @Property({ type: "text" })
   topic!: string;
 
-  @Field(() => Difficulty)
+  @Field(() => Difficulty, { description: "How hard it is" })
   @Enum({ items: () => Difficulty, type: "text" })
   difficulty!: Difficulty;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "Marks for a correct answer (0.25 to 100)" })
   @Property({ type: "double" })
   marks!: number;
 }

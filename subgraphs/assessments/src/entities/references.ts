@@ -9,7 +9,7 @@ import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 @Access({ withParent: true })
 @Directive('@key(fields: "id")')
 export class User {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The account's id (a UUID); stable for the account's life" })
   id!: string;
 
   @Field(() => String, { nullable: true })
@@ -21,10 +21,10 @@ export class User {
 @Access({ withParent: true })
 @Directive('@key(fields: "id")')
 export class Course {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The course's id (a UUID)" })
   id!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "How many lessons the course has" })
   @Directive("@external")
   lessonCount?: number;
 }
@@ -33,7 +33,7 @@ export class Course {
 @Access({ withParent: true })
 @Directive('@key(fields: "id", resolvable: false)')
 export class Lesson {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The lesson's id (a UUID)" })
   id!: string;
 }
 
@@ -41,7 +41,7 @@ export class Lesson {
 @Access({ withParent: true })
 @Directive('@key(fields: "id", resolvable: false)')
 export class Flashcard {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The card's id (a UUID)" })
   id!: string;
 }
 

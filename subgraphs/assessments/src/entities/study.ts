@@ -19,7 +19,7 @@ import { StudySessionStatus } from "./enums";
 export class StudySession {
   [OptionalProps]?: "status" | "endedAt" | "progressPercent" | "focusSeconds" | "lessonId";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The session's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
@@ -33,15 +33,15 @@ export class StudySession {
   @Property({ type: "uuid", nullable: true })
   lessonId: string | null = null;
 
-  @Field(() => StudySessionStatus)
+  @Field(() => StudySessionStatus, { description: "ACTIVE or ENDED" })
   @Enum({ items: () => StudySessionStatus, type: "text" })
   status: StudySessionStatus = StudySessionStatus.ACTIVE;
 
-  @Field()
+  @Field({ description: "When the session started" })
   @Property({ type: "timestamptz" })
   startedAt!: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: "When it ended (by endStudySession, a new session, or idling); null while ACTIVE", nullable: true })
   @Property({ type: "timestamptz", nullable: true })
   endedAt: Date | null = null;
 
@@ -52,7 +52,7 @@ export class StudySession {
   @Property({ type: "double" })
   progressPercent: number = 0;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Focused time reported so far, in seconds" })
   @Property({ type: "integer" })
   focusSeconds: number = 0;
 }

@@ -9,7 +9,7 @@ import type { AssessmentEvents } from "../services/events";
 import { finalizeAttempt } from "../services/attempts";
 import { leaderboard, percentileAmongRanked, predictRank, scoreAttempt } from "../services/formulas";
 import { attemptOwnerOrAdmin, ownAttempt } from "../policies";
-import { callerId, ownerOrAdminRows, publishedOrAuthor } from "../services/visibility";
+import { assessmentsReader, callerId, ownerOrAdminRows, publishedOrAuthor } from "../services/visibility";
 import { visibleTest } from "./mock-test.resolver";
 import { LeaderboardEntry, RankPrediction, TopicBreakdown } from "./types";
 
@@ -26,7 +26,10 @@ export class AttemptResolver {
 
   @Access({ scope: "assessments:write", filter: publishedOrAuthor })
   @Mutation(() => Attempt, { description: "Start a published test, or return your attempt in progress (even at the test's maxAttempts)" })
-  async startAttempt(@Arg("testId", () => ID) testId: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt> {
+  async startAttempt(
+    @Arg("testId", () => ID, { description: "A published test (or a draft you author)" }) testId: string,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<Attempt> {
     const test = await visibleTest(testId, ctx);
     if (!test || test.status !== TestStatus.PUBLISHED) throw notFound("Mock test");
     const userId = callerId(ctx.identity);
@@ -68,9 +71,9 @@ export class AttemptResolver {
   @Access({ scope: "assessments:write", policy: ownAttempt })
   @Mutation(() => Attempt, { description: "Answer (or, with choice null, clear) one question before the deadline" })
   async answerQuestion(
-    @Arg("attemptId", () => ID) attemptId: string,
-    @Arg("questionId", () => ID) questionId: string,
-    @Arg("choice", () => Int, { nullable: true }) choice: number | null,
+    @Arg("attemptId", () => ID, { description: "Your attempt in progress" }) attemptId: string,
+    @Arg("questionId", () => ID, { description: "A question of the attempt's test" }) questionId: string,
+    @Arg("choice", () => Int, { description: "0-based index into the question's options; null clears the answer", nullable: true }) choice: number | null,
     @Ctx() ctx: AssessmentsContext,
   ): Promise<Attempt> {
     const attempt = await ownedAttempt(attemptId, ctx);
@@ -100,7 +103,7 @@ export class AttemptResolver {
 
   @Access({ scope: "assessments:write", policy: ownAttempt })
   @Mutation(() => Attempt, { description: "Score and close an attempt; EXPIRED (scored on in-time answers) when late" })
-  async submitAttempt(@Arg("attemptId", () => ID) attemptId: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt> {
+  async submitAttempt(@Arg("attemptId", () => ID, { description: "Your attempt in progress" }) attemptId: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt> {
     const attempt = await ownedAttempt(attemptId, ctx);
     const wasOpen = attempt.status === AttemptStatus.IN_PROGRESS;
     const closed = await finalizeAttempt(ctx.em, attempt.id, this.services.clock.now());
@@ -110,13 +113,16 @@ export class AttemptResolver {
 
   @Access({ scope: "assessments:read", policy: attemptOwnerOrAdmin })
   @Query(() => Attempt, { nullable: true, description: "One of your attempts (any, for admins)" })
-  attempt(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt | null> {
+  attempt(@Arg("id", () => ID, { description: "The attempt's id" }) id: string, @Ctx() ctx: AssessmentsContext): Promise<Attempt | null> {
     return ctx.loaders.attemptById.load(id);
   }
 
   @Access({ scope: "assessments:read", filter: publishedOrAuthor })
   @Query(() => RankPrediction, { nullable: true, description: "Null until you have finished an attempt on the course's tests" })
-  async rankPrediction(@Arg("testId", () => ID) testId: string, @Ctx() ctx: AssessmentsContext): Promise<RankPrediction | null> {
+  async rankPrediction(
+    @Arg("testId", () => ID, { description: "The test whose candidates you are ranked among" }) testId: string,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<RankPrediction | null> {
     const test = await visibleTest(testId, ctx);
     if (!test) throw notFound("Mock test");
     const sameCourse = test.courseId ? { test: { courseId: test.courseId } } : { test: test.id };
@@ -134,14 +140,14 @@ export class AttemptResolver {
     );
   }
 
-  @Access({ public: true, scope: "assessments:read", filter: publishedOrAuthor })
+  @Access({ publicData: true, scope: "assessments:read", filter: publishedOrAuthor })
   @Query(() => [LeaderboardEntry], { description: "Each person's ranked (first submitted) attempt, higher score first, ties by earlier submission" })
   async leaderboard(
-    @Arg("testId", () => ID) testId: string,
-    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("testId", () => ID, { description: "The test" }) testId: string,
+    @Arg("first", () => Int, { description: "How many places: 1 to 100, 10 by default", nullable: true }) first: number | null,
     @Ctx() ctx: AssessmentsContext,
   ): Promise<LeaderboardEntry[]> {
-    const test = await visibleTest(testId, ctx);
+    const test = await visibleTest(testId, ctx, assessmentsReader(ctx.identity));
     if (!test) throw notFound("Mock test");
     const limit = first ?? 10;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badInput("first must be 1 to 100", "first");
@@ -158,17 +164,17 @@ export class AttemptResolver {
     }));
   }
 
-  @FieldResolver(() => MockTest)
+  @FieldResolver(() => MockTest, { description: "The test attempted" })
   async test(@Root() attempt: Attempt, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
     return (await ctx.loaders.testById.load(attempt.test.id))!;
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: "The person taking it" })
   user(@Root() attempt: Attempt): User {
     return ref(User, attempt.userId);
   }
 
-  @FieldResolver(() => Int)
+  @FieldResolver(() => Int, { description: "Questions answered so far" })
   answeredCount(@Root() attempt: Attempt, @Ctx() ctx: AssessmentsContext): Promise<number> {
     return ctx.loaders.answeredCountByAttempt.load(attempt.id);
   }

@@ -15,8 +15,8 @@ export class UserAssessmentsResolver {
   @FieldResolver(() => AttemptConnection, { nullable: true, description: "Newest first; the account's own (or any, for admins)" })
   attempts(
     @Root() user: User,
-    @Arg("first", () => Int, { nullable: true }) first: number | null,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("first", () => Int, { description: "Page size: 0 to 100, 20 by default", nullable: true }) first: number | null,
+    @Arg("after", () => String, { description: "Cursor from a previous page's pageInfo.endCursor: the page starts after it", nullable: true }) after: string | null,
     @Ctx() ctx: AssessmentsContext,
   ): Promise<AttemptConnection> {
     return paginate(ctx.em, Attempt, { userId: user.id }, { first, after, direction: "desc" });

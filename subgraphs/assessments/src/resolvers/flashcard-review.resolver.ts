@@ -16,7 +16,11 @@ export class FlashcardReviewResolver {
 
   @Access({ scope: "assessments:write" })
   @Mutation(() => FlashcardReviewResult, { description: "Grade your recall of a card (0-5, SM-2)" })
-  async reviewFlashcard(@Arg("cardId", () => ID) cardId: string, @Arg("grade", () => Int) grade: number, @Ctx() ctx: AssessmentsContext): Promise<FlashcardReviewResult> {
+  async reviewFlashcard(
+    @Arg("cardId", () => ID, { description: "A card of a deck you may see" }) cardId: string,
+    @Arg("grade", () => Int, { description: "How well you recalled it, SM-2 style: 0 (blank) to 5 (perfect); 3 or more counts as recalled" }) grade: number,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<FlashcardReviewResult> {
     if (!Number.isInteger(grade) || grade < 0 || grade > 5) throw badInput("grade must be 0 to 5", "grade");
     const { cards } = await this.services.content.lookup(ctx.identity, { cardIds: [cardId] });
     const card = cards[0];
@@ -45,8 +49,8 @@ export class FlashcardReviewResolver {
   @Access({ scope: "assessments:read" })
   @Query(() => [DueFlashcard], { description: "Cards of a deck due for you now, most overdue first; never-reviewed cards are due" })
   async dueFlashcards(
-    @Arg("deckId", () => ID) deckId: string,
-    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("deckId", () => ID, { description: "A deck you may see" }) deckId: string,
+    @Arg("first", () => Int, { description: "At most this many cards: 1 to 100, 20 by default", nullable: true }) first: number | null,
     @Ctx() ctx: AssessmentsContext,
   ): Promise<DueFlashcard[]> {
     const limit = first ?? 20;

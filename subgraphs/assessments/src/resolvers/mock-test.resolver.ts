@@ -6,7 +6,7 @@ import { Attempt, Course, MockTest, Question, TestStatus, User, ref } from "../e
 import type { AssessmentsContext } from "../context";
 import type { AssessmentsServices } from "../services";
 import { answerRevealed, courseAuthorOrAdmin, testAuthorOrAdmin, visibleTest } from "../policies";
-import { callerId, publishedOrAuthor } from "../services/visibility";
+import { assessmentsReader, callerId, publishedOrAuthor } from "../services/visibility";
 import { CreateMockTestInput, MockTestConnection, QuestionInput } from "./types";
 
 const AUTHORS = ["INSTRUCTOR", "ADMIN"] as const;
@@ -19,7 +19,7 @@ export class MockTestResolver {
 
   @Access({ roles: [...AUTHORS], scope: "assessments:write", policy: courseAuthorOrAdmin })
   @Mutation(() => MockTest, { description: "A new draft test (instructors and admins)" })
-  async createMockTest(@Arg("input") input: CreateMockTestInput, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
+  async createMockTest(@Arg("input", { description: "The new test" }) input: CreateMockTestInput, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
     const test = ctx.em.create(MockTest, {
       title: input.title.trim(),
       courseId: input.courseId ?? null,
@@ -36,7 +36,11 @@ export class MockTestResolver {
 
   @Access({ roles: [...AUTHORS], scope: "assessments:write", policy: testAuthorOrAdmin })
   @Mutation(() => Question, { description: "Append a question to a draft test you author" })
-  async addQuestion(@Arg("testId", () => ID) testId: string, @Arg("input") input: QuestionInput, @Ctx() ctx: AssessmentsContext): Promise<Question> {
+  async addQuestion(
+    @Arg("testId", () => ID, { description: "A draft test you author (any, for admins)" }) testId: string,
+    @Arg("input", { description: "The new question" }) input: QuestionInput,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<Question> {
     const test = await this.editableTest(testId, ctx);
     const published = () => badInput("A published test cannot change: its attempts were scored against it", "testId");
     if (test.status !== TestStatus.DRAFT) throw published();
@@ -62,7 +66,10 @@ export class MockTestResolver {
 
   @Access({ roles: [...AUTHORS], scope: "assessments:write", policy: testAuthorOrAdmin })
   @Mutation(() => MockTest, { description: "Open a draft test you author to everyone; it needs a question" })
-  async publishMockTest(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
+  async publishMockTest(
+    @Arg("id", () => ID, { description: "A draft test you author (any, for admins)" }) id: string,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<MockTest> {
     const test = await this.editableTest(id, ctx);
     if (test.status === TestStatus.PUBLISHED) return test;
     if (!(await ctx.loaders.questionsByTest.load(test.id)).length) throw badInput("A test needs at least one question before it can be published", "id");
@@ -80,7 +87,10 @@ export class MockTestResolver {
 
   @Access({ roles: [...AUTHORS], scope: "assessments:write", policy: testAuthorOrAdmin })
   @Mutation(() => MockTest, { description: "Take a published test you author back to draft, while nobody has attempted it" })
-  async unpublishMockTest(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<MockTest> {
+  async unpublishMockTest(
+    @Arg("id", () => ID, { description: "A published test you author (any, for admins)" }) id: string,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<MockTest> {
     const test = await this.editableTest(id, ctx);
     if (test.status === TestStatus.DRAFT) return test;
     const { locked, unpublished } = await ctx.em.transactional(async (em) => {
@@ -100,12 +110,12 @@ export class MockTestResolver {
     return locked;
   }
 
-  @Access({ public: true, scope: "assessments:read" })
+  @Access({ publicData: true, scope: "assessments:read" })
   @Query(() => MockTestConnection, { description: "Published tests, newest first, optionally of one course" })
   mockTests(
-    @Arg("courseId", () => ID, { nullable: true }) courseId: string | null,
-    @Arg("first", () => Int, { nullable: true }) first: number | null,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("courseId", () => ID, { description: "Only tests of this course", nullable: true }) courseId: string | null,
+    @Arg("first", () => Int, { description: "Page size: 0 to 100, 20 by default", nullable: true }) first: number | null,
+    @Arg("after", () => String, { description: "Cursor from a previous page's pageInfo.endCursor: the page starts after it", nullable: true }) after: string | null,
     @Ctx() ctx: AssessmentsContext,
   ): Promise<MockTestConnection> {
     const where: Record<string, unknown> = { status: TestStatus.PUBLISHED };
@@ -113,10 +123,10 @@ export class MockTestResolver {
     return paginate(ctx.em, MockTest, where, { first, after, direction: "desc" });
   }
 
-  @Access({ public: true, scope: "assessments:read", filter: publishedOrAuthor })
+  @Access({ publicData: true, scope: "assessments:read", filter: publishedOrAuthor })
   @Query(() => MockTest, { nullable: true, description: "A test you may see" })
-  mockTest(@Arg("id", () => ID) id: string, @Ctx() ctx: AssessmentsContext): Promise<MockTest | null> {
-    return visibleTest(id, ctx);
+  mockTest(@Arg("id", () => ID, { description: "The test's id" }) id: string, @Ctx() ctx: AssessmentsContext): Promise<MockTest | null> {
+    return visibleTest(id, ctx, assessmentsReader(ctx.identity));
   }
 
   /** The test testAuthorOrAdmin let the caller change, from the loader it was read through. */
@@ -124,12 +134,12 @@ export class MockTestResolver {
     return (await visibleTest(id, ctx))!;
   }
 
-  @FieldResolver(() => Course, { nullable: true })
+  @FieldResolver(() => Course, { description: "The course whose students see the test; null for a standalone test", nullable: true })
   course(@Root() test: MockTest): Course | null {
     return test.courseId ? ref(Course, test.courseId) : null;
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: "The account that wrote it (an instructor or an admin)" })
   author(@Root() test: MockTest): User {
     return ref(User, test.authorId);
   }
@@ -139,12 +149,12 @@ export class MockTestResolver {
     return ctx.loaders.questionsByTest.load(test.id);
   }
 
-  @FieldResolver(() => Int)
+  @FieldResolver(() => Int, { description: "How many questions the test has" })
   async questionCount(@Root() test: MockTest, @Ctx() ctx: AssessmentsContext): Promise<number> {
     return (await ctx.loaders.questionsByTest.load(test.id)).length;
   }
 
-  @FieldResolver(() => Float)
+  @FieldResolver(() => Float, { description: "The highest possible score: the sum of the questions' marks" })
   async totalMarks(@Root() test: MockTest, @Ctx() ctx: AssessmentsContext): Promise<number> {
     const questions = await ctx.loaders.questionsByTest.load(test.id);
     return Math.round(questions.reduce((sum, question) => sum + question.marks, 0) * 1e6) / 1e6;

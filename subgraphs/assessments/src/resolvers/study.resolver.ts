@@ -28,7 +28,10 @@ export class StudySessionResolver {
 
   @Access({ scope: "assessments:write" })
   @Mutation(() => StudySession, { description: "Start studying a course (and lesson); ends your session in progress" })
-  async startStudySession(@Arg("input") input: StartStudySessionInput, @Ctx() ctx: AssessmentsContext): Promise<StudySession> {
+  async startStudySession(
+    @Arg("input", { description: "The course (and lesson) to study" }) input: StartStudySessionInput,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<StudySession> {
     const found = await this.services.content.lookup(ctx.identity, { courseIds: [input.courseId], lessonIds: input.lessonId ? [input.lessonId] : [] });
     if (!found.courses[0]) throw badInput("courseId must name a course you can see", "courseId");
     if (input.lessonId && found.lessons[0]?.courseId !== input.courseId) throw badInput("lessonId must name a lesson of that course", "lessonId");
@@ -58,8 +61,8 @@ export class StudySessionResolver {
   @Access({ scope: "assessments:write", policy: ownSession })
   @Mutation(() => StudySession, { description: "Report progress (never goes down) and focus time (no faster than the clock)" })
   async recordStudyProgress(
-    @Arg("sessionId", () => ID) sessionId: string,
-    @Arg("input") input: StudyProgressInput,
+    @Arg("sessionId", () => ID, { description: "Your session in progress" }) sessionId: string,
+    @Arg("input", { description: "The progress to report" }) input: StudyProgressInput,
     @Ctx() ctx: AssessmentsContext,
   ): Promise<StudySession> {
     const now = this.services.clock.now();
@@ -89,7 +92,7 @@ export class StudySessionResolver {
 
   @Access({ scope: "assessments:write", policy: ownSession })
   @Mutation(() => StudySession, { description: "End your session; ending it again changes nothing" })
-  async endStudySession(@Arg("sessionId", () => ID) sessionId: string, @Ctx() ctx: AssessmentsContext): Promise<StudySession> {
+  async endStudySession(@Arg("sessionId", () => ID, { description: "Your session" }) sessionId: string, @Ctx() ctx: AssessmentsContext): Promise<StudySession> {
     const session = await ownedSession(sessionId, ctx);
     if (session.status === StudySessionStatus.ACTIVE) {
       session.status = StudySessionStatus.ENDED;
@@ -102,7 +105,10 @@ export class StudySessionResolver {
 
   @Access({ scope: "assessments:write" })
   @Mutation(() => CourseProgress, { description: "Mark a lesson done; doing it twice changes nothing" })
-  async completeLesson(@Arg("lessonId", () => ID) lessonId: string, @Ctx() ctx: AssessmentsContext): Promise<CourseProgress> {
+  async completeLesson(
+    @Arg("lessonId", () => ID, { description: "A lesson of a course you may see" }) lessonId: string,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<CourseProgress> {
     const { lessons } = await this.services.content.lookup(ctx.identity, { lessonIds: [lessonId] });
     const lesson = lessons[0];
     if (!lesson) throw notFound("Lesson");
@@ -119,13 +125,16 @@ export class StudySessionResolver {
 
   @Access({ scope: "assessments:read", policy: sessionOwnerOrAdmin })
   @Query(() => StudySession, { nullable: true, description: "One of your study sessions (any, for admins)" })
-  studySession(@Arg("sessionId", () => ID) sessionId: string, @Ctx() ctx: AssessmentsContext): Promise<StudySession | null> {
+  studySession(@Arg("sessionId", () => ID, { description: "The session's id" }) sessionId: string, @Ctx() ctx: AssessmentsContext): Promise<StudySession | null> {
     return ctx.loaders.sessionById.load(sessionId);
   }
 
   @Access({ scope: "assessments:read" })
   @Query(() => LiveStudyStats, { description: "Live study right now: counts only, for anyone signed in" })
-  async liveStudyStats(@Arg("courseId", () => ID, { nullable: true }) courseId: string | null, @Ctx() ctx: AssessmentsContext): Promise<LiveStudyStats> {
+  async liveStudyStats(
+    @Arg("courseId", () => ID, { description: "Only this course's study; omit for the whole platform", nullable: true }) courseId: string | null,
+    @Ctx() ctx: AssessmentsContext,
+  ): Promise<LiveStudyStats> {
     // "" is no id: read as "every course" it would listen on a topic nothing publishes to.
     if (typeof courseId === "string" && !isUuid(courseId)) throw badInput("courseId must be an id", "courseId");
     const now = this.services.clock.now();
@@ -151,17 +160,17 @@ export class StudySessionResolver {
     };
   }
 
-  @FieldResolver(() => Course)
+  @FieldResolver(() => Course, { description: "The course studied" })
   course(@Root() session: StudySession): Course {
     return ref(Course, session.courseId);
   }
 
-  @FieldResolver(() => Lesson, { nullable: true })
+  @FieldResolver(() => Lesson, { description: "The lesson studied; null for the course as a whole", nullable: true })
   lesson(@Root() session: StudySession): Lesson | null {
     return session.lessonId ? ref(Lesson, session.lessonId) : null;
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: "The person studying" })
   user(@Root() session: StudySession): User {
     return ref(User, session.userId);
   }

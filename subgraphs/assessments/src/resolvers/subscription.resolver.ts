@@ -24,7 +24,7 @@ export class AssessmentSubscriptions {
   @Access({ scope: "assessments:read", policy: sessionOwnerOrAdmin })
   @Directive('@tag(name: "live:studySession")')
   @Subscription(() => StudySession, { subscribe: servedByGateway, description: "Your session (or any, for admins) as it changes" })
-  studySessionUpdated(@Arg("sessionId", () => ID) _sessionId: string, @Root() session: StudySession): StudySession {
+  studySessionUpdated(@Arg("sessionId", () => ID, { description: "The session to follow" }) _sessionId: string, @Root() session: StudySession): StudySession {
     return session;
   }
 
@@ -32,14 +32,21 @@ export class AssessmentSubscriptions {
   @Directive('@tag(name: "live:liveStudyStats")')
   @Directive('@tag(name: "live-audience:signed-in")')
   @Subscription(() => LiveStudyStats, { subscribe: servedByGateway, description: "Counts of live study, for everyone signed in" })
-  liveStudyStats(@Arg("courseId", () => ID, { nullable: true }) _courseId: string | null, @Root() stats: LiveStudyStats): LiveStudyStats {
+  liveStudyStats(
+    @Arg("courseId", () => ID, { description: "Only this course's study; omit for the whole platform", nullable: true }) _courseId: string | null,
+    @Root() stats: LiveStudyStats,
+  ): LiveStudyStats {
     return stats;
   }
 
-  @Access({ public: true, scope: "assessments:read", filter: publishedOrAuthor })
+  // Public data, as its lookup (Query.leaderboard) is: any key follows a published test's board.
+  @Access({ publicData: true, scope: "assessments:read", filter: publishedOrAuthor })
   @Directive('@tag(name: "live:leaderboard")')
   @Subscription(() => [LeaderboardEntry], { subscribe: servedByGateway, description: "The leaderboard of a test you can see, when it changes" })
-  leaderboardUpdated(@Arg("testId", () => ID) _testId: string, @Root() entries: LeaderboardEntry[]): LeaderboardEntry[] {
+  leaderboardUpdated(
+    @Arg("testId", () => ID, { description: "The test whose leaderboard to follow" }) _testId: string,
+    @Root() entries: LeaderboardEntry[],
+  ): LeaderboardEntry[] {
     return entries;
   }
 }

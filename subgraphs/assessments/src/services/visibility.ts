@@ -1,5 +1,5 @@
 import type { Identity } from "@solo/kit";
-import { callerId as kitCallerId, isAdmin, isCaller, visibilityFilter } from "@solo/kit";
+import { callerId as kitCallerId, isAdmin, isCaller, publicReader, visibilityFilter } from "@solo/kit";
 import type { MockTest } from "../entities";
 import { TestStatus } from "../entities";
 
@@ -8,6 +8,12 @@ import { TestStatus } from "../entities";
  * their `@Access({ filter })` and in schema/access-rules.txt), and the ownership facts the
  * subgraph's access policies (src/policies.ts) are built on.
  */
+
+/**
+ * Who reads assessments' public data (`@Access({ publicData: true })`): an API key without
+ * assessments:read reads as an anonymous caller, so it sees what is public and nothing of its owner's.
+ */
+export const assessmentsReader = (identity: Identity): Identity => publicReader(identity, "assessments:read");
 
 /** Published tests are open; drafts belong to their author and admins. */
 export const publishedOrAuthor = visibilityFilter<MockTest>("publishedOrAuthor", (identity, test) => test.status === TestStatus.PUBLISHED || canEditTest(identity, test));

@@ -17,31 +17,31 @@ const courseSearchText = (course: Course) => ({ A: course.title, B: course.tags.
 export class Course {
   [OptionalProps]?: "status" | "tags" | "createdAt" | "updatedAt" | "publishedAt" | "coverAssetId" | "searchVector";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The course's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
-  @Field()
+  @Field({ description: "URL-safe name made from the title (lower-case words and dashes), unique; use it with course(slug:)" })
   @Property({ type: "text", unique: true })
   slug!: string;
 
-  @Field()
+  @Field({ description: "The course's title, 3 to 120 characters" })
   @Property({ type: "text" })
   title!: string;
 
-  @Field()
+  @Field({ description: "What the course teaches (plain text, up to 5000 characters)" })
   @Property({ type: "text" })
   description!: string;
 
-  @Field(() => CourseLevel)
+  @Field(() => CourseLevel, { description: "Who the course is for" })
   @Enum({ items: () => CourseLevel, type: "text" })
   level!: CourseLevel;
 
-  @Field(() => CourseStatus)
+  @Field(() => CourseStatus, { description: "DRAFT (its author and admins only), PUBLISHED or ARCHIVED" })
   @Enum({ items: () => CourseStatus, type: "text" })
   status: CourseStatus = CourseStatus.DRAFT;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: "Topics, lower-case (up to 20), for filtering with CourseFilter.tag" })
   @Property({ type: "text[]" })
   tags: string[] = [];
 
@@ -52,11 +52,11 @@ export class Course {
   @Property({ type: "uuid", nullable: true })
   coverAssetId: string | null = null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: "When it was published; null for a draft", nullable: true })
   @Property({ type: "timestamptz", nullable: true })
   publishedAt: Date | null = null;
 
-  @Field()
+  @Field({ description: "When the course was created" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 

@@ -29,6 +29,12 @@ export enum UploadPurpose {
   LEAD_IMPORT = "LEAD_IMPORT",
 }
 
+export enum AssetRejectionKind {
+  SIZE_MISMATCH = "SIZE_MISMATCH",
+  TYPE_MISMATCH = "TYPE_MISMATCH",
+  COPY_MISSING = "COPY_MISSING",
+}
+
 export enum AssetStatus {
   PENDING = "PENDING",
   READY = "READY",

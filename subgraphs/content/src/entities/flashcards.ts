@@ -13,15 +13,15 @@ import { Course } from "./course";
 export class FlashcardDeck {
   [OptionalProps]?: "createdAt" | "description" | "course";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The deck's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
-  @Field()
+  @Field({ description: "The deck's title, 1 to 120 characters" })
   @Property({ type: "text" })
   title!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "What the deck covers (up to 2000 characters); null without one", nullable: true })
   @Property({ type: "text", nullable: true })
   description: string | null = null;
 
@@ -32,7 +32,7 @@ export class FlashcardDeck {
   @ManyToOne(() => Course, { nullable: true, deleteRule: "set null" })
   course: Course | null = null;
 
-  @Field()
+  @Field({ description: "When the deck was created" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 }
@@ -45,29 +45,29 @@ export class FlashcardDeck {
 export class Flashcard {
   [OptionalProps]?: "createdAt" | "mediaAssetId";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The card's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
   @ManyToOne(() => FlashcardDeck, { deleteRule: "cascade" })
   deck!: FlashcardDeck;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "1-based order within the deck" })
   @Property({ type: "integer" })
   position!: number;
 
-  @Field()
+  @Field({ description: "The prompt (up to 2000 characters)" })
   @Property({ type: "text" })
   front!: string;
 
-  @Field()
+  @Field({ description: "The answer (up to 2000 characters)" })
   @Property({ type: "text" })
   back!: string;
 
   @Property({ type: "uuid", nullable: true })
   mediaAssetId: string | null = null;
 
-  @Field()
+  @Field({ description: "When the card was added" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 }

@@ -1,6 +1,7 @@
 export * from "./enums";
 export * from "./user";
 export * from "./media-asset";
+export * from "./asset-rejection";
 export * from "./course";
 export * from "./lesson";
 export * from "./reading-material";

@@ -16,7 +16,7 @@ const lessonSearchText = (lesson: Lesson) => ({ A: lesson.title, C: lesson.body 
 export class Lesson {
   [OptionalProps]?: "createdAt" | "mediaAssetIds" | "searchVector";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The lesson's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
@@ -27,15 +27,15 @@ export class Lesson {
   @Property({ type: "integer" })
   position!: number;
 
-  @Field()
+  @Field({ description: "The lesson's title, 1 to 200 characters" })
   @Property({ type: "text" })
   title!: string;
 
-  @Field()
+  @Field({ description: "The lesson's text (up to 100 000 characters)" })
   @Property({ type: "text" })
   body!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Expected time to take it, in minutes (1 to 600)" })
   @Property({ type: "integer" })
   durationMinutes!: number;
 
@@ -43,7 +43,7 @@ export class Lesson {
   @Property({ type: "uuid[]" })
   mediaAssetIds: string[] = [];
 
-  @Field()
+  @Field({ description: "When the lesson was added" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 

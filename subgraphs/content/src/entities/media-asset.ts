@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Enum, Index, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
+import { AssetRejection } from "./asset-rejection";
 import { AssetStatus, UploadPurpose } from "./enums";
 
 /** A file in object storage, uploaded by its owner through a presigned URL. */
@@ -16,9 +17,9 @@ import { AssetStatus, UploadPurpose } from "./enums";
   expression: `create index "media_assets_staging_to_remove" on "content"."media_assets" ("created_at") where "status" = 'READY' and "staging_removed_at" is null`,
 })
 export class MediaAsset {
-  [OptionalProps]?: "status" | "createdAt" | "completedAt" | "stagingRemovedAt" | "completionClaim" | "completionLeaseUntil";
+  [OptionalProps]?: "status" | "createdAt" | "completedAt" | "stagingRemovedAt" | "completionClaim" | "completionLeaseUntil" | "rejectionReason";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The upload's id (a UUID): pass it as an *AssetId argument to attach the file" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
@@ -30,27 +31,31 @@ export class MediaAsset {
   @Property({ type: "text", unique: true })
   key!: string;
 
-  @Field(() => UploadPurpose)
+  @Field(() => UploadPurpose, { description: "What the file is for; decides who may see it and where it may be attached" })
   @Enum({ items: () => UploadPurpose, type: "text" })
   purpose!: UploadPurpose;
 
-  @Field()
+  @Field({ description: "The name the uploader gave the file, for display" })
   @Property({ type: "text" })
   filename!: string;
 
-  @Field()
+  @Field({ description: "The file's MIME type as declared, e.g. image/png" })
   @Property({ type: "text" })
   contentType!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "The file's size in bytes as declared (checked by completeUpload)" })
   @Property({ type: "integer" })
   sizeBytes!: number;
 
-  @Field(() => AssetStatus)
+  @Field(() => AssetStatus, { description: "PENDING until completeUpload checks the file, then READY or REJECTED" })
   @Enum({ items: () => AssetStatus, type: "text" })
   status: AssetStatus = AssetStatus.PENDING;
 
-  @Field()
+  @Field(() => AssetRejection, { nullable: true, description: "Why the asset is REJECTED (declared vs found); null unless REJECTED" })
+  @Property({ type: "jsonb", nullable: true })
+  rejectionReason: AssetRejection | null = null;
+
+  @Field({ description: "When the upload was requested" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 

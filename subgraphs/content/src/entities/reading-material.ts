@@ -18,23 +18,23 @@ const materialSearchText = (material: ReadingMaterial) => ({ A: material.title, 
 export class ReadingMaterial {
   [OptionalProps]?: "createdAt" | "publishedAt" | "attachmentAssetId" | "searchVector";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The material's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
-  @Field()
+  @Field({ description: "The material's title, 3 to 200 characters" })
   @Property({ type: "text" })
   title!: string;
 
-  @Field(() => MaterialKind)
+  @Field(() => MaterialKind, { description: "What sort of material it is" })
   @Enum({ items: () => MaterialKind, type: "text" })
   kind!: MaterialKind;
 
-  @Field()
+  @Field({ description: "Its subject, lower-case, e.g. polity (1 to 80 characters); filter with readingMaterials(topic:)" })
   @Property({ type: "text" })
   topic!: string;
 
-  @Field()
+  @Field({ description: "The text (up to 100 000 characters)" })
   @Property({ type: "text" })
   body!: string;
 
@@ -45,11 +45,11 @@ export class ReadingMaterial {
   @Property({ type: "uuid" })
   authorId!: string;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: "When it was published", nullable: true })
   @Property({ type: "timestamptz", nullable: true })
   publishedAt: Date | null = null;
 
-  @Field()
+  @Field({ description: "When it was created" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 

@@ -1,4 +1,4 @@
-import { Access, apiError, badInput, notFound, requireScope, signedInCaller } from "@solo/kit";
+import { Access, apiError, notFound, requireScope, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { AssetStatus, MediaAsset, User, userRef } from "../entities";
 import type { ContentContext } from "../context";
@@ -15,15 +15,18 @@ export class MediaAssetResolver {
 
   @Access({ scope: UPLOAD_SCOPES, policy: uploadPurposeAllowed })
   @Mutation(() => UploadTicket, { description: "A presigned PUT for one file; the asset stays PENDING until completeUpload" })
-  async createUploadUrl(@Arg("input") input: CreateUploadUrlInput, @Ctx() ctx: ContentContext): Promise<UploadTicket> {
+  async createUploadUrl(@Arg("input", { description: "The file you will upload" }) input: CreateUploadUrlInput, @Ctx() ctx: ContentContext): Promise<UploadTicket> {
     const owner = signedInCaller(ctx.identity);
     const policy = UPLOAD_POLICIES[input.purpose];
     const contentType = normalizeContentType(input.contentType);
+    // Both refusals name the purpose's whole policy, so a client can pick a file that fits in one go.
+    const allowed = { purpose: input.purpose, allowedContentTypes: policy.contentTypes, maxBytes: policy.maxBytes };
+    const fits = `${input.purpose} accepts ${policy.contentTypes.join(", ")} of at most ${policy.maxBytes} bytes`;
     if (!policy.contentTypes.includes(contentType)) {
-      throw badInput(`${input.purpose} accepts ${policy.contentTypes.join(", ")}; got ${input.contentType}`, "contentType");
+      throw apiError("BAD_USER_INPUT", `${fits}; got type ${input.contentType}`, { field: "contentType", reason: "CONTENT_TYPE_NOT_ALLOWED", ...allowed });
     }
     if (input.sizeBytes > policy.maxBytes) {
-      throw badInput(`${input.purpose} files may be at most ${policy.maxBytes} bytes; got ${input.sizeBytes}`, "sizeBytes");
+      throw apiError("BAD_USER_INPUT", `${fits}; got ${input.sizeBytes} bytes`, { field: "sizeBytes", reason: "FILE_TOO_LARGE", ...allowed });
     }
     const asset = await reservePendingUpload(
       ctx.em,
@@ -42,7 +45,10 @@ export class MediaAssetResolver {
 
   @Access({ scope: UPLOAD_SCOPES, policy: uploaderOnly })
   @Mutation(() => MediaAsset, { description: "Check the uploaded object: READY if it matches the declaration, else REJECTED and deleted" })
-  async completeUpload(@Arg("assetId", () => ID) assetId: string, @Ctx() ctx: ContentContext): Promise<MediaAsset> {
+  async completeUpload(
+    @Arg("assetId", () => ID, { description: "The upload whose bytes you have PUT (one of yours)" }) assetId: string,
+    @Ctx() ctx: ContentContext,
+  ): Promise<MediaAsset> {
     const asset = (await ctx.loaders.assetById.load(assetId))!;
     if (asset.status !== AssetStatus.PENDING) return asset;
     const outcome = await completeAsset(ctx.em, this.services.storage, asset.id);
@@ -57,7 +63,7 @@ export class MediaAssetResolver {
 
   @Access({ scope: "content:read", policy: uploaderOrAdmin })
   @Query(() => MediaAsset, { nullable: true, description: "One of your uploads (any upload, for admins)" })
-  async mediaAsset(@Arg("id", () => ID) id: string, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> {
+  async mediaAsset(@Arg("id", () => ID, { description: "The upload's id" }) id: string, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> {
     return ctx.loaders.assetById.load(id);
   }
 
@@ -72,7 +78,7 @@ export class MediaAssetResolver {
     });
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: "The account that uploaded it" })
   owner(@Root() asset: MediaAsset): User {
     return userRef(asset.ownerId);
   }

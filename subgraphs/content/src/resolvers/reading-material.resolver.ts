@@ -1,4 +1,4 @@
-import { Access, paginate, queueAudit, requireScope, signedInCaller } from "@solo/kit";
+import { Access, paginate, queueAudit, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { MaterialKind, MediaAsset, ReadingMaterial, UploadPurpose, User, userRef } from "../entities";
 import type { ContentContext } from "../context";
@@ -9,7 +9,7 @@ import { ReadingMaterialConnection, ReadingMaterialInput } from "./types";
 export class ReadingMaterialResolver {
   @Access({ roles: ["INSTRUCTOR", "ADMIN"], scope: "content:write" })
   @Mutation(() => ReadingMaterial, { description: "Publish a reading material (instructors and admins)" })
-  async createReadingMaterial(@Arg("input") input: ReadingMaterialInput, @Ctx() ctx: ContentContext): Promise<ReadingMaterial> {
+  async createReadingMaterial(@Arg("input", { description: "The new material" }) input: ReadingMaterialInput, @Ctx() ctx: ContentContext): Promise<ReadingMaterial> {
     const author = signedInCaller(ctx.identity);
     const attachment = input.attachmentAssetId ? await requireOwnReadyAsset(ctx, input.attachmentAssetId, UploadPurpose.MATERIAL, "attachmentAssetId") : null;
     const now = new Date();
@@ -28,13 +28,13 @@ export class ReadingMaterialResolver {
     return material;
   }
 
-  @Access({ public: true, scope: "content:read" })
+  @Access({ publicData: true, scope: "content:read" })
   @Query(() => ReadingMaterialConnection, { description: "Published reading materials, newest first" })
   readingMaterials(
-    @Arg("kind", () => MaterialKind, { nullable: true }) kind: MaterialKind | null,
-    @Arg("topic", () => String, { nullable: true }) topic: string | null,
-    @Arg("first", () => Int, { nullable: true }) first: number | null,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("kind", () => MaterialKind, { description: "Only materials of this kind", nullable: true }) kind: MaterialKind | null,
+    @Arg("topic", () => String, { description: "Only materials on this topic (case does not matter)", nullable: true }) topic: string | null,
+    @Arg("first", () => Int, { description: "Page size: 0 to 100, 20 by default", nullable: true }) first: number | null,
+    @Arg("after", () => String, { description: "Cursor from a previous page's pageInfo.endCursor: the page starts after it", nullable: true }) after: string | null,
     @Ctx() ctx: ContentContext,
   ): Promise<ReadingMaterialConnection> {
     const where: Record<string, unknown> = { publishedAt: { $ne: null } };
@@ -43,19 +43,19 @@ export class ReadingMaterialResolver {
     return paginate(ctx.em, ReadingMaterial, where, { first, after, direction: "desc" });
   }
 
-  @FieldResolver(() => MediaAsset, { nullable: true })
+  @FieldResolver(() => MediaAsset, { description: "A file to go with it (a MATERIAL upload); null without one", nullable: true })
   attachment(@Root() material: ReadingMaterial, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> | null {
     return material.attachmentAssetId ? ctx.loaders.assetById.load(material.attachmentAssetId) : null;
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: "The account that wrote it (an instructor or an admin)" })
   author(@Root() material: ReadingMaterial): User {
     return userRef(material.authorId);
   }
 }
 
+/** Published materials are public data: any caller reads them, a key with or without content:read. */
 export async function resolveMaterialReference(reference: { id: string }, ctx: ContentContext): Promise<ReadingMaterial | null> {
-  requireScope(ctx.identity, "content:read");
   const material = await ctx.loaders.materialById.load(reference.id);
   return material?.publishedAt ? material : null;
 }

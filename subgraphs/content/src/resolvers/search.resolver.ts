@@ -30,11 +30,11 @@ const SEARCH_SQL = `
 
 @Resolver()
 export class SearchResolver {
-  @Access({ public: true, scope: "content:read" })
+  @Access({ publicData: true, scope: "content:read" })
   @Query(() => [SearchResult], { description: "Published courses, lessons and reading materials matching the words, best first" })
   async searchContent(
-    @Arg("query") query: string,
-    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("query", { description: 'Words to look for (web-search syntax: "quoted phrase", -excluded, or)' }) query: string,
+    @Arg("first", () => Int, { description: "At most this many results: 1 to 50, 10 by default", nullable: true }) first: number | null,
     @Ctx() ctx: ContentContext,
   ): Promise<(Course | Lesson | ReadingMaterial)[]> {
     const text = query.trim();

@@ -6,9 +6,12 @@ import { publishedOrAuthor } from "../services/visibility";
 
 @Resolver(() => User)
 export class UserContentResolver {
-  /** The users subgraph keeps which asset; this subgraph knows what it is and where it lives. */
-  @Access({ public: true, scope: "content:read" })
-  @FieldResolver(() => MediaAsset, { nullable: true, description: "Profile picture" })
+  /**
+   * The users subgraph keeps which asset; this subgraph knows what it is and where it lives. A
+   * profile picture is public data: everyone sees it, whatever their key's scopes.
+   */
+  @Access({ publicData: true, scope: "content:read" })
+  @FieldResolver(() => MediaAsset, { nullable: true, description: "Profile picture (an AVATAR upload); null without one" })
   @Directive('@requires(fields: "avatarAssetId")')
   async avatar(@Root() user: User, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> {
     if (!user.avatarAssetId) return null;

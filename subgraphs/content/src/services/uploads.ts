@@ -3,8 +3,8 @@ import { LockMode, raw } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { ObjectStorage, Orm, StoredObject } from "@solo/kit";
 import { UPLOAD_URL_TTL_SECONDS, apiError, lockUntilCommit, rateLimited } from "@solo/kit";
-import type { UploadPurpose } from "../entities";
-import { AssetStatus, MediaAsset } from "../entities";
+import type { AssetRejection, UploadPurpose } from "../entities";
+import { AssetRejectionKind, AssetStatus, MediaAsset } from "../entities";
 import { normalizeContentType, stagingKey, storageKey } from "./upload-policy";
 
 export interface DeclaredUpload {
@@ -33,7 +33,7 @@ export async function reservePendingUpload(em: EntityManager, upload: DeclaredUp
   });
 }
 
-export type CompletionOutcome = { status: "missing" } | { status: "gone" } | { status: AssetStatus.READY | AssetStatus.REJECTED; asset: MediaAsset; reason?: string };
+export type CompletionOutcome = { status: "missing" } | { status: "gone" } | { status: AssetStatus.READY | AssetStatus.REJECTED; asset: MediaAsset };
 
 /** How long a completion holds its claim on an asset unless it renews it, which it does while the store works. */
 const COMPLETION_LEASE_SECONDS = 30;
@@ -88,7 +88,7 @@ async function completeClaimed(em: EntityManager, storage: ObjectStorage, asset:
     },
     (COMPLETION_LEASE_SECONDS * 1000) / 3,
   );
-  let problem: string | undefined;
+  let problem: AssetRejection | undefined;
   let copied = false;
   try {
     const staged = await storage.head(stagingKey(asset));
@@ -103,7 +103,7 @@ async function completeClaimed(em: EntityManager, storage: ObjectStorage, asset:
       // The copy is what will be served: check it too, in case the staged object was replaced
       // between the check above and the copy.
       const copy = await storage.head(asset.key);
-      problem = copy ? mismatch(asset, copy) : "the copy is missing";
+      problem = copy ? mismatch(asset, copy) : rejection(AssetRejectionKind.COPY_MISSING, "the checked object vanished while it was copied", asset, undefined);
     }
   } catch (error) {
     // The store failed: let the next completion start at once rather than after the lease.
@@ -113,21 +113,40 @@ async function completeClaimed(em: EntityManager, storage: ObjectStorage, asset:
     clearInterval(renewal);
   }
   const status = problem ? AssetStatus.REJECTED : AssetStatus.READY;
-  const decided = await em.nativeUpdate(MediaAsset, ours, { status, completedAt: new Date(), completionClaim: null, completionLeaseUntil: null });
+  const decided = await em.nativeUpdate(MediaAsset, ours, {
+    status,
+    rejectionReason: problem ?? null,
+    completedAt: new Date(),
+    completionClaim: null,
+    completionLeaseUntil: null,
+  });
   if (!decided) return undefined;
   // Best effort, after the commit: what is left (a rejected copy, staging, or a PUT there later)
   // the sweep removes.
   if (problem && copied) await storage.delete(asset.key).catch(() => undefined);
   await storage.delete(stagingKey(asset)).catch(() => undefined);
-  return { status, asset: await em.findOneOrFail(MediaAsset, { id: asset.id }, { refresh: true }), reason: problem };
+  return { status, asset: await em.findOneOrFail(MediaAsset, { id: asset.id }, { refresh: true }) };
 }
 
-function mismatch(asset: MediaAsset, stored: StoredObject): string | undefined {
-  if (stored.sizeBytes !== asset.sizeBytes) return `stored ${stored.sizeBytes} bytes ≠ declared ${asset.sizeBytes}`;
+function mismatch(asset: MediaAsset, stored: StoredObject): AssetRejection | undefined {
+  if (stored.sizeBytes !== asset.sizeBytes) {
+    return rejection(AssetRejectionKind.SIZE_MISMATCH, `stored ${stored.sizeBytes} bytes ≠ declared ${asset.sizeBytes}`, asset, stored);
+  }
   if (normalizeContentType(stored.contentType) !== normalizeContentType(asset.contentType)) {
-    return `stored type ${stored.contentType} ≠ declared ${asset.contentType}`;
+    return rejection(AssetRejectionKind.TYPE_MISMATCH, `stored type ${stored.contentType ?? "(none)"} ≠ declared ${asset.contentType}`, asset, stored);
   }
   return undefined;
+}
+
+function rejection(kind: AssetRejectionKind, message: string, asset: MediaAsset, stored: StoredObject | undefined): AssetRejection {
+  return {
+    kind,
+    message,
+    declaredSizeBytes: asset.sizeBytes,
+    foundSizeBytes: stored?.sizeBytes ?? null,
+    declaredContentType: asset.contentType,
+    foundContentType: stored?.contentType ?? null,
+  };
 }
 
 /** How long after an upload URL was issued a PUT through it may still arrive (its lifetime, and a margin for clock skew). */

@@ -1,5 +1,5 @@
 import type { Identity } from "@solo/kit";
-import { isAdmin, isCaller, visibilityFilter } from "@solo/kit";
+import { isAdmin, isCaller, publicReader, visibilityFilter } from "@solo/kit";
 import type { Course, FlashcardDeck, MediaAsset } from "../entities";
 import { AssetStatus, CourseStatus } from "../entities";
 import { UPLOAD_POLICIES } from "./upload-policy";
@@ -9,6 +9,12 @@ import { UPLOAD_POLICIES } from "./upload-policy";
  * their `@Access({ filter })` and in schema/access-rules.txt), and the ownership facts the
  * subgraph's access policies (src/policies.ts) are built on.
  */
+
+/**
+ * Who reads content's public data (`@Access({ publicData: true })`): an API key without content:read
+ * reads as an anonymous caller, so it sees what is public and nothing of its owner's.
+ */
+export const contentReader = (identity: Identity): Identity => publicReader(identity, "content:read");
 
 /** Published courses are public; drafts and archived courses belong to their author and admins. */
 export const publishedOrAuthor = visibilityFilter<Course>(

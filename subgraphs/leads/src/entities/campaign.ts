@@ -10,17 +10,19 @@ import { Directive, Field, ID, ObjectType } from "type-graphql";
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "campaigns" })
 @Index({ properties: ["ownerId", "startsAt"] })
+// `campaigns`: one owner's, newest first, by the (createdAt, id) cursor.
+@Index({ properties: ["ownerId", "createdAt", "id"] })
 export class Campaign {
   [OptionalProps]?: "endsAt" | "createdAt";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The campaign's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
   @Property({ type: "uuid" })
   ownerId!: string;
 
-  @Field()
+  @Field({ description: "The campaign's name, 1 to 200 characters" })
   @Property({ type: "text" })
   name!: string;
 
@@ -28,15 +30,15 @@ export class Campaign {
   @Property({ type: "text" })
   channel!: string;
 
-  @Field()
+  @Field({ description: "When it starts" })
   @Property({ type: "timestamptz" })
   startsAt!: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: "When it ends; null while open-ended", nullable: true })
   @Property({ type: "timestamptz", nullable: true })
   endsAt: Date | null = null;
 
-  @Field()
+  @Field({ description: "When it was created" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 }
@@ -49,18 +51,18 @@ export class Campaign {
 export class Signup {
   [OptionalProps]?: "name" | "leadId" | "userId" | "createdAt";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The signup's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
   @Property({ type: "uuid" })
   campaignId!: string;
 
-  @Field()
+  @Field({ description: "The address that signed up" })
   @Property({ type: "text" })
   email!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The name given; null if none", nullable: true })
   @Property({ type: "text", nullable: true })
   name: string | null = null;
 
@@ -70,7 +72,7 @@ export class Signup {
   @Property({ type: "uuid", nullable: true })
   userId: string | null = null;
 
-  @Field()
+  @Field({ description: "When it was recorded" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 }

@@ -21,14 +21,14 @@ import { ExportFormat, ExportStatus } from "./enums";
 export class LeadExport {
   [OptionalProps]?: "status" | "recordCount" | "objectKey" | "error" | "attempts" | "claimToken" | "leaseUntil" | "startedAt" | "finishedAt" | "createdAt";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The export's id (a UUID), for leadExport(id:)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
   @Property({ type: "uuid" })
   ownerId!: string;
 
-  @Field(() => ExportFormat)
+  @Field(() => ExportFormat, { description: "The file's format" })
   @Enum({ items: () => ExportFormat, type: "text" })
   format!: ExportFormat;
 
@@ -36,7 +36,7 @@ export class LeadExport {
   @Property({ type: "jsonb", nullable: true })
   filter: Record<string, unknown> | null = null;
 
-  @Field(() => ExportStatus)
+  @Field(() => ExportStatus, { description: "Where the export stands" })
   @Enum({ items: () => ExportStatus, type: "text" })
   status: ExportStatus = ExportStatus.PENDING;
 
@@ -47,7 +47,7 @@ export class LeadExport {
   @Property({ type: "text", nullable: true })
   objectKey: string | null = null;
 
-  @Field(() => String, { nullable: true, description: "Why it failed" })
+  @Field(() => String, { nullable: true, description: "Why it failed; null unless FAILED" })
   @Property({ type: "text", nullable: true })
   error: string | null = null;
 
@@ -63,11 +63,11 @@ export class LeadExport {
   @Property({ type: "timestamptz", nullable: true })
   startedAt: Date | null = null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: "When it became READY or FAILED; null while running", nullable: true })
   @Property({ type: "timestamptz", nullable: true })
   finishedAt: Date | null = null;
 
-  @Field()
+  @Field({ description: "When it was asked for" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 }

@@ -26,19 +26,19 @@ export class LeadImport {
   @Property({ type: "integer" })
   rowsProcessed: number = 0;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "New leads created so far" })
   @Property({ type: "integer" })
   imported: number = 0;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Existing leads (same email) updated so far" })
   @Property({ type: "integer" })
   updated: number = 0;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Rows refused so far" })
   @Property({ type: "integer" })
   skipped: number = 0;
 
-  @Field()
+  @Field({ description: "When the import started" })
   @Property({ type: "timestamptz" })
   startedAt: Date = new Date();
 

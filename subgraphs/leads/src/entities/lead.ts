@@ -41,34 +41,34 @@ export class Lead {
     | "updatedAt"
     | "searchVector";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The lead's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
   @Property({ type: "uuid" })
   ownerId!: string;
 
-  @Field()
+  @Field({ description: "The person's name" })
   @Property({ type: "text" })
   name!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The person's address; unique among the owner's leads; null if unknown", nullable: true })
   @Property({ type: "text", nullable: true })
   email: string | null = null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Job title; null if unknown", nullable: true })
   @Property({ type: "text", nullable: true })
   title: string | null = null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Employer; null if unknown", nullable: true })
   @Property({ type: "text", nullable: true })
   company: string | null = null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Where the person is; null if unknown", nullable: true })
   @Property({ type: "text", nullable: true })
   location: string | null = null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "LinkedIn profile URL; null if unknown", nullable: true })
   @Property({ type: "text", nullable: true })
   linkedinUrl: string | null = null;
 
@@ -79,7 +79,7 @@ export class Lead {
   @Property({ type: "uuid", nullable: true })
   campaignId: string | null = null;
 
-  @Field(() => LeadStatus)
+  @Field(() => LeadStatus, { description: "Where the lead is in the pipeline" })
   @Enum({ items: () => LeadStatus, type: "text" })
   status: LeadStatus = LeadStatus.NEW;
 
@@ -91,11 +91,11 @@ export class Lead {
   @Property({ type: "uuid", nullable: true })
   convertedUserId: string | null = null;
 
-  @Field()
+  @Field({ description: "When the lead was added" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 
-  @Field()
+  @Field({ description: "When the lead last changed" })
   @Property({ type: "timestamptz" })
   updatedAt: Date = new Date();
 

@@ -6,7 +6,7 @@ import { Directive, Field, ID, ObjectType } from "type-graphql";
 @Access({ withParent: true })
 @Directive('@key(fields: "id", resolvable: false)')
 export class User {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The account's id (a UUID); stable for the account's life" })
   id!: string;
 }
 

@@ -12,11 +12,11 @@ export class LeadSignal {
   @PrimaryKey({ type: "uuid" })
   leadId!: string;
 
-  @Field()
+  @Field({ description: "The signal's name, e.g. seniority" })
   @PrimaryKey({ type: "text" })
   name!: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "0 to 1" })
   @Property({ type: "double" })
   value!: number;
 }
@@ -29,11 +29,11 @@ export class ScoringWeight {
   @PrimaryKey({ type: "uuid" })
   ownerId!: string;
 
-  @Field()
+  @Field({ description: "The signal's name" })
   @PrimaryKey({ type: "text" })
   signal!: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "Its weight (0 or more), relative to the others" })
   @Property({ type: "double" })
   weight!: number;
 }
@@ -52,11 +52,11 @@ export class ScoreChange {
   @Property({ type: "uuid" })
   leadId!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "The score from then on (0 to 100)" })
   @Property({ type: "integer" })
   score!: number;
 
-  @Field()
+  @Field({ description: "When the lead got it" })
   @Property({ type: "timestamptz" })
   at: Date = new Date();
 }

@@ -1,12 +1,11 @@
-import { Access, badInput, signedInCaller } from "@solo/kit";
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Access, badInput, paginate, signedInCaller } from "@solo/kit";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Campaign, Lead, Signup } from "../entities";
 import type { LeadsContext } from "../loaders";
 import { campaignOwnerOrAdmin } from "../policies";
 import type { LeadsServices } from "../services";
-import { campaignFunnel } from "../services/funnel";
 import { recordSignup } from "../services/signups";
-import { CampaignFunnel, CampaignInput, SignupInput } from "./types";
+import { CampaignConnection, CampaignFunnel, CampaignInput, SignupInput } from "./types";
 
 const MARKETERS = ["MARKETER", "ADMIN"] as const;
 
@@ -16,7 +15,7 @@ export class CampaignResolver {
 
   @Access({ roles: [...MARKETERS] })
   @Mutation(() => Campaign, { description: "Start tracking a campaign" })
-  async createCampaign(@Arg("input") input: CampaignInput, @Ctx() ctx: LeadsContext): Promise<Campaign> {
+  async createCampaign(@Arg("input", { description: "The new campaign" }) input: CampaignInput, @Ctx() ctx: LeadsContext): Promise<Campaign> {
     if (input.endsAt && input.endsAt <= input.startsAt) throw badInput("endsAt must be after startsAt", "endsAt");
     const campaign = ctx.em.create(Campaign, {
       ownerId: signedInCaller(ctx.identity).userId,
@@ -30,20 +29,30 @@ export class CampaignResolver {
     return campaign;
   }
 
+  @Access({ roles: [...MARKETERS], scope: "leads:read" })
+  @Query(() => CampaignConnection, { description: "Your campaigns, newest first, a page at a time" })
+  campaigns(
+    @Arg("first", () => Int, { description: "Page size: 0 to 100, 20 by default", nullable: true }) first: number | null,
+    @Arg("after", () => String, { description: "Cursor from a previous page's pageInfo.endCursor: the page starts after it", nullable: true }) after: string | null,
+    @Ctx() ctx: LeadsContext,
+  ): Promise<CampaignConnection> {
+    return paginate(ctx.em, Campaign, { ownerId: signedInCaller(ctx.identity).userId }, { first, after, direction: "desc" });
+  }
+
   @Access({ scope: "leads:read", policy: campaignOwnerOrAdmin })
   @Query(() => Campaign, { nullable: true, description: "One of your campaigns (any, for admins)" })
-  campaign(@Arg("id", () => ID) id: string, @Ctx() ctx: LeadsContext): Promise<Campaign | null> {
+  campaign(@Arg("id", () => ID, { description: "The campaign's id" }) id: string, @Ctx() ctx: LeadsContext): Promise<Campaign | null> {
     return ctx.loaders.campaignById.load(id);
   }
 
-  @FieldResolver(() => CampaignFunnel)
+  @FieldResolver(() => CampaignFunnel, { description: "Its leads by stage, and its signups, now" })
   funnel(@Root() campaign: Campaign, @Ctx() ctx: LeadsContext): Promise<CampaignFunnel> {
-    return campaignFunnel(ctx.em, campaign.id);
+    return ctx.loaders.funnelByCampaign.load(campaign.id);
   }
 
   @Access({ scope: "leads:write", policy: campaignOwnerOrAdmin })
   @Mutation(() => Signup, { description: "Someone signed up through a campaign: their lead (same email) is CONVERTED" })
-  async recordSignup(@Arg("input") input: SignupInput, @Ctx() ctx: LeadsContext): Promise<Signup> {
+  async recordSignup(@Arg("input", { description: "The signup" }) input: SignupInput, @Ctx() ctx: LeadsContext): Promise<Signup> {
     const campaign = (await ctx.loaders.campaignById.load(input.campaignId))!;
     const { signup, lead } = await recordSignup(ctx, campaign, input, this.services);
     if (lead) await this.services.events.pipelineChanged(lead.ownerId);

@@ -17,8 +17,8 @@ export class LeadExportResolver {
   @Access({ roles: [...MARKETERS] })
   @Mutation(() => LeadExport, { description: "Export your leads (those the filter matches) to a file, in the background" })
   async exportLeads(
-    @Arg("filter", () => LeadFilter, { nullable: true }) filter: LeadFilter | null,
-    @Arg("format", () => ExportFormat) format: ExportFormat,
+    @Arg("filter", () => LeadFilter, { description: "Only leads matching this; all your leads when omitted", nullable: true }) filter: LeadFilter | null,
+    @Arg("format", () => ExportFormat, { description: "The file's format" }) format: ExportFormat,
     @Ctx() ctx: LeadsContext,
   ): Promise<LeadExport> {
     const ownerId = signedInCaller(ctx.identity).userId;
@@ -37,7 +37,7 @@ export class LeadExportResolver {
 
   @Access({ scope: "leads:read", policy: exportOwnerOrAdmin })
   @Query(() => LeadExport, { nullable: true, description: "One of your exports, with its progress" })
-  leadExport(@Arg("id", () => ID) id: string, @Ctx() ctx: LeadsContext): Promise<LeadExport | null> {
+  leadExport(@Arg("id", () => ID, { description: "The export's id" }) id: string, @Ctx() ctx: LeadsContext): Promise<LeadExport | null> {
     return ctx.loaders.exportById.load(id);
   }
 

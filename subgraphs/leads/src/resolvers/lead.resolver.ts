@@ -17,7 +17,7 @@ export class LeadResolver {
 
   @Access({ roles: [...MARKETERS], scope: "leads:write" })
   @Mutation(() => Lead, { description: "Add a lead of your own (scored by your weights); an email you have already is CONFLICT" })
-  async createLead(@Arg("input") input: LeadInput, @Ctx() ctx: LeadsContext): Promise<Lead> {
+  async createLead(@Arg("input", { description: "The new lead" }) input: LeadInput, @Ctx() ctx: LeadsContext): Promise<Lead> {
     const lead = await createLead(ctx, signedInCaller(ctx.identity).userId, input, this.services.clock.now());
     await this.services.events.pipelineChanged(lead.ownerId);
     return lead;
@@ -26,10 +26,11 @@ export class LeadResolver {
   @Access({ roles: [...MARKETERS], scope: "leads:read" })
   @Query(() => LeadConnection, { description: "Your leads, filtered and ordered (newest first by default), a page at a time" })
   leads(
-    @Arg("filter", () => LeadFilter, { nullable: true }) filter: LeadFilter | null,
-    @Arg("orderBy", () => LeadOrder, { nullable: true }) orderBy: LeadOrder | null,
-    @Arg("first", () => Int, { nullable: true }) first: number | null,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("filter", () => LeadFilter, { description: "Only leads matching this", nullable: true }) filter: LeadFilter | null,
+    @Arg("orderBy", () => LeadOrder, { description: "The order; newest first when omitted", nullable: true }) orderBy: LeadOrder | null,
+    @Arg("first", () => Int, { description: "Page size: 0 to 100, 20 by default", nullable: true }) first: number | null,
+    @Arg("after", () => String, { description: "Cursor from a previous page's pageInfo.endCursor, for the same orderBy: the page starts after it", nullable: true })
+    after: string | null,
     @Ctx() ctx: LeadsContext,
   ): Promise<LeadConnection> {
     return listLeads(ctx.em, signedInCaller(ctx.identity).userId, { filter, orderBy, first, after });
@@ -37,13 +38,17 @@ export class LeadResolver {
 
   @Access({ scope: "leads:read", policy: leadOwnerOrAdmin })
   @Query(() => Lead, { nullable: true, description: "One of your leads (any, for admins)" })
-  lead(@Arg("id", () => ID) id: string, @Ctx() ctx: LeadsContext): Promise<Lead | null> {
+  lead(@Arg("id", () => ID, { description: "The lead's id" }) id: string, @Ctx() ctx: LeadsContext): Promise<Lead | null> {
     return ctx.loaders.leadById.load(id);
   }
 
   @Access({ policy: leadOwnerOrAdmin })
   @Mutation(() => Lead, { description: "Move a lead along the pipeline" })
-  async updateLeadStatus(@Arg("id", () => ID) id: string, @Arg("status", () => LeadStatus) status: LeadStatus, @Ctx() ctx: LeadsContext): Promise<Lead> {
+  async updateLeadStatus(
+    @Arg("id", () => ID, { description: "A lead of yours (any, for admins)" }) id: string,
+    @Arg("status", () => LeadStatus, { description: "The new status" }) status: LeadStatus,
+    @Ctx() ctx: LeadsContext,
+  ): Promise<Lead> {
     const lead = (await ctx.loaders.leadById.load(id))!;
     if (lead.status === status) return lead;
     const from = lead.status;
@@ -60,7 +65,7 @@ export class LeadResolver {
     return rankIn(await ctx.loaders.scoreCountsByOwner.load(lead.ownerId), lead.score);
   }
 
-  @FieldResolver(() => [LeadSignal])
+  @FieldResolver(() => [LeadSignal], { description: "The lead's signals, which its score weighs" })
   signals(@Root() lead: Lead, @Ctx() ctx: LeadsContext): Promise<LeadSignal[]> {
     return ctx.loaders.signalsByLead.load(lead.id);
   }
@@ -75,7 +80,7 @@ export class LeadResolver {
     return lead.convertedUserId ? userRef(lead.convertedUserId) : null;
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: "The account whose lead it is (a marketer or an admin)" })
   owner(@Root() lead: Lead): User {
     return userRef(lead.ownerId);
   }

@@ -16,7 +16,10 @@ export class ScoringResolver {
 
   @Access({ roles: [...MARKETERS] })
   @Mutation(() => [ScoringWeight], { description: "Replace your scoring weights (then rescoreLeads applies them to every lead)" })
-  async setScoringWeights(@Arg("weights", () => [ScoringWeightInput]) weights: ScoringWeightInput[], @Ctx() ctx: LeadsContext): Promise<ScoringWeight[]> {
+  async setScoringWeights(
+    @Arg("weights", () => [ScoringWeightInput], { description: "Every weight you want, one per signal; signals left out no longer count" }) weights: ScoringWeightInput[],
+    @Ctx() ctx: LeadsContext,
+  ): Promise<ScoringWeight[]> {
     const ownerId = signedInCaller(ctx.identity).userId;
     if (!weights.length || weights.length > MAX_WEIGHTS) throw badInput(`give 1 to ${MAX_WEIGHTS} weights`, "weights");
     const seen = new Set<string>();

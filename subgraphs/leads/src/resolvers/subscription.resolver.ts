@@ -41,7 +41,10 @@ export class LeadSubscriptions {
   @Directive('@tag(name: "live:leadImport")')
   @Directive('@tag(name: "live-empty:wait")')
   @Subscription(() => LeadImport, { subscribe: servedByGateway, description: "Your import of this upload as it runs: rows processed, for a progress bar" })
-  leadImportProgress(@Arg("assetId", () => ID) _assetId: string, @Root() progress: LeadImport): LeadImport {
+  leadImportProgress(
+    @Arg("assetId", () => ID, { description: "The LEAD_IMPORT upload given to importLeads" }) _assetId: string,
+    @Root() progress: LeadImport,
+  ): LeadImport {
     return progress;
   }
 }

@@ -6,7 +6,7 @@ import { Directive, Field, ID, ObjectType } from "type-graphql";
 @Access({ withParent: true })
 @Directive('@key(fields: "id", resolvable: false)')
 export class User {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The account's id (a UUID); stable for the account's life" })
   id!: string;
 }
 
@@ -14,7 +14,7 @@ export class User {
 @Access({ withParent: true })
 @Directive('@key(fields: "id", resolvable: false)')
 export class Course {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The course's id (a UUID)" })
   id!: string;
 }
 
@@ -22,7 +22,7 @@ export class Course {
 @Access({ withParent: true })
 @Directive('@key(fields: "id", resolvable: false)')
 export class MediaAsset {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The upload's id (a UUID): pass it as an *AssetId argument to attach the file" })
   id!: string;
 }
 

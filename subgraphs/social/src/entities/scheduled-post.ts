@@ -41,7 +41,7 @@ export class ScheduledPost {
     | "createdAt"
     | "updatedAt";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The scheduled post's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
@@ -52,7 +52,7 @@ export class ScheduledPost {
   @Property({ type: "uuid" })
   ownerId!: string;
 
-  @Field()
+  @Field({ description: "The caption, without the hashtags" })
   @Property({ type: "text" })
   caption!: string;
 
@@ -66,11 +66,11 @@ export class ScheduledPost {
   @Property({ type: "uuid", nullable: true })
   promotesCourseId: string | null = null;
 
-  @Field()
+  @Field({ description: "When it is to be published" })
   @Property({ type: "timestamptz" })
   scheduledFor!: Date;
 
-  @Field(() => ScheduledPostStatus)
+  @Field(() => ScheduledPostStatus, { description: "Where publishing stands" })
   @Enum({ items: () => ScheduledPostStatus, type: "text" })
   status: ScheduledPostStatus = ScheduledPostStatus.SCHEDULED;
 
@@ -93,7 +93,7 @@ export class ScheduledPost {
   @Property({ type: "text", nullable: true })
   publishedMediaId: string | null = null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: "When it was published; null until then", nullable: true })
   @Property({ type: "timestamptz", nullable: true })
   publishedAt: Date | null = null;
 
@@ -112,7 +112,7 @@ export class ScheduledPost {
   @Property({ type: "timestamptz", nullable: true })
   slotTakenAt: Date | null = null;
 
-  @Field()
+  @Field({ description: "When it was scheduled" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 

@@ -23,14 +23,14 @@ import { SocialAccountStatus, SocialPlatform } from "./enums";
 export class SocialAccount {
   [OptionalProps]?: "status" | "followersCount" | "postsCount" | "lastSyncedAt" | "tokenExpiresAt" | "createdAt" | "updatedAt";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The connection's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
   @Property({ type: "uuid" })
   ownerId!: string;
 
-  @Field(() => SocialPlatform)
+  @Field(() => SocialPlatform, { description: "Where the account lives" })
   @Enum({ items: () => SocialPlatform, type: "text" })
   platform!: SocialPlatform;
 
@@ -46,15 +46,15 @@ export class SocialAccount {
   @Property({ type: "text", lazy: true })
   tokenSealed!: string;
 
-  @Field(() => SocialAccountStatus)
+  @Field(() => SocialAccountStatus, { description: "Whether posts can be published and metrics recorded" })
   @Enum({ items: () => SocialAccountStatus, type: "text" })
   status: SocialAccountStatus = SocialAccountStatus.ACTIVE;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: "When the stored access token stops working; null if the platform did not say", nullable: true })
   @Property({ type: "timestamptz", nullable: true })
   tokenExpiresAt: Date | null = null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Followers as last recorded" })
   @Property({ type: "integer" })
   followersCount: number = 0;
 
@@ -66,7 +66,7 @@ export class SocialAccount {
   @Property({ type: "timestamptz", nullable: true })
   lastSyncedAt: Date | null = null;
 
-  @Field()
+  @Field({ description: "When it was connected" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 

@@ -17,7 +17,7 @@ import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
 export class SocialPost {
   [OptionalProps]?: "caption" | "permalink" | "createdAt" | "updatedAt";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The post's id here (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
@@ -28,39 +28,39 @@ export class SocialPost {
   @Property({ type: "text" })
   externalId!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Its caption; null if not recorded", nullable: true })
   @Property({ type: "text", nullable: true })
   caption: string | null = null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Its URL on the platform; null if not recorded", nullable: true })
   @Property({ type: "text", nullable: true })
   permalink: string | null = null;
 
-  @Field()
+  @Field({ description: "When it was published" })
   @Property({ type: "timestamptz" })
   publishedAt!: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Likes, as last recorded" })
   @Property({ type: "integer" })
   likes!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Comments, as last recorded" })
   @Property({ type: "integer" })
   comments!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Saves, as last recorded" })
   @Property({ type: "integer" })
   saves!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Shares, as last recorded" })
   @Property({ type: "integer" })
   shares!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Accounts that saw it, as last recorded" })
   @Property({ type: "integer" })
   reach!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Times it was shown, as last recorded" })
   @Property({ type: "integer" })
   impressions!: number;
 

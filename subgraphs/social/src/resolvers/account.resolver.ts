@@ -16,14 +16,17 @@ export class SocialAccountResolver {
   // Connecting hands over a platform's token: people only, never an API key.
   @Access({ roles: [...MARKETERS] })
   @Mutation(() => SocialAccount, { description: "Connect an account with the platform's access token (stored encrypted, never returned)" })
-  connectSocialAccount(@Arg("input") input: ConnectSocialAccountInput, @Ctx() ctx: SocialContext): Promise<SocialAccount> {
+  connectSocialAccount(@Arg("input", { description: "The account and its token" }) input: ConnectSocialAccountInput, @Ctx() ctx: SocialContext): Promise<SocialAccount> {
     const { instagram, tokens, clock } = this.services;
     return connectAccount(ctx.em, ctx, personCaller(ctx.identity).userId, input, { instagram, tokens, now: clock.now() });
   }
 
   @Access({ policy: accountOwnerOrAdmin })
   @Mutation(() => SocialAccount, { description: "Disconnect an account: its token is erased and its scheduled posts cancelled" })
-  async disconnectSocialAccount(@Arg("id", () => ID) id: string, @Ctx() ctx: SocialContext): Promise<SocialAccount> {
+  async disconnectSocialAccount(
+    @Arg("id", () => ID, { description: "A connected account of yours (any, for admins)" }) id: string,
+    @Ctx() ctx: SocialContext,
+  ): Promise<SocialAccount> {
     const account = (await ctx.loaders.accountById.load(id))!;
     if (account.status === SocialAccountStatus.DISCONNECTED) return account;
     const now = this.services.clock.now();
@@ -49,7 +52,7 @@ export class SocialAccountResolver {
     return ctx.em.find(SocialAccount, { ownerId: signedInCaller(ctx.identity).userId }, { orderBy: { createdAt: "asc", id: "asc" }, limit: 100 });
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: "The account that connected it (a marketer or an admin)" })
   owner(@Root() account: SocialAccount): User {
     return ref(User, account.ownerId);
   }

@@ -13,8 +13,8 @@ export class AnalyticsResolver {
   @Access({ scope: "social:read", policy: accountOwnerOrAdmin })
   @Query(() => AccountAnalytics, { description: "An account's engagement over the last `days` days (30 by default, at most 365; UTC days)" })
   async accountAnalytics(
-    @Arg("accountId", () => ID) accountId: string,
-    @Arg("days", () => Int, { nullable: true }) days: number | null,
+    @Arg("accountId", () => ID, { description: "A connected account of yours (any, for admins)" }) accountId: string,
+    @Arg("days", () => Int, { description: "Window length in days, ending today (UTC): 1 to 365, 30 by default", nullable: true }) days: number | null,
     @Ctx() ctx: SocialContext,
   ): Promise<AccountAnalytics> {
     const window = days ?? DEFAULT_ANALYTICS_DAYS;
@@ -36,7 +36,10 @@ export class AnalyticsResolver {
 
   @Access({ scope: "social:read", policy: accountOwnerOrAdmin })
   @Query(() => EngagementUpdate, { description: "An account's engagement over the last 30 days: what engagementUpdated delivers" })
-  async accountEngagement(@Arg("accountId", () => ID) accountId: string, @Ctx() ctx: SocialContext): Promise<EngagementUpdate> {
+  async accountEngagement(
+    @Arg("accountId", () => ID, { description: "A connected account of yours (any, for admins)" }) accountId: string,
+    @Ctx() ctx: SocialContext,
+  ): Promise<EngagementUpdate> {
     const account = (await ctx.loaders.accountById.load(accountId))!;
     const now = this.services.clock.now();
     const rows = await accountAnalytics(ctx.em, account.id, DEFAULT_ANALYTICS_DAYS, now);

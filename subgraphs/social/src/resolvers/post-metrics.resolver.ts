@@ -17,8 +17,8 @@ export class PostMetricsResolver {
     description: "Record posts' latest metrics (at most 100 a call; re-sending a post updates it), and the follower count if known",
   })
   async recordPostMetrics(
-    @Arg("accountId", () => ID) accountId: string,
-    @Arg("posts", () => [PostMetricsInput]) posts: PostMetricsInput[],
+    @Arg("accountId", () => ID, { description: "A connected account of yours (any, for admins)" }) accountId: string,
+    @Arg("posts", () => [PostMetricsInput], { description: "1 to 100 posts' metrics" }) posts: PostMetricsInput[],
     @Arg("followersCount", () => Int, { nullable: true, description: "The account's followers now" }) followersCount: number | null,
     @Ctx() ctx: SocialContext,
   ): Promise<SocialPost[]> {
@@ -33,7 +33,7 @@ export class PostMetricsResolver {
     return ids.map((id) => byId.get(id)!);
   }
 
-  @FieldResolver(() => SocialAccount)
+  @FieldResolver(() => SocialAccount, { description: "The account it was published on" })
   async account(@Root() post: SocialPost, @Ctx() ctx: SocialContext): Promise<SocialAccount> {
     return (await ctx.loaders.accountById.load(post.accountId))!;
   }

@@ -13,7 +13,7 @@ export class ScheduledPostResolver {
 
   @Access({ scope: "social:write", policy: accountOwnerOrAdmin })
   @Mutation(() => ScheduledPost, { description: "Schedule a post on an account, at least a minute ahead" })
-  async schedulePost(@Arg("input") input: SchedulePostInput, @Ctx() ctx: SocialContext): Promise<ScheduledPost> {
+  async schedulePost(@Arg("input", { description: "The post" }) input: SchedulePostInput, @Ctx() ctx: SocialContext): Promise<ScheduledPost> {
     const account = (await ctx.loaders.accountById.load(input.accountId))!;
     if (account.status !== SocialAccountStatus.ACTIVE)
       throw badInput(`The account is ${account.status.toLowerCase().replace("_", " ")}: connect it again first`, "accountId");
@@ -43,7 +43,7 @@ export class ScheduledPostResolver {
 
   @Access({ policy: scheduledPostOwnerOrAdmin })
   @Mutation(() => ScheduledPost, { description: "Cancel a post that has not started publishing" })
-  async cancelScheduledPost(@Arg("id", () => ID) id: string, @Ctx() ctx: SocialContext): Promise<ScheduledPost> {
+  async cancelScheduledPost(@Arg("id", () => ID, { description: "A post of yours not yet publishing" }) id: string, @Ctx() ctx: SocialContext): Promise<ScheduledPost> {
     const now = this.services.clock.now();
     const cancelled = await ctx.em.transactional(async (tx) => {
       // Conditional: a publisher that claimed it a moment ago keeps it.
@@ -60,9 +60,9 @@ export class ScheduledPostResolver {
   @Access({ scope: "social:read", policy: accountOwnerOrAdmin })
   @Query(() => [ScheduledPost], { description: "An account's scheduled posts, soonest first (at most `first`, 100 by default)" })
   scheduledPosts(
-    @Arg("accountId", () => ID) accountId: string,
-    @Arg("status", () => ScheduledPostStatus, { nullable: true }) status: ScheduledPostStatus | null,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 100 }) first: number,
+    @Arg("accountId", () => ID, { description: "A connected account of yours (any, for admins)" }) accountId: string,
+    @Arg("status", () => ScheduledPostStatus, { description: "Only posts in this status", nullable: true }) status: ScheduledPostStatus | null,
+    @Arg("first", () => Int, { description: "At most this many posts: 100 by default", nullable: true, defaultValue: 100 }) first: number,
     @Ctx() ctx: SocialContext,
   ): Promise<ScheduledPost[]> {
     if (!Number.isInteger(first) || first < 1 || first > 500) throw badInput("first must be 1 to 500", "first");
@@ -79,7 +79,7 @@ export class ScheduledPostResolver {
     return post.promotesCourseId ? ref(Course, post.promotesCourseId) : null;
   }
 
-  @FieldResolver(() => SocialAccount)
+  @FieldResolver(() => SocialAccount, { description: "The account it is published on" })
   async account(@Root() post: ScheduledPost, @Ctx() ctx: SocialContext): Promise<SocialAccount> {
     return (await ctx.loaders.accountById.load(post.accountId))!;
   }

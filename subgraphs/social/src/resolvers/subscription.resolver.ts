@@ -19,7 +19,10 @@ export class SocialSubscriptions {
   @Access({ scope: "social:read", policy: accountOwnerOrAdmin })
   @Directive('@tag(name: "live:accountEngagement")')
   @Subscription(() => EngagementUpdate, { subscribe: servedByGateway, description: "Your account's engagement, each time its metrics change" })
-  engagementUpdated(@Arg("accountId", () => ID) _accountId: string, @Root() update: EngagementUpdate): EngagementUpdate {
+  engagementUpdated(
+    @Arg("accountId", () => ID, { description: "A connected account of yours (any, for admins)" }) _accountId: string,
+    @Root() update: EngagementUpdate,
+  ): EngagementUpdate {
     return update;
   }
 }

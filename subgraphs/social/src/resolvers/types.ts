@@ -5,9 +5,9 @@ import { SocialPlatform, SocialPost } from "../entities";
 
 const NOT_NEGATIVE = (name: string) => Min(0, { message: `${name} must not be negative` });
 
-@InputType()
+@InputType({ description: "An account on a platform, and the token to act for it" })
 export class ConnectSocialAccountInput {
-  @Field(() => SocialPlatform)
+  @Field(() => SocialPlatform, { description: "Where the account lives" })
   platform!: SocialPlatform;
 
   @Field({ description: "The account's name on the platform (a leading @ is dropped)" })
@@ -26,58 +26,58 @@ export class ConnectSocialAccountInput {
   tokenExpiresAt?: Date | null;
 }
 
-@InputType()
+@InputType({ description: "A published post's latest numbers, as the platform reports them" })
 export class PostMetricsInput {
   @Field({ description: "The platform's id for the post: re-sending it updates that post" })
   @NotBlank()
   externalId!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Its caption", nullable: true })
   @IsOptional()
   @MultiLine()
   caption?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Its URL on the platform", nullable: true })
   @IsOptional()
   permalink?: string | null;
 
-  @Field()
+  @Field({ description: "When it was published" })
   publishedAt!: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Likes so far (0 or more)" })
   @IsInt()
   @NOT_NEGATIVE("likes")
   likes!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Comments so far (0 or more)" })
   @IsInt()
   @NOT_NEGATIVE("comments")
   comments!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Saves so far (0 or more)" })
   @IsInt()
   @NOT_NEGATIVE("saves")
   saves!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Shares so far (0 or more)" })
   @IsInt()
   @NOT_NEGATIVE("shares")
   shares!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Accounts that saw it (0 or more)" })
   @IsInt()
   @NOT_NEGATIVE("reach")
   reach!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Times it was shown (0 or more)" })
   @IsInt()
   @NOT_NEGATIVE("impressions")
   impressions!: number;
 }
 
-@InputType()
+@InputType({ description: "A post to publish later" })
 export class SchedulePostInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "An ACTIVE account of yours (any, for admins)" })
   accountId!: string;
 
   @Field({ description: "Up to 2,200 characters with the hashtags added" })
@@ -108,38 +108,38 @@ export class DailyEngagementPoint {
   @Field({ description: "YYYY-MM-DD" })
   date!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Posts published that day" })
   posts!: number;
 
   @Field(() => Float, { description: "Likes, comments, saves and shares" })
   interactions!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "Accounts reached by that day's posts, summed over posts" })
   reach!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "Times that day's posts were shown" })
   impressions!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "That day's interactions ÷ reach × 100 (0 when reach is 0)" })
   engagementRate!: number;
 }
 
 @ObjectType({ description: "An account's engagement over a window of days" })
 @Access({ withParent: true })
 export class AccountAnalytics {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The account" })
   accountId!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "The window's length in days, ending today (UTC)" })
   days!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Followers as last recorded" })
   followers!: number;
 
   @Field(() => Float, { description: "The window's interactions ÷ reach × 100" })
   engagementRate!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "Accounts reached by the window's posts, summed over posts" })
   totalReach!: number;
 
   @Field(() => Int, { nullable: true, description: "Hour of day (0-23, UTC) whose posts engage best on average; null without posts" })
@@ -155,13 +155,13 @@ export class AccountAnalytics {
 @ObjectType({ description: "An account's engagement now (the last 30 days), as engagementUpdated delivers it" })
 @Access({ withParent: true })
 export class EngagementUpdate {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The account" })
   accountId!: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "The last 30 days' interactions ÷ reach × 100" })
   engagementRate!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "Accounts reached by the last 30 days' posts, summed over posts" })
   totalReach!: number;
 
   @Field({ description: "When metrics last arrived" })

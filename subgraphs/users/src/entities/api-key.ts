@@ -10,9 +10,9 @@ import { User } from "./user";
 @Access({ withParent: true })
 @Entity({ tableName: "api_keys" })
 export class ApiKey {
-  [OptionalProps]?: "scopes" | "createdAt" | "lastUsedAt" | "revokedAt";
+  [OptionalProps]?: "scopes" | "createdAt" | "lastUsedAt" | "revokedAt" | "trustedDocumentsOnly" | "variant";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The key's id (a UUID), for revokeApiKey; not the secret" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
@@ -20,26 +20,34 @@ export class ApiKey {
   @Index()
   owner!: User;
 
-  @Field()
+  @Field({ description: "The owner's label for the key (e.g. the partner or script using it)" })
   @Property({ type: "text" })
   name!: string;
 
   @Property({ type: "text", hidden: true })
   secretHash!: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: "What the key may do, as <area>:<read|write> (e.g. content:read, leads:write); public data needs no scope" })
   @Property({ type: "text[]" })
   scopes: string[] = [];
 
-  @Field()
+  @Field({ description: "The gateway serves this key published operations (trusted documents) only, by hash" })
+  @Property({ type: "boolean", default: false })
+  trustedDocumentsOnly: boolean = false;
+
+  @Field(() => String, { nullable: true, description: "The registry variant (a filtered API, e.g. partner) this key is served; null: the whole API" })
+  @Property({ type: "text", nullable: true })
+  variant: string | null = null;
+
+  @Field({ description: "When the key was created" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: "When a request last authenticated with the key; null if never", nullable: true })
   @Property({ type: "timestamptz", nullable: true })
   lastUsedAt: Date | null = null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: "When the key was revoked (it is refused from then on); null while it works", nullable: true })
   @Property({ type: "timestamptz", nullable: true })
   revokedAt: Date | null = null;
 }

@@ -15,7 +15,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 export class AuditLogEntry {
   [OptionalProps]?: "actorId" | "apiKeyId" | "details" | "requestId" | "createdAt";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The entry's id (a UUID)" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
@@ -29,11 +29,11 @@ export class AuditLogEntry {
   @Property({ type: "text" })
   action!: string;
 
-  @Field()
+  @Field({ description: "The kind of thing changed: User, ApiKey or Session" })
   @Property({ type: "text" })
   resourceType!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The id of the thing changed" })
   @Property({ type: "text" })
   resourceId!: string;
 
@@ -43,7 +43,7 @@ export class AuditLogEntry {
   @Property({ type: "text", nullable: true })
   requestId: string | null = null;
 
-  @Field()
+  @Field({ description: "When the change happened" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 }

@@ -17,7 +17,7 @@ import { Plan, Role } from "./enums";
 export class User {
   [OptionalProps]?: "role" | "plan" | "timezone" | "createdAt" | "updatedAt" | "avatarAssetId" | "emailVerifiedAt";
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The account's id (a UUID); stable for the account's life" })
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
 
@@ -31,11 +31,11 @@ export class User {
   @Property({ type: "text", hidden: true, lazy: true })
   passwordHash!: string;
 
-  @Field()
+  @Field({ description: "The name the person shows others (1 to 80 characters); public" })
   @Property({ type: "text" })
   displayName!: string;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: "What the account may do; public" })
   @Enum({ items: () => Role, type: "text" })
   role: Role = Role.STUDENT;
 
@@ -55,7 +55,7 @@ export class User {
   @Property({ type: "timestamptz", nullable: true })
   emailVerifiedAt: Date | null = null;
 
-  @Field()
+  @Field({ description: "When the account was registered" })
   @Property({ type: "timestamptz" })
   createdAt: Date = new Date();
 

@@ -23,7 +23,7 @@ export class AccountEmailResolver {
   @Mutation(() => Boolean, {
     description: "Confirm an address with the token from its verification mail (once, within 24 hours); an ADMIN_EMAILS address becomes ADMIN",
   })
-  async verifyEmail(@Arg("token") @Secret() token: string, @Ctx() ctx: UsersContext): Promise<boolean> {
+  async verifyEmail(@Arg("token", { description: "The token from the verification mail's link" }) @Secret() token: string, @Ctx() ctx: UsersContext): Promise<boolean> {
     const now = this.services.clock.now();
     await ctx.em.transactional(async (em) => {
       const { user } = await consumeAccountToken(em, token, TokenPurpose.VERIFY_EMAIL, now);
@@ -59,7 +59,7 @@ export class AccountEmailResolver {
   @Mutation(() => Boolean, {
     description: "Mail a password-reset link to the address if it has an account (at most 3 an hour); true either way",
   })
-  async requestPasswordReset(@Arg("email") email: string, @Ctx() ctx: UsersContext): Promise<boolean> {
+  async requestPasswordReset(@Arg("email", { description: "The account's address" }) email: string, @Ctx() ctx: UsersContext): Promise<boolean> {
     if (email.length > 254 || !isEmail(email.trim())) throw badInput("email must be a valid email address", "email");
     // The same single insert whether or not the address has an account, so neither the answer nor
     // its timing says which; the delivery job looks the account up, mints the token and throttles.
@@ -71,7 +71,11 @@ export class AccountEmailResolver {
   @Mutation(() => Boolean, {
     description: "Choose a new password with the token from a reset mail (once, within 30 minutes); every session of the account ends",
   })
-  async resetPassword(@Arg("token") @Secret() token: string, @Arg("newPassword") @Secret() newPassword: string, @Ctx() ctx: UsersContext): Promise<boolean> {
+  async resetPassword(
+    @Arg("token", { description: "The token from the reset mail's link" }) @Secret() token: string,
+    @Arg("newPassword", { description: "The new password, 10 to 256 characters" }) @Secret() newPassword: string,
+    @Ctx() ctx: UsersContext,
+  ): Promise<boolean> {
     if (newPassword.length < MIN_PASSWORD_LENGTH || newPassword.length > MAX_PASSWORD_LENGTH) {
       throw badInput(`newPassword must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`, "newPassword");
     }

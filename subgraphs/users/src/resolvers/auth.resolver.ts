@@ -30,7 +30,7 @@ export class AuthResolver {
 
   @Access(PEOPLE)
   @Mutation(() => AuthPayload, { description: "Create an account and sign in; a mail asks the owner to confirm the address" })
-  async register(@Arg("input") input: RegisterInput, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
+  async register(@Arg("input", { description: "The new account's address, password and name" }) input: RegisterInput, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
     const displayName = input.displayName.trim();
     if (!displayName) throw badInput("displayName must not be blank", "displayName");
     const emailNormalized = normalizeEmail(input.email);
@@ -64,7 +64,11 @@ export class AuthResolver {
 
   @Access(PEOPLE)
   @Mutation(() => AuthPayload, { description: "Sign in with email and password" })
-  async login(@Arg("email") email: string, @Arg("password") @Secret() password: string, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
+  async login(
+    @Arg("email", { description: "The account's address (case does not matter)" }) email: string,
+    @Arg("password", { description: "The account's password" }) @Secret() password: string,
+    @Ctx() ctx: UsersContext,
+  ): Promise<AuthPayload> {
     const { em } = ctx;
     const { settings, clock } = this.services;
     const emailNormalized = normalizeEmail(email);
@@ -85,7 +89,10 @@ export class AuthResolver {
 
   @Access(PEOPLE)
   @Mutation(() => AuthPayload, { description: "Trade a refresh token for new tokens (the old one is retired)" })
-  async refreshSession(@Arg("refreshToken") @Secret() refreshToken: string, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
+  async refreshSession(
+    @Arg("refreshToken", { description: "The refresh token last returned for this login (each works once)" }) @Secret() refreshToken: string,
+    @Ctx() ctx: UsersContext,
+  ): Promise<AuthPayload> {
     return signedInAs(ctx, await rotateRefreshToken(ctx.em, refreshToken));
   }
 

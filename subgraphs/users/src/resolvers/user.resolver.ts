@@ -25,19 +25,26 @@ export class UserResolver {
   }
 
   @Access({ roles: [Role.ADMIN], scope: "users:read" })
+  // Tagged `internal`: admin and key-management fields stay out of partner variants (exclude internal).
+  @Directive('@tag(name: "internal")')
   @Query(() => UserConnection, { description: "Every account, oldest first (admins only)" })
   users(
-    @Arg("first", () => Int, { nullable: true }) first: number | null,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
-    @Arg("role", () => Role, { nullable: true }) role: Role | null,
+    @Arg("first", () => Int, { description: "Page size: 0 to 100, 20 by default", nullable: true }) first: number | null,
+    @Arg("after", () => String, { description: "Cursor from a previous page's pageInfo.endCursor: the page starts after it", nullable: true }) after: string | null,
+    @Arg("role", () => Role, { description: "Only accounts with this role", nullable: true }) role: Role | null,
     @Ctx() { em }: UsersContext,
   ): Promise<UserConnection> {
     return paginate(em, User, role ? { role } : {}, { first, after, direction: "asc" });
   }
 
   @Access({ roles: [Role.ADMIN], scope: "users:write", policy: notOwnRole })
+  @Directive('@tag(name: "internal")')
   @Mutation(() => User, { description: "Change an account's role (admins only)" })
-  async setUserRole(@Arg("userId", () => ID) userId: string, @Arg("role", () => Role) role: Role, @Ctx() ctx: UsersContext): Promise<User> {
+  async setUserRole(
+    @Arg("userId", () => ID, { description: "The account to change (not your own)" }) userId: string,
+    @Arg("role", () => Role, { description: "The new role" }) role: Role,
+    @Ctx() ctx: UsersContext,
+  ): Promise<User> {
     const user = await ctx.loaders.userById.load(userId);
     if (!user) throw notFound("User");
     if (user.role !== role) {
@@ -50,7 +57,7 @@ export class UserResolver {
 
   @Access({ scope: "users:write" })
   @Mutation(() => User, { description: "Change the signed-in account's profile" })
-  async updateProfile(@Arg("input") input: UpdateProfileInput, @Ctx() ctx: UsersContext): Promise<User> {
+  async updateProfile(@Arg("input", { description: "The fields to change" }) input: UpdateProfileInput, @Ctx() ctx: UsersContext): Promise<User> {
     const user = await ctx.loaders.userById.load(signedInCaller(ctx.identity).userId);
     if (!user) throw notFound("User");
     const changes: Record<string, { from: string; to: string }> = {};
@@ -79,7 +86,7 @@ export class UserResolver {
   }
 
   @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
-  @FieldResolver(() => String, { nullable: true, description: "Visible to the account itself and admins" })
+  @FieldResolver(() => String, { nullable: true, description: "The address the account signs in with; visible to the account itself and admins" })
   email(@Root() user: User): string | null {
     return user.email;
   }
@@ -94,7 +101,7 @@ export class UserResolver {
   }
 
   @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
-  @FieldResolver(() => Plan, { nullable: true, description: "Visible to the account itself and admins" })
+  @FieldResolver(() => Plan, { nullable: true, description: "The account's subscription plan; visible to the account itself and admins" })
   plan(@Root() user: User): Plan | null {
     return user.plan;
   }
@@ -118,7 +125,8 @@ export class UserResolver {
   }
 
   @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
-  @FieldResolver(() => [ApiKey], { nullable: true, description: "Visible to the account itself and admins" })
+  @Directive('@tag(name: "internal")')
+  @FieldResolver(() => [ApiKey], { nullable: true, description: "The account's partner API keys, revoked ones included; visible to the account itself and admins" })
   apiKeys(@Root() user: User, @Ctx() { loaders }: UsersContext): Promise<ApiKey[]> {
     return loaders.apiKeysByOwner.load(user.id);
   }

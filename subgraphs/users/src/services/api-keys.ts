@@ -18,6 +18,8 @@ export interface VerifiedApiKey {
   userId: string;
   role: User["role"];
   scopes: string[];
+  trustedDocumentsOnly: boolean;
+  variant: string | null;
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -37,5 +39,12 @@ export async function verifyApiKey(em: EntityManager, presented: string): Promis
   if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: now });
   }
-  return { apiKeyId: key.id, userId: key.owner.id, role: key.owner.role, scopes: key.scopes };
+  return {
+    apiKeyId: key.id,
+    userId: key.owner.id,
+    role: key.owner.role,
+    scopes: key.scopes,
+    trustedDocumentsOnly: key.trustedDocumentsOnly,
+    variant: key.variant,
+  };
 }
