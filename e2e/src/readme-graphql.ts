@@ -26,8 +26,7 @@ async function signIn(stack: Stack, email: string, where: string): Promise<strin
 /**
  * Runs a README graphql block: one operation a line, in order, each valid against the API schema and
  * answered without errors. Its mark's options: `as <email>` signs in as that demo account (else
- * anonymous); `$name = a.b.0.c` takes a variable from the answers of the lines before it;
- * `$name = sql: select …` from the database, for an id the API lists nowhere.
+ * anonymous); `$name = a.b.0.c` takes a variable from the answers of the lines before it.
  */
 export async function runGraphqlBlock(stack: Stack, block: ReadmeBlock): Promise<void> {
   apiSchema ??= buildSchema(fs.readFileSync(path.join(projectRoot(), "schema", "api.graphql"), "utf8"));
@@ -50,7 +49,7 @@ export async function runGraphqlBlock(stack: Stack, block: ReadmeBlock): Promise
     for (const { variable } of operation?.variableDefinitions ?? []) {
       const source = sources.get(variable.name.value);
       assert.ok(source, `${where}: say where $${variable.name.value} comes from in the block's mark`);
-      variables[variable.name.value] = await resolve(stack, source, answers);
+      variables[variable.name.value] = resolve(source, answers);
       assert.ok(variables[variable.name.value] !== undefined, `${where}: $${variable.name.value} = ${source} found nothing`);
     }
     const answer = await client.request(line, variables);
@@ -60,12 +59,7 @@ export async function runGraphqlBlock(stack: Stack, block: ReadmeBlock): Promise
   }
 }
 
-async function resolve(stack: Stack, source: string, answers: unknown[]): Promise<unknown> {
-  const sql = /^sql: (.+)$/.exec(source);
-  if (sql) {
-    const { rows } = await stack.db.query<Record<string, unknown>>(sql[1]);
-    return rows[0] ? Object.values(rows[0])[0] : undefined;
-  }
+function resolve(source: string, answers: unknown[]): unknown {
   for (const answer of answers) {
     let value: unknown = answer;
     for (const step of source.split(".")) value = value === null || value === undefined ? undefined : (value as Record<string, unknown>)[step];
