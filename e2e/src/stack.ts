@@ -365,12 +365,25 @@ export async function mailTo(gateway: { origin: string }, to: string, subject: R
 export const VERIFY_EMAIL = "mutation ($token: String!) { verifyEmail(token: $token) }";
 
 /**
+ * The addresses of the registerAdmin calls under way in this process. ADMIN_EMAILS is read by the
+ * in-process users subgraph and is one for the whole process: it lists them all, so that two calls
+ * at once (two suites' before hooks, a Promise.all) do not unlist each other.
+ */
+const adminsUnderWay = new Set<string>();
+
+function listAdminsUnderWay() {
+  if (adminsUnderWay.size) process.env.ADMIN_EMAILS = [...adminsUnderWay].join(",");
+  else delete process.env.ADMIN_EMAILS;
+}
+
+/**
  * An ADMIN the way a real one is made: registered with an address listed in ADMIN_EMAILS, the
  * address verified with the token from its mail, then signed in again (the token carries ADMIN).
  */
 export async function registerAdmin(stack: Stack) {
   const email = uniqueEmail("admin");
-  process.env.ADMIN_EMAILS = email;
+  adminsUnderWay.add(email);
+  listAdminsUnderWay();
   try {
     const account = await register(stack, { email, displayName: "Admin" });
     const { token } = await mailTo(stack, email, /Confirm your email/);
@@ -381,7 +394,8 @@ export async function registerAdmin(stack: Stack) {
     const payload = login.data.login;
     return { ...account, ...payload, user: { ...account.user, ...payload.user }, client: stack.client({ token: payload.accessToken }) };
   } finally {
-    delete process.env.ADMIN_EMAILS;
+    adminsUnderWay.delete(email);
+    listAdminsUnderWay();
   }
 }
 

@@ -85,6 +85,12 @@ describe("accounts and sessions through the gateway", () => {
     }
   });
 
+  it("registerAdmin: two at once are both ADMIN, and ADMIN_EMAILS is unset after them", async () => {
+    const admins = await Promise.all([registerAdmin(stack), registerAdmin(stack)]);
+    for (const admin of admins) assert.deepEqual((await admin.client.request("{ me { role } }")).data, { me: { role: "ADMIN" } });
+    assert.equal(process.env.ADMIN_EMAILS, undefined);
+  });
+
   it("answers an unknown email and a wrong password with the same error, in similar time", async () => {
     const account = await register(stack);
     const attempt = async (email: string) => {
