@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { StorageConfig } from "@solo/kit";
 import { ObjectStorage } from "@solo/kit";
+import { createLocalObjectStore } from "@solo/tools/dist/src/local-object-store";
 
 /**
  * The object store tests upload to: S3_ENDPOINT's when set (with a bucket of the test's own),
@@ -29,11 +30,9 @@ export async function startTestObjectStore(): Promise<TestObjectStore> {
     return { config, close: async () => undefined };
   }
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "solo-s3-"));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no types (an import would need a declaration file)
-  const S3rver = require("s3rver");
-  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory });
+  const server = createLocalObjectStore({ address: "127.0.0.1", port: 0, directory });
   const writes = new Map<string, number>();
-  server.on("event", (event: { Records: { eventName: string; s3: { object: { key: string } } }[] }) => {
+  server.on("event", (event) => {
     for (const record of event.Records) {
       if (record.eventName.startsWith("ObjectCreated:")) writes.set(record.s3.object.key, (writes.get(record.s3.object.key) ?? 0) + 1);
     }

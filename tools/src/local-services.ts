@@ -3,6 +3,7 @@ import path from "node:path";
 import { ObjectStorage, corsOriginsFromEnv, dataDir, devMailboxPath, envInt, envString, watchSupervisor } from "@solo/kit";
 import { ensureDatabase, startEmbeddedPostgres } from "./embedded-postgres";
 import { startInstagramStandIn } from "./instagram-stand-in";
+import { createLocalObjectStore } from "./local-object-store";
 import { startMailCatcher } from "./mail-catcher";
 
 /** What `READY {json}` carries: where each stand-in that was asked for listens. */
@@ -61,9 +62,7 @@ async function startStandIns(stops: (() => Promise<void>)[], ready: ReadyAddress
   if (process.env.WITH_S3 === "1") {
     const directory = path.join(dataDir(), "objects");
     fs.mkdirSync(directory, { recursive: true });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no types: typed below as far as it is used
-    const S3rver = require("s3rver") as new (options: Record<string, unknown>) => { run(): Promise<{ port: number }>; close(): Promise<void> };
-    const server = new S3rver({ address: "127.0.0.1", port: envInt("EMBEDDED_S3_PORT", 54321), silent: true, directory });
+    const server = createLocalObjectStore({ address: "127.0.0.1", port: envInt("EMBEDDED_S3_PORT", 54321), directory });
     const { port } = await server.run();
     stops.unshift(() => server.close());
     ready.s3Endpoint = `http://127.0.0.1:${port}`;
