@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, platformSecrets, subscriptionTopic } from "@solo/kit";
-import { SignJWT, importPKCS8 } from "jose";
+import { SignJWT, decodeJwt, importPKCS8 } from "jose";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 import { connect, subscribe } from "../src/live";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
@@ -337,6 +337,39 @@ describe("roles, API keys and the audit log", () => {
       const anonymous = await stack.client().op("CourseCatalog", { first: 1 });
       assert.equal(anonymous.status, 200);
       assert.equal(anonymous.errors, undefined);
+    });
+
+    it("an access token the gateway has checked before is refused from the second it expires, and after a logout", async () => {
+      const signedIn = await register(stack);
+      const { sid, role } = decodeJwt(signedIn.accessToken);
+      const expiresAt = Math.floor(Date.now() / 1000) + 2;
+      const shortLived = await new SignJWT({ role, sid })
+        .setProtectedHeader({ alg: "EdDSA" })
+        .setSubject(signedIn.user.id)
+        .setIssuer(ACCESS_TOKEN_ISSUER)
+        .setAudience(ACCESS_TOKEN_AUDIENCE)
+        .setIssuedAt(expiresAt - 900)
+        .setExpirationTime(expiresAt)
+        .sign(await importPKCS8(platformSecrets().jwtPrivateKey, "EdDSA"));
+      const client = stack.client({ token: shortLived });
+      for (let request = 0; request < 2; request++) {
+        const me = await client.request("{ me { id } }");
+        assert.equal(me.errors, undefined, JSON.stringify(me.errors));
+        assert.equal(me.data.me.id, signedIn.user.id);
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt * 1000 - Date.now())));
+      const expired = await client.request("{ me { id } }");
+      assert.equal(expired.status, 401);
+      assert.equal(expired.errors?.[0].extensions?.reason, "TOKEN_EXPIRED");
+
+      // The session check still runs for a token whose signature is remembered.
+      const other = await register(stack);
+      assert.equal((await other.client.request("{ me { id } }")).errors, undefined);
+      const logout = await other.client.op("Logout", {});
+      assert.equal(logout.errors, undefined, JSON.stringify(logout.errors));
+      const after = await other.client.request("{ me { id } }");
+      assert.equal(after.status, 401);
+      assert.equal(after.errors?.[0].extensions?.reason, "SESSION_ENDED");
     });
   });
 });

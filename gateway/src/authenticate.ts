@@ -9,6 +9,14 @@ import { errors as joseErrors, importSPKI, jwtVerify } from "jose";
  */
 const DROP_TO_READ_PUBLIC = (header: string) => `, or send no ${header} header to read public data (published courses, the catalog) anonymously`;
 
+/** How many checked access tokens a gateway remembers (oldest out first). */
+const CHECKED_TOKENS = 10_000;
+
+const tokenExpired = () =>
+  requestError("UNAUTHENTICATED", `Access token expired: refresh the session (refreshSession) and send the new one${DROP_TO_READ_PUBLIC("Authorization")}`, {
+    reason: "TOKEN_EXPIRED",
+  });
+
 export interface Credentials {
   authorization?: string;
   apiKey?: string;
@@ -50,7 +58,21 @@ export function createAuthenticator(options: { usersUrl: () => string | undefine
     return { ...claims, role: session.body.role };
   }
 
+  /**
+   * Access tokens whose signature has been checked, with their claims: a client sends the same one
+   * for up to 15 minutes, and an EdDSA check is the dearest step of a request's authentication.
+   * Expiry is checked on every request all the same; a logout or a role change is the session
+   * check's business, which this does not skip.
+   */
+  const checkedTokens = new Map<string, { user: Extract<Identity, { kind: "user" }>; exp: number }>();
+
   async function verifySignature(token: string): Promise<Extract<Identity, { kind: "user" }>> {
+    const checked = checkedTokens.get(token);
+    if (checked) {
+      if (checked.exp > Math.floor(Date.now() / 1000)) return checked.user;
+      checkedTokens.delete(token);
+      throw tokenExpired();
+    }
     publicKey ??= importSPKI(platformSecrets().jwtPublicKey, "EdDSA");
     try {
       const { payload } = await jwtVerify(token, await publicKey, {
@@ -59,16 +81,15 @@ export function createAuthenticator(options: { usersUrl: () => string | undefine
         audience: ACCESS_TOKEN_AUDIENCE,
       });
       const role = payload.role as RoleName;
-      if (typeof payload.sub !== "string" || typeof payload.sid !== "string" || !ROLES.includes(role)) {
+      if (typeof payload.sub !== "string" || typeof payload.sid !== "string" || !ROLES.includes(role) || typeof payload.exp !== "number") {
         throw new Error("claims");
       }
-      return { kind: "user", userId: payload.sub, role, sessionId: payload.sid };
+      const user = { kind: "user" as const, userId: payload.sub, role, sessionId: payload.sid };
+      if (checkedTokens.size >= CHECKED_TOKENS) checkedTokens.delete(checkedTokens.keys().next().value!);
+      checkedTokens.set(token, { user, exp: payload.exp });
+      return user;
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) {
-        throw requestError("UNAUTHENTICATED", `Access token expired: refresh the session (refreshSession) and send the new one${DROP_TO_READ_PUBLIC("Authorization")}`, {
-          reason: "TOKEN_EXPIRED",
-        });
-      }
+      if (error instanceof joseErrors.JWTExpired) throw tokenExpired();
       throw requestError("UNAUTHENTICATED", `Invalid access token: sign in again or refresh the session${DROP_TO_READ_PUBLIC("Authorization")}`, {
         reason: "TOKEN_INVALID",
       });

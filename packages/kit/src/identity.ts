@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
-import { SignJWT, jwtVerify } from "jose";
 import type { Clock } from "./clock";
+import { signHs256, verifyHs256 } from "./hs256";
 import { systemClock } from "./clock";
 import type { RoleName } from "./roles";
 import { platformSecrets } from "./secrets";
@@ -42,31 +42,50 @@ const LIFETIME_SECONDS = 60;
  */
 export const SIGNED_IDENTITY_MIN_REMAINING_MS = 30_000;
 
-const key = () => new TextEncoder().encode(platformSecrets().internalSecret);
+const secret = () => platformSecrets().internalSecret;
 
 /** The `exp` (whole seconds) of an identity signed at `now`. */
 const expiryOf = (now: Date) => Math.floor(now.getTime() / 1000) + LIFETIME_SECONDS;
 
 /** Signed by the gateway (or a trusted internal caller) for one request, valid for 60 s from `now`. */
 export async function signIdentity(identity: Identity, now: Date = new Date()): Promise<string> {
+  return signIdentityNow(identity, now);
+}
+
+function signIdentityNow(identity: Identity, now: Date): string {
   const expiresAt = expiryOf(now);
-  return new SignJWT({ identity })
-    .setProtectedHeader({ alg: "HS256" })
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt(expiresAt - LIFETIME_SECONDS)
-    .setExpirationTime(expiresAt)
-    .sign(key());
+  return signHs256({ identity, iss: ISSUER, aud: AUDIENCE, iat: expiresAt - LIFETIME_SECONDS, exp: expiresAt }, secret());
 }
 
 /**
- * One request's identity as its subgraph fetches carry it. Signing costs about 0.1 ms, so the
- * fetches of a query plan share one signature; but they may run one after another, each allowed
- * up to SUBGRAPH_TIMEOUT_MS, so a slow request signs again once its signature has less than
+ * Tokens signed lately, by what they say (an identity, a service's name): a gateway sends the same
+ * caller's requests one token while it has the margin left, so a subgraph checks its signature once
+ * (verifyHs256 remembers it) rather than on every request. A role change or another key is another
+ * identity, and so another token.
+ */
+const REUSABLE = 10_000;
+const recentTokens = new Map<string, { secret: string; signedAtMs: number; expiresAtMs: number; token: string }>();
+
+function reuseOrSign(subject: string, now: Date, sign: (now: Date) => string): { expiresAtMs: number; token: string } {
+  const nowMs = now.getTime();
+  const recent = recentTokens.get(subject);
+  // Signed before now (a test's clock may go back), by this secret, and with the margin left.
+  if (recent && recent.secret === secret() && recent.signedAtMs <= nowMs && recent.expiresAtMs - nowMs >= SIGNED_IDENTITY_MIN_REMAINING_MS) return recent;
+  const signed = { secret: secret(), signedAtMs: nowMs, expiresAtMs: expiryOf(now) * 1000, token: sign(now) };
+  recentTokens.delete(subject);
+  if (recentTokens.size >= REUSABLE) recentTokens.delete(recentTokens.keys().next().value!);
+  recentTokens.set(subject, signed);
+  return signed;
+}
+
+/**
+ * One request's identity as its subgraph fetches carry it: a token of this identity's signed lately
+ * (see reuseOrSign) or a new one. Its fetches may run one after another, each allowed up to
+ * SUBGRAPH_TIMEOUT_MS, so a slow request takes a new token once its own has less than
  * SIGNED_IDENTITY_MIN_REMAINING_MS left, rather than send a later fetch with an expired one.
  */
 export class SignedIdentity {
-  private current?: { expiresAtMs: number; token: Promise<string> };
+  private current?: { expiresAtMs: number; token: string };
 
   constructor(
     private readonly identity: Identity,
@@ -76,27 +95,19 @@ export class SignedIdentity {
   token(): Promise<string> {
     const now = this.clock.now();
     if (!this.current || this.current.expiresAtMs - now.getTime() < SIGNED_IDENTITY_MIN_REMAINING_MS) {
-      this.current = { expiresAtMs: expiryOf(now) * 1000, token: signIdentity(this.identity, now) };
+      this.current = reuseOrSign(`identity ${JSON.stringify(this.identity)}`, now, (at) => signIdentityNow(this.identity, at));
     }
-    return this.current.token;
+    return Promise.resolve(this.current.token);
   }
 }
 
 /** The identity the gateway signed, or null for a missing, forged, expired or malformed header. */
 export async function readSignedIdentity(token: string | undefined): Promise<Identity | null> {
   if (!token) return null;
-  try {
-    const { payload } = await jwtVerify(token, key(), {
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      algorithms: ["HS256"],
-    });
-    const identity = payload.identity as Identity | undefined;
-    if (!identity || !["anonymous", "user", "apiKey"].includes(identity.kind)) return null;
-    return identity;
-  } catch {
-    return null;
-  }
+  const claims = verifyHs256(token, secret(), { issuer: ISSUER, audience: AUDIENCE, nowSeconds: Math.floor(Date.now() / 1000) });
+  const identity = claims?.identity as Identity | undefined;
+  if (!identity || typeof identity !== "object" || !["anonymous", "user", "apiKey"].includes(identity.kind)) return null;
+  return identity;
 }
 
 /**
@@ -137,17 +148,16 @@ export function isAdmin(identity: Identity): boolean {
 
 const SERVICE_AUDIENCE = "solo-internal";
 
-/** Authenticates one platform service to another's /internal endpoints. */
+/** Authenticates one platform service to another's /internal endpoints (one token per service, reused as an identity's is). */
 export async function signServiceToken(service: string): Promise<string> {
-  return new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(service).setAudience(SERVICE_AUDIENCE).setIssuedAt().setExpirationTime("60s").sign(key());
+  return reuseOrSign(`service ${service}`, new Date(), (now) => {
+    const expiresAt = expiryOf(now);
+    return signHs256({ sub: service, aud: SERVICE_AUDIENCE, iat: expiresAt - LIFETIME_SECONDS, exp: expiresAt }, secret());
+  }).token;
 }
 
 export async function verifyServiceToken(token: string | undefined): Promise<string | null> {
   if (!token) return null;
-  try {
-    const { payload } = await jwtVerify(token, key(), { audience: SERVICE_AUDIENCE, algorithms: ["HS256"] });
-    return payload.sub ?? null;
-  } catch {
-    return null;
-  }
+  const claims = verifyHs256(token, secret(), { audience: SERVICE_AUDIENCE, nowSeconds: Math.floor(Date.now() / 1000) });
+  return typeof claims?.sub === "string" ? claims.sub : null;
 }

@@ -93,6 +93,48 @@ describe("a request's signed identity", () => {
   });
 });
 
+describe("an identity's token across requests", () => {
+  const msLeft = (token: string, clock: ManualClock) => decodeJwt(token).exp! * 1000 - clock.now().getTime();
+
+  it("is shared by the requests of one caller while it has the margin left, and never by another caller or role", async () => {
+    const clock = new ManualClock(new Date("2031-03-01T00:00:00.000Z"));
+    const first = await new SignedIdentity(student, clock).token();
+    clock.advance(10_000);
+    assert.equal(await new SignedIdentity({ ...student }, clock).token(), first, "the same caller's next request");
+    assert.notEqual(await new SignedIdentity({ ...student, role: "INSTRUCTOR" }, clock).token(), first, "after a role change");
+    assert.notEqual(await new SignedIdentity({ ...student, sessionId: "s2" }, clock).token(), first, "another session");
+    clock.advance(20_001);
+    const later = await new SignedIdentity(student, clock).token();
+    assert.notEqual(later, first, "less than the margin left: a new token");
+    assert.ok(msLeft(later, clock) > 59_000);
+  });
+
+  it("is not taken from a later time when the clock goes back", async () => {
+    const clock = new ManualClock(new Date("2032-06-01T00:00:30.000Z"));
+    const late = await new SignedIdentity(key, clock).token();
+    clock.set(new Date("2032-06-01T00:00:00.000Z"));
+    const early = await new SignedIdentity(key, clock).token();
+    assert.notEqual(early, late);
+    assert.equal(decodeJwt(early).iat, Date.parse("2032-06-01T00:00:00.000Z") / 1000);
+  });
+
+  it("reads the same whether its signature is checked the first time or remembered, until it expires", async () => {
+    const token = await signIdentity(student);
+    assert.deepEqual(await readSignedIdentity(token), student);
+    assert.deepEqual(await readSignedIdentity(token), student);
+    const expired = await signIdentity(student, new Date(Date.now() - 61_000));
+    assert.equal(await readSignedIdentity(expired), null);
+  });
+
+  it("gives each service one token while it has the margin left, which the other services accept", async () => {
+    const token = await signServiceToken("gateway");
+    assert.equal(await signServiceToken("gateway"), token);
+    assert.notEqual(await signServiceToken("content"), token);
+    assert.equal(await verifyServiceToken(token), "gateway");
+    assert.equal(decodeJwt(token).aud, "solo-internal");
+  });
+});
+
 describe("field access rules", () => {
   const code = (fn: () => void) => {
     try {
