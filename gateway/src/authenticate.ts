@@ -1,5 +1,5 @@
 import type { Identity, Logger, RoleName } from "@solo/kit";
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, ANONYMOUS, API_KEY_PREFIX, ROLES, callInternal, platformSecrets, requestError } from "@solo/kit";
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, ANONYMOUS, API_KEY_PREFIX, BoundedMap, ROLES, callInternal, platformSecrets, requestError } from "@solo/kit";
 import { verifyApiKeyRoute, verifySessionRoute } from "@solo/users/internal-api";
 import { errors as joseErrors, importSPKI, jwtVerify } from "jose";
 
@@ -64,7 +64,7 @@ export function createAuthenticator(options: { usersUrl: () => string | undefine
    * Expiry is checked on every request all the same; a logout or a role change is the session
    * check's business, which this does not skip.
    */
-  const checkedTokens = new Map<string, { user: Extract<Identity, { kind: "user" }>; exp: number }>();
+  const checkedTokens = new BoundedMap<string, { user: Extract<Identity, { kind: "user" }>; exp: number }>(CHECKED_TOKENS);
 
   async function verifySignature(token: string): Promise<Extract<Identity, { kind: "user" }>> {
     const checked = checkedTokens.get(token);
@@ -85,7 +85,6 @@ export function createAuthenticator(options: { usersUrl: () => string | undefine
         throw new Error("claims");
       }
       const user = { kind: "user" as const, userId: payload.sub, role, sessionId: payload.sid };
-      if (checkedTokens.size >= CHECKED_TOKENS) checkedTokens.delete(checkedTokens.keys().next().value!);
       checkedTokens.set(token, { user, exp: payload.exp });
       return user;
     } catch (error) {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type { Identity, Logger } from "@solo/kit";
 import { GraphQLError } from "graphql";
-import { requestError } from "@solo/kit";
+import { BoundedMap, requestError } from "@solo/kit";
 import { documentHash, parseManifest } from "@solo/registry";
 import type { RegistryHttp } from "./registry-http";
 
@@ -38,7 +38,7 @@ const MAX_CACHED = 10_000;
  * cannot answer is a refusal too (fail closed), said as unavailable, not as unknown.
  */
 export function registryDocuments(registry: RegistryHttp, logger: Logger): TrustedDocuments {
-  const found = new Map<string, string>();
+  const found = new BoundedMap<string, string>(MAX_CACHED);
   const missing = new Map<string, number>();
   const pending = new Map<string, Promise<string | undefined>>();
   const ask = async (hash: string): Promise<string | undefined> => {
@@ -59,8 +59,6 @@ export function registryDocuments(registry: RegistryHttp, logger: Logger): Trust
     if (typeof body !== "string" || documentHash(body) !== hash) {
       throw requestError("SERVICE_UNAVAILABLE", "Trusted documents cannot be looked up right now");
     }
-    // Oldest first out: a Map keeps insertion order.
-    if (found.size >= MAX_CACHED) found.delete(found.keys().next().value!);
     found.set(hash, body);
     return body;
   };

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { BoundedMap } from "./bounded-map";
 
 /**
  * HS256 JSON Web Tokens (RFC 7519) for what platform services sign for one another: forwarded
@@ -26,7 +27,7 @@ export interface Expected {
 
 /** How many verified tokens a process remembers (a gateway reuses an identity's for half a minute). */
 const REMEMBERED = 10_000;
-const verified = new Map<string, { secret: string; claims: Claims }>();
+const verified = new BoundedMap<string, { secret: string; claims: Claims }>(REMEMBERED);
 
 /**
  * The claims of a token signed with `secret` that has an `exp` and meets `expected`, else null: a
@@ -38,7 +39,7 @@ export function verifyHs256(token: string, secret: string, expected: Expected): 
   const known = verified.get(token);
   const claims = known && known.secret === secret ? known.claims : checkSignature(token, secret);
   if (!claims) return null;
-  if (!known) remember(token, secret, claims);
+  if (!known) verified.set(token, { secret, claims });
   if (typeof claims.exp !== "number" || claims.exp <= expected.nowSeconds) return null;
   if (claims.nbf !== undefined && (typeof claims.nbf !== "number" || claims.nbf > expected.nowSeconds)) return null;
   if (claims.iat !== undefined && typeof claims.iat !== "number") return null;
@@ -67,10 +68,4 @@ function parseJson(encoded: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
-}
-
-function remember(token: string, secret: string, claims: Claims) {
-  // Oldest first out: a Map iterates in insertion order.
-  if (verified.size >= REMEMBERED) verified.delete(verified.keys().next().value!);
-  verified.set(token, { secret, claims });
 }

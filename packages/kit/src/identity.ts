@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { BoundedMap } from "./bounded-map";
 import type { Clock } from "./clock";
 import { signHs256, verifyHs256 } from "./hs256";
 import { systemClock } from "./clock";
@@ -64,7 +65,7 @@ function signIdentityNow(identity: Identity, now: Date): string {
  * identity, and so another token.
  */
 const REUSABLE = 10_000;
-const recentTokens = new Map<string, { secret: string; signedAtMs: number; expiresAtMs: number; token: string }>();
+const recentTokens = new BoundedMap<string, { secret: string; signedAtMs: number; expiresAtMs: number; token: string }>(REUSABLE);
 
 function reuseOrSign(subject: string, now: Date, sign: (now: Date) => string): { expiresAtMs: number; token: string } {
   const nowMs = now.getTime();
@@ -72,8 +73,6 @@ function reuseOrSign(subject: string, now: Date, sign: (now: Date) => string): {
   // Signed before now (a test's clock may go back), by this secret, and with the margin left.
   if (recent && recent.secret === secret() && recent.signedAtMs <= nowMs && recent.expiresAtMs - nowMs >= SIGNED_IDENTITY_MIN_REMAINING_MS) return recent;
   const signed = { secret: secret(), signedAtMs: nowMs, expiresAtMs: expiryOf(now) * 1000, token: sign(now) };
-  recentTokens.delete(subject);
-  if (recentTokens.size >= REUSABLE) recentTokens.delete(recentTokens.keys().next().value!);
   recentTokens.set(subject, signed);
   return signed;
 }

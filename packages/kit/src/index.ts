@@ -3,6 +3,7 @@ import "reflect-metadata";
 export * from "./access";
 export * from "./apollo";
 export * from "./audit-outbox";
+export * from "./bounded-map";
 export * from "./catalog";
 export * from "./clock";
 export * from "./config";
