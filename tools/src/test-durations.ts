@@ -25,6 +25,8 @@ async function* testDurations(source: AsyncIterable<RunnerEvent>): AsyncGenerato
     if (!file || event.data?.nesting !== 0) continue;
     if (event.type !== "test:pass" && event.type !== "test:fail") continue;
     const key = sourceOf(root, file);
+    // A run of files outside the project (the runner's own tests run some in a temporary folder) is not timed for it.
+    if (key.startsWith("..")) continue;
     spent.set(key, (spent.get(key) ?? 0) + (event.data.details?.duration_ms ?? 0));
   }
   const measured = [...spent].map(([file, ms]) => [file, Math.round(ms)] as const).sort((a, b) => b[1] - a[1]);
