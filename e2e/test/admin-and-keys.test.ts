@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, platformSecrets, subscriptionTopic } from "@solo/kit";
-import { SignJWT, decodeJwt, importPKCS8 } from "jose";
+import { subscriptionTopic } from "@solo/kit";
+import { decodeJwt } from "jose";
+import { signAccessToken } from "../src/access-tokens";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 import { connect, subscribe } from "../src/live";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
@@ -309,16 +310,8 @@ describe("roles, API keys and the audit log", () => {
     });
 
     it("an invalid token or key on a public query is a coded 401 that says to drop or refresh it", async () => {
-      const signed = async (expiresAt: number) =>
-        new SignJWT({ role: "STUDENT", sid: crypto.randomUUID() })
-          .setProtectedHeader({ alg: "EdDSA" })
-          .setSubject(instructor.user.id)
-          .setIssuer(ACCESS_TOKEN_ISSUER)
-          .setAudience(ACCESS_TOKEN_AUDIENCE)
-          .setIssuedAt(expiresAt - 900)
-          .setExpirationTime(expiresAt)
-          .sign(await importPKCS8(platformSecrets().jwtPrivateKey, "EdDSA"));
-      const expired = await signed(Math.floor(Date.now() / 1000) - 60);
+      const expiresAt = Math.floor(Date.now() / 1000) - 60;
+      const expired = await signAccessToken(instructor.user.id, { role: "STUDENT", sid: crypto.randomUUID() }, { issuedAt: expiresAt - 900, expiresAt });
       const cases: [GraphQLClient, string, RegExp][] = [
         [stack.client({ token: expired }), "TOKEN_EXPIRED", /refresh the session.*send no Authorization header to read public data/],
         [stack.client({ token: "not.a.jwt" }), "TOKEN_INVALID", /sign in again or refresh the session.*send no Authorization header to read public data/],
@@ -343,14 +336,7 @@ describe("roles, API keys and the audit log", () => {
       const signedIn = await register(stack);
       const { sid, role } = decodeJwt(signedIn.accessToken);
       const expiresAt = Math.floor(Date.now() / 1000) + 2;
-      const shortLived = await new SignJWT({ role, sid })
-        .setProtectedHeader({ alg: "EdDSA" })
-        .setSubject(signedIn.user.id)
-        .setIssuer(ACCESS_TOKEN_ISSUER)
-        .setAudience(ACCESS_TOKEN_AUDIENCE)
-        .setIssuedAt(expiresAt - 900)
-        .setExpirationTime(expiresAt)
-        .sign(await importPKCS8(platformSecrets().jwtPrivateKey, "EdDSA"));
+      const shortLived = await signAccessToken(signedIn.user.id, { role, sid }, { issuedAt: expiresAt - 900, expiresAt });
       const client = stack.client({ token: shortLived });
       for (let request = 0; request < 2; request++) {
         const me = await client.request("{ me { id } }");

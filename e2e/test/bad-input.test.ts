@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, IDENTITY_HEADER, platformSecrets } from "@solo/kit";
-import { SignJWT, importPKCS8 } from "jose";
+import { SignJWT } from "jose";
+import { signAccessToken } from "../src/access-tokens";
 import { connect, subscribe } from "../src/live";
 import type { GraphQLResponse, Stack } from "../src/stack";
 import { PASSWORD, contractOperation, register, registerAdmin, startStack, tableSnapshot, uniqueEmail } from "../src/stack";
@@ -48,15 +49,8 @@ describe("bad input", () => {
     return response;
   }
 
-  const signAccessToken = async (claims: Record<string, unknown>, expiresIn: string | number, key?: string) =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg: "EdDSA" })
-      .setSubject(account.user.id)
-      .setIssuer(ACCESS_TOKEN_ISSUER)
-      .setAudience(ACCESS_TOKEN_AUDIENCE)
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
-      .setExpirationTime(expiresIn)
-      .sign(await importPKCS8(key ?? platformSecrets().jwtPrivateKey, "EdDSA"));
+  const signAccountToken = (claims: Record<string, unknown>, expiresAt: string | number, privateKey?: string) =>
+    signAccessToken(account.user.id, claims, { issuedAt: Math.floor(Date.now() / 1000) - 3600, expiresAt }, privateKey);
 
   it("malformed JSON", async () => {
     await expectRefused(() => stack.client().raw('{"query": "{ me { id } }"'), { code: "BAD_REQUEST", status: 400, message: /not valid JSON/ });
@@ -122,7 +116,7 @@ describe("bad input", () => {
     expectRefused(() => stack.client().op("Register", { input: { email: account.email, password: PASSWORD, displayName: "Twin" } }), { code: "CONFLICT" }));
 
   it("an expired access token", async () => {
-    const expired = await signAccessToken({ role: "ADMIN", sid: crypto.randomUUID() }, Math.floor(Date.now() / 1000) - 60);
+    const expired = await signAccountToken({ role: "ADMIN", sid: crypto.randomUUID() }, Math.floor(Date.now() / 1000) - 60);
     const response = await expectRefused(() => stack.client({ token: expired }).request("{ me { id } }"), {
       code: "UNAUTHENTICATED",
       status: 401,
@@ -133,7 +127,7 @@ describe("bad input", () => {
 
   it("a token signed with another key", async () => {
     const { privateKey } = crypto.generateKeyPairSync("ed25519");
-    const forged = await signAccessToken({ role: "ADMIN", sid: crypto.randomUUID() }, "10m", privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+    const forged = await signAccountToken({ role: "ADMIN", sid: crypto.randomUUID() }, "10m", privateKey.export({ type: "pkcs8", format: "pem" }).toString());
     await expectRefused(() => stack.client({ token: forged }).op("UserDirectory", { first: 1 }), { code: "UNAUTHENTICATED", status: 401 });
   });
 
