@@ -1,8 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
-import net from "node:net";
 import readline from "node:readline";
-import { envInt, readSubgraphs } from "@solo/kit";
+import { envInt, freePortOffset, readSubgraphs } from "@solo/kit";
 import { DEFAULT_REGISTRY_URL } from "@solo/registry";
 import { logFormat, relayLogLine } from "./log-format";
 
@@ -114,16 +113,6 @@ export async function waitUntilReady(url: string, timeoutMs = 60_000, dead?: Pro
 }
 
 /** A PORT_OFFSET under which the gateway's port, every subgraph's (rover.yaml) and the registry's are free: a second `npm start`. */
-export async function freePortOffset(root?: string): Promise<number> {
-  const ports = [envInt("PORT", 4000), ...readSubgraphs(root).map((entry) => entry.port), REGISTRY_PORT];
-  const isFree = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = net.createServer();
-      server.once("error", () => resolve(false));
-      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-    });
-  for (;;) {
-    const offset = 30_000 + Math.floor(Math.random() * 20_000);
-    if ((await Promise.all(ports.map((port) => isFree(port + offset)))).every(Boolean)) return offset;
-  }
+export function freePlatformPortOffset(root?: string): Promise<number> {
+  return freePortOffset([envInt("PORT", 4000), ...readSubgraphs(root).map((entry) => entry.port), REGISTRY_PORT]);
 }

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import net from "node:net";
+import { isPortFree } from "@solo/kit";
 import path from "node:path";
 
 /** The file under the data directory naming the `npm start` that uses it. */
@@ -136,19 +136,12 @@ export interface PlannedPort {
   variable: string;
 }
 
-const isFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-
 /**
  * The ports that are taken, before anything starts: a service that cannot bind its port would
  * otherwise fail half-way through the start, after the others had started.
  */
 export async function portsInUse(ports: PlannedPort[]): Promise<PlannedPort[]> {
-  const free = await Promise.all(ports.map((planned) => isFree(planned.port)));
+  const free = await Promise.all(ports.map((planned) => isPortFree(planned.port)));
   return ports.filter((_, index) => !free[index]);
 }
 

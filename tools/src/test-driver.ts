@@ -5,6 +5,7 @@ import type { Readable } from "node:stream";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
 import { projectRoot } from "@solo/kit/catalog";
+import { splitPortRange } from "@solo/kit/ports";
 import testDurations from "./test-durations";
 import { readDurations, sourceOf } from "./test-files";
 import type { RunnerEvent } from "./test-workers";
@@ -65,7 +66,8 @@ async function drive(files: string[], runnerArgs: string[]) {
   const started = Date.now();
   const counts = new Map(["tests", "suites", "pass", "fail", "cancelled", "skipped", "todo", "duration_ms"].map((name) => [name, 0]));
   let failed = false;
-  const workers = shares.map((share) => startWorker(__filename, [WORKER_ARGUMENT, ...runnerArgs, ...share]));
+  const portRanges = splitPortRange(shares.length);
+  const workers = shares.map((share, index) => startWorker(__filename, [WORKER_ARGUMENT, ...runnerArgs, ...share], portRanges[index]));
   // Ctrl-C reaches the workers too, as the process group's; a signal sent to this process alone is passed on.
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => workers.forEach((worker) => worker.kill(signal)));
   await Promise.all(

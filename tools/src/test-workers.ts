@@ -124,8 +124,9 @@ export function summaryCount(event: RunnerEvent): [string, number] | undefined {
   return match ? [match[1], Number(match[2])] : undefined;
 }
 
-export function startWorker(script: string, args: string[]): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+/** `portRange`: where the worker's tests pick ports for the services they start, apart from the other workers'. */
+export function startWorker(script: string, args: string[], portRange: string): ChildProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, TEST_PORT_RANGE: portRange };
   // Set by Node's runner in the processes it starts: a worker is a run of its own.
   delete env.NODE_TEST_CONTEXT;
   return spawn(process.execPath, [...process.execArgv, script, ...args], { stdio: ["ignore", "inherit", "inherit", "pipe"], env });

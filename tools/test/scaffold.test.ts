@@ -11,7 +11,7 @@ import { freePort, projectRoot, readSubgraphs } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import YAML from "yaml";
 import { buildSchema } from "graphql";
-import { freePortOffset } from "../src/processes";
+import { freePlatformPortOffset } from "../src/processes";
 import { scaffoldSubgraph } from "../src/new-subgraph";
 import { undescribed } from "../src/schema-descriptions";
 import { killPlatform, postGraphQL } from "./platform";
@@ -154,7 +154,7 @@ describe("npm run subgraph:new", () => {
         ...process.env,
         DATABASE_URL: database.url,
         SOLO_DATA_DIR: path.join(copy, ".data"),
-        PORT_OFFSET: String(await freePortOffset(copy)),
+        PORT_OFFSET: String(await freePlatformPortOffset(copy)),
         EMBEDDED_S3_PORT: String(await freePort()),
         EMBEDDED_SMTP_PORT: String(await freePort()),
         EMBEDDED_INSTAGRAM_PORT: String(await freePort()),

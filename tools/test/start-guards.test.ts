@@ -8,7 +8,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import { freePort, projectRoot } from "@solo/kit";
 import { prettyLogLine } from "../src/log-format";
-import { freePortOffset } from "../src/processes";
+import { freePlatformPortOffset } from "../src/processes";
 
 /** start.js on a data folder of the test's own; these cases refuse before anything starts. */
 function start(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -77,7 +77,7 @@ describe("npm start refuses plainly", () => {
     const holder = standInStart();
     try {
       fs.writeFileSync(lockFile, `${holder.pid}\n`);
-      const result = await start({ SOLO_DATA_DIR: dataDir, PORT_OFFSET: String(await freePortOffset()) });
+      const result = await start({ SOLO_DATA_DIR: dataDir, PORT_OFFSET: String(await freePlatformPortOffset()) });
       assert.equal(result.code, 1, result.stdout + result.stderr);
       assert.equal(
         result.stderr,
@@ -94,7 +94,7 @@ describe("npm start refuses plainly", () => {
     const holder = standInStart();
     try {
       fs.writeFileSync(lockFile, `${holder.pid}\n`);
-      const env: NodeJS.ProcessEnv = { ...process.env, SOLO_DATA_DIR: dataDir, PORT_OFFSET: String(await freePortOffset()) };
+      const env: NodeJS.ProcessEnv = { ...process.env, SOLO_DATA_DIR: dataDir, PORT_OFFSET: String(await freePlatformPortOffset()) };
       const child = spawn("npm", ["start"], { cwd: projectRoot(), env, stdio: ["ignore", "pipe", "pipe"] });
       let output = "";
       child.stdout.on("data", (chunk) => (output += chunk));
@@ -154,7 +154,7 @@ describe("npm start refuses plainly", () => {
 
   it("a stale lock is taken over; a port in use is named with PORT_OFFSET, and nothing is left behind", async () => {
     fs.writeFileSync(lockFile, `${await deadPid()}\n`);
-    const offset = await freePortOffset();
+    const offset = await freePlatformPortOffset();
     const holder = net.createServer();
     await new Promise<void>((resolve) => holder.listen(4000 + offset, "127.0.0.1", resolve));
     try {

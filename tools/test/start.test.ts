@@ -9,7 +9,7 @@ import { after, describe, it } from "node:test";
 import type { CaughtMail } from "@solo/kit";
 import { freePort, loadSubgraph, projectRoot, readSubgraphs } from "@solo/kit";
 import { readClientManifest } from "../src/client-manifest";
-import { REGISTRY_PORT, freePortOffset } from "../src/processes";
+import { REGISTRY_PORT, freePlatformPortOffset } from "../src/processes";
 import { workerProcesses } from "../src/workers";
 import { killPlatform, postGraphQL } from "./platform";
 
@@ -223,7 +223,7 @@ describe("npm start with no DATABASE_URL", () => {
   let instagramPort = 0;
 
   it("starts everything, stops everything on Ctrl-C, and keeps accounts across a restart", { timeout: 300_000, skip: noUtilLinuxScript() }, async () => {
-    const offset = await freePortOffset();
+    const offset = await freePlatformPortOffset();
     const [pgPort, s3Port] = [await freePort(), await freePort()];
     smtpPort = await freePort();
     instagramPort = await freePort();
@@ -312,7 +312,7 @@ describe("npm start with no DATABASE_URL", () => {
     assert.ok(fs.readdirSync(path.join(dataDir, "objects")).length > 0, "objects live under the data folder");
     // A second npm start on the same data folder says which one holds it, and starts nothing.
     const supervisorPid = Number(/this npm start: pid (\d+)/.exec(first.output())![1]);
-    const sameData = await startBeside({ SOLO_DATA_DIR: dataDir, PORT_OFFSET: String(await freePortOffset()) });
+    const sameData = await startBeside({ SOLO_DATA_DIR: dataDir, PORT_OFFSET: String(await freePlatformPortOffset()) });
     assert.equal(sameData.code, 1, sameData.output);
     assert.match(sameData.output, new RegExp(`another npm start \\(pid ${supervisorPid}\\) holds the data directory ${dataDir}`));
     assert.doesNotMatch(sameData.output, /started \(pid/);

@@ -7,7 +7,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { freePort, projectRoot } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
-import { freePortOffset } from "../src/processes";
+import { freePlatformPortOffset } from "../src/processes";
 import { killPlatform, postGraphQL } from "./platform";
 
 type Answer = { at: number; kind: "full" | "partial" | "other"; body: string };
@@ -34,7 +34,7 @@ describe("npm start restarts a crashed service", () => {
   });
 
   it("restarts content after kill -9 under load: partial answers naming it meanwhile, full answers within 15 s, SIGTERM exits 0", { timeout: 300_000 }, async (t) => {
-    const offset = await freePortOffset();
+    const offset = await freePlatformPortOffset();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: database.url,

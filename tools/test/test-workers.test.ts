@@ -6,7 +6,7 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
-import { projectRoot } from "@solo/kit";
+import { portRange, projectRoot } from "@solo/kit";
 import type { RunnerEvent } from "../src/test-workers";
 import { decodeEvents, encodeEvent, shareFiles } from "../src/test-workers";
 
@@ -74,10 +74,10 @@ describe("test workers", () => {
         return path.join(dir, name);
       };
       const files = [
-        write("exits.test.cjs", `test("ends the process", () => process.exit(7));`),
+        write("exits.test.cjs", `test("ends the process", () => { console.log("ports " + process.env.TEST_PORT_RANGE); process.exit(7); });`),
         write("fails.test.cjs", `test("fails on purpose", () => assert.equal(1, 2));`),
         write("after-exit.test.cjs", `test("never runs", () => {});`),
-        write("passes.test.cjs", `test("one passes", () => {}); test("two passes", () => {});`),
+        write("passes.test.cjs", `test("one passes", () => console.log("ports " + process.env.TEST_PORT_RANGE)); test("two passes", () => {});`),
       ];
       const env: NodeJS.ProcessEnv = { ...process.env, TEST_CONCURRENCY: "2" };
       delete env.NODE_TEST_CONTEXT;
@@ -95,6 +95,10 @@ describe("test workers", () => {
       assert.equal(stdout.match(/failing tests:/g)?.length, 1, stdout);
       assert.equal(stdout.match(/ℹ tests /g)?.length, 1, stdout);
       assert.match(stdout, /ℹ pass 2\n/);
+      // Each worker picks ports for its services in its own part of this process's range.
+      const ranges = [...stdout.matchAll(/^ports (\d+)-(\d+)$/gm)].map((match) => [Number(match[1]), Number(match[2])]).sort((a, b) => a[0] - b[0]);
+      assert.equal(ranges.length, 2, stdout);
+      assert.ok(ranges[0][0] >= portRange().low && ranges[1][1] < portRange().high && ranges[0][1] < ranges[1][0], JSON.stringify(ranges));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

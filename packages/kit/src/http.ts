@@ -1,7 +1,6 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import net from "node:net";
 import type { Express, NextFunction, Request, Response } from "express";
 import express from "express";
 import { isProduction } from "./config";
@@ -208,14 +207,3 @@ export function watchSupervisor(onGone: () => void): void {
   timer.unref();
 }
 
-/** A loopback port nobody is listening on right now (for services started by tests and tools). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

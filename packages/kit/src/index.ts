@@ -14,6 +14,7 @@ export * from "./errors";
 export * from "./event-bus";
 export * from "./federation";
 export * from "./http";
+export * from "./ports";
 export * from "./identity";
 export * from "./input-guards";
 export * from "./input-rules";
