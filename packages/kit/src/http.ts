@@ -206,4 +206,3 @@ export function watchSupervisor(onGone: () => void): void {
   }, 1_000);
   timer.unref();
 }
-

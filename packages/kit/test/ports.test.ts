@@ -5,7 +5,10 @@ import { describe, it } from "node:test";
 import { PICKED_PORTS, freePort, freePortOffset, isPortFree, portRange, splitPortRange } from "../src/ports";
 
 /** Math.random's stand-in: the given values, one per call. */
-const sequence = (...values: number[]) => () => values.shift() ?? assert.fail("asked for more random numbers than given");
+const sequence =
+  (...values: number[]) =>
+  () =>
+    values.shift() ?? assert.fail("asked for more random numbers than given");
 
 // The worked examples pick outside PICKED_PORTS: ports this process handed out for real are remembered too.
 describe("ports for the services tests start", () => {

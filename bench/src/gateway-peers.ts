@@ -1,0 +1,260 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { GATEWAY_KEY_HEADER, anonymousGatewayKey, envInt, subgraphUrlVariable } from "@solo/kit";
+import { createTestDatabase } from "@solo/kit/dist/src/testing";
+import { publishedTest, sit } from "@solo/e2e/dist/src/assessment-fixtures";
+import { publishedCourse } from "@solo/e2e/dist/src/content-fixtures";
+import { startTestObjectStore } from "@solo/e2e/dist/src/object-store";
+import type { Service } from "@solo/e2e/dist/src/processes";
+import { freePort, startService, startSubgraphProcesses, stopService } from "@solo/e2e/dist/src/processes";
+import { GraphQLClient, PASSWORD, VERIFY_EMAIL, mailTo, uniqueEmail } from "@solo/e2e/dist/src/stack";
+import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
+import { benchPlatformEnv } from "./platform-env";
+import { processCpuSeconds } from "./process-cpu";
+
+/**
+ * bench:gateway: our gateway against the peers a user would put in front of the same subgraphs
+ * instead (stock @apollo/gateway with @apollo/server, Hive Gateway) and, for the one-subgraph
+ * query, the subgraph called directly. Every target is a process of its own over the same
+ * subgraph processes and database. Each query's answer is fetched from every target first and
+ * must be the same data everywhere; under load (autocannon) every answer must be byte for byte
+ * the one its target gave first. Targets take turns, the first rotating each round. Prints
+ * requests per second, p50 and p99 latency, and the CPU per request of the gateway process and of
+ * the subgraph processes behind it (from /proc), then the ratios to the first target.
+ */
+const ROUNDS = envInt("ROUNDS", 2);
+const SECONDS = envInt("DURATION_SECONDS", 5);
+const WARM_UP_SECONDS = envInt("WARM_UP_SECONDS", 2);
+const CONNECTIONS = (process.env.CONNECTIONS ?? "10,50").split(",").map(Number);
+const LESSONS = 12;
+const MATERIALS = 20;
+const LEADERBOARD = 20;
+
+interface Target {
+  name: string;
+  url: string;
+  /** The gateway's process; none for a subgraph called directly. */
+  gatewayPid?: number;
+  headers?: Record<string, string>;
+}
+
+interface Query {
+  name: string;
+  text: string;
+  variables: Record<string, unknown>;
+  /** The targets it runs on; the first is the one the ratios divide. */
+  targets: Target[];
+}
+
+interface Measure {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** CPU per request of the gateway process, and of all subgraph processes together. */
+  gatewayCpuMs: number;
+  subgraphsCpuMs: number;
+}
+
+async function answer(target: Target, query: Query): Promise<string> {
+  const response = await fetch(target.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...target.headers },
+    body: JSON.stringify({ query: query.text, variables: query.variables }),
+  });
+  const text = await response.text();
+  const json = JSON.parse(text) as { data?: unknown; errors?: unknown };
+  if (!response.ok || json.errors) throw new Error(`${target.name} answered ${query.name} with ${response.status}: ${text.slice(0, 600)}`);
+  return text;
+}
+
+/** Every target's answer to `query`, after checking that they hold the same data. */
+async function answers(query: Query): Promise<Map<Target, string>> {
+  const bodies = new Map<Target, string>();
+  for (const target of query.targets) bodies.set(target, await answer(target, query));
+  const [first, ...rest] = query.targets;
+  const reference = JSON.stringify((JSON.parse(bodies.get(first)!) as { data: unknown }).data);
+  for (const target of rest) {
+    const data = JSON.stringify((JSON.parse(bodies.get(target)!) as { data: unknown }).data);
+    if (data !== reference) throw new Error(`${query.name}: ${target.name}'s data differ from ${first.name}'s:\n${data.slice(0, 400)}\n${reference.slice(0, 400)}`);
+  }
+  return bodies;
+}
+
+async function load(target: Target, query: Query, expected: string, connections: number, seconds: number, subgraphPids: number[]): Promise<Measure> {
+  const gatewayCpu = () => (target.gatewayPid ? processCpuSeconds(target.gatewayPid) : 0);
+  const subgraphsCpu = () => subgraphPids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+  const before = { gateway: gatewayCpu(), subgraphs: subgraphsCpu() };
+  const result = await autocannon({
+    url: target.url,
+    method: "POST",
+    headers: { "content-type": "application/json", ...target.headers },
+    body: JSON.stringify({ query: query.text, variables: query.variables }),
+    connections,
+    duration: seconds,
+    expectBody: expected,
+  });
+  const perRequestMs = (cpuSeconds: number) => (cpuSeconds * 1000) / result.requests.total;
+  const wrong = result.errors + result.timeouts + result.non2xx + result.mismatches;
+  if (wrong)
+    throw new Error(
+      `${target.name} on ${query.name}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx, ${result.mismatches} answers not byte for byte the expected one`,
+    );
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    gatewayCpuMs: perRequestMs(gatewayCpu() - before.gateway),
+    subgraphsCpuMs: perRequestMs(subgraphsCpu() - before.subgraphs),
+  };
+}
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const fixed = (value: number, digits = 0) => value.toFixed(digits).padStart(8);
+
+async function seed(gatewayUrl: string, adminEmail: string) {
+  const anonymous = new GraphQLClient(gatewayUrl);
+  const signUp = async (displayName: string, email = uniqueEmail("bench")) => {
+    const response = await anonymous.op("Register", { input: { email, password: PASSWORD, displayName } });
+    if (response.errors) throw new Error(JSON.stringify(response.errors));
+    return response.data.register as { accessToken: string; user: { id: string } };
+  };
+  await signUp("Bench Admin", adminEmail);
+  const { token } = await mailTo({ origin: new URL(gatewayUrl).origin }, adminEmail, /Confirm your email/);
+  if ((await anonymous.request(VERIFY_EMAIL, { token })).errors) throw new Error("the admin's email was not verified");
+  const admin = (await anonymous.op("Login", { email: adminEmail, password: PASSWORD })).data.login as { accessToken: string };
+  const teacher = await signUp("Bench Teacher");
+  const role = await new GraphQLClient(gatewayUrl, { token: admin.accessToken }).op("SetUserRole", { userId: teacher.user.id, role: "INSTRUCTOR" });
+  if (role.errors) throw new Error(JSON.stringify(role.errors));
+  const teach = new GraphQLClient(gatewayUrl, { token: teacher.accessToken });
+  const course = await publishedCourse(teach, "Bench Constitutional Law", { lessons: LESSONS, tags: ["law", "bench"] });
+  for (let i = 1; i <= MATERIALS; i++) {
+    const created = await teach.op("CreateReadingMaterial", { input: { title: `Bench digest ${i}`, kind: "GK_DIGEST", topic: "polity", body: `Digest ${i}` } });
+    if (created.errors) throw new Error(JSON.stringify(created.errors));
+  }
+  const test = await publishedTest(teach, [{ correctOption: 0 }, { correctOption: 1 }, { correctOption: 2 }], { title: "Bench mock", courseId: course.id });
+  const students = [];
+  for (let i = 0; i < LEADERBOARD; i++) {
+    const student = await signUp(`Bench Student ${i + 1}`);
+    await sit(new GraphQLClient(gatewayUrl, { token: student.accessToken }), test.id, test.questionIds, [0, i % 2, i % 3 === 0 ? 2 : null]);
+    students.push(student);
+  }
+  return { course, test, student: students[0] };
+}
+
+async function main() {
+  process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const database = await createTestDatabase("bench_gateway");
+  const store = await startTestObjectStore();
+  const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), "solo-bench-mail-"));
+  const mail = await startMailCatcher({ port: 0, mailboxPath: path.join(mailDir, "mailbox.jsonl") });
+  const services: Service[] = [];
+  try {
+    const adminEmail = uniqueEmail("bench-admin");
+    const env: NodeJS.ProcessEnv = {
+      ...benchPlatformEnv(database.url, store),
+      ADMIN_EMAILS: adminEmail,
+      SMTP_URL: mail.smtpUrl,
+      DEV_MAILBOX_PATH: mail.mailboxPath,
+      NODE_ENV: "development",
+      EVENT_BUS_NAMESPACE: `bench-${process.pid}`,
+    };
+    const subgraphs = await startSubgraphProcesses(env);
+    services.push(...subgraphs.services);
+    const ours = await startService("gateway", "gateway/dist/src/index.js", await freePort(), subgraphs.env);
+    const stock = await startService("stock @apollo/gateway", "bench/dist/src/peer-gateway.js", await freePort(), subgraphs.env, ["stock"]);
+    const hive = await startService("Hive Gateway", "bench/dist/src/peer-gateway.js", await freePort(), subgraphs.env, ["hive"]);
+    services.push(ours, stock, hive);
+    console.log("seeding: a course of %d lessons, %d reading materials, a mock test sat by %d students", LESSONS, MATERIALS, LEADERBOARD);
+    const { course, test, student } = await seed(ours.url, adminEmail);
+
+    const target = (service: Service, headers?: Record<string, string>): Target => ({ name: service.name, url: service.url, gatewayPid: service.child.pid!, headers });
+    const subgraphPids = subgraphs.services.map((service) => service.child.pid!);
+    const peers = [target(ours), target(stock), target(hive)];
+    const content = subgraphs.services.find((service) => service.url === subgraphs.env[subgraphUrlVariable("content")])!;
+    const direct: Target = { name: "content subgraph, direct", url: content.url, headers: { [GATEWAY_KEY_HEADER]: anonymousGatewayKey() } };
+    const oneSubgraph = `query BenchOneSubgraph($slug: String!, $first: Int) {
+      course(slug: $slug) { id title description level tags lessons { id position title durationMinutes } }
+      readingMaterials(first: $first) { totalCount edges { node { id title kind topic } } }
+    }`;
+    const queries: Query[] = [
+      { name: "A: one subgraph (course, 12 lessons, 20 materials)", text: oneSubgraph, variables: { slug: course.slug, first: MATERIALS }, targets: [...peers, direct] },
+      {
+        name: "B: two fetches (leaderboard of 20 with users)",
+        text: "query BenchLeaderboard($testId: ID!, $first: Int) { leaderboard(testId: $testId, first: $first) { rank score user { id displayName } } }",
+        variables: { testId: test.id, first: LEADERBOARD },
+        targets: peers,
+      },
+      {
+        name: "C: three levels across three subgraphs (tests, course, author)",
+        text: "query BenchThreeLevels { mockTests(first: 5) { edges { node { id title course { title author { displayName } } } } } }",
+        variables: {},
+        targets: peers,
+      },
+      {
+        name: "D: the price of auth (query A, ours with a token against ours anonymous)",
+        text: oneSubgraph,
+        variables: { slug: course.slug, first: MATERIALS },
+        targets: [
+          { ...target(ours, { authorization: `Bearer ${student.accessToken}` }), name: "gateway, signed in" },
+          { ...target(ours), name: "gateway, anonymous" },
+        ],
+      },
+      {
+        name: "E: a mutation (ours, signed in: updateProfile)",
+        text: "mutation BenchUpdateProfile($input: UpdateProfileInput!) { updateProfile(input: $input) { id displayName timezone } }",
+        variables: { input: { displayName: "Bench Student 1", timezone: "Asia/Kolkata" } },
+        targets: [{ ...target(ours, { authorization: `Bearer ${student.accessToken}` }), name: "gateway, signed in" }],
+      },
+    ];
+
+    console.log(
+      `\n${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}; ${ROUNDS} rounds of ${SECONDS} s per target, after ${WARM_UP_SECONDS} s of warm-up`,
+    );
+    for (const query of queries) {
+      const expected = await answers(query);
+      for (const each of query.targets) await load(each, query, expected.get(each)!, CONNECTIONS[0], WARM_UP_SECONDS, subgraphPids);
+      for (const connections of CONNECTIONS) {
+        const measured = new Map<Target, Measure[]>(query.targets.map((each) => [each, []]));
+        for (let round = 0; round < ROUNDS; round++) {
+          const order = query.targets.map((_, index) => query.targets[(index + round) % query.targets.length]);
+          for (const each of order) measured.get(each)!.push(await load(each, query, expected.get(each)!, connections, SECONDS, subgraphPids));
+        }
+        console.log(`\n${query.name}, ${connections} connections`);
+        console.log(`${"target".padEnd(28)}      rps   p50 ms   p99 ms  gateway CPU  subgraphs CPU (ms/req)   rps ratio  gateway CPU ratio`);
+        const [first] = query.targets;
+        const summary = (each: Target) => {
+          const all = measured.get(each)!;
+          return {
+            rps: mean(all.map((m) => m.rps)),
+            p50: mean(all.map((m) => m.p50)),
+            p99: mean(all.map((m) => m.p99)),
+            gateway: mean(all.map((m) => m.gatewayCpuMs)),
+            subgraphs: mean(all.map((m) => m.subgraphsCpuMs)),
+          };
+        };
+        const base = summary(first);
+        for (const each of query.targets) {
+          const row = summary(each);
+          const cpuRatio = each.gatewayPid ? fixed(base.gateway / row.gateway, 2) : "       —";
+          const ratios = each === first ? "" : `    ${fixed(base.rps / row.rps, 2)}           ${cpuRatio}`;
+          const gatewayCpu = each.gatewayPid ? fixed(row.gateway, 2) : "       —";
+          console.log(`${each.name.padEnd(28)} ${fixed(row.rps)} ${fixed(row.p50, 1)} ${fixed(row.p99, 1)}     ${gatewayCpu}       ${fixed(row.subgraphs, 2)}${ratios}`);
+        }
+      }
+    }
+    console.log("\nratios: the first target's figure over this one's (rps: above 1, the first serves more; CPU: below 1, the first spends less)");
+  } finally {
+    for (const service of services.reverse()) await stopService(service, "SIGKILL");
+    await mail.close();
+    fs.rmSync(mailDir, { recursive: true, force: true });
+    await store.close();
+    await database.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
