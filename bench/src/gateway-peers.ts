@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import { GATEWAY_KEY_HEADER, anonymousGatewayKey, envInt, subgraphUrlVariable } from "@solo/kit";
+import { GATEWAY_KEY_HEADER, POOL_MAX, anonymousGatewayKey, envInt, subgraphUrlVariable } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import { publishedTest, sit } from "@solo/e2e/dist/src/assessment-fixtures";
 import { publishedCourse } from "@solo/e2e/dist/src/content-fixtures";
@@ -13,6 +13,7 @@ import { GraphQLClient, PASSWORD, VERIFY_EMAIL, mailTo, uniqueEmail } from "@sol
 import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
 import { benchPlatformEnv } from "./platform-env";
 import { processCpuSeconds } from "./process-cpu";
+import { statementSetsPerSecond, statementsOf } from "./sql-reference";
 
 /**
  * bench:gateway: our gateway against the peers a user would put in front of the same subgraphs
@@ -46,6 +47,8 @@ interface Query {
   variables: Record<string, unknown>;
   /** The targets it runs on; the first is the one the ratios divide. */
   targets: Target[];
+  /** The SQL statements the subgraph called directly sends for it, to run straight on a pool too. */
+  sql?: string[];
 }
 
 interface Measure {
@@ -178,8 +181,15 @@ async function main() {
       course(slug: $slug) { id title description level tags lessons { id position title durationMinutes } }
       readingMaterials(first: $first) { totalCount edges { node { id title kind topic } } }
     }`;
+    const oneSubgraphVariables = { slug: course.slug, first: MATERIALS };
     const queries: Query[] = [
-      { name: "A: one subgraph (course, 12 lessons, 20 materials)", text: oneSubgraph, variables: { slug: course.slug, first: MATERIALS }, targets: [...peers, direct] },
+      {
+        name: "A: one subgraph (course, 12 lessons, 20 materials)",
+        text: oneSubgraph,
+        variables: oneSubgraphVariables,
+        targets: [...peers, direct],
+        sql: await statementsOf("content", database.url, store.config, oneSubgraph, oneSubgraphVariables),
+      },
       {
         name: "B: two fetches (leaderboard of 20 with users)",
         text: "query BenchLeaderboard($testId: ID!, $first: Int) { leaderboard(testId: $testId, first: $first) { rank score user { id displayName } } }",
@@ -241,6 +251,14 @@ async function main() {
           const ratios = each === first ? "" : `    ${fixed(base.rps / row.rps, 2)}           ${cpuRatio}`;
           const gatewayCpu = each.gatewayPid ? fixed(row.gateway, 2) : "       —";
           console.log(`${each.name.padEnd(28)} ${fixed(row.rps)} ${fixed(row.p50, 1)} ${fixed(row.p99, 1)}     ${gatewayCpu}       ${fixed(row.subgraphs, 2)}${ratios}`);
+        }
+        if (query.sql) {
+          const rates: number[] = [];
+          for (let round = 0; round < ROUNDS; round++) rates.push(await statementSetsPerSecond(database.url, query.sql, connections, SECONDS, POOL_MAX));
+          const sqlRate = mean(rates);
+          const directRate = summary(direct).rps;
+          console.log(`${"its SQL, straight on pg".padEnd(28)} ${fixed(sqlRate)}   (${query.sql.length} statements a request, a pool of ${POOL_MAX})`);
+          console.log(`the subgraph called directly serves ${(directRate / sqlRate).toFixed(2)} × the rate of its own SQL`);
         }
       }
     }

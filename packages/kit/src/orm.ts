@@ -28,6 +28,9 @@ export interface DatabaseOptions {
 export const SCHEMA_GENERATOR_OPTIONS = { defaultUpdateRule: "cascade" } as const;
 
 /** Opens the subgraph's database and applies its checked-in migrations before anything serves. */
+/** Connections a subgraph's pool opens at most (benchmarks size their own pools alike). */
+export const POOL_MAX = 10;
+
 export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
   const orm = await MikroORM.init<PostgreSqlDriver>({
     driver: PostgreSqlDriver,
@@ -39,7 +42,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
     // Handlers must fork (one EntityManager per request): the global one throws if used directly.
     allowGlobalContext: false,
     forceUtcTimezone: true,
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    pool: { min: 0, max: options.poolMax ?? POOL_MAX },
     discovery: { warnWhenNoEntities: false },
     schemaGenerator: SCHEMA_GENERATOR_OPTIONS,
     migrations: {
