@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "../src/stack";
-import { register, startStack } from "../src/stack";
+import { register, registerAdmin, startStack } from "../src/stack";
 import { registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 
@@ -82,5 +82,27 @@ describe("batching: leaderboards and attempt lists", () => {
     const atThirty = await list(30);
     console.log(`MyAttempts cost at 1: ${JSON.stringify(atOne)}; at 30: ${JSON.stringify(atThirty)}`);
     assert.deepEqual(atThirty, atOne);
+  });
+
+  it("an admin's user directory with study stats: 5 and 50 accounts cost the same", async () => {
+    const admin = await registerAdmin(stack);
+    const query = `query ($first: Int) {
+      users(first: $first) { edges { node { id studyStats { attemptsCount averageScore sessionsCount totalFocusSeconds currentStreakDays } } } }
+    }`;
+    const sat = new Set(students.map((student) => student.user.id));
+    const directory = (first: number) =>
+      stack.measure(async () => {
+        const response = await admin.client.request(query, { first });
+        assert.equal(response.errors, undefined);
+        const nodes = response.data.users.edges.map((edge: any) => edge.node);
+        assert.equal(nodes.length, first);
+        // Each of the learners sat the test (students[0] and [1] again, in the tests above); the others never did.
+        for (const node of nodes) assert.equal(node.studyStats.attemptsCount > 0, sat.has(node.id), JSON.stringify(node));
+        assert.ok(nodes.some((node: any) => sat.has(node.id)));
+      });
+    const atFive = await directory(5);
+    const atFifty = await directory(50);
+    console.log(`user directory with study stats cost at 5: ${JSON.stringify(atFive)}; at 50: ${JSON.stringify(atFifty)}`);
+    assert.deepEqual(atFifty, atFive);
   });
 });

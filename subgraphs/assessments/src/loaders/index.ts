@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { groupBy, loaderById } from "@solo/kit";
 import DataLoader from "dataloader";
 import { Attempt, AttemptStatus, MockTest, Question, StudySession } from "../entities";
+import { studyActivityLoader } from "./study-activity";
 
 export const FINISHED = [AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED];
 
@@ -75,6 +76,7 @@ export function createLoaders(em: EntityManager) {
       const counts = new Map(rows.map((row) => [`${row.user_id}:${row.course_id}`, Number(row.n)]));
       return keys.map((key) => counts.get(key) ?? 0);
     }),
+    studyActivityByUser: studyActivityLoader(sql),
   };
 }
 

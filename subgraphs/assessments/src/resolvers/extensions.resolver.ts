@@ -1,11 +1,13 @@
 import { Access, paginate, selfOrAdmin, signedIn, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { Attempt, Course, ReviewEvent, StudySession, User } from "../entities";
+import { Attempt, Course, User } from "../entities";
 import type { AssessmentsContext } from "../context";
 import type { AssessmentsServices } from "../services";
 import { currentStreakDays } from "../services/formulas";
 import { AttemptConnection, CourseProgress, StudyStats } from "./types";
 import { progressOf } from "./study.resolver";
+
+const DAY_MS = 86_400_000;
 
 @Resolver(() => User)
 export class UserAssessmentsResolver {
@@ -27,29 +29,16 @@ export class UserAssessmentsResolver {
   @Directive('@requires(fields: "accountTimezone")')
   async studyStats(@Root() user: User, @Ctx() ctx: AssessmentsContext): Promise<StudyStats | null> {
     const now = this.services.clock.now();
-    const sql = ctx.em.getConnection();
-    const [sessions] = await sql.execute<{ focus: number; n: number }[]>(
-      `select coalesce(sum(focus_seconds), 0)::int as focus, count(*)::int as n from assessments.study_sessions where user_id = ?`,
-      [user.id],
-    );
-    // avg() of a numeric is a numeric, which pg hands over as a string (or null with no attempts).
-    const [attempts] = await sql.execute<{ n: number; average: string | null }[]>(
-      `select count(*)::int as n, avg(score / nullif(max_score, 0) * 100) as average from assessments.attempts
-        where user_id = ? and status in ('SUBMITTED', 'EXPIRED')`,
-      [user.id],
-    );
-    // A year back is enough for any streak worth showing.
-    const since = new Date(now.getTime() - 400 * 86_400_000);
-    const activity = [
-      ...(await ctx.em.find(StudySession, { userId: user.id, startedAt: { $gte: since } }, { fields: ["startedAt"] })).map((s) => s.startedAt),
-      ...(await ctx.em.find(ReviewEvent, { userId: user.id, reviewedAt: { $gte: since } }, { fields: ["reviewedAt"] })).map((r) => r.reviewedAt),
-    ];
+    // A year back is enough for any streak worth showing. From the start of a UTC day, so that the
+    // items of one list (resolved a millisecond apart) ask for the same window, in one batch.
+    const since = new Date((Math.floor(now.getTime() / DAY_MS) - 400) * DAY_MS);
+    const activity = await ctx.loaders.studyActivityByUser.load({ userId: user.id, since });
     return {
-      totalFocusSeconds: sessions.focus,
-      sessionsCount: sessions.n,
-      currentStreakDays: currentStreakDays(activity, now, user.accountTimezone || "UTC"),
-      attemptsCount: attempts.n,
-      averageScore: attempts.average === null ? null : Math.round(Number(attempts.average) * 100) / 100,
+      totalFocusSeconds: activity.focusSeconds,
+      sessionsCount: activity.sessions,
+      currentStreakDays: currentStreakDays(activity.activeAt, now, user.accountTimezone || "UTC"),
+      attemptsCount: activity.finishedAttempts,
+      averageScore: activity.averagePercent === null ? null : Math.round(activity.averagePercent * 100) / 100,
     };
   }
 }
