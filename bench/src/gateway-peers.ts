@@ -205,7 +205,7 @@ async function main() {
       {
         name: "D: the price of auth (query A, ours with a token against ours anonymous)",
         text: oneSubgraph,
-        variables: { slug: course.slug, first: MATERIALS },
+        variables: oneSubgraphVariables,
         targets: [
           { ...target(ours, { authorization: `Bearer ${student.accessToken}` }), name: "gateway, signed in" },
           { ...target(ours), name: "gateway, anonymous" },

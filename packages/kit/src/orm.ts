@@ -27,10 +27,10 @@ export interface DatabaseOptions {
  */
 export const SCHEMA_GENERATOR_OPTIONS = { defaultUpdateRule: "cascade" } as const;
 
-/** Opens the subgraph's database and applies its checked-in migrations before anything serves. */
 /** Connections a subgraph's pool opens at most (benchmarks size their own pools alike). */
 export const POOL_MAX = 10;
 
+/** Opens the subgraph's database and applies its checked-in migrations before anything serves. */
 export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
   const orm = await MikroORM.init<PostgreSqlDriver>({
     driver: PostgreSqlDriver,

@@ -1,15 +1,16 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { groupBy, loaderById } from "@solo/kit";
 import DataLoader from "dataloader";
-import { Attempt, AttemptStatus, MockTest, Question, StudySession } from "../entities";
+import { Attempt, MockTest, Question, StudySession } from "../entities";
+import type { Sql } from "./sql";
+import { placeholders } from "./sql";
 import { studyActivityLoader } from "./study-activity";
 
-export const FINISHED = [AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED];
+export { FINISHED } from "./sql";
 
 /** Per request: every list or reference in a response costs one query per kind, not per item. */
 export function createLoaders(em: EntityManager) {
-  const sql = <T>(query: string, params: unknown[]) => em.getConnection().execute<T[]>(query, params);
-  const placeholders = (keys: readonly unknown[]) => keys.map(() => "?").join(", ");
+  const sql: Sql = (query, params) => em.getConnection().execute(query, params);
   return {
     testById: loaderById((ids) => em.find(MockTest, { id: { $in: [...ids] } })),
     attemptById: loaderById((ids) => em.find(Attempt, { id: { $in: [...ids] } })),

@@ -1,5 +1,7 @@
 import DataLoader from "dataloader";
 import { groupBy } from "@solo/kit";
+import type { Sql } from "./sql";
+import { FINISHED, placeholders } from "./sql";
 
 /** What an account's study stats are made of: totals, and the days it studied since `since`. */
 export interface StudyActivity {
@@ -16,8 +18,6 @@ export interface StudyActivityKey {
   userId: string;
   since: Date;
 }
-
-type Sql = <T>(query: string, params: unknown[]) => Promise<T[]>;
 
 const activityKey = (key: StudyActivityKey) => `${key.userId}@${key.since.getTime()}`;
 
@@ -45,7 +45,7 @@ export function studyActivityLoader(sql: Sql) {
 }
 
 async function activitySince(sql: Sql, userIds: string[], since: Date): Promise<Map<string, StudyActivity>> {
-  const list = userIds.map(() => "?").join(", ");
+  const list = placeholders(userIds);
   const [sessions, attempts, started, reviewed] = await Promise.all([
     sql<{ user_id: string; focus: number; n: number }>(
       `select user_id, coalesce(sum(focus_seconds), 0)::int as focus, count(*)::int as n from assessments.study_sessions
@@ -55,8 +55,8 @@ async function activitySince(sql: Sql, userIds: string[], since: Date): Promise<
     // avg() of a numeric is a numeric, which pg hands over as a string (or null with no attempts).
     sql<{ user_id: string; n: number; average: string | null }>(
       `select user_id, count(*)::int as n, avg(score / nullif(max_score, 0) * 100) as average from assessments.attempts
-        where user_id in (${list}) and status in ('SUBMITTED', 'EXPIRED') group by user_id`,
-      userIds,
+        where user_id in (${list}) and status in (${placeholders(FINISHED)}) group by user_id`,
+      [...userIds, ...FINISHED],
     ),
     sql<{ user_id: string; at: Date }>(`select user_id, started_at as at from assessments.study_sessions where user_id in (${list}) and started_at >= ?`, [
       ...userIds,
