@@ -105,6 +105,8 @@ export async function startStack(options: StackOptions = {}) {
     for (const subgraph of [...running.values()].reverse()) await subgraph.close();
   };
   let gateway: RunningService;
+  let gatewayConfig: GatewayConfig;
+  const replicas: RunningService[] = [];
   let registry: RunningService | undefined;
   try {
     for (const entry of entries) sql.set(entry.name, countQueries((await start(entry.name)).orm));
@@ -139,6 +141,7 @@ export async function startStack(options: StackOptions = {}) {
       },
     };
     gateway = await startGateway(config, logger);
+    gatewayConfig = config;
   } catch (error) {
     await registry?.close();
     await stopSubgraphs();
@@ -237,7 +240,18 @@ export async function startStack(options: StackOptions = {}) {
     /** Direct SQL for assertions about stored state. */
     db,
     client: (credentials: Credentials = {}) => new GraphQLClient(gateway.url, credentials),
+    /** A second replica of the gateway over the same subgraphs, bus and Redis, as a deployment's next pod. */
+    async startGatewayReplica(overrides: Partial<GatewayConfig> = {}) {
+      const replica = await startGateway({ ...gatewayConfig, ...overrides }, logger);
+      replicas.push(replica);
+      return {
+        url: replica.url,
+        origin: new URL(replica.url).origin,
+        client: (credentials: Credentials = {}) => new GraphQLClient(replica.url, credentials),
+      };
+    },
     async close() {
+      for (const replica of replicas) await replica.close();
       await gateway.close();
       await registry?.close();
       await stopSubgraphs();

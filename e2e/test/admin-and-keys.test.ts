@@ -83,10 +83,12 @@ describe("roles, API keys and the audit log", () => {
       assert.ok(response.data.auditLog.edges.every((edge: any) => edge.node.actor?.displayName));
       return stack.sql("users").value;
     };
+    // The admin's first request puts its session in the gateway's cache: no session check below.
+    await admin.client.request("{ me { id } }");
     const atFive = await statements(5);
     const atFifty = await statements(50);
     assert.equal(atFifty, atFive, `SQL statements at 5 entries: ${atFive}, at 50: ${atFifty}`);
-    assert.ok(atFive <= 4, `session check, page, count and one actor batch: got ${atFive}`);
+    assert.ok(atFive <= 3, `page, count and one actor batch: got ${atFive}`);
   });
 
   it("creates an API key whose secret is shown once and stored only as a hash", async () => {

@@ -12,6 +12,7 @@ import Redis from "ioredis";
 import { Counter } from "prom-client";
 import { disableApolloTelemetryUnlessAsked } from "./apollo-telemetry";
 import { createAuthenticator } from "./authenticate";
+import { openCredentialCache } from "./credential-cache";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { corsForOrigins, upgradeOriginCheck } from "./cors";
@@ -67,6 +68,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       ? await createEventBus({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl ?? "", logger, namespace: config.eventBusNamespace })
       : undefined;
   if (!bus) logger.warn("neither REDIS_URL nor DATABASE_URL is set: subscriptions are off");
+  const credentialCache = await openCredentialCache(config.credentialCacheMs, bus, logger);
 
   // Where each subgraph answers: from the supergraph being served (its routing URLs, with the
   // configured overrides), so a launch that adds or moves a subgraph moves its readiness check too.
@@ -114,6 +116,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
         timeoutMs: config.subgraphTimeoutMs,
         logger,
         onFetch: () => subgraphFetches.inc({ subgraph: name }),
+        onCredentialsChanged: (change) => credentialCache.forget(change),
       }),
     logger,
   });
@@ -155,9 +158,17 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     : undefined;
   void usage?.checkAccess();
   const schemaOfVariant = variantSchemas({ registry: registrySource && registry, launchId: () => registrySource?.launchId, logger, bus });
+  const credentialChecks = new Counter({
+    name: "gateway_credential_checks_total",
+    help: "Session and API-key checks, by where the answer came from (the cache, or the users subgraph)",
+    labelNames: ["kind", "source"],
+    registers: [metrics.registry],
+  });
   const authenticate = createAuthenticator({
     usersUrl: () => endpoints.users,
     logger,
+    cache: credentialCache,
+    onCheck: (kind, source) => credentialChecks.inc({ kind, source }),
   });
   const rateLimiter = createRateLimiter(config.rateLimit, redis, logger);
 

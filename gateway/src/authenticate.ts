@@ -2,6 +2,7 @@ import type { Identity, Logger, RoleName } from "@solo/kit";
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, ANONYMOUS, API_KEY_PREFIX, BoundedMap, ROLES, callInternal, platformSecrets, requestError } from "@solo/kit";
 import { verifyApiKeyRoute, verifySessionRoute } from "@solo/users/internal-api";
 import { errors as joseErrors, importSPKI, jwtVerify } from "jose";
+import type { CheckSource, CredentialCache } from "./credential-cache";
 
 /**
  * Credentials that fail are refused (401) even where the data is public, so that a client never
@@ -22,12 +23,22 @@ export interface Credentials {
   apiKey?: string;
 }
 
+export interface AuthenticatorOptions {
+  usersUrl: () => string | undefined;
+  logger: Logger;
+  /** The users subgraph's answers, kept until a change it announces (or their time) drops them. */
+  cache: CredentialCache;
+  /** Each session or key check, and where its answer came from. */
+  onCheck?: (kind: "session" | "api_key", source: CheckSource) => void;
+}
+
 /**
  * Turns a request's credentials into an Identity, once per request, at the gateway. An access
  * token's signature is checked here (EdDSA public key), its session with the users subgraph, which
- * owns sessions and keys: a logout, a revoked key or a changed role holds from the next request.
+ * owns sessions and keys, through the credential cache: a logout, a revoked key or a changed role
+ * holds from the next request, because users announces each and the cache drops what it touches.
  */
-export function createAuthenticator(options: { usersUrl: () => string | undefined; logger: Logger }) {
+export function createAuthenticator(options: AuthenticatorOptions) {
   let publicKey: ReturnType<typeof importSPKI> | undefined;
 
   /**
@@ -48,9 +59,13 @@ export function createAuthenticator(options: { usersUrl: () => string | undefine
 
   async function verifyAccessToken(token: string): Promise<Identity> {
     const claims = await verifySignature(token);
-    const session = await askUsers((usersUrl) =>
-      callInternal(verifySessionRoute, usersUrl, { sessionId: claims.sessionId, userId: claims.userId }, { caller: "gateway" }),
+    const { answer: session, source } = await options.cache.session(
+      claims.sessionId,
+      claims.userId,
+      () => askUsers((usersUrl) => callInternal(verifySessionRoute, usersUrl, { sessionId: claims.sessionId, userId: claims.userId }, { caller: "gateway" })),
+      (answer) => (answer.status === 200 ? { userId: claims.userId, id: claims.sessionId } : undefined),
     );
+    options.onCheck?.("session", source);
     if (session.status === 404) {
       throw requestError("UNAUTHENTICATED", `This login has ended: sign in again${DROP_TO_READ_PUBLIC("Authorization")}`, { reason: "SESSION_ENDED" });
     }
@@ -99,7 +114,12 @@ export function createAuthenticator(options: { usersUrl: () => string | undefine
     const invalid = () => requestError("UNAUTHENTICATED", `Invalid or revoked API key: check the key${DROP_TO_READ_PUBLIC(header)}`, { reason: "API_KEY_INVALID" });
     // A key the users subgraph would refuse to look up (empty, or longer than any header carries) is no key.
     if (!verifyApiKeyRoute.request.safeParse({ key }).success) throw invalid();
-    const verified = await askUsers((usersUrl) => callInternal(verifyApiKeyRoute, usersUrl, { key }, { caller: "gateway" }));
+    const { answer: verified, source } = await options.cache.apiKey(
+      key,
+      () => askUsers((usersUrl) => callInternal(verifyApiKeyRoute, usersUrl, { key }, { caller: "gateway" })),
+      (answer) => (answer.status === 200 ? { userId: answer.body.userId, id: answer.body.apiKeyId } : undefined),
+    );
+    options.onCheck?.("api_key", source);
     if (verified.status === 404) throw invalid();
     return { kind: "apiKey", ...verified.body };
   }

@@ -44,6 +44,11 @@ export interface GatewayConfig {
   maxUnauthenticatedSocketsPerIp: number;
   /** A subgraph fetch not answered by then fails as SERVICE_UNAVAILABLE (30 s). */
   subgraphTimeoutMs: number;
+  /**
+   * How long users' answer about a session or key is used (60 s; 0 asks on every request). Changes
+   * drop answers at once; this bounds an answer whose change went unheard.
+   */
+  credentialCacheMs: number;
   /** Drop field suggestions and the subgraph names of forwarded errors (production default; SERVICE_UNAVAILABLE still names its service). */
   hideSchemaDetails: boolean;
   /** Browser origins (exact, or `*` for the port) allowed on /graphql over HTTP and WebSocket. */
@@ -152,6 +157,7 @@ export function gatewayConfigFromEnv(): GatewayConfig {
       maxEntries: envPositive("USAGE_MAX_ENTRIES", 10_000),
     },
     subgraphTimeoutMs: envInt("SUBGRAPH_TIMEOUT_MS", 30_000),
+    credentialCacheMs: envInt("CREDENTIAL_CACHE_SECONDS", 60) * 1000,
     graphiql: graphiqlEnabled(),
     // Opt-in (npm start sets it when it runs the catcher): the mailbox holds sign-in secrets, so a
     // gateway that merely is not in production (docker compose's default) does not serve it.

@@ -1,9 +1,21 @@
 import type { GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { RemoteGraphQLDataSource } from "@apollo/gateway";
-import type { ErrorCode, Logger } from "@solo/kit";
-import { ANONYMOUS, IDENTITY_HEADER, REQUEST_ID_HEADER, SignedIdentity, apiError, isClientError, signIdentity } from "@solo/kit";
+import type { CredentialChange, ErrorCode, Logger } from "@solo/kit";
+import {
+  ANONYMOUS,
+  CREDENTIALS_CHANGED_HEADER,
+  IDENTITY_HEADER,
+  parseCredentialChange,
+  REQUEST_ID_HEADER,
+  SignedIdentity,
+  apiError,
+  isClientError,
+  signIdentity,
+} from "@solo/kit";
 import type { GraphQLError } from "graphql";
 import type { GatewayContext } from "./context";
+
+type DidReceiveResponse = NonNullable<RemoteGraphQLDataSource<GatewayContext>["didReceiveResponse"]>;
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -12,6 +24,8 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   logger: Logger;
   onFetch?: () => void;
+  /** A subgraph's response said credentials changed (users, after a logout, a role change…). */
+  onCredentialsChanged?: (change: CredentialChange) => void;
 }
 
 /**
@@ -45,6 +59,17 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
       headers.set(IDENTITY_HEADER, await signIdentity(ANONYMOUS));
     }
     if (context?.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
+  }
+
+  /** Before the client hears of a change, this gateway forgets what the change ended. */
+  override didReceiveResponse({ response }: Parameters<DidReceiveResponse>[0]): ReturnType<DidReceiveResponse> {
+    const header = response.http?.headers.get(CREDENTIALS_CHANGED_HEADER);
+    if (header) {
+      const change = parseCredentialChange(header);
+      if (change) this.options.onCredentialsChanged?.(change);
+      else this.options.logger.warn({ subgraph: this.options.name }, "ignored a credentials-changed header of an unknown shape");
+    }
+    return response;
   }
 
   override didEncounterError(error: Error, _request: unknown, response?: { status: number }, context?: GatewayContext): never {

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import pino from "pino";
 import { createAuthenticator } from "../src/authenticate";
+import { CredentialCache } from "../src/credential-cache";
 
 /*
  * The gateway fails closed when the users subgraph cannot vouch for a credential, and says why in
@@ -26,7 +27,8 @@ describe("the gateway's credentials check, when users answers out of its declara
   it("refuses with SERVICE_UNAVAILABLE and logs the call that failed and why", async () => {
     const logs: string[] = [];
     const logger = pino({ level: "warn" }, { write: (line: string) => logs.push(line) });
-    const authenticate = createAuthenticator({ usersUrl: () => usersUrl, logger });
+    const cache = new CredentialCache({ ttlMs: 60_000, maxEntries: 10 });
+    const authenticate = createAuthenticator({ usersUrl: () => usersUrl, logger, cache });
 
     await assert.rejects(authenticate({ apiKey: "solo_0123456789abcdef" }), (error: { extensions?: { code?: string } }) => {
       assert.equal(error.extensions?.code, "SERVICE_UNAVAILABLE");
@@ -37,5 +39,6 @@ describe("the gateway's credentials check, when users answers out of its declara
     assert.equal(entry.msg, "credentials check with the users subgraph failed");
     assert.match(entry.err.message, /internal call to \/internal\/api-keys\/verify failed/);
     assert.doesNotMatch(logs[0], /solo_0123456789abcdef/, "the key itself is not logged");
+    assert.equal(cache.size, 0, "a failed check is not kept");
   });
 });

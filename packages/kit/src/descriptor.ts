@@ -28,6 +28,12 @@ export interface SubgraphRuntime<Settings> {
   peers: Peers;
   /** Publishes "look again" on the event bus, to the topics the descriptor lists in `liveTopics` only. */
   live: LivePublisher;
+  /**
+   * Publishes `payload` on an internal topic the descriptor lists in `announces` (not a
+   * subscription: what gateways must hear, such as credential changes), after the change is
+   * committed. A failed publish is logged and never undoes the change.
+   */
+  announce: (topic: string, payload: Record<string, unknown>) => Promise<void>;
   /** An object-storage client (the S3_* settings), checked by /ready and closed with the process. */
   openStorage(): ObjectStorage;
   /** Called at shutdown, after the jobs stop and before the database closes (a mail transport, …). */
@@ -146,6 +152,8 @@ export interface SubgraphDescriptor<Settings extends object = object, Services =
   workers?: readonly SubgraphWorker<Settings, Services>[];
   /** Subscription fields whose topics it publishes (the kit then connects it to the event bus). */
   liveTopics?: readonly string[];
+  /** Internal topics it announces on the event bus for gateways (the kit then connects it to the bus). */
+  announces?: readonly string[];
   /**
    * It queues audit events (the kit's AuditOutboxEntry, among its entities) and the kit relays them
    * to this subgraph's /internal/audit-events, where the audit log lives.

@@ -17,7 +17,28 @@ export interface EventBus {
   publish(topic: string, payload: Record<string, unknown>): Promise<void>;
   /** Resolves once listening; the returned function stops this handler. */
   subscribe(topic: string, handler: EventHandler): Promise<() => void>;
+  /** Called after a lost connection is back: whatever was published meanwhile went unheard. */
+  onReconnect(handler: () => void): void;
   close(): Promise<void>;
+}
+
+/** The handlers of onReconnect, each called on its own (one that throws does not stop the rest). */
+class ReconnectHandlers {
+  private readonly handlers: (() => void)[] = [];
+
+  add(handler: () => void): void {
+    this.handlers.push(handler);
+  }
+
+  call(logger?: Logger): void {
+    for (const handler of this.handlers) {
+      try {
+        handler();
+      } catch (error) {
+        logger?.error({ err: error }, "event bus reconnect handler failed");
+      }
+    }
+  }
 }
 
 class Handlers {
@@ -61,14 +82,21 @@ class RedisEventBus implements EventBus {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly handlers = new Handlers();
+  private readonly reconnected = new ReconnectHandlers();
 
   constructor(
     url: string,
     private readonly logger?: Logger,
+    connectionName?: string,
   ) {
-    this.publisher = new Redis(url, { lazyConnect: true });
-    this.subscriber = new Redis(url, { lazyConnect: true });
+    this.publisher = new Redis(url, { lazyConnect: true, connectionName });
+    this.subscriber = new Redis(url, { lazyConnect: true, connectionName });
     for (const client of [this.publisher, this.subscriber]) client.on("error", (error) => logger?.warn({ err: error }, "event bus: redis error"));
+    let readyBefore = false;
+    this.subscriber.on("ready", () => {
+      if (readyBefore) this.reconnected.call(this.logger);
+      readyBefore = true;
+    });
     // ioredis re-subscribes its channels after a reconnect by itself.
     this.subscriber.on("message", (channel: string, message: string) => {
       this.handlers.dispatch(channel.slice(CHANNEL_PREFIX.length), JSON.parse(message) as Record<string, unknown>, this.logger);
@@ -91,6 +119,10 @@ class RedisEventBus implements EventBus {
     };
   }
 
+  onReconnect(handler: () => void): void {
+    this.reconnected.add(handler);
+  }
+
   async close(): Promise<void> {
     this.publisher.disconnect();
     this.subscriber.disconnect();
@@ -107,20 +139,22 @@ class PostgresEventBus implements EventBus {
   private readonly pool: Pool;
   private listener: Client | undefined;
   private readonly handlers = new Handlers();
+  private readonly reconnected = new ReconnectHandlers();
   private closed = false;
 
   constructor(
     private readonly url: string,
     private readonly logger?: Logger,
+    private readonly connectionName?: string,
   ) {
-    this.pool = new Pool({ connectionString: url, max: 2 });
+    this.pool = new Pool({ connectionString: url, max: 2, application_name: connectionName });
     // An idle publishing connection the server drops (a Postgres restart) is replaced at the next
     // publish; unheard, its error event would end the process.
     this.pool.on("error", (error) => this.logger?.warn({ err: error }, "event bus: idle postgres connection lost"));
   }
 
   async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.url });
+    const client = new Client({ connectionString: this.url, application_name: this.connectionName });
     client.on("notification", (message) => {
       if (message.channel !== PG_CHANNEL || !message.payload) return;
       const { topic, payload } = JSON.parse(message.payload) as { topic: string; payload: Record<string, unknown> };
@@ -142,10 +176,13 @@ class PostgresEventBus implements EventBus {
     this.listener = undefined;
     void old?.end().catch(() => undefined);
     setTimeout(() => {
-      this.connect().catch((error) => {
-        this.logger?.warn({ err: error }, "event bus: reconnect failed, retrying");
-        this.reconnect();
-      });
+      this.connect().then(
+        () => this.reconnected.call(this.logger),
+        (error) => {
+          this.logger?.warn({ err: error }, "event bus: reconnect failed, retrying");
+          this.reconnect();
+        },
+      );
     }, 500).unref();
   }
 
@@ -158,6 +195,10 @@ class PostgresEventBus implements EventBus {
   async subscribe(topic: string, handler: EventHandler): Promise<() => void> {
     const { remove } = this.handlers.add(topic, handler);
     return () => void remove();
+  }
+
+  onReconnect(handler: () => void): void {
+    this.reconnected.add(handler);
   }
 
   async close(): Promise<void> {
@@ -176,10 +217,14 @@ export interface EventBusOptions {
    * has a namespace of its own; publishers and listeners of one deployment must agree on it.
    */
   namespace?: string;
+  /** Names its connections (Redis CLIENT LIST, Postgres application_name), to find them there. */
+  connectionName?: string;
 }
 
 export async function createEventBus(options: EventBusOptions): Promise<EventBus> {
-  const bus = options.redisUrl ? new RedisEventBus(options.redisUrl, options.logger) : new PostgresEventBus(options.databaseUrl, options.logger);
+  const bus = options.redisUrl
+    ? new RedisEventBus(options.redisUrl, options.logger, options.connectionName)
+    : new PostgresEventBus(options.databaseUrl, options.logger, options.connectionName);
   await bus.connect();
   return options.namespace ? inNamespace(bus, options.namespace) : bus;
 }
@@ -195,6 +240,7 @@ function inNamespace(bus: EventBus, namespace: string): EventBus {
     backend: bus.backend,
     publish: (topic, payload) => bus.publish(scoped(topic), payload),
     subscribe: (topic, handler) => bus.subscribe(scoped(topic), handler),
+    onReconnect: (handler) => bus.onReconnect(handler),
     close: () => bus.close(),
   };
 }

@@ -6,6 +6,7 @@ export * from "./audit-outbox";
 export * from "./bounded-map";
 export * from "./catalog";
 export * from "./clock";
+export * from "./credential-changes";
 export * from "./config";
 export * from "./dataloader";
 export * from "./descriptor";

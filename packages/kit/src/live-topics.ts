@@ -23,3 +23,14 @@ export function livePublisher(topics: readonly string[], bus: EventBus | undefin
     },
   };
 }
+
+/** What `runtime.announce` does: publish on a declared internal topic, a failure logged. */
+export function announcer(topics: readonly string[], bus: EventBus | undefined, logger: Logger): (topic: string, payload: Record<string, unknown>) => Promise<void> {
+  const declared = new Set(topics);
+  return async (topic, payload) => {
+    if (!bus || !declared.has(topic)) throw new Error(`"${topic}" is not among the topics this subgraph announces`);
+    await bus.publish(topic, payload).catch((error) => {
+      logger.warn({ err: error, topic }, "could not announce an event");
+    });
+  };
+}

@@ -18,7 +18,7 @@ import { subgraphUrl, subgraphUrlVariable } from "./internal-http";
 import { mountInternalRoutes } from "./internal-routes";
 import type { PeriodicJob } from "./jobs";
 import { startPeriodicJob } from "./jobs";
-import { livePublisher } from "./live-topics";
+import { announcer, livePublisher } from "./live-topics";
 import type { Logger } from "./logger";
 import { createLogger } from "./logger";
 import type { Orm } from "./orm";
@@ -71,7 +71,7 @@ export function jobNames(descriptor: AnySubgraphDescriptor): string[] {
 /**
  * Runs one subgraph: opens its schema and applies its migrations, builds its services, starts its
  * jobs (the audit relay among them when it queues audit events), connects it to the event bus when
- * it publishes live topics, and serves /graphql, its internal routes, /health, /ready and /metrics.
+ * it publishes live topics or announcements, and serves /graphql, its internal routes, /health, /ready and /metrics.
  * `close()` stops accepting, finishes in-flight requests and job runs, then releases everything.
  */
 export async function runSubgraph<Settings extends object, Services, Loaders>(
@@ -182,7 +182,7 @@ interface SubgraphProcess<Settings, Services> {
 
 /**
  * Opens the subgraph's database (applying its migrations), connects it to the event bus when it
- * publishes live topics, and builds its runtime and services. On a failure, whatever it opened is
+ * publishes live topics or announcements, and builds its runtime and services. On a failure, whatever it opened is
  * released before the error is thrown on.
  */
 async function openSubgraphProcess<Settings extends object, Services>(
@@ -205,7 +205,7 @@ async function openSubgraphProcess<Settings extends object, Services>(
   const orm = await openDatabase({ schema: descriptor.schema, entities: [...descriptor.entities], migrationsPath: descriptor.migrations, clientUrl, logger });
   try {
     let bus = overrides.eventBus;
-    if (descriptor.liveTopics?.length && !bus) {
+    if ((descriptor.liveTopics?.length || descriptor.announces?.length) && !bus) {
       // Redis pub/sub when REDIS_URL is set, Postgres LISTEN/NOTIFY otherwise.
       const own = await createEventBus({ redisUrl: env.REDIS_URL || undefined, databaseUrl: clientUrl, logger, namespace: envString("EVENT_BUS_NAMESPACE", "", env) });
       releases.push(() => own.close());
@@ -219,6 +219,7 @@ async function openSubgraphProcess<Settings extends object, Services>(
       orm,
       peers,
       live: livePublisher(descriptor.liveTopics ?? [], bus, logger),
+      announce: announcer(descriptor.announces ?? [], bus, logger),
       openStorage() {
         const storage = new ObjectStorage(overrides.storage ?? storageConfigFromEnv(env));
         releases.push(() => storage.destroy());

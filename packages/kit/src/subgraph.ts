@@ -25,6 +25,8 @@ export interface SubgraphContext<Loaders = unknown> {
   requestId: string;
   log: Logger;
   loaders: Loaders;
+  /** Sets a header on this request's HTTP response (what the gateway must act on before it answers). */
+  setResponseHeader(name: string, value: string): void;
 }
 
 export interface SubgraphServerOptions<Loaders> {
@@ -99,7 +101,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
     bodyErrorHandler(limits.maxBodyBytes),
     requestShapeGuard(limits),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const em = orm.em.fork();
         return {
           em,
@@ -107,6 +109,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
           requestId: req.id,
           log: req.log,
           loaders: options.createLoaders(em),
+          setResponseHeader: (name, value) => void res.setHeader(name, value),
         };
       },
     }),

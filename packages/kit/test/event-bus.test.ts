@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import Redis from "ioredis";
 import { Client } from "pg";
 import type { EventBus } from "../src/event-bus";
 import { createEventBus } from "../src/event-bus";
@@ -62,6 +63,42 @@ for (const backend of ["postgres", "redis"] as const) {
       await b.publish(t1, { n: 2 });
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.deepEqual(seen, ["1"]);
+    });
+
+    it("says when its connection is back, so that a listener can forget what it may have missed", async () => {
+      const connectionName = `bus-reconnect-${process.pid}-${Math.random().toString(36).slice(2)}`;
+      const options = { databaseUrl: database.url, redisUrl: backend === "redis" ? process.env.REDIS_URL : undefined, connectionName };
+      const c = await createEventBus(options);
+      try {
+        const t = topic("after-reconnect");
+        await c.subscribe(t, () => undefined);
+        const reconnected = new Promise<void>((resolve) => c.onReconnect(resolve));
+        if (backend === "redis") {
+          const admin = new Redis(process.env.REDIS_URL!);
+          try {
+            const clients = String(await admin.client("LIST")).split("\n");
+            const ids = clients.filter((line) => line.includes(`name=${connectionName} `) && /\bsub=[1-9]/.test(line)).map((line) => /\bid=(\d+)/.exec(line)![1]);
+            assert.equal(ids.length, 1, "one subscribing connection of that name");
+            await admin.client("KILL", "ID", ids[0]);
+          } finally {
+            admin.disconnect();
+          }
+        } else {
+          const admin = new Client({ connectionString: database.url });
+          await admin.connect();
+          try {
+            const killed = await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and query ilike 'listen%'", [
+              connectionName,
+            ]);
+            assert.equal(killed.rowCount, 1, "one listening connection of that name");
+          } finally {
+            await admin.end();
+          }
+        }
+        await Promise.race([reconnected, new Promise((_, reject) => setTimeout(() => reject(new Error("no reconnect within 5 s")), 5_000))]);
+      } finally {
+        await c.close();
+      }
     });
 
     it("outlives its database dropping every connection (a restart), and delivers again", { skip: backend !== "postgres" }, async () => {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { defineSubgraph } from "@solo/kit";
+import { CREDENTIALS_CHANGED_TOPIC, defineSubgraph } from "@solo/kit";
 import { accountSettingsFromEnv } from "./config";
 import { MailOutboxEntry, User, entities } from "./entities";
 import { internalRoutes } from "./internal-routes";
@@ -24,6 +24,7 @@ export default defineSubgraph({
   services: createUsersServices,
   loaders: createLoaders,
   internalRoutes,
+  announces: [CREDENTIALS_CHANGED_TOPIC],
   jobs: [
     {
       // At start too: mail queued before a restart (or while the SMTP server was away) goes out now.

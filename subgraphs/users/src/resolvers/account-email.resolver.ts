@@ -25,7 +25,7 @@ export class AccountEmailResolver {
   })
   async verifyEmail(@Arg("token", { description: "The token from the verification mail's link" }) @Secret() token: string, @Ctx() ctx: UsersContext): Promise<boolean> {
     const now = this.services.clock.now();
-    await ctx.em.transactional(async (em) => {
+    const promoted = await ctx.em.transactional(async (em) => {
       const { user } = await consumeAccountToken(em, token, TokenPurpose.VERIFY_EMAIL, now);
       // Whoever holds the token proves the account's address: the change is the account's own.
       const actor = { identity: ctx.identity, requestId: ctx.requestId, userId: user.id };
@@ -36,8 +36,11 @@ export class AccountEmailResolver {
       if (user.role !== Role.ADMIN && adminEmails().includes(user.emailNormalized)) {
         recordAudit(em, actor, "user.role_changed", { type: "User", id: user.id }, { from: user.role, to: Role.ADMIN, because: "ADMIN_EMAILS" });
         user.role = Role.ADMIN;
+        return user.id;
       }
+      return undefined;
     });
+    if (promoted) await this.services.credentials.committed(ctx, { userIds: [promoted] });
     return true;
   }
 
@@ -81,7 +84,7 @@ export class AccountEmailResolver {
     }
     const passwordHash = await this.services.passwords.hash(newPassword);
     const now = this.services.clock.now();
-    await ctx.em.transactional(async (em) => {
+    const userId = await ctx.em.transactional(async (em) => {
       const { user } = await consumeAccountToken(em, token, TokenPurpose.RESET_PASSWORD, now);
       // Other reset links of the account die with this one, and so does every login.
       await em.nativeUpdate(AccountToken, { user, purpose: TokenPurpose.RESET_PASSWORD, usedAt: null }, { usedAt: now });
@@ -90,7 +93,9 @@ export class AccountEmailResolver {
       // The owner has proven the address and chosen a new password: guesses at the old one stop locking them out.
       await clearLoginFailures(em, user.emailNormalized);
       recordAudit(em, { identity: ctx.identity, requestId: ctx.requestId, userId: user.id }, "user.password_reset", { type: "User", id: user.id }, { sessionsRevoked });
+      return user.id;
     });
+    await this.services.credentials.committed(ctx, { userIds: [userId] });
     return true;
   }
 }

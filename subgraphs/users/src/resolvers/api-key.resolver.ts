@@ -5,10 +5,13 @@ import type { UsersContext } from "../context";
 import { apiKeyOwnerOrAdmin } from "../policies";
 import { recordAudit } from "../services/audit";
 import { newApiKeySecret } from "../services/api-keys";
+import type { UsersServices } from "../services";
 import { CreateApiKeyInput, CreateApiKeyPayload } from "./types";
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
+  constructor(private readonly services: UsersServices) {}
+
   /** Keys are made with a user token only: a key cannot mint keys. */
   @Access()
   @Directive('@tag(name: "internal")')
@@ -64,6 +67,7 @@ export class ApiKeyResolver {
       apiKey.revokedAt = new Date();
       recordAudit(ctx.em, ctx, "api_key.revoked", { type: "ApiKey", id: apiKey.id });
       await ctx.em.flush();
+      await this.services.credentials.committed(ctx, { apiKeyIds: [apiKey.id] });
     }
     return apiKey;
   }

@@ -93,7 +93,8 @@ export class AuthResolver {
     @Arg("refreshToken", { description: "The refresh token last returned for this login (each works once)" }) @Secret() refreshToken: string,
     @Ctx() ctx: UsersContext,
   ): Promise<AuthPayload> {
-    return signedInAs(ctx, await rotateRefreshToken(ctx.em, refreshToken));
+    const tokens = await rotateRefreshToken(ctx.em, refreshToken, (sessionId) => this.services.credentials.committed(ctx, { sessionIds: [sessionId] }));
+    return signedInAs(ctx, tokens);
   }
 
   @Access()
@@ -104,6 +105,7 @@ export class AuthResolver {
     if (revoked) {
       recordAudit(ctx.em, ctx, "session.ended", { type: "Session", id: sessionId });
       await ctx.em.flush();
+      await this.services.credentials.committed(ctx, { sessionIds: [sessionId] });
     }
     return true;
   }

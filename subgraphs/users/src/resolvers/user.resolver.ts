@@ -51,6 +51,7 @@ export class UserResolver {
       recordAudit(ctx.em, ctx, "user.role_changed", { type: "User", id: user.id }, { from: user.role, to: role });
       user.role = role;
       await ctx.em.flush();
+      await this.services.credentials.committed(ctx, { userIds: [user.id] });
     }
     return user;
   }

@@ -1,5 +1,6 @@
 import type { Clock, Peers, SubgraphRuntime } from "@solo/kit";
 import type { AccountSettings } from "../config";
+import { CredentialChanges } from "./credential-changes";
 import type { MailDelivery } from "./mail-delivery";
 import { createMailDelivery } from "./mail-delivery";
 import type { PasswordHasher } from "./passwords";
@@ -14,11 +15,20 @@ export interface UsersServices {
   peers: Peers;
   mail: MailDelivery;
   passwords: PasswordHasher;
+  /** Ended sessions, changed roles and revoked keys, said to the gateways once committed. */
+  credentials: CredentialChanges;
 }
 
 export function createUsersServices(runtime: SubgraphRuntime<AccountSettings>): UsersServices {
   const { orm, settings, clock, logger } = runtime;
   const mail = createMailDelivery({ orm, settings, clock, logger });
   runtime.onClose(() => mail.close());
-  return { settings, clock, peers: runtime.peers, mail, passwords: createPasswordHasher(settings.passwordHashCost) };
+  return {
+    settings,
+    clock,
+    peers: runtime.peers,
+    mail,
+    passwords: createPasswordHasher(settings.passwordHashCost),
+    credentials: new CredentialChanges(runtime.announce),
+  };
 }

@@ -40,7 +40,7 @@ const invalidRefreshToken = () => unauthenticated("Invalid or expired refresh to
  * Rotation: a refresh token works once. Presenting a retired one means it leaked (or a client
  * raced itself), so the whole login is revoked and must sign in again.
  */
-export async function rotateRefreshToken(em: EntityManager, presented: string): Promise<IssuedTokens> {
+export async function rotateRefreshToken(em: EntityManager, presented: string, onRevoked: (sessionId: string) => Promise<void>): Promise<IssuedTokens> {
   const token = await em.findOne(RefreshToken, { tokenHash: sha256(presented) }, { populate: ["session.user"] });
   if (!token || token.session.revokedAt || token.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken();
 
@@ -52,6 +52,7 @@ export async function rotateRefreshToken(em: EntityManager, presented: string): 
       const user = token.session.user;
       recordAudit(em, { identity: ANONYMOUS, userId: user.id }, "session.revoked_on_reuse", { type: "Session", id: token.session.id });
       await em.flush();
+      await onRevoked(token.session.id);
     }
     throw apiError("UNAUTHENTICATED", "Refresh token was already used; this login has been revoked", {
       reason: "REFRESH_TOKEN_REUSED",
