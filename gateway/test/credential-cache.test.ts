@@ -35,6 +35,18 @@ function setUp(ttlMs = 60_000) {
   return { cache, calls, session, apiKey, tick: (ms: number) => (now += ms) };
 }
 
+/** A session check whose call to users has gone out and not come back: `answer` brings it back. */
+function askedAndWaiting(cache: CredentialCache, sessionId: string, userId: string) {
+  let answer!: (role: string) => void;
+  const pending = cache.session(
+    sessionId,
+    userId,
+    () => new Promise<string>((resolve) => (answer = resolve)),
+    () => ({ userId, id: sessionId }),
+  );
+  return { pending, answer };
+}
+
 describe("the credential cache", () => {
   it("asks once, answers from memory until the time is up, then asks again", async () => {
     const { calls, session, tick } = setUp(60_000);
@@ -84,13 +96,7 @@ describe("the credential cache", () => {
 
   it("uses, but does not keep, an answer that was on its way while a change arrived", async () => {
     const { cache } = setUp();
-    let answer!: (role: string) => void;
-    const pending = cache.session(
-      SESSION_1,
-      ALICE,
-      () => new Promise<string>((resolve) => (answer = resolve)),
-      () => ({ userId: ALICE, id: SESSION_1 }),
-    );
+    const { pending, answer } = askedAndWaiting(cache, SESSION_1, ALICE);
     // users answered "live" before the logout committed; the logout's announcement arrives first.
     cache.forget({ sessionIds: [SESSION_1] });
     answer("STUDENT");
@@ -116,13 +122,7 @@ describe("the credential cache", () => {
   it("clear() forgets everything, and an answer on its way then is not kept", async () => {
     const { cache, session } = setUp();
     await session(SESSION_1, ALICE);
-    let answer!: (role: string) => void;
-    const pending = cache.session(
-      SESSION_2,
-      BOB,
-      () => new Promise<string>((resolve) => (answer = resolve)),
-      () => ({ userId: BOB, id: SESSION_2 }),
-    );
+    const { pending, answer } = askedAndWaiting(cache, SESSION_2, BOB);
     cache.clear();
     answer("STUDENT");
     await pending;
