@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Stack } from "../src/stack";
+import type { GraphQLResponse, Stack } from "../src/stack";
 import { register, registerAdmin, startStack } from "../src/stack";
 import { registerWithRole } from "../src/content-fixtures";
 import { publishedTest, sit } from "../src/assessment-fixtures";
@@ -106,5 +106,59 @@ describe("batching: leaderboards and attempt lists", () => {
     const atFifty = await directory(50);
     console.log(`user directory with study stats cost at 5: ${JSON.stringify(atFive)}; at 50: ${JSON.stringify(atFifty)}`);
     assert.deepEqual(atFifty, atFive);
+  });
+
+  it("an admin's user directory with each account's attempts: 5 and 50 accounts cost the same, each page the account's own", async () => {
+    const admin = await registerAdmin(stack);
+    await admin.client.request("{ me { id } }");
+    const query = `query ($first: Int, $pageSize: Int) {
+      users(first: $first) { edges { node { id attempts(first: $pageSize) { totalCount edges { node { id } } pageInfo { hasNextPage } } } } }
+    }`;
+    const directory = (first: number) =>
+      stack.measure(async () => {
+        const response = await admin.client.request(query, { first, pageSize: 2 });
+        assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+        const nodes = response.data.users.edges.map((edge: any) => edge.node);
+        assert.equal(nodes.length, first);
+        const stored = await stack.db.query<{ user_id: string; id: string }>(
+          "select user_id, id from assessments.attempts where user_id = any($1) order by created_at desc, id desc",
+          [nodes.map((node: any) => node.id)],
+        );
+        for (const node of nodes) {
+          const own = stored.rows.filter((row) => row.user_id === node.id).map((row) => row.id);
+          const page = node.attempts;
+          assert.deepEqual(
+            { ids: page.edges.map((edge: any) => edge.node.id), totalCount: page.totalCount, hasNextPage: page.pageInfo.hasNextPage },
+            { ids: own.slice(0, 2), totalCount: own.length, hasNextPage: own.length > 2 },
+          );
+        }
+      });
+    const atFive = await directory(5);
+    const atFifty = await directory(50);
+    console.log(`user directory with attempts cost at 5: ${JSON.stringify(atFive)}; at 50: ${JSON.stringify(atFifty)}`);
+    assert.deepEqual(atFifty, atFive);
+  });
+
+  it("pages through an account's attempts with cursors, newest first, each once", async () => {
+    const [student] = students;
+    const stored = await stack.db.query<{ id: string }>("select id from assessments.attempts where user_id = $1 order by created_at desc, id desc", [student.user.id]);
+    assert.ok(stored.rows.length >= 3, "students[0] has sat several times in the tests above");
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages <= stored.rows.length; pages++) {
+      const response: GraphQLResponse = await student.client.op("MyAttempts", { first: 2, after });
+      assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+      const connection: any = response.data.me.attempts;
+      assert.equal(connection.totalCount, stored.rows.length);
+      seen.push(...connection.edges.map((edge: any) => edge.node.id));
+      if (!connection.pageInfo.hasNextPage) break;
+      after = connection.pageInfo.endCursor;
+    }
+    assert.deepEqual(
+      seen,
+      stored.rows.map((row) => row.id),
+    );
+    const refused = await student.client.op("MyAttempts", { first: 2, after: "not-a-cursor" });
+    assert.equal(refused.errors?.[0].extensions?.code, "BAD_USER_INPUT");
   });
 });

@@ -65,6 +65,25 @@ interface Keyed {
   createdAt: Date;
 }
 
+/** The page size `first` asks for (20 by default), or a BAD_USER_INPUT past the bounds. */
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, "first");
+  }
+  return size;
+}
+
+/** A page of `size` from the rows that follow the cursor, in order, fetched `size + 1` at most (one more says a next page exists). */
+export function pageFrom<T extends Keyed>(rows: T[], size: number, totalCount: number): Page<T> {
+  const edges = rows.slice(0, size).map((node) => ({ cursor: encodeCursor(node), node }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}
+
 /**
  * Keyset pagination over (createdAt, id): a cursor names the last row seen, so rows inserted
  * between two page requests neither repeat nor shift the next page.
@@ -75,10 +94,7 @@ export async function paginate<T extends Keyed>(
   where: FilterQuery<T>,
   args: { first?: number | null; after?: string | null; direction?: "asc" | "desc" },
 ): Promise<Page<T>> {
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, "first");
-  }
+  const first = pageSize(args.first);
   const direction = args.direction ?? "asc";
   const op = direction === "asc" ? "$gt" : "$lt";
   const conditions: FilterQuery<T>[] = [where];
@@ -95,13 +111,7 @@ export async function paginate<T extends Keyed>(
     }),
     em.count(entity, where),
   ]);
-  const nodes = rows.slice(0, first);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node), node }));
-  return {
-    edges,
-    totalCount,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-  };
+  return pageFrom(rows, first, totalCount);
 }
 
 function encodeCursor(row: Keyed): string {
@@ -109,7 +119,7 @@ function encodeCursor(row: Keyed): string {
 }
 
 /** Only what encodeCursor makes: an ISO date as toISOString prints it, of a year Postgres stores, and a UUID. */
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [iso, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
     if (typeof iso !== "string" || !isUuid(id)) throw new Error();

@@ -4,6 +4,7 @@ import DataLoader from "dataloader";
 import { Attempt, MockTest, Question, StudySession } from "../entities";
 import type { Sql } from "./sql";
 import { placeholders } from "./sql";
+import { attemptPagesLoader } from "./attempt-pages";
 import { studyActivityLoader } from "./study-activity";
 
 export { FINISHED } from "./sql";
@@ -14,6 +15,8 @@ export function createLoaders(em: EntityManager) {
   return {
     testById: loaderById((ids) => em.find(MockTest, { id: { $in: [...ids] } })),
     attemptById: loaderById((ids) => em.find(Attempt, { id: { $in: [...ids] } })),
+    /** Each account's page of attempts (User.attempts), for a whole list of accounts at once. */
+    attemptPagesByUser: attemptPagesLoader(em, sql),
     sessionById: loaderById((ids) => em.find(StudySession, { id: { $in: [...ids] } })),
     questionsByTest: new DataLoader<string, Question[]>(async (testIds) =>
       groupBy(testIds, await em.find(Question, { test: { $in: [...testIds] } }, { orderBy: { position: "asc" } }), (q) => q.test.id),

@@ -1,6 +1,6 @@
-import { Access, paginate, selfOrAdmin, signedIn, signedInCaller } from "@solo/kit";
+import { Access, selfOrAdmin, signedIn, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { Attempt, Course, User } from "../entities";
+import { Course, User } from "../entities";
 import type { AssessmentsContext } from "../context";
 import type { AssessmentsServices } from "../services";
 import { currentStreakDays } from "../services/formulas";
@@ -21,7 +21,7 @@ export class UserAssessmentsResolver {
     @Arg("after", () => String, { description: "Cursor from a previous page's pageInfo.endCursor: the page starts after it", nullable: true }) after: string | null,
     @Ctx() ctx: AssessmentsContext,
   ): Promise<AttemptConnection> {
-    return paginate(ctx.em, Attempt, { userId: user.id }, { first, after, direction: "desc" });
+    return ctx.loaders.attemptPagesByUser.load({ userId: user.id, first, after });
   }
 
   @Access({ public: true, scope: "assessments:read", policy: selfOrAdmin })
