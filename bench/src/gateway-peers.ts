@@ -1,18 +1,9 @@
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import autocannon from "autocannon";
 import { GATEWAY_KEY_HEADER, POOL_MAX, anonymousGatewayKey, envInt, subgraphUrlVariable } from "@solo/kit";
-import { createTestDatabase } from "@solo/kit/dist/src/testing";
-import { publishedTest, sit } from "@solo/e2e/dist/src/assessment-fixtures";
-import { publishedCourse } from "@solo/e2e/dist/src/content-fixtures";
-import { startTestObjectStore } from "@solo/e2e/dist/src/object-store";
 import type { Service } from "@solo/e2e/dist/src/processes";
-import { freePort, startService, startSubgraphProcesses, stopService } from "@solo/e2e/dist/src/processes";
-import { GraphQLClient, PASSWORD, VERIFY_EMAIL, mailTo, uniqueEmail } from "@solo/e2e/dist/src/stack";
-import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
-import { benchPlatformEnv } from "./platform-env";
-import { processCpuSeconds } from "./process-cpu";
+import { LEADERBOARD, MATERIALS, startBenchPlatform } from "./bench-platform";
+import { processCpuSeconds, processRssMiB, rssPeak } from "./proc-stats";
 import { statementSetsPerSecond, statementsOf } from "./sql-reference";
 
 /**
@@ -23,15 +14,13 @@ import { statementSetsPerSecond, statementsOf } from "./sql-reference";
  * must be the same data everywhere; under load (autocannon) every answer must be byte for byte
  * the one its target gave first. Targets take turns, the first rotating each round. Prints
  * requests per second, p50 and p99 latency, and the CPU per request of the gateway process and of
- * the subgraph processes behind it (from /proc), then the ratios to the first target.
+ * the subgraph processes behind it (from /proc), then the ratios to the first target; last, each
+ * gateway's resident memory idle (seeded, before any load) and at its peak under load.
  */
 const ROUNDS = envInt("ROUNDS", 2);
 const SECONDS = envInt("DURATION_SECONDS", 5);
 const WARM_UP_SECONDS = envInt("WARM_UP_SECONDS", 2);
 const CONNECTIONS = (process.env.CONNECTIONS ?? "10,50").split(",").map(Number);
-const LESSONS = 12;
-const MATERIALS = 20;
-const LEADERBOARD = 20;
 
 interface Target {
   name: string;
@@ -59,6 +48,9 @@ interface Measure {
   gatewayCpuMs: number;
   subgraphsCpuMs: number;
 }
+
+/** Each gateway process's resident memory (MiB): idle, and the highest seen under load. */
+const memory = new Map<number, { name: string; idle: number; peak: number }>();
 
 async function answer(target: Target, query: Query): Promise<string> {
   const response = await fetch(target.url, {
@@ -89,6 +81,7 @@ async function load(target: Target, query: Query, expected: string, connections:
   const gatewayCpu = () => (target.gatewayPid ? processCpuSeconds(target.gatewayPid) : 0);
   const subgraphsCpu = () => subgraphPids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
   const before = { gateway: gatewayCpu(), subgraphs: subgraphsCpu() };
+  const rss = target.gatewayPid ? rssPeak(target.gatewayPid) : undefined;
   const result = await autocannon({
     url: target.url,
     method: "POST",
@@ -98,6 +91,9 @@ async function load(target: Target, query: Query, expected: string, connections:
     duration: seconds,
     expectBody: expected,
   });
+  const peak = rss?.stop();
+  const seen = target.gatewayPid ? memory.get(target.gatewayPid) : undefined;
+  if (seen && peak !== undefined) seen.peak = Math.max(seen.peak, peak);
   const perRequestMs = (cpuSeconds: number) => (cpuSeconds * 1000) / result.requests.total;
   const wrong = result.errors + result.timeouts + result.non2xx + result.mismatches;
   if (wrong)
@@ -116,65 +112,16 @@ async function load(target: Target, query: Query, expected: string, connections:
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const fixed = (value: number, digits = 0) => value.toFixed(digits).padStart(8);
 
-async function seed(gatewayUrl: string, adminEmail: string) {
-  const anonymous = new GraphQLClient(gatewayUrl);
-  const signUp = async (displayName: string, email = uniqueEmail("bench")) => {
-    const response = await anonymous.op("Register", { input: { email, password: PASSWORD, displayName } });
-    if (response.errors) throw new Error(JSON.stringify(response.errors));
-    return response.data.register as { accessToken: string; user: { id: string } };
-  };
-  await signUp("Bench Admin", adminEmail);
-  const { token } = await mailTo({ origin: new URL(gatewayUrl).origin }, adminEmail, /Confirm your email/);
-  if ((await anonymous.request(VERIFY_EMAIL, { token })).errors) throw new Error("the admin's email was not verified");
-  const admin = (await anonymous.op("Login", { email: adminEmail, password: PASSWORD })).data.login as { accessToken: string };
-  const teacher = await signUp("Bench Teacher");
-  const role = await new GraphQLClient(gatewayUrl, { token: admin.accessToken }).op("SetUserRole", { userId: teacher.user.id, role: "INSTRUCTOR" });
-  if (role.errors) throw new Error(JSON.stringify(role.errors));
-  const teach = new GraphQLClient(gatewayUrl, { token: teacher.accessToken });
-  const course = await publishedCourse(teach, "Bench Constitutional Law", { lessons: LESSONS, tags: ["law", "bench"] });
-  for (let i = 1; i <= MATERIALS; i++) {
-    const created = await teach.op("CreateReadingMaterial", { input: { title: `Bench digest ${i}`, kind: "GK_DIGEST", topic: "polity", body: `Digest ${i}` } });
-    if (created.errors) throw new Error(JSON.stringify(created.errors));
-  }
-  const test = await publishedTest(teach, [{ correctOption: 0 }, { correctOption: 1 }, { correctOption: 2 }], { title: "Bench mock", courseId: course.id });
-  const students = [];
-  for (let i = 0; i < LEADERBOARD; i++) {
-    const student = await signUp(`Bench Student ${i + 1}`);
-    await sit(new GraphQLClient(gatewayUrl, { token: student.accessToken }), test.id, test.questionIds, [0, i % 2, i % 3 === 0 ? 2 : null]);
-    students.push(student);
-  }
-  return { course, test, student: students[0] };
-}
-
 async function main() {
-  process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const database = await createTestDatabase("bench_gateway");
-  const store = await startTestObjectStore();
-  const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), "solo-bench-mail-"));
-  const mail = await startMailCatcher({ port: 0, mailboxPath: path.join(mailDir, "mailbox.jsonl") });
-  const services: Service[] = [];
+  const platform = await startBenchPlatform({ peers: true, name: "bench_gateway" });
+  const { database, store, subgraphs, ours, peers: started, seeded } = platform;
+  const { course, test, student } = seeded;
+  const { stock, hive } = started!;
   try {
-    const adminEmail = uniqueEmail("bench-admin");
-    const env: NodeJS.ProcessEnv = {
-      ...benchPlatformEnv(database.url, store),
-      ADMIN_EMAILS: adminEmail,
-      SMTP_URL: mail.smtpUrl,
-      DEV_MAILBOX_PATH: mail.mailboxPath,
-      NODE_ENV: "development",
-      EVENT_BUS_NAMESPACE: `bench-${process.pid}`,
-    };
-    const subgraphs = await startSubgraphProcesses(env);
-    services.push(...subgraphs.services);
-    const ours = await startService("gateway", "gateway/dist/src/index.js", await freePort(), subgraphs.env);
-    const stock = await startService("stock @apollo/gateway", "bench/dist/src/peer-gateway.js", await freePort(), subgraphs.env, ["stock"]);
-    const hive = await startService("Hive Gateway", "bench/dist/src/peer-gateway.js", await freePort(), subgraphs.env, ["hive"]);
-    services.push(ours, stock, hive);
-    console.log("seeding: a course of %d lessons, %d reading materials, a mock test sat by %d students", LESSONS, MATERIALS, LEADERBOARD);
-    const { course, test, student } = await seed(ours.url, adminEmail);
-
     const target = (service: Service, headers?: Record<string, string>): Target => ({ name: service.name, url: service.url, gatewayPid: service.child.pid!, headers });
     const subgraphPids = subgraphs.services.map((service) => service.child.pid!);
     const peers = [target(ours), target(stock), target(hive)];
+    for (const each of peers) memory.set(each.gatewayPid!, { name: each.name, idle: processRssMiB(each.gatewayPid!), peak: 0 });
     const content = subgraphs.services.find((service) => service.url === subgraphs.env[subgraphUrlVariable("content")])!;
     const direct: Target = { name: "content subgraph, direct", url: content.url, headers: { [GATEWAY_KEY_HEADER]: anonymousGatewayKey() } };
     const oneSubgraph = `query BenchOneSubgraph($slug: String!, $first: Int) {
@@ -262,13 +209,15 @@ async function main() {
         }
       }
     }
+    console.log("\nresident memory (MiB)         idle   peak under load   peak ratio");
+    const [oursMemory, ...peerMemory] = [...memory.values()];
+    for (const each of [oursMemory, ...peerMemory]) {
+      const ratio = each === oursMemory ? "" : `        ${fixed(oursMemory.peak / each.peak, 2)}`;
+      console.log(`${each.name.padEnd(28)} ${fixed(each.idle)}          ${fixed(each.peak)}${ratio}`);
+    }
     console.log("\nratios: the first target's figure over this one's (rps: above 1, the first serves more; CPU: below 1, the first spends less)");
   } finally {
-    for (const service of services.reverse()) await stopService(service, "SIGKILL");
-    await mail.close();
-    fs.rmSync(mailDir, { recursive: true, force: true });
-    await store.close();
-    await database.drop();
+    await platform.close();
   }
 }
 

@@ -10,3 +10,22 @@ export function processCpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
+
+/** Resident memory of process `pid` now, in MiB, from /proc/<pid>/status (Linux). */
+export function processRssMiB(pid: number): number {
+  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  if (!kib) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kib) / 1024;
+}
+
+/** Samples `pid`'s RSS every `everyMs` until stopped; the highest seen. */
+export function rssPeak(pid: number, everyMs = 200): { stop(): number } {
+  let peak = processRssMiB(pid);
+  const timer = setInterval(() => (peak = Math.max(peak, processRssMiB(pid))), everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, processRssMiB(pid));
+    },
+  };
+}
