@@ -13,6 +13,7 @@ import { Counter } from "prom-client";
 import { disableApolloTelemetryUnlessAsked } from "./apollo-telemetry";
 import { createAuthenticator } from "./authenticate";
 import { openCredentialCache } from "./credential-cache";
+import { documentCaches } from "./document-caches";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { corsForOrigins, upgradeOriginCheck } from "./cors";
@@ -107,8 +108,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   });
 
   disableApolloTelemetryUnlessAsked();
+  const { documentStore, queryPlanStore } = documentCaches(config.documentCacheEntries);
   const gateway = new ApolloGateway({
     supergraphSdl,
+    queryPlannerConfig: { cache: queryPlanStore },
     buildService: ({ name, url }) =>
       new IdentityForwardingDataSource({
         name,
@@ -180,6 +183,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     // Gated per request by introspectionGuard, which knows who is asking.
     introspection: true,
     validationRules,
+    documentStore,
     formatError: formatGraphQLError,
     // Shutdown is ours (exitGracefullyOnSignals): Apollo's own handler would stop it twice.
     stopOnTerminationSignals: false,

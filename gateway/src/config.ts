@@ -49,6 +49,8 @@ export interface GatewayConfig {
    * drop answers at once; this bounds an answer whose change went unheard.
    */
   credentialCacheMs: number;
+  /** Parsed documents, and query plans, kept at most (1,000 each; the least recently used go first). */
+  documentCacheEntries: number;
   /** Drop field suggestions and the subgraph names of forwarded errors (production default; SERVICE_UNAVAILABLE still names its service). */
   hideSchemaDetails: boolean;
   /** Browser origins (exact, or `*` for the port) allowed on /graphql over HTTP and WebSocket. */
@@ -158,6 +160,7 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     },
     subgraphTimeoutMs: envInt("SUBGRAPH_TIMEOUT_MS", 30_000),
     credentialCacheMs: envInt("CREDENTIAL_CACHE_SECONDS", 60) * 1000,
+    documentCacheEntries: envPositive("DOCUMENT_CACHE_ENTRIES", 1000),
     graphiql: graphiqlEnabled(),
     // Opt-in (npm start sets it when it runs the catcher): the mailbox holds sign-in secrets, so a
     // gateway that merely is not in production (docker compose's default) does not serve it.
