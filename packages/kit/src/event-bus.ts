@@ -22,25 +22,6 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-/** The handlers of onReconnect, each called on its own (one that throws does not stop the rest). */
-class ReconnectHandlers {
-  private readonly handlers: (() => void)[] = [];
-
-  add(handler: () => void): void {
-    this.handlers.push(handler);
-  }
-
-  call(logger?: Logger): void {
-    for (const handler of this.handlers) {
-      try {
-        handler();
-      } catch (error) {
-        logger?.error({ err: error }, "event bus reconnect handler failed");
-      }
-    }
-  }
-}
-
 class Handlers {
   private readonly byTopic = new Map<string, Set<EventHandler>>();
 
@@ -77,12 +58,16 @@ class Handlers {
 
 const CHANNEL_PREFIX = "solo:events:";
 
+/** The one name onReconnect's handlers are kept under. */
+const RECONNECTED = "reconnected";
+
 class RedisEventBus implements EventBus {
   readonly backend = "redis" as const;
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly handlers = new Handlers();
-  private readonly reconnected = new ReconnectHandlers();
+  /** onReconnect's handlers, under one name of their own (RECONNECTED), apart from the topics'. */
+  private readonly reconnected = new Handlers();
 
   constructor(
     url: string,
@@ -94,7 +79,7 @@ class RedisEventBus implements EventBus {
     for (const client of [this.publisher, this.subscriber]) client.on("error", (error) => logger?.warn({ err: error }, "event bus: redis error"));
     let readyBefore = false;
     this.subscriber.on("ready", () => {
-      if (readyBefore) this.reconnected.call(this.logger);
+      if (readyBefore) this.reconnected.dispatch(RECONNECTED, {}, this.logger);
       readyBefore = true;
     });
     // ioredis re-subscribes its channels after a reconnect by itself.
@@ -120,7 +105,7 @@ class RedisEventBus implements EventBus {
   }
 
   onReconnect(handler: () => void): void {
-    this.reconnected.add(handler);
+    this.reconnected.add(RECONNECTED, () => handler());
   }
 
   async close(): Promise<void> {
@@ -139,7 +124,8 @@ class PostgresEventBus implements EventBus {
   private readonly pool: Pool;
   private listener: Client | undefined;
   private readonly handlers = new Handlers();
-  private readonly reconnected = new ReconnectHandlers();
+  /** onReconnect's handlers, under one name of their own (RECONNECTED), apart from the topics'. */
+  private readonly reconnected = new Handlers();
   private closed = false;
 
   constructor(
@@ -177,7 +163,7 @@ class PostgresEventBus implements EventBus {
     void old?.end().catch(() => undefined);
     setTimeout(() => {
       this.connect().then(
-        () => this.reconnected.call(this.logger),
+        () => this.reconnected.dispatch(RECONNECTED, {}, this.logger),
         (error) => {
           this.logger?.warn({ err: error }, "event bus: reconnect failed, retrying");
           this.reconnect();
@@ -198,7 +184,7 @@ class PostgresEventBus implements EventBus {
   }
 
   onReconnect(handler: () => void): void {
-    this.reconnected.add(handler);
+    this.reconnected.add(RECONNECTED, () => handler());
   }
 
   async close(): Promise<void> {

@@ -16,9 +16,6 @@ export interface AttemptPageKey {
 const argsOf = (key: AttemptPageKey) => JSON.stringify([key.first, key.after]);
 const pageKey = (key: AttemptPageKey) => `${key.userId}|${argsOf(key)}`;
 
-/** Newest first: by createdAt, then id, both descending (as paginate's "desc"). */
-const newestFirst = (a: Attempt, b: Attempt) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-
 /**
  * User.attempts for every account of a list (an admin's directory) in three statements, where
  * paginate took two per account: each account's first page ranked by a window over its own rows,
@@ -48,11 +45,12 @@ export function attemptPagesLoader(em: EntityManager, sql: Sql) {
             userIds,
           ),
         ]);
-        const rows = ranked.length ? await em.find(Attempt, { id: { $in: ranked.map((row) => row.id) } }) : [];
+        // Newest first, as paginate's "desc": grouping keeps this order within each account.
+        const rows = ranked.length ? await em.find(Attempt, { id: { $in: ranked.map((row) => row.id) } }, { orderBy: { createdAt: "desc", id: "desc" } }) : [];
         const totals = new Map(counts.map((row) => [row.user_id, row.n]));
         const byUser = groupBy(userIds, rows, (attempt) => attempt.userId);
         for (const [index, userId] of userIds.entries()) {
-          pages.set(pageKey({ userId, first, after }), pageFrom(byUser[index].sort(newestFirst), size, totals.get(userId) ?? 0));
+          pages.set(pageKey({ userId, first, after }), pageFrom(byUser[index], size, totals.get(userId) ?? 0));
         }
       }
       return keys.map((key) => pages.get(pageKey(key))!);
