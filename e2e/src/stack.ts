@@ -130,6 +130,9 @@ export async function startStack(options: StackOptions = {}) {
       // Gateway, subgraphs and test share one process here, on a machine shared with other suites:
       // a burst (100 registrations hashing passwords) can hold a fetch past production's 30 s.
       subgraphTimeoutMs: options.gateway?.subgraphTimeoutMs ?? 120_000,
+      // Gateway, subgraphs and test run on one event loop here, so its utilization is not the
+      // gateway's load, and a test's burst of 100 requests is no overload: the overload suite sets its own.
+      admission: { maxInFlight: 1_000, maxQueued: 1_000, maxWaitMs: 120_000, maxEventLoopUtilization: 1, ...options.gateway?.admission },
       // Generous by default so suites do not trip each other; the rate-limit suite sets its own.
       rateLimit: {
         ...defaults.rateLimit,

@@ -4,7 +4,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { Logger, RunningService } from "@solo/kit";
-import { NotReadyError, createHttpApp, createLogger, createEventBus, createMetrics, formatError, listen, observabilityPlugin } from "@solo/kit";
+import { NotReadyError, admissionControl, createHttpApp, createLogger, createEventBus, createMetrics, formatError, listen, observabilityPlugin } from "@solo/kit";
 import { operationCoordinates } from "@solo/registry";
 import express from "express";
 import type { GraphQLSchema } from "graphql";
@@ -219,6 +219,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   app.use(
     "/graphql",
     corsForOrigins(config.corsOrigins),
+    // Before the body is read: a refusal costs only its own small answer.
+    admissionControl(config.admission, metrics.registry, "gateway"),
     express.json({ limit: config.limits.maxBodyBytes }),
     bodyErrorHandler(config.limits.maxBodyBytes),
     requestShapeGuard(config.limits),

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { corsOriginsFromEnv, dataDir, envBoolean, envInt, graphiqlEnabled, envString, eventBusNamespace, isProduction, projectRoot } from "@solo/kit";
+import type { AdmissionLimits } from "@solo/kit";
 import { DEFAULT_REGISTRY_URL, GRAPH_REF } from "@solo/registry";
 
 export interface RateLimitConfig {
@@ -49,6 +50,8 @@ export interface GatewayConfig {
    * drop answers at once; this bounds an answer whose change went unheard.
    */
   credentialCacheMs: number;
+  /** Requests over HTTP served at once, waiting, and for how long at most; past these, 503 with Retry-After. */
+  admission: AdmissionLimits;
   /** Parsed documents, and query plans, kept at most (1,000 each; the least recently used go first). */
   documentCacheEntries: number;
   /** Drop field suggestions and the subgraph names of forwarded errors (production default; SERVICE_UNAVAILABLE still names its service). */
@@ -98,6 +101,14 @@ function subgraphUrlsFromEnv(): Record<string, string> {
 function envPositive(name: string, fallback: number): number {
   const value = envInt(name, fallback);
   if (value < 1) throw new Error(`${name} must be at least 1, got ${value}`);
+  return value;
+}
+
+/** A share between 0 (excluded) and 1. */
+function envFraction(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === "" ? fallback : Number(raw);
+  if (!(value > 0 && value <= 1)) throw new Error(`${name} must be a number above 0 and at most 1, got ${raw}`);
   return value;
 }
 
@@ -160,6 +171,13 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     },
     subgraphTimeoutMs: envInt("SUBGRAPH_TIMEOUT_MS", 30_000),
     credentialCacheMs: envInt("CREDENTIAL_CACHE_SECONDS", 60) * 1000,
+    admission: {
+      // Enough to keep this machine's cores and its subgraphs busy; more only lengthens the wait of each.
+      maxInFlight: envInt("MAX_IN_FLIGHT_REQUESTS", 64),
+      maxQueued: envInt("MAX_QUEUED_REQUESTS", 128),
+      maxWaitMs: envInt("MAX_QUEUE_WAIT_MS", 250),
+      maxEventLoopUtilization: envFraction("MAX_EVENT_LOOP_UTILIZATION", 0.98),
+    },
     documentCacheEntries: envPositive("DOCUMENT_CACHE_ENTRIES", 1000),
     graphiql: graphiqlEnabled(),
     // Opt-in (npm start sets it when it runs the catcher): the mailbox holds sign-in secrets, so a

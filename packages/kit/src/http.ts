@@ -23,6 +23,9 @@ export interface RunningService {
   close: () => Promise<void>;
 }
 
+/** Connections accepted by the kernel and not yet by the process; Linux caps it at net.core.somaxconn (4096). */
+const LISTEN_BACKLOG = 4096;
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** Thrown by a readiness check; its details join `/ready`'s 503 body (e.g. which subgraphs are down). */
@@ -117,7 +120,9 @@ export async function listen(app: Express, port: number, host: string, onClose: 
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => resolve());
+    // A burst of new connections (clients opening one per request at once, under load) waits to be
+    // accepted rather than having its SYNs dropped, which clients retry only after 1, 3, 7 s.
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   const address = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 
 export * from "./access";
+export * from "./admission";
 export * from "./apollo";
 export * from "./audit-outbox";
 export * from "./bounded-map";
