@@ -53,7 +53,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   // number of fetches fixed by its shape, not by the length of its lists.
   const subgraphFetches = new Counter({
     name: "subgraph_fetches_total",
-    help: "Requests the gateway sent to each subgraph",
+    help: "Fetches the query plans made to each subgraph (those that shared an identical one in flight included: subgraph_fetches_shared_total)",
+    labelNames: ["subgraph"],
+    registers: [metrics.registry],
+  });
+  const sharedFetches = new Counter({
+    name: "subgraph_fetches_shared_total",
+    help: "Subgraph queries not sent because an identical one (same subgraph, identity, operation and variables) was in flight: they shared its answer",
     labelNames: ["subgraph"],
     registers: [metrics.registry],
   });
@@ -119,6 +125,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
         timeoutMs: config.subgraphTimeoutMs,
         logger,
         onFetch: () => subgraphFetches.inc({ subgraph: name }),
+        onSharedFetch: config.shareInFlightQueries ? () => sharedFetches.inc({ subgraph: name }) : undefined,
         onCredentialsChanged: (change) => credentialCache.forget(change),
       }),
     logger,

@@ -50,6 +50,8 @@ export interface GatewayConfig {
    * drop answers at once; this bounds an answer whose change went unheard.
    */
   credentialCacheMs: number;
+  /** Identical subgraph queries in flight at once (same identity, operation, variables) go as one fetch. */
+  shareInFlightQueries: boolean;
   /** Requests over HTTP served at once, waiting, and for how long at most; past these, 503 with Retry-After. */
   admission: AdmissionLimits;
   /** Parsed documents, and query plans, kept at most (1,000 each; the least recently used go first). */
@@ -171,6 +173,7 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     },
     subgraphTimeoutMs: envInt("SUBGRAPH_TIMEOUT_MS", 30_000),
     credentialCacheMs: envInt("CREDENTIAL_CACHE_SECONDS", 60) * 1000,
+    shareInFlightQueries: envBoolean("SHARE_IN_FLIGHT_QUERIES", true),
     admission: {
       // Enough to keep this machine's cores and its subgraphs busy; more only lengthens the wait of each.
       maxInFlight: envInt("MAX_IN_FLIGHT_REQUESTS", 64),

@@ -14,6 +14,7 @@ import {
 } from "@solo/kit";
 import type { GraphQLError } from "graphql";
 import type { GatewayContext } from "./context";
+import { sharingInFlightQueries } from "./shared-fetches";
 
 type DidReceiveResponse = NonNullable<RemoteGraphQLDataSource<GatewayContext>["didReceiveResponse"]>;
 
@@ -24,6 +25,8 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   logger: Logger;
   onFetch?: () => void;
+  /** With it, identical queries in flight at once share one fetch, and this counts those that did. */
+  onSharedFetch?: () => void;
   /** A subgraph's response said credentials changed (users, after a logout, a role change…). */
   onCredentialsChanged?: (change: CredentialChange) => void;
 }
@@ -37,10 +40,8 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
   private readonly options: SubgraphDataSourceOptions;
 
   constructor(options: SubgraphDataSourceOptions) {
-    super({
-      url: options.url,
-      fetcher: (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) }),
-    });
+    const timed: RemoteGraphQLDataSource["fetcher"] = (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+    super({ url: options.url, fetcher: options.onSharedFetch ? sharingInFlightQueries(timed, options.onSharedFetch) : timed });
     this.options = options;
   }
 

@@ -15,13 +15,13 @@ export interface AdmissionLimits {
   maxWaitMs: number;
   /**
    * Above this share of the last ~100 ms spent running code (0–1; 1: never), the process itself is
-   * the bottleneck: a new request is refused at once while others are in flight.
+   * the bottleneck: fewer requests are let in at once until it is not.
    */
   maxEventLoopUtilization: number;
 }
 
-/** Why a request was refused: the process was busy, the queue was full when it came, or it waited its longest. */
-export type ShedReason = "busy" | "queue_full" | "waited_too_long";
+/** Why a request was refused: the queue was full when it came, or it waited its longest. */
+export type ShedReason = "queue_full" | "waited_too_long";
 
 /** How long an event-loop utilization reading stands before the next is taken. */
 const UTILIZATION_WINDOW_MS = 100;
@@ -41,33 +41,26 @@ interface Waiter {
  * A place in flight bounds what waits on others (subgraphs, the database), not this process's own
  * CPU: with fast upstreams, 64 requests can keep its one thread busy all the time, and then the
  * connections and refusals it has not read yet wait behind them (seen: accepted 7 s late, the
- * listen queue 500 deep, while timers ran on time). So while the event loop has been busier than
- * `maxEventLoopUtilization`, a request that finds others in flight is refused at once.
+ * listen queue 500 deep, while timers ran on time). So the places open shrink while the event loop
+ * is busier than `maxEventLoopUtilization` (by a tenth each ~100 ms) and grow back by one each
+ * ~100 ms that it is not, up to `maxInFlight`: what would have run then waits in the queue, which
+ * a short burst passes through and a flood fills.
  */
 export class AdmissionGate {
   private running = 0;
   /** Insertion-ordered: the first is the oldest. */
   private readonly waiting = new Set<Waiter>();
-  private utilization: { at: number; reading: EventLoopUtilization; busy: boolean };
+  /** Places open now: `maxInFlight`, less while the event loop is too busy. */
+  private open: number;
+  private utilization: { at: number; reading: EventLoopUtilization };
 
   constructor(
     private readonly limits: AdmissionLimits,
     /** The event loop's utilization since `previous` (performance.eventLoopUtilization's shape), replaceable in tests. */
     private readonly measure: (previous?: EventLoopUtilization) => EventLoopUtilization = (previous) => performance.eventLoopUtilization(previous),
   ) {
-    this.utilization = { at: performance.now(), reading: this.measure(), busy: false };
-  }
-
-  /** Whether the event loop was busier than allowed over the last reading (taken at most every 100 ms). */
-  private busy(): boolean {
-    if (this.limits.maxEventLoopUtilization >= 1) return false;
-    const now = performance.now();
-    if (now - this.utilization.at >= UTILIZATION_WINDOW_MS) {
-      const reading = this.measure();
-      const busy = this.measure(this.utilization.reading).utilization > this.limits.maxEventLoopUtilization;
-      this.utilization = { at: now, reading, busy };
-    }
-    return this.utilization.busy;
+    this.open = limits.maxInFlight;
+    this.utilization = { at: performance.now(), reading: this.measure() };
   }
 
   get inFlight(): number {
@@ -78,16 +71,19 @@ export class AdmissionGate {
     return this.waiting.size;
   }
 
+  /** Places open now (at most `maxInFlight`). */
+  get limit(): number {
+    this.adapt();
+    return this.open;
+  }
+
   /**
    * Calls `admit` (now, or when a place frees) with the function that gives the place back, or
    * `shed` with the reason. Returns what takes a waiting request out of the queue (its client left).
    */
   enter(admit: (release: () => void) => void, shed: (reason: ShedReason) => void): () => void {
-    if (this.running > 0 && this.busy()) {
-      shed("busy");
-      return () => undefined;
-    }
-    if (this.running < this.limits.maxInFlight) {
+    this.adapt();
+    if (this.running < this.open && this.waiting.size === 0) {
       this.running += 1;
       admit(this.releaser());
       return () => undefined;
@@ -111,19 +107,31 @@ export class AdmissionGate {
     };
   }
 
+  /** Takes a reading of the event loop at most every 100 ms and opens or closes places by it. */
+  private adapt(): void {
+    if (this.limits.maxEventLoopUtilization >= 1) return;
+    const now = performance.now();
+    const windows = Math.floor((now - this.utilization.at) / UTILIZATION_WINDOW_MS);
+    if (windows < 1) return;
+    const busy = this.measure(this.utilization.reading).utilization > this.limits.maxEventLoopUtilization;
+    this.utilization = { at: now, reading: this.measure() };
+    this.open = busy ? Math.max(1, Math.floor(Math.min(this.open, this.running) * 0.9)) : Math.min(this.limits.maxInFlight, this.open + windows);
+  }
+
   private releaser(): () => void {
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.running -= 1;
+      this.adapt();
       this.admitNext();
     };
   }
 
   private admitNext(): void {
     for (const waiter of this.waiting) {
-      if (this.running >= this.limits.maxInFlight) return;
+      if (this.running >= this.open) return;
       this.waiting.delete(waiter);
       clearTimeout(waiter.timer);
       this.running += 1;
@@ -153,7 +161,7 @@ export function admissionControl(limits: AdmissionLimits, registry: Registry, pr
   const gate = new AdmissionGate(limits);
   const shedTotal = new Counter({
     name: `${prefix}_requests_shed_total`,
-    help: "Requests refused with 503: the event loop was too busy (busy), too many were in flight and waiting (queue_full), or one waited its longest (waited_too_long)",
+    help: "Requests refused with 503 because too many were in flight and waiting (queue_full) or one waited its longest (waited_too_long)",
     labelNames: ["reason"],
     registers: [registry],
   });
@@ -163,6 +171,14 @@ export function admissionControl(limits: AdmissionLimits, registry: Registry, pr
     registers: [registry],
     collect() {
       this.set(gate.inFlight);
+    },
+  });
+  new Gauge({
+    name: `${prefix}_requests_limit`,
+    help: "Requests let in at once now: the configured most, less while the event loop is too busy",
+    registers: [registry],
+    collect() {
+      this.set(gate.limit);
     },
   });
   new Gauge({

@@ -54,25 +54,32 @@ describe("the admission gate", () => {
     assert.deepEqual(log, ["a admitted", "b queue_full"]);
   });
 
-  it("while the event loop has been busier than allowed, refuses at once a request that finds others in flight, and admits one that finds none", async () => {
+  it("lets fewer in at once while the event loop has been busier than allowed, queueing the rest, and more again as it calms", async () => {
     let utilization = 0.5;
     const measure = () => ({ idle: 0, active: 0, utilization });
-    const gate = new AdmissionGate({ maxInFlight: 10, maxQueued: 10, maxWaitMs: 1_000, maxEventLoopUtilization: 0.9 }, measure);
+    const gate = new AdmissionGate({ maxInFlight: 10, maxQueued: 10, maxWaitMs: 5_000, maxEventLoopUtilization: 0.9 }, measure);
     const log: string[] = [];
     const releases = new Map<string, () => void>();
+    const windowPasses = () => new Promise((resolve) => setTimeout(resolve, 110));
     request(gate, "a", log, releases);
-    utilization = 0.95;
     request(gate, "b", log, releases);
-    assert.deepEqual(log, ["a admitted", "b admitted"], "a reading stands for 100 ms");
-    await new Promise((resolve) => setTimeout(resolve, 110));
+    utilization = 0.95;
+    await windowPasses();
     request(gate, "c", log, releases);
+    assert.deepEqual(log, ["a admitted", "b admitted"], "c waits: the busy loop closed places down to a tenth fewer than were in use");
+    assert.equal(gate.limit, 1);
     releases.get("a")!();
+    assert.deepEqual(log.slice(2), [], "one place open, one in use");
     releases.get("b")!();
-    request(gate, "d", log, releases);
-    assert.deepEqual(log.slice(2), ["c busy", "d admitted"]);
+    assert.deepEqual(log.slice(2), ["c admitted"]);
     utilization = 0.5;
-    await new Promise((resolve) => setTimeout(resolve, 110));
+    await windowPasses();
+    request(gate, "d", log, releases);
     request(gate, "e", log, releases);
-    assert.deepEqual(log.slice(4), ["e admitted"]);
+    assert.deepEqual(log.slice(3), ["d admitted"], "a calm window opens one place more");
+    assert.deepEqual([gate.limit, gate.inFlight, gate.queued], [2, 2, 1]);
+    for (const name of ["c", "d", "e"]) releases.get(name)?.();
+    releases.get("e")!();
+    assert.deepEqual([gate.inFlight, gate.queued], [0, 0]);
   });
 });
