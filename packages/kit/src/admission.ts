@@ -165,30 +165,18 @@ export function admissionControl(limits: AdmissionLimits, registry: Registry, pr
     labelNames: ["reason"],
     registers: [registry],
   });
-  new Gauge({
-    name: `${prefix}_requests_in_flight`,
-    help: "Requests admitted and not yet answered",
-    registers: [registry],
-    collect() {
-      this.set(gate.inFlight);
-    },
-  });
-  new Gauge({
-    name: `${prefix}_requests_limit`,
-    help: "Requests let in at once now: the configured most, less while the event loop is too busy",
-    registers: [registry],
-    collect() {
-      this.set(gate.limit);
-    },
-  });
-  new Gauge({
-    name: `${prefix}_requests_queued`,
-    help: "Requests waiting for a place",
-    registers: [registry],
-    collect() {
-      this.set(gate.queued);
-    },
-  });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name: `${prefix}_requests_${name}`,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge("in_flight", "Requests admitted and not yet answered", () => gate.inFlight);
+  gauge("limit", "Requests let in at once now: the configured most, less while the event loop is too busy", () => gate.limit);
+  gauge("queued", "Requests waiting for a place", () => gate.queued);
   const refusal = overloaded();
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method === "OPTIONS") return next();
