@@ -72,7 +72,16 @@ export async function startStack(options: StackOptions = {}) {
       peers,
       ...own,
       port,
-      env: { SMTP_URL: mailCatcher.smtpUrl, INSTAGRAM_GRAPH_URL: instagram.url, ...own.env },
+      env: {
+        SMTP_URL: mailCatcher.smtpUrl,
+        INSTAGRAM_GRAPH_URL: instagram.url,
+        // As for the gateway below: one event loop for all here, and a test's burst is no overload.
+        SUBGRAPH_MAX_IN_FLIGHT_REQUESTS: "1000",
+        SUBGRAPH_MAX_QUEUED_REQUESTS: "1000",
+        SUBGRAPH_MAX_QUEUE_WAIT_MS: "120000",
+        SUBGRAPH_MAX_EVENT_LOOP_UTILIZATION: "1",
+        ...own.env,
+      },
       jobIntervalsMs: { ...Object.fromEntries(jobNames(descriptor).map((job) => [job, 0])), ...own.jobIntervalsMs },
     });
     running.set(name, subgraph);

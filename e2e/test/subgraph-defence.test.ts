@@ -10,6 +10,7 @@ import type { Identity } from "@solo/kit";
 import { ANONYMOUS, GATEWAY_KEY_HEADER, IDENTITY_HEADER, anonymousGatewayKey, createLogger, platformSecrets, projectRoot, signIdentity } from "@solo/kit";
 import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import crypto from "node:crypto";
+import { Client } from "pg";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { startTestObjectStore } from "../src/object-store";
 import type { Service } from "../src/processes";
@@ -26,6 +27,7 @@ describe("a subgraph's own limits, called directly with a signed identity", () =
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let store: Awaited<ReturnType<typeof startTestObjectStore>>;
   let content: Service;
+  let contentEnv: NodeJS.ProcessEnv;
   let slug: string;
   const instructor: Identity = { kind: "user", userId: crypto.randomUUID(), role: "INSTRUCTOR", sessionId: crypto.randomUUID() };
 
@@ -64,14 +66,15 @@ describe("a subgraph's own limits, called directly with a signed identity", () =
     database = await createTestDatabase("defence");
     store = await startTestObjectStore();
     platformSecrets(); // the development keys exist before the process that shares them starts
-    content = await startSubgraphProcess("content", await freePort(), {
+    contentEnv = {
       DATABASE_URL: database.url,
       S3_ENDPOINT: store.config.endpoint,
       S3_BUCKET: store.config.bucket,
       S3_ACCESS_KEY_ID: store.config.accessKeyId,
       S3_SECRET_ACCESS_KEY: store.config.secretAccessKey,
       LOG_LEVEL: "error",
-    });
+    };
+    content = await startSubgraphProcess("content", await freePort(), contentEnv);
     const created = await call(`mutation { createCourse(input: { title: "Recursion", description: "d", level: BEGINNER }) { id slug } }`, undefined, instructor);
     const courseId = created.data.createCourse.id;
     slug = created.data.createCourse.slug;
@@ -145,6 +148,49 @@ describe("a subgraph's own limits, called directly with a signed identity", () =
     const nested = await call(`query($x: _Any!) { _entities(representations: [$x]) { __typename } }`, { x: { deep: { list: Array(20_000).fill(1) } } });
     assert.equal(nested.errors![0].extensions.limit, "MAX_LIST_LENGTH", "a list anywhere in the variables counts");
     await assertServing();
+  });
+
+  it("refuses with 503 and Retry-After what it cannot serve soon (SUBGRAPH_MAX_IN_FLIGHT_REQUESTS, SUBGRAPH_MAX_QUEUED_REQUESTS)", async () => {
+    // A second content process on the same database, with one place and no queue.
+    const narrow = await startSubgraphProcess("content", await freePort(), {
+      ...contentEnv,
+      SUBGRAPH_MAX_IN_FLIGHT_REQUESTS: "1",
+      SUBGRAPH_MAX_QUEUED_REQUESTS: "0",
+    });
+    const locker = new Client({ connectionString: database.url });
+    await locker.connect();
+    const ask = async () => {
+      const response = await fetch(narrow.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", [IDENTITY_HEADER]: await signIdentity(ANONYMOUS) },
+        body: JSON.stringify({ query: `{ course(slug: "${slug}") { lessonCount } }` }),
+      });
+      return { status: response.status, retryAfter: response.headers.get("retry-after"), ...((await response.json()) as { data?: any; errors?: any[] }) };
+    };
+    try {
+      // Held for real: its statement waits on a table this connection has locked.
+      await locker.query("BEGIN");
+      await locker.query("LOCK TABLE content.courses IN ACCESS EXCLUSIVE MODE");
+      const held = ask();
+      for (let waited = 0; ; waited += 10) {
+        const { rows } = await locker.query<{ count: string }>("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+        if (Number(rows[0].count) >= 1) break;
+        assert.ok(waited < 10_000, "the first request reached the database");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const refused = await ask();
+      assert.equal(refused.status, 503);
+      assert.equal(refused.retryAfter, "1");
+      assert.deepEqual(refused.errors?.[0]?.extensions, { code: "SERVICE_UNAVAILABLE", reason: "OVERLOADED", retryAfterSeconds: 1 });
+      await locker.query("COMMIT");
+      const served = await held;
+      assert.equal(served.status, 200);
+      assert.deepEqual(served.data, { course: { lessonCount: 12 } });
+    } finally {
+      await locker.query("ROLLBACK").catch(() => undefined);
+      await locker.end();
+      await stopService(narrow, "SIGKILL");
+    }
   });
 
   it("refuses an oversized body with 413", async () => {

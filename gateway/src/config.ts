@@ -1,5 +1,5 @@
 import path from "node:path";
-import { corsOriginsFromEnv, dataDir, envBoolean, envInt, graphiqlEnabled, envString, eventBusNamespace, isProduction, projectRoot } from "@solo/kit";
+import { corsOriginsFromEnv, dataDir, envBoolean, envFraction, envInt, graphiqlEnabled, envString, eventBusNamespace, isProduction, projectRoot } from "@solo/kit";
 import type { AdmissionLimits } from "@solo/kit";
 import { DEFAULT_REGISTRY_URL, GRAPH_REF } from "@solo/registry";
 
@@ -103,14 +103,6 @@ function subgraphUrlsFromEnv(): Record<string, string> {
 function envPositive(name: string, fallback: number): number {
   const value = envInt(name, fallback);
   if (value < 1) throw new Error(`${name} must be at least 1, got ${value}`);
-  return value;
-}
-
-/** A share between 0 (excluded) and 1. */
-function envFraction(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === "" ? fallback : Number(raw);
-  if (!(value > 0 && value <= 1)) throw new Error(`${name} must be a number above 0 and at most 1, got ${raw}`);
   return value;
 }
 

@@ -40,6 +40,14 @@ export function envInt(name: string, fallback: number, env: Env = process.env): 
   return value;
 }
 
+/** A share above 0 and at most 1 (a utilization, a ratio). */
+export function envFraction(name: string, fallback: number, env: Env = process.env): number {
+  const raw = env[name];
+  const value = raw === undefined || raw === "" ? fallback : Number(raw);
+  if (!(value > 0 && value <= 1)) throw new Error(`${name} must be a number above 0 and at most 1, got "${raw}"`);
+  return value;
+}
+
 export function envBoolean(name: string, fallback: boolean, env: Env = process.env): boolean {
   const value = env[name];
   if (value === undefined || value === "") return fallback;

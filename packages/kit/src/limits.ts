@@ -5,7 +5,9 @@ import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import type { NextFunction, Request, Response } from "express";
 import type { ASTVisitor, GraphQLResolveInfo, GraphQLSchema, ValidationContext, ValidationRule } from "graphql";
 import { GraphQLError, Lexer, Source, TokenKind, defaultFieldResolver, getNullableType, isListType, isObjectType, responsePathAsArray } from "graphql";
-import { envInt } from "./config";
+import type { AdmissionLimits } from "./admission";
+import type { Env } from "./config";
+import { envFraction, envInt } from "./config";
 import { clientExtensions, requestError } from "./errors";
 
 /**
@@ -217,6 +219,8 @@ export interface SubgraphLimits {
   maxListLength: number;
   maxResolvedFields: number;
   maxBodyBytes: number;
+  /** Requests served at once, waiting, and for how long; past these, 503 with Retry-After (the gateway's fields from it: SERVICE_UNAVAILABLE). */
+  admission: AdmissionLimits;
 }
 
 /**
@@ -226,14 +230,21 @@ export interface SubgraphLimits {
  * about 1 MB of JSON with their @requires fields, and 9 fields of each within the 100,000 fields
  * and list items a request may resolve: about 0.6 GB and a few seconds of a subgraph's time).
  */
-export function subgraphLimitsFromEnv(): SubgraphLimits {
+export function subgraphLimitsFromEnv(env: Env = process.env): SubgraphLimits {
   return {
-    maxDepth: envInt("SUBGRAPH_MAX_DEPTH", 15),
-    maxAliases: envInt("SUBGRAPH_MAX_ALIASES", 30),
-    maxTokens: envInt("SUBGRAPH_MAX_TOKENS", 10_000),
-    maxListLength: envInt("SUBGRAPH_MAX_LIST_LENGTH", 10_000),
-    maxResolvedFields: envInt("SUBGRAPH_MAX_RESOLVED_FIELDS", 100_000),
+    maxDepth: envInt("SUBGRAPH_MAX_DEPTH", 15, env),
+    maxAliases: envInt("SUBGRAPH_MAX_ALIASES", 30, env),
+    maxTokens: envInt("SUBGRAPH_MAX_TOKENS", 10_000, env),
+    maxListLength: envInt("SUBGRAPH_MAX_LIST_LENGTH", 10_000, env),
+    maxResolvedFields: envInt("SUBGRAPH_MAX_RESOLVED_FIELDS", 100_000, env),
     // Not MAX_BODY_BYTES: that is the gateway's, and `npm start` hands one environment to all.
-    maxBodyBytes: envInt("SUBGRAPH_MAX_BODY_BYTES", 2 * 1024 * 1024),
+    maxBodyBytes: envInt("SUBGRAPH_MAX_BODY_BYTES", 2 * 1024 * 1024, env),
+    // Room for every fetch of the gateway's 64 requests at once, and for more than one gateway.
+    admission: {
+      maxInFlight: envInt("SUBGRAPH_MAX_IN_FLIGHT_REQUESTS", 128, env),
+      maxQueued: envInt("SUBGRAPH_MAX_QUEUED_REQUESTS", 256, env),
+      maxWaitMs: envInt("SUBGRAPH_MAX_QUEUE_WAIT_MS", 1_000, env),
+      maxEventLoopUtilization: envFraction("SUBGRAPH_MAX_EVENT_LOOP_UTILIZATION", 0.98, env),
+    },
   };
 }

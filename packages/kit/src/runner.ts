@@ -18,6 +18,7 @@ import { subgraphUrl, subgraphUrlVariable } from "./internal-http";
 import { mountInternalRoutes } from "./internal-routes";
 import type { PeriodicJob } from "./jobs";
 import { startPeriodicJob } from "./jobs";
+import { subgraphLimitsFromEnv } from "./limits";
 import { announcer, livePublisher } from "./live-topics";
 import type { Logger } from "./logger";
 import { createLogger } from "./logger";
@@ -101,6 +102,7 @@ export async function runSubgraph<Settings extends object, Services, Loaders>(
     const running = jobs;
     const server = await startSubgraphServer({
       name,
+      limits: subgraphLimitsFromEnv(env),
       port: overrides.port ?? 0,
       host: overrides.host,
       schema: await subgraphSchema(descriptor, services),

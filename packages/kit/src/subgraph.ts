@@ -9,6 +9,7 @@ import { formatError, observabilityPlugin } from "./apollo";
 import { isProduction } from "./config";
 import { requestError } from "./errors";
 import type { RunningService } from "./http";
+import { admissionControl } from "./admission";
 import { createHttpApp, listen } from "./http";
 import type { Identity } from "./identity";
 import { ANONYMOUS, GATEWAY_KEY_HEADER, IDENTITY_HEADER, isAnonymousGatewayKey, readSignedIdentity } from "./identity";
@@ -97,6 +98,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
   app.use(
     "/graphql",
     callerGuard,
+    admissionControl(limits.admission, metrics.registry, "subgraph"),
     express.json({ limit: limits.maxBodyBytes }),
     bodyErrorHandler(limits.maxBodyBytes),
     requestShapeGuard(limits),
