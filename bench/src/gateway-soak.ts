@@ -1,7 +1,7 @@
 import autocannon from "autocannon";
 import { envInt } from "@solo/kit";
 import { MATERIALS, startBenchPlatform } from "./bench-platform";
-import { processRssMiB } from "./proc-stats";
+import { processRssMiB, scrapedMetric } from "./proc-stats";
 
 /**
  * bench:soak: our gateway under steady load for SOAK_MINUTES (10), its resident memory sampled every
@@ -18,11 +18,7 @@ const CONNECTIONS = envInt("CONNECTIONS", 10);
 const NEW_DOCUMENT_EVERY = envInt("NEW_DOCUMENT_EVERY", 10);
 
 /** The JavaScript heap in use (MiB), from the gateway's /metrics: what it holds, apart from the allocator's own. */
-async function heapUsedMiB(url: string): Promise<number> {
-  const text = await (await fetch(new URL("/metrics", url))).text();
-  const bytes = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(text)?.[1];
-  return bytes ? Number(bytes) / 1024 / 1024 : Number.NaN;
-}
+const heapUsedMiB = async (url: string) => (await scrapedMetric(url, "nodejs_heap_size_used_bytes")) / 1024 / 1024;
 
 async function main() {
   const platform = await startBenchPlatform({ peers: false, name: "bench_soak" });

@@ -5,7 +5,7 @@ import type { Service } from "@solo/e2e/dist/src/processes";
 import { freePort, startService, stopService } from "@solo/e2e/dist/src/processes";
 import { LEADERBOARD, startBenchPlatform } from "./bench-platform";
 import { openLoop } from "./open-loop";
-import { processRssMiB, rssPeak } from "./proc-stats";
+import { processRssMiB, rssPeak, scrapedMetric } from "./proc-stats";
 
 /**
  * bench:overload: what the gateway does with more than it can serve. First the sustainable rate of
@@ -30,10 +30,7 @@ async function answer(url: string, body: string): Promise<string> {
 }
 
 /** The highest event-loop delay (ms) the gateway's /metrics saw since it was last scraped (each scrape starts the next). */
-async function eventLoopDelayMaxMs(url: string): Promise<number> {
-  const text = await (await fetch(new URL("/metrics", url))).text();
-  return Number(/^nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1] ?? Number.NaN) * 1000;
-}
+const eventLoopDelayMaxMs = async (url: string) => (await scrapedMetric(url, "nodejs_eventloop_lag_max_seconds")) * 1000;
 
 async function main() {
   const platform = await startBenchPlatform({ peers: false, name: "bench_overload" });

@@ -29,3 +29,10 @@ export function rssPeak(pid: number, everyMs = 200): { stop(): number } {
     },
   };
 }
+
+/** The value of `name` on the /metrics of the service at `url` (its first series), or NaN. */
+export async function scrapedMetric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(new URL("/metrics", url))).text();
+  const value = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1];
+  return value === undefined ? Number.NaN : Number(value);
+}

@@ -1,25 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { metricSum, until, whileLocked } from "../src/held-requests";
 import type { Stack } from "../src/stack";
 import { startStack } from "../src/stack";
 
 const MATERIALS = "{ readingMaterials(first: 1) { totalCount } }";
 const WAIT_MS = 400;
-
-/** A gauge or counter of the gateway's /metrics (`labels`, when given, must appear among its labels). */
-async function metric(origin: string, name: string, labels = ""): Promise<number> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
-  for (const match of text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\d+)$`, "gm"))) if (match[1].includes(labels)) return Number(match[2]);
-  return 0;
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > 5_000) assert.fail(`not ${what} after 5 s`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /**
  * A gateway replica that serves one request at once and lets one wait. A request is held in flight
@@ -34,36 +20,25 @@ describe("overload: the gateway refuses what it cannot serve soon", () => {
   });
   after(() => stack?.close());
 
-  /**
-   * Runs `work` while reading materials waits on a lock; the lock is let go however `work` ends.
-   * (What `work` returns must not be a request's promise itself, which would wait for the lock.)
-   */
-  async function whileMaterialsLocked<T>(work: () => Promise<T>): Promise<T> {
-    await stack.db.query("BEGIN");
-    await stack.db.query("LOCK TABLE content.reading_materials IN ACCESS EXCLUSIVE MODE");
-    try {
-      return await work();
-    } finally {
-      await stack.db.query("COMMIT");
-    }
-  }
+  /** Runs `work` while reading materials is locked: content's statements on it wait. */
+  const whileMaterialsLocked = <T>(work: () => Promise<T>) => whileLocked(stack.db, "content.reading_materials", work);
 
-  const inFlight = () => metric(replica.origin, "gateway_requests_in_flight");
-  const queued = () => metric(replica.origin, "gateway_requests_queued");
+  const inFlight = () => metricSum(replica.origin, "gateway_requests_in_flight");
+  const queued = () => metricSum(replica.origin, "gateway_requests_queued");
 
   it("serves one, queues one, refuses the next at once with 503 and Retry-After, and refuses the queued one when it has waited its longest", async () => {
     const client = replica.client();
     const shedBefore = {
-      full: await metric(replica.origin, "gateway_requests_shed_total", 'reason="queue_full"'),
-      waited: await metric(replica.origin, "gateway_requests_shed_total", 'reason="waited_too_long"'),
+      full: await metricSum(replica.origin, "gateway_requests_shed_total", 'reason="queue_full"'),
+      waited: await metricSum(replica.origin, "gateway_requests_shed_total", 'reason="waited_too_long"'),
     };
     let heldAnswered = false;
     const held = whileMaterialsLocked(async () => {
       const answer = client.request(MATERIALS).finally(() => (heldAnswered = true));
-      await until(async () => (await inFlight()) === 1, "in flight");
+      await until(async () => (await inFlight()) === 1, "in flight", 5_000);
       const queuedAt = Date.now();
       const waiting = client.request(MATERIALS);
-      await until(async () => (await queued()) === 1, "queued");
+      await until(async () => (await queued()) === 1, "queued", 5_000);
 
       const refused = await client.request(MATERIALS);
       assert.equal(refused.status, 503);
@@ -84,15 +59,15 @@ describe("overload: the gateway refuses what it cannot serve soon", () => {
     assert.equal((await client.request(MATERIALS)).status, 200, "the place was given back");
     assert.equal(await inFlight(), 0);
     assert.equal(await queued(), 0);
-    assert.equal((await metric(replica.origin, "gateway_requests_shed_total", 'reason="queue_full"')) - shedBefore.full, 1);
-    assert.equal((await metric(replica.origin, "gateway_requests_shed_total", 'reason="waited_too_long"')) - shedBefore.waited, 1);
+    assert.equal((await metricSum(replica.origin, "gateway_requests_shed_total", 'reason="queue_full"')) - shedBefore.full, 1);
+    assert.equal((await metricSum(replica.origin, "gateway_requests_shed_total", 'reason="waited_too_long"')) - shedBefore.waited, 1);
   });
 
   it("lets a waiting request be served when a place frees in time, and gives a leaving client's place in the queue to the next", async () => {
     const client = replica.client();
     const [held, next] = await whileMaterialsLocked(async () => {
       const answer = client.request(MATERIALS);
-      await until(async () => (await inFlight()) === 1, "in flight");
+      await until(async () => (await inFlight()) === 1, "in flight", 5_000);
       const leaving = new AbortController();
       const left = fetch(replica.url, {
         method: "POST",
@@ -100,12 +75,12 @@ describe("overload: the gateway refuses what it cannot serve soon", () => {
         body: JSON.stringify({ query: MATERIALS }),
         signal: leaving.signal,
       }).catch((error: unknown) => error);
-      await until(async () => (await queued()) === 1, "queued");
+      await until(async () => (await queued()) === 1, "queued", 5_000);
       leaving.abort();
       assert.equal(((await left) as Error).name, "AbortError");
-      await until(async () => (await queued()) === 0, "out of the queue once its client left");
+      await until(async () => (await queued()) === 0, "out of the queue once its client left", 5_000);
       const waiting = client.request(MATERIALS);
-      await until(async () => (await queued()) === 1, "queued in the place given up");
+      await until(async () => (await queued()) === 1, "queued in the place given up", 5_000);
       return [answer, waiting];
     });
     for (const answer of [await held, await next]) {
@@ -118,7 +93,7 @@ describe("overload: the gateway refuses what it cannot serve soon", () => {
     const client = replica.client();
     const held = await whileMaterialsLocked(async () => {
       const answer = client.request(MATERIALS);
-      await until(async () => (await inFlight()) === 1, "in flight");
+      await until(async () => (await inFlight()) === 1, "in flight", 5_000);
       const preflight = await fetch(replica.url, {
         method: "OPTIONS",
         headers: { origin: "http://localhost:5173", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { registerWithRole } from "../src/content-fixtures";
+import { metricSum, until, waitingOnLocks, whileLocked } from "../src/held-requests";
 import type { GraphQLResponse, Stack } from "../src/stack";
 import { register, startStack } from "../src/stack";
 
@@ -19,38 +20,15 @@ describe("identical subgraph queries in flight share one fetch", () => {
   });
   after(() => stack?.close());
 
-  async function sharedFetches(): Promise<number> {
-    const text = await (await fetch(`${stack.origin}/metrics`)).text();
-    return [...text.matchAll(/^subgraph_fetches_shared_total\{[^}]*subgraph="content"[^}]*\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
-  }
-
-  /** Statements of this test's database waiting on a lock. */
-  async function waitingOnLocks(): Promise<number> {
-    const { rows } = await stack.db.query<{ count: string }>(
-      "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
-    );
-    return Number(rows[0].count);
-  }
-
-  async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-    const started = Date.now();
-    while (!(await check())) {
-      if (Date.now() - started > 10_000) assert.fail(`not ${what} after 10 s`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  const sharedFetches = () => metricSum(stack.origin, "subgraph_fetches_shared_total", 'subgraph="content"');
 
   /** Sends `requests` while reading materials is locked, lets go once `ready` holds, and returns their answers. */
-  async function whileLocked(requests: () => Promise<GraphQLResponse>[], ready: () => Promise<boolean>, what: string): Promise<GraphQLResponse[]> {
-    await stack.db.query("BEGIN");
-    await stack.db.query("LOCK TABLE content.reading_materials IN ACCESS EXCLUSIVE MODE");
-    let answers: Promise<GraphQLResponse[]>;
-    try {
-      answers = Promise.all(requests());
+  async function sendWhileLocked(requests: () => Promise<GraphQLResponse>[], ready: () => Promise<boolean>, what: string): Promise<GraphQLResponse[]> {
+    const { answers } = await whileLocked(stack.db, "content.reading_materials", async () => {
+      const answers = Promise.all(requests());
       await until(ready, what);
-    } finally {
-      await stack.db.query("COMMIT");
-    }
+      return { answers };
+    });
     return answers;
   }
 
@@ -61,9 +39,9 @@ describe("identical subgraph queries in flight share one fetch", () => {
     const sharedBefore = await sharedFetches();
     let answers: GraphQLResponse[] = [];
     const together = await stack.measure(async () => {
-      answers = await whileLocked(
+      answers = await sendWhileLocked(
         () => [0, 1, 2].map(() => stack.client().request(MATERIALS)),
-        async () => (await sharedFetches()) - sharedBefore === 2 && (await waitingOnLocks()) >= 1,
+        async () => (await sharedFetches()) - sharedBefore === 2 && (await waitingOnLocks(stack.db)) >= 1,
         "two queries sharing a third's fetch",
       );
     });
@@ -76,9 +54,9 @@ describe("identical subgraph queries in flight share one fetch", () => {
   it("never shares between identities: an anonymous query and a signed-in one each go", async () => {
     const account = await register(stack);
     const sharedBefore = await sharedFetches();
-    const answers = await whileLocked(
+    const answers = await sendWhileLocked(
       () => [stack.client().request(MATERIALS), account.client.request(MATERIALS)],
-      async () => (await waitingOnLocks()) >= 2,
+      async () => (await waitingOnLocks(stack.db)) >= 2,
       "both queries at the database",
     );
     for (const answer of answers) assert.equal(answer.status, 200, JSON.stringify(answer.errors));
@@ -89,9 +67,9 @@ describe("identical subgraph queries in flight share one fetch", () => {
     const instructor = await registerWithRole(stack, "INSTRUCTOR");
     const input = { title: "Twice the same digest", kind: "GK_DIGEST", topic: "polity", body: "Sent twice at once" };
     const sharedBefore = await sharedFetches();
-    const answers = await whileLocked(
+    const answers = await sendWhileLocked(
       () => [instructor.client.request(CREATE, { input }), instructor.client.request(CREATE, { input })],
-      async () => (await waitingOnLocks()) >= 2,
+      async () => (await waitingOnLocks(stack.db)) >= 2,
       "both mutations at the database",
     );
     for (const answer of answers) assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));

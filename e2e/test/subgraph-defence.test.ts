@@ -12,6 +12,7 @@ import { createTestDatabase } from "@solo/kit/dist/src/testing";
 import crypto from "node:crypto";
 import { Client } from "pg";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
+import { until, waitingOnLocks } from "../src/held-requests";
 import { startTestObjectStore } from "../src/object-store";
 import type { Service } from "../src/processes";
 import { freePort, startSubgraphProcess, stopService } from "../src/processes";
@@ -172,12 +173,7 @@ describe("a subgraph's own limits, called directly with a signed identity", () =
       await locker.query("BEGIN");
       await locker.query("LOCK TABLE content.courses IN ACCESS EXCLUSIVE MODE");
       const held = ask();
-      for (let waited = 0; ; waited += 10) {
-        const { rows } = await locker.query<{ count: string }>("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
-        if (Number(rows[0].count) >= 1) break;
-        assert.ok(waited < 10_000, "the first request reached the database");
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await until(async () => (await waitingOnLocks(locker)) >= 1, "the first request at the database");
       const refused = await ask();
       assert.equal(refused.status, 503);
       assert.equal(refused.retryAfter, "1");
