@@ -51,7 +51,7 @@ async function seed(gatewayUrl: string, adminEmail: string) {
  * mail catcher of the run's own, seeded through the gateway; with `peers`, stock @apollo/gateway
  * and Hive Gateway too, over the same subgraphs. `close()` stops and removes all of it.
  */
-export async function startBenchPlatform(options: { peers: boolean; name: string }) {
+export async function startBenchPlatform(options: { peers: boolean; name: string; responseCache?: boolean }) {
   process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const database = await createTestDatabase(options.name);
   const store = await startTestObjectStore();
@@ -77,8 +77,13 @@ export async function startBenchPlatform(options: { peers: boolean; name: string
     };
     const subgraphs = await startSubgraphProcesses(env);
     services.push(...subgraphs.services);
-    const ours = await startService("gateway", "gateway/dist/src/index.js", await freePort(), subgraphs.env);
+    // Without its response cache, so that it is measured doing the peers' work; `cached` has it.
+    const ours = await startService("gateway", "gateway/dist/src/index.js", await freePort(), { ...subgraphs.env, RESPONSE_CACHE: "false" });
     services.push(ours);
+    const cached = options.responseCache
+      ? await startService("gateway, response cache", "gateway/dist/src/index.js", await freePort(), { ...subgraphs.env, RESPONSE_CACHE: "true" })
+      : undefined;
+    if (cached) services.push(cached);
     const peers = options.peers
       ? {
           stock: await startService("stock @apollo/gateway", "bench/dist/src/peer-gateway.js", await freePort(), subgraphs.env, ["stock"]),
@@ -88,7 +93,7 @@ export async function startBenchPlatform(options: { peers: boolean; name: string
     if (peers) services.push(peers.stock, peers.hive);
     console.log("seeding: a course of %d lessons, %d reading materials, a mock test sat by %d students", LESSONS, MATERIALS, LEADERBOARD);
     const seeded = await seed(ours.url, adminEmail);
-    return { database, store, subgraphs, ours, peers, seeded, close };
+    return { database, store, subgraphs, ours, cached, peers, seeded, close };
   } catch (error) {
     await close();
     throw error;

@@ -113,8 +113,8 @@ const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0)
 const fixed = (value: number, digits = 0) => value.toFixed(digits).padStart(8);
 
 async function main() {
-  const platform = await startBenchPlatform({ peers: true, name: "bench_gateway" });
-  const { database, store, subgraphs, ours, peers: started, seeded } = platform;
+  const platform = await startBenchPlatform({ peers: true, name: "bench_gateway", responseCache: true });
+  const { database, store, subgraphs, ours, cached, peers: started, seeded } = platform;
   const { course, test, student } = seeded;
   const { stock, hive } = started!;
   try {
@@ -157,6 +157,12 @@ async function main() {
           { ...target(ours, { authorization: `Bearer ${student.accessToken}` }), name: "gateway, signed in" },
           { ...target(ours), name: "gateway, anonymous" },
         ],
+      },
+      {
+        name: "F: query A through the response cache (ours cached against ours uncached)",
+        text: oneSubgraph,
+        variables: oneSubgraphVariables,
+        targets: [target(cached!), target(ours)],
       },
       {
         name: "E: a mutation (ours, signed in: updateProfile)",

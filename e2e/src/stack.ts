@@ -136,6 +136,8 @@ export async function startStack(options: StackOptions = {}) {
       eventBusNamespace: eventNamespace,
       devMailboxPath: options.gateway && "devMailboxPath" in options.gateway ? options.gateway.devMailboxPath : mailCatcher.mailboxPath,
       limits: { ...defaults.limits, ...options.gateway?.limits },
+      // Off unless a suite asks: the others count the fetches and statements of repeated queries.
+      responseCache: options.gateway?.responseCache ?? { ...defaults.responseCache, enabled: false },
       // Gateway, subgraphs and test share one process here, on a machine shared with other suites:
       // a burst (100 registrations hashing passwords) can hold a fetch past production's 30 s.
       subgraphTimeoutMs: options.gateway?.subgraphTimeoutMs ?? 120_000,

@@ -79,6 +79,8 @@ describe("traces", () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       // Batches every 50 ms (5 s by default): the test waits for the spans, not for a timer.
       OTEL_BSP_SCHEDULE_DELAY: "50",
+      // Both tests send the same query, and each must reach the subgraphs: a cached answer makes no subgraph spans.
+      RESPONSE_CACHE: "false",
     };
     // One after the other (side by side, they starve each other of the CPU); the gateway's /ready would
     // wait for the subgraphs left out, its /health does not.

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { ApolloGateway, IntrospectAndCompose } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { Logger, RunningService } from "@solo/kit";
@@ -29,6 +30,7 @@ import { readLiveFields } from "./live-fields";
 import { signInGuard } from "./sign-in-guard";
 import { registryHttp } from "./registry-http";
 import { RegistrySupergraphManager } from "./registry-supergraph";
+import { openResponseCache, responseCachePlugin } from "./response-cache";
 import { IdentityForwardingDataSource } from "./subgraph-data-source";
 import { attachSubscriptions } from "./subscriptions";
 import {
@@ -76,6 +78,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       : undefined;
   if (!bus) logger.warn("neither REDIS_URL nor DATABASE_URL is set: subscriptions are off");
   const credentialCache = await openCredentialCache(config.credentialCacheMs, bus, logger);
+  const responseCache = await openResponseCache(config.responseCache, { redis, bus, namespace: config.eventBusNamespace, logger, registry: metrics.registry });
 
   // Where each subgraph answers: from the supergraph being served (its routing URLs, with the
   // configured overrides), so a launch that adds or moves a subgraph moves its readiness check too.
@@ -127,6 +130,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
         onFetch: () => subgraphFetches.inc({ subgraph: name }),
         onSharedFetch: config.shareInFlightQueries ? () => sharedFetches.inc({ subgraph: name }) : undefined,
         onCredentialsChanged: (change) => credentialCache.forget(change),
+        onDataChanged: async (tags) => responseCache.cache?.evict(tags),
       }),
     logger,
   });
@@ -201,6 +205,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     plugins: [
       // Browsers get GraphiQL, served from here (mountGraphiQL), never Apollo's pages from a CDN.
       ApolloServerPluginLandingPageDisabled(),
+      // The subgraphs' hints make the policy; responseCachePlugin writes the Cache-Control it implies.
+      ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
+      responseCachePlugin(responseCache.cache, responseCache.metrics),
       observabilityPlugin(metrics),
       introspectionGuard(config.introspection),
       variantGuard(schemaOfVariant),

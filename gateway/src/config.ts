@@ -2,6 +2,7 @@ import path from "node:path";
 import { corsOriginsFromEnv, dataDir, envBoolean, envFraction, envInt, graphiqlEnabled, envString, eventBusNamespace, isProduction, projectRoot } from "@solo/kit";
 import type { AdmissionLimits } from "@solo/kit";
 import { DEFAULT_REGISTRY_URL, GRAPH_REF } from "@solo/registry";
+import type { ResponseCacheConfig } from "./response-cache";
 
 export interface RateLimitConfig {
   /** Requests per window for one signed-in user. */
@@ -52,6 +53,8 @@ export interface GatewayConfig {
   credentialCacheMs: number;
   /** Identical subgraph queries in flight at once (same identity, operation, variables) go as one fetch. */
   shareInFlightQueries: boolean;
+  /** Query answers the subgraphs' hints allow, kept until a change they read is announced (or their maxAge). */
+  responseCache: ResponseCacheConfig;
   /** Requests over HTTP served at once, waiting, and for how long at most; past these, 503 with Retry-After. */
   admission: AdmissionLimits;
   /** Parsed documents, and query plans, kept at most (1,000 each; the least recently used go first). */
@@ -104,6 +107,13 @@ function envPositive(name: string, fallback: number): number {
   const value = envInt(name, fallback);
   if (value < 1) throw new Error(`${name} must be at least 1, got ${value}`);
   return value;
+}
+
+/** RESPONSE_CACHE_STORE: redis when REDIS_URL is set, memory otherwise, unless it says. */
+function responseCacheStore(): "redis" | "memory" {
+  const store = envString("RESPONSE_CACHE_STORE", process.env.REDIS_URL ? "redis" : "memory");
+  if (store !== "redis" && store !== "memory") throw new Error(`RESPONSE_CACHE_STORE must be redis or memory, got ${store}`);
+  return store;
 }
 
 export function gatewayConfigFromEnv(): GatewayConfig {
@@ -166,6 +176,12 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     subgraphTimeoutMs: envInt("SUBGRAPH_TIMEOUT_MS", 30_000),
     credentialCacheMs: envInt("CREDENTIAL_CACHE_SECONDS", 60) * 1000,
     shareInFlightQueries: envBoolean("SHARE_IN_FLIGHT_QUERIES", true),
+    responseCache: {
+      enabled: envBoolean("RESPONSE_CACHE", true),
+      maxEntries: envPositive("RESPONSE_CACHE_MAX_ENTRIES", 10_000),
+      store: responseCacheStore(),
+      keyPrefix: envString("RESPONSE_CACHE_KEY_PREFIX", "solo:rc"),
+    },
     admission: {
       // Enough to keep this machine's cores and its subgraphs busy; more only lengthens the wait of each.
       maxInFlight: envInt("MAX_IN_FLIGHT_REQUESTS", 64),

@@ -10,4 +10,13 @@ export interface GatewayContext {
   resultMediaType?: string;
   /** The identity as subgraph fetches carry it, made on the request's first fetch. */
   signedIdentity?: SignedIdentity;
+  /** Set by the response cache for the request's queries; each subgraph fetch adds what it read. */
+  cacheReads?: CacheReads;
+}
+
+/** What a request's subgraph fetches said they read, for the response cache. */
+interface CacheReads {
+  tags: Set<string>;
+  /** A fetch named nothing it read (or too much): the answer cannot be evicted exactly, so it is not cached. */
+  untagged: boolean;
 }

@@ -3,8 +3,11 @@ import { RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { CredentialChange, ErrorCode, Logger } from "@solo/kit";
 import {
   ANONYMOUS,
+  CACHE_TAGS_HEADER,
   CREDENTIALS_CHANGED_HEADER,
+  DATA_CHANGED_HEADER,
   IDENTITY_HEADER,
+  parseCacheTags,
   parseCredentialChange,
   REQUEST_ID_HEADER,
   SignedIdentity,
@@ -29,6 +32,8 @@ export interface SubgraphDataSourceOptions {
   onSharedFetch?: () => void;
   /** A subgraph's response said credentials changed (users, after a logout, a role change…). */
   onCredentialsChanged?: (change: CredentialChange) => void;
+  /** A subgraph's response said what its mutation changed (DATA_CHANGED_HEADER): evict before answering. */
+  onDataChanged?: (tags: string[]) => Promise<void>;
 }
 
 /**
@@ -62,13 +67,27 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     if (context?.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
   }
 
-  /** Before the client hears of a change, this gateway forgets what the change ended. */
-  override didReceiveResponse({ response }: Parameters<DidReceiveResponse>[0]): ReturnType<DidReceiveResponse> {
-    const header = response.http?.headers.get(CREDENTIALS_CHANGED_HEADER);
+  /**
+   * Before the client hears of a change, this gateway forgets what the change ended (credentials,
+   * cached answers). A query's answer adds what it read to the request's, for the response cache.
+   */
+  override async didReceiveResponse({ response, context }: Parameters<DidReceiveResponse>[0]): Promise<Awaited<ReturnType<DidReceiveResponse>>> {
+    const headers = response.http?.headers;
+    const header = headers?.get(CREDENTIALS_CHANGED_HEADER);
     if (header) {
       const change = parseCredentialChange(header);
       if (change) this.options.onCredentialsChanged?.(change);
       else this.options.logger.warn({ subgraph: this.options.name }, "ignored a credentials-changed header of an unknown shape");
+    }
+    const changed = headers?.get(DATA_CHANGED_HEADER);
+    const changedTags = changed ? parseCacheTags(changed) : undefined;
+    if (changedTags?.length) await this.options.onDataChanged?.(changedTags);
+    const reads = (context as GatewayContext | undefined)?.cacheReads;
+    if (reads) {
+      const named = headers?.get(CACHE_TAGS_HEADER);
+      const tags = named === null || named === undefined ? undefined : parseCacheTags(named);
+      if (tags) tags.forEach((tag) => reads.tags.add(tag));
+      else reads.untagged = true;
     }
     return response;
   }

@@ -48,6 +48,8 @@ describe("npm start restarts a crashed service", () => {
       // Four clients asking as fast as answers come: a user's 600 a minute would answer them 429
       // (at once, so they would spin) before content is back; healing, not rate limits, is tested here.
       RATE_LIMIT_USER: "1000000",
+      // While content is down its fields must be missing: a cached answer would hide the outage being tested.
+      RESPONSE_CACHE: "false",
     };
     delete env.S3_ENDPOINT;
     delete env.REDIS_URL;

@@ -155,6 +155,11 @@ export interface SubgraphDescriptor<Settings extends object = object, Services =
   /** Internal topics it announces on the event bus for gateways (the kit then connects it to the bus). */
   announces?: readonly string[];
   /**
+   * Its answers name what they read (`ctx.reads`) and its mutations what they changed
+   * (`ctx.changed`), so gateways may cache them: the kit connects it to the bus the changes go on.
+   */
+  announcesChanges?: boolean;
+  /**
    * It queues audit events (the kit's AuditOutboxEntry, among its entities) and the kit relays them
    * to this subgraph's /internal/audit-events, where the audit log lives.
    */

@@ -7,13 +7,14 @@ import gql from "graphql-tag";
 import type { BuildSchemaOptions } from "type-graphql";
 import { buildSchema, createResolversMap } from "type-graphql";
 import { describeRootAccess } from "./access-descriptions";
+import { CACHE_CONTROL_LINK } from "./cache-hints";
 import { AccessChecker } from "./access";
 import { guardInput } from "./input-guards";
 
 const FEDERATION_LINK = `extend schema
   @link(
     url: "https://specs.apollo.dev/federation/v2.7"
-    import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@override", "@interfaceObject"]
+    import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@override", "@interfaceObject", "@composeDirective"]
   )`;
 
 export interface SubgraphSchemaOptions {
@@ -56,7 +57,7 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
   for (const [typeName, fields] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) };
   }
-  return buildSubgraphSchema([{ typeDefs: gql(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`), resolvers }]);
+  return buildSubgraphSchema([{ typeDefs: gql(`${FEDERATION_LINK}\n\n${CACHE_CONTROL_LINK}\n\n${printSchemaWithDirectives(schema)}`), resolvers }]);
 }
 
 /** The SDL the subgraph publishes (what composition and rover read). */

@@ -5,6 +5,7 @@ export * from "./admission";
 export * from "./apollo";
 export * from "./audit-outbox";
 export * from "./bounded-map";
+export * from "./cache-hints";
 export * from "./catalog";
 export * from "./clock";
 export * from "./credential-changes";

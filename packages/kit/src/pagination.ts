@@ -2,6 +2,7 @@ import { FilterQuery } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ClassType, Directive, Field, Int, ObjectType } from "type-graphql";
 import { Access } from "./access";
+import { CacheHint } from "./cache-hints";
 import { isUuid } from "./config";
 import { badInput } from "./errors";
 import { isStorableDate } from "./input-rules";
@@ -9,6 +10,7 @@ import { isStorableDate } from "./input-rules";
 @ObjectType({ description: "Relay page information" })
 @Directive("@shareable")
 @Access({ withParent: true })
+@CacheHint({ inheritMaxAge: true })
 export class PageInfo {
   @Field({ description: "Whether more items follow this page: fetch them with `after: endCursor`" })
   hasNextPage!: boolean;
@@ -35,6 +37,7 @@ export interface Page<T> {
 export function Connection<T extends object>(nodeType: ClassType<T>, name = nodeType.name) {
   @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its cursor` })
   @Access({ withParent: true })
+  @CacheHint({ inheritMaxAge: true })
   class EdgeType {
     @Field({ description: "Opaque position of this item: pass it as `after` to get the items that follow it" })
     cursor!: string;
@@ -44,6 +47,7 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name = node
   }
 
   @ObjectType()
+  @CacheHint({ inheritMaxAge: true })
   abstract class ConnectionType {
     @Field(() => [EdgeType], { description: "This page's items, in the list's order, each with its cursor" })
     edges!: Edge<T>[];

@@ -19,7 +19,7 @@ import { mountInternalRoutes } from "./internal-routes";
 import type { PeriodicJob } from "./jobs";
 import { startPeriodicJob } from "./jobs";
 import { subgraphLimitsFromEnv } from "./limits";
-import { announcer, livePublisher } from "./live-topics";
+import { announcer, changeAnnouncer, livePublisher } from "./live-topics";
 import type { Logger } from "./logger";
 import { createLogger } from "./logger";
 import type { Orm } from "./orm";
@@ -80,7 +80,7 @@ export async function runSubgraph<Settings extends object, Services, Loaders>(
   overrides: SubgraphOverrides<Settings> = {},
 ): Promise<RunningSubgraph<Services>> {
   const { name } = descriptor;
-  const { env, runtime, services, release } = await openSubgraphProcess(descriptor, overrides, overrides.logger ?? createLogger(name));
+  const { env, runtime, services, release, announceChanges } = await openSubgraphProcess(descriptor, overrides, overrides.logger ?? createLogger(name));
   const { orm, logger, peers } = runtime;
   let jobs: RunningJobs | undefined;
   try {
@@ -103,6 +103,7 @@ export async function runSubgraph<Settings extends object, Services, Loaders>(
     const server = await startSubgraphServer({
       name,
       limits: subgraphLimitsFromEnv(env),
+      announceChanges,
       port: overrides.port ?? 0,
       host: overrides.host,
       schema: await subgraphSchema(descriptor, services),
@@ -180,6 +181,8 @@ interface SubgraphProcess<Settings, Services> {
   services: Services;
   /** Releases what the runtime opened (event bus, storage, onClose steps), last first; not the database. */
   release: () => Promise<void>;
+  /** Where `ctx.changed` announces (the bus), when the subgraph is connected to one. */
+  announceChanges?: (tags: string[]) => Promise<void>;
 }
 
 /**
@@ -207,7 +210,7 @@ async function openSubgraphProcess<Settings extends object, Services>(
   const orm = await openDatabase({ schema: descriptor.schema, entities: [...descriptor.entities], migrationsPath: descriptor.migrations, clientUrl, logger });
   try {
     let bus = overrides.eventBus;
-    if ((descriptor.liveTopics?.length || descriptor.announces?.length) && !bus) {
+    if ((descriptor.liveTopics?.length || descriptor.announces?.length || descriptor.announcesChanges) && !bus) {
       // Redis pub/sub when REDIS_URL is set, Postgres LISTEN/NOTIFY otherwise.
       const own = await createEventBus({ redisUrl: env.REDIS_URL || undefined, databaseUrl: clientUrl, logger, namespace: envString("EVENT_BUS_NAMESPACE", "", env) });
       releases.push(() => own.close());
@@ -232,7 +235,7 @@ async function openSubgraphProcess<Settings extends object, Services>(
       },
     };
     const services = descriptor.services ? await descriptor.services(runtime) : ({} as Services);
-    return { env, runtime, services, release };
+    return { env, runtime, services, release, announceChanges: changeAnnouncer(bus, logger) };
   } catch (error) {
     await release();
     await orm.close();

@@ -6,6 +6,8 @@ import type { Express, NextFunction, Request, Response } from "express";
 import express from "express";
 import type { GraphQLSchema } from "graphql";
 import { formatError, observabilityPlugin } from "./apollo";
+import { cacheTagsPlugin, type TaggedContext } from "./cache-tags";
+import { DATA_CHANGED_HEADER } from "./cache-hints";
 import { isProduction } from "./config";
 import { requestError } from "./errors";
 import type { RunningService } from "./http";
@@ -28,6 +30,16 @@ export interface SubgraphContext<Loaders = unknown> {
   loaders: Loaders;
   /** Sets a header on this request's HTTP response (what the gateway must act on before it answers). */
   setResponseHeader(name: string, value: string): void;
+  /**
+   * Names what this answer read (`entityTag`, `collectionTag`, a live topic), so the gateway can keep
+   * it and evict it when one of them changes. An answer that names nothing is never cached.
+   */
+  reads(...tags: string[]): void;
+  /**
+   * Says, after the change is committed, what it changed: every gateway evicts the cached answers
+   * that read one of these tags (the one carrying this request before it answers).
+   */
+  changed(...tags: string[]): Promise<void>;
 }
 
 export interface SubgraphServerOptions<Loaders> {
@@ -46,6 +58,8 @@ export interface SubgraphServerOptions<Loaders> {
   beforeClose?: () => Promise<void>;
   /** Request limits; the SUBGRAPH_MAX_* variables by default. */
   limits?: SubgraphLimits;
+  /** Where `ctx.changed` announces changes (the event bus); without it they reach only the gateway that carried the request. */
+  announceChanges?: (tags: string[]) => Promise<void>;
 }
 
 declare module "express-serve-static-core" {
@@ -85,14 +99,14 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
   });
   options.routes?.(app);
 
-  const apollo = new ApolloServer<SubgraphContext<Loaders>>({
+  const apollo = new ApolloServer<SubgraphContext<Loaders> & TaggedContext>({
     schema: options.schema,
     introspection: !isProduction(),
     formatError: formatError({ production: isProduction() }),
     validationRules: limitRules(limits),
     // Shutdown is ours (exitGracefullyOnSignals): Apollo's own handler would stop it twice.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), observabilityPlugin(metrics), limitResolvedFields(options.schema, limits.maxResolvedFields)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), observabilityPlugin(metrics), limitResolvedFields(options.schema, limits.maxResolvedFields), cacheTagsPlugin()],
   });
   await apollo.start();
   app.use(
@@ -103,8 +117,10 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
     bodyErrorHandler(limits.maxBodyBytes),
     requestShapeGuard(limits),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
+      context: async ({ req, res }): Promise<SubgraphContext<Loaders> & TaggedContext> => {
         const em = orm.em.fork();
+        const readTags = new Set<string>();
+        const changedTags = new Set<string>();
         return {
           em,
           identity: req.identity!,
@@ -112,6 +128,14 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
           log: req.log,
           loaders: options.createLoaders(em),
           setResponseHeader: (name, value) => void res.setHeader(name, value),
+          readTags,
+          reads: (...tags) => tags.forEach((tag) => readTags.add(tag)),
+          changed: async (...tags) => {
+            if (!tags.length) return;
+            tags.forEach((tag) => changedTags.add(tag));
+            res.setHeader(DATA_CHANGED_HEADER, [...changedTags].join(" "));
+            await options.announceChanges?.(tags);
+          },
         };
       },
     }),

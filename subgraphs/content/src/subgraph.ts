@@ -30,6 +30,7 @@ export default defineSubgraph({
     },
   ],
   auditOutbox: { deliverTo: "users" },
+  announcesChanges: true,
   ready: [({ storage }) => storage.check()],
   demo: contentDemo,
 });

@@ -25,6 +25,7 @@ export default defineSubgraph({
   loaders: createLoaders,
   internalRoutes,
   announces: [CREDENTIALS_CHANGED_TOPIC],
+  announcesChanges: true,
   jobs: [
     {
       // At start too: mail queued before a restart (or while the SMTP server was away) goes out now.

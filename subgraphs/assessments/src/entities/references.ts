@@ -1,4 +1,4 @@
-import { Access } from "@solo/kit";
+import { Access, CacheHint, DEFAULT_CACHE_MAX_AGE } from "@solo/kit";
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 
 /**
@@ -7,6 +7,7 @@ import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
  */
 @ObjectType()
 @Access({ withParent: true })
+@CacheHint({ maxAge: DEFAULT_CACHE_MAX_AGE })
 @Directive('@key(fields: "id")')
 export class User {
   @Field(() => ID, { description: "The account's id (a UUID); stable for the account's life" })

@@ -1,5 +1,5 @@
 import { LockMode, UniqueConstraintViolationException } from "@mikro-orm/core";
-import { Access, apiError, badInput, lockUntilCommit, notFound } from "@solo/kit";
+import { Access, apiError, badInput, lockUntilCommit, notFound, CacheHint, DEFAULT_CACHE_MAX_AGE, subscriptionTopic } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Answer, Attempt, AttemptStatus, MockTest, Question, TestStatus, User, ref } from "../entities";
 import type { AssessmentsContext } from "../context";
@@ -141,6 +141,7 @@ export class AttemptResolver {
   }
 
   @Access({ publicData: true, scope: "assessments:read", filter: publishedOrAuthor })
+  @CacheHint({ maxAge: DEFAULT_CACHE_MAX_AGE })
   @Query(() => [LeaderboardEntry], { description: "Each person's ranked (first submitted) attempt, higher score first, ties by earlier submission" })
   async leaderboard(
     @Arg("testId", () => ID, { description: "The test" }) testId: string,
@@ -149,6 +150,8 @@ export class AttemptResolver {
   ): Promise<LeaderboardEntry[]> {
     const test = await visibleTest(testId, ctx, assessmentsReader(ctx.identity));
     if (!test) throw notFound("Mock test");
+    // What makes live subscribers read it again evicts it from the response cache too.
+    ctx.reads(subscriptionTopic("leaderboardUpdated", { testId: test.id }));
     const limit = first ?? 10;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badInput("first must be 1 to 100", "first");
     const rows: { user_id: string; score: number; submitted_at: Date }[] = await ctx.em.getConnection().execute(

@@ -1,4 +1,4 @@
-import { Access, Connection, MultiLine, NotBlank } from "@solo/kit";
+import { Access, Connection, MultiLine, NotBlank, CacheHint, DEFAULT_CACHE_MAX_AGE } from "@solo/kit";
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Length, Max, Min } from "class-validator";
 import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
 import { Attempt, Course, Difficulty, Flashcard, MockTest } from "../entities";
@@ -142,6 +142,7 @@ export class RankPrediction {
 
 @ObjectType({ description: "One person's place on a test's leaderboard" })
 @Access({ withParent: true })
+@CacheHint({ maxAge: DEFAULT_CACHE_MAX_AGE })
 export class LeaderboardEntry {
   @Field(() => Int, { description: "Place on the leaderboard; 1 is best" })
   rank!: number;

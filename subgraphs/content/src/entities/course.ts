@@ -1,4 +1,4 @@
-import { Access } from "@solo/kit";
+import { Access, CacheHint, DEFAULT_CACHE_MAX_AGE } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Enum, Index, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
@@ -11,6 +11,7 @@ const courseSearchText = (course: Course) => ({ A: course.title, B: course.tags.
 /** A course: drafts are seen by their author and admins only. */
 @ObjectType({ description: "A course of lessons" })
 @Access({ withParent: true })
+@CacheHint({ maxAge: DEFAULT_CACHE_MAX_AGE })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "courses" })
 @Index({ properties: ["status", "createdAt", "id"] })

@@ -1,4 +1,4 @@
-import { Access } from "@solo/kit";
+import { Access, CacheHint, DEFAULT_CACHE_MAX_AGE } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from "@mikro-orm/decorators/legacy";
@@ -10,6 +10,7 @@ const lessonSearchText = (lesson: Lesson) => ({ A: lesson.title, C: lesson.body 
 
 @ObjectType({ description: "One lesson of a course, in order" })
 @Access({ withParent: true })
+@CacheHint({ maxAge: DEFAULT_CACHE_MAX_AGE })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "lessons" })
 @Unique({ properties: ["course", "position"] })

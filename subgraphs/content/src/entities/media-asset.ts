@@ -1,4 +1,4 @@
-import { Access } from "@solo/kit";
+import { Access, CacheHint } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Enum, Index, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
@@ -9,6 +9,8 @@ import { AssetStatus, UploadPurpose } from "./enums";
 /** A file in object storage, uploaded by its owner through a presigned URL. */
 @ObjectType({ description: "A file in object storage" })
 @Access({ withParent: true })
+// Its url is signed for DOWNLOAD_URL_TTL_SECONDS (900): a cached one stays usable for most of that.
+@CacheHint({ maxAge: 60 })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "media_assets" })
 @Index({ properties: ["status", "createdAt"] })

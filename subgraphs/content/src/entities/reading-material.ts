@@ -1,4 +1,4 @@
-import { Access } from "@solo/kit";
+import { Access, CacheHint, DEFAULT_CACHE_MAX_AGE } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Enum, Index, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
@@ -11,6 +11,7 @@ const materialSearchText = (material: ReadingMaterial) => ({ A: material.title, 
 /** Articles, GK digests, training notes and templates: published when created. */
 @ObjectType({ description: "A reading material: article, GK digest, training note or template" })
 @Access({ withParent: true })
+@CacheHint({ maxAge: DEFAULT_CACHE_MAX_AGE })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "reading_materials" })
 @Index({ properties: ["kind", "topic"] })

@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import { Access, badInput, isUuid, paginate, queueAudit, nextPosition, signedInCaller } from "@solo/kit";
+import { Access, CacheHint, DEFAULT_CACHE_MAX_AGE, badInput, isUuid, paginate, queueAudit, nextPosition, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, CourseStatus, Lesson, MediaAsset, UploadPurpose, User, userRef } from "../entities";
 import type { ContentContext } from "../context";
@@ -8,6 +8,7 @@ import { slugify, withSuffix } from "../services/slugs";
 import { courseAuthorOrAdmin } from "../policies";
 import { canSeeCourse, contentReader, publishedOrAuthor } from "../services/visibility";
 import { CourseConnection, CourseFilter, CreateCourseInput, LessonInput } from "./types";
+import { COURSES, assetTag, courseChanged, courseTag } from "./cache-tags";
 
 const AUTHORS = ["INSTRUCTOR", "ADMIN"] as const;
 
@@ -21,10 +22,14 @@ export class CourseResolver {
   @Query(() => Course, { nullable: true, description: "A course by slug; null when it does not exist or is a draft you cannot see" })
   async course(@Arg("slug", { description: "The course's slug" }) slug: string, @Ctx() ctx: ContentContext): Promise<Course | null> {
     const course = await ctx.em.findOne(Course, { slug });
-    return course && publishedOrAuthor.visible(contentReader(ctx.identity), course) ? course : null;
+    const visible = course && publishedOrAuthor.visible(contentReader(ctx.identity), course) ? course : null;
+    // Nothing to see here yet: a course created or published under this slug is a change to COURSES.
+    ctx.reads(visible ? courseTag(visible.id) : COURSES);
+    return visible;
   }
 
   @Access({ publicData: true, scope: "content:read" })
+  @CacheHint({ maxAge: DEFAULT_CACHE_MAX_AGE })
   @Query(() => CourseConnection, { description: "Published courses, newest first" })
   courses(
     @Arg("first", () => Int, { description: "Page size: 0 to 100, 20 by default", nullable: true }) first: number | null,
@@ -36,6 +41,7 @@ export class CourseResolver {
     if (filter?.level) where.level = filter.level;
     if (filter?.tag) where.tags = { $contains: [filter.tag.trim().toLowerCase()] };
     if (filter?.authorId) where.authorId = isUuid(filter.authorId) ? filter.authorId : "00000000-0000-0000-0000-000000000000";
+    ctx.reads(COURSES);
     return paginate(ctx.em, Course, where, { first, after, direction: "desc" });
   }
 
@@ -60,6 +66,7 @@ export class CourseResolver {
       });
       try {
         await em.flush();
+        await courseChanged(ctx, course.id);
         return ctx.em.merge(course);
       } catch (error) {
         // Another course has this slug: try again with a suffix.
@@ -96,6 +103,7 @@ export class CourseResolver {
       return created;
     });
     ctx.loaders.lessonCountByCourse.clear(course.id);
+    await courseChanged(ctx, course.id);
     return lesson;
   }
 
@@ -111,6 +119,7 @@ export class CourseResolver {
     course.publishedAt = new Date();
     queueAudit(ctx.em, ctx, "course.published", { type: "Course", id: course.id }, { slug: course.slug });
     await ctx.em.flush();
+    await courseChanged(ctx, course.id);
     return course;
   }
 
@@ -126,16 +135,20 @@ export class CourseResolver {
 
   @FieldResolver(() => MediaAsset, { description: "Cover picture (a COURSE_COVER upload); null without one", nullable: true })
   cover(@Root() course: Course, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> | null {
-    return course.coverAssetId ? ctx.loaders.assetById.load(course.coverAssetId) : null;
+    if (!course.coverAssetId) return null;
+    ctx.reads(assetTag(course.coverAssetId));
+    return ctx.loaders.assetById.load(course.coverAssetId);
   }
 
   @FieldResolver(() => [Lesson], { description: "Every lesson, by position" })
   lessons(@Root() course: Course, @Ctx() ctx: ContentContext): Promise<Lesson[]> {
+    ctx.reads(courseTag(course.id));
     return ctx.loaders.lessonsByCourse.load(course.id);
   }
 
   @FieldResolver(() => Int, { description: "How many lessons the course has" })
   lessonCount(@Root() course: Course, @Ctx() ctx: ContentContext): Promise<number> {
+    ctx.reads(courseTag(course.id));
     return ctx.loaders.lessonCountByCourse.load(course.id);
   }
 }
@@ -146,6 +159,7 @@ export class CourseResolver {
  * content:read as anonymous.
  */
 export async function resolveCourseReference(reference: { id: string }, ctx: ContentContext): Promise<Course | null> {
+  ctx.reads(courseTag(reference.id));
   const course = await ctx.loaders.courseById.load(reference.id);
   return course && canSeeCourse(contentReader(ctx.identity), course) ? course : null;
 }

@@ -8,6 +8,7 @@ import { completeAsset, reservePendingUpload } from "../services/uploads";
 import { uploadPurposeAllowed, uploaderOnly, uploaderOrAdmin } from "../policies";
 import { publicOrOwnAsset } from "../services/visibility";
 import { CreateUploadUrlInput, UploadTicket } from "./types";
+import { assetTag } from "./cache-tags";
 
 @Resolver(() => MediaAsset)
 export class MediaAssetResolver {
@@ -58,12 +59,14 @@ export class MediaAssetResolver {
         reason: "OBJECT_NOT_UPLOADED",
       });
     }
+    await ctx.changed(assetTag(asset.id));
     return outcome.asset;
   }
 
   @Access({ scope: "content:read", policy: uploaderOrAdmin })
   @Query(() => MediaAsset, { nullable: true, description: "One of your uploads (any upload, for admins)" })
   async mediaAsset(@Arg("id", () => ID, { description: "The upload's id" }) id: string, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> {
+    ctx.reads(assetTag(id));
     return ctx.loaders.assetById.load(id);
   }
 
@@ -91,6 +94,7 @@ export class MediaAssetResolver {
  */
 export async function resolveAssetReference(reference: { id: string }, ctx: ContentContext): Promise<MediaAsset | null> {
   requireScope(ctx.identity, "content:read");
+  ctx.reads(assetTag(reference.id));
   const asset = await ctx.loaders.assetById.load(reference.id);
   return asset && publicOrOwnAsset.visible(ctx.identity, asset) ? asset : null;
 }

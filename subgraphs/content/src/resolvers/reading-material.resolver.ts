@@ -1,9 +1,10 @@
-import { Access, paginate, queueAudit, signedInCaller } from "@solo/kit";
+import { Access, CacheHint, DEFAULT_CACHE_MAX_AGE, paginate, queueAudit, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { MaterialKind, MediaAsset, ReadingMaterial, UploadPurpose, User, userRef } from "../entities";
 import type { ContentContext } from "../context";
 import { requireOwnReadyAsset } from "../services/assets";
 import { ReadingMaterialConnection, ReadingMaterialInput } from "./types";
+import { MATERIALS, assetTag } from "./cache-tags";
 
 @Resolver(() => ReadingMaterial)
 export class ReadingMaterialResolver {
@@ -25,10 +26,12 @@ export class ReadingMaterialResolver {
     });
     queueAudit(ctx.em, ctx, "reading_material.published", { type: "ReadingMaterial", id: material.id }, { kind: material.kind });
     await ctx.em.flush();
+    await ctx.changed(MATERIALS);
     return material;
   }
 
   @Access({ publicData: true, scope: "content:read" })
+  @CacheHint({ maxAge: DEFAULT_CACHE_MAX_AGE })
   @Query(() => ReadingMaterialConnection, { description: "Published reading materials, newest first" })
   readingMaterials(
     @Arg("kind", () => MaterialKind, { description: "Only materials of this kind", nullable: true }) kind: MaterialKind | null,
@@ -40,12 +43,15 @@ export class ReadingMaterialResolver {
     const where: Record<string, unknown> = { publishedAt: { $ne: null } };
     if (kind) where.kind = kind;
     if (topic) where.topic = topic.trim().toLowerCase();
+    ctx.reads(MATERIALS);
     return paginate(ctx.em, ReadingMaterial, where, { first, after, direction: "desc" });
   }
 
   @FieldResolver(() => MediaAsset, { description: "A file to go with it (a MATERIAL upload); null without one", nullable: true })
   attachment(@Root() material: ReadingMaterial, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> | null {
-    return material.attachmentAssetId ? ctx.loaders.assetById.load(material.attachmentAssetId) : null;
+    if (!material.attachmentAssetId) return null;
+    ctx.reads(assetTag(material.attachmentAssetId));
+    return ctx.loaders.assetById.load(material.attachmentAssetId);
   }
 
   @FieldResolver(() => User, { description: "The account that wrote it (an instructor or an admin)" })
@@ -56,6 +62,8 @@ export class ReadingMaterialResolver {
 
 /** Published materials are public data: any caller reads them, a key with or without content:read. */
 export async function resolveMaterialReference(reference: { id: string }, ctx: ContentContext): Promise<ReadingMaterial | null> {
+  // Materials are never edited: one appears (MATERIALS) and stays as it was.
+  ctx.reads(MATERIALS);
   const material = await ctx.loaders.materialById.load(reference.id);
   return material?.publishedAt ? material : null;
 }

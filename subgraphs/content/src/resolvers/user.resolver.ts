@@ -1,8 +1,9 @@
-import { Access } from "@solo/kit";
+import { Access, entityTag } from "@solo/kit";
 import { Ctx, Directive, FieldResolver, Resolver, Root } from "type-graphql";
 import { AssetStatus, Course, MediaAsset, UploadPurpose, User } from "../entities";
 import type { ContentContext } from "../context";
 import { publishedOrAuthor } from "../services/visibility";
+import { COURSES, assetTag } from "./cache-tags";
 
 @Resolver(() => User)
 export class UserContentResolver {
@@ -15,6 +16,7 @@ export class UserContentResolver {
   @Directive('@requires(fields: "avatarAssetId")')
   async avatar(@Root() user: User, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> {
     if (!user.avatarAssetId) return null;
+    ctx.reads(assetTag(user.avatarAssetId));
     const asset = await ctx.loaders.assetById.load(user.avatarAssetId);
     // Only an avatar the account itself uploaded and completed can be shown as its picture.
     const usable = asset && asset.ownerId === user.id && asset.purpose === UploadPurpose.AVATAR && asset.status === AssetStatus.READY;
@@ -24,6 +26,7 @@ export class UserContentResolver {
   @Access({ public: true, scope: "content:read", filter: publishedOrAuthor })
   @FieldResolver(() => [Course], { description: "Courses this person wrote: all of them for the author and admins, published ones for others" })
   async authoredCourses(@Root() user: User, @Ctx() ctx: ContentContext): Promise<Course[]> {
+    ctx.reads(COURSES);
     const courses = await ctx.loaders.coursesByAuthor.load(user.id);
     // The author's own drafts included: publishedOrAuthor lets the author and admins see every one.
     return courses.filter((course) => publishedOrAuthor.visible(ctx.identity, course));
@@ -31,6 +34,8 @@ export class UserContentResolver {
 }
 
 /** Users are the users subgraph's: here a reference only carries what the gateway sends. */
-export function resolveUserReference(reference: { id: string; avatarAssetId?: string | null }): User {
+export function resolveUserReference(reference: { id: string; avatarAssetId?: string | null }, ctx: ContentContext): User {
+  // What the gateway sends (avatarAssetId) is the users subgraph's account: a change to it is one to the User.
+  ctx.reads(entityTag("User", reference.id));
   return Object.assign(new User(), reference);
 }

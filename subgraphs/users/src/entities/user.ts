@@ -1,4 +1,4 @@
-import { Access } from "@solo/kit";
+import { Access, CacheHint, DEFAULT_CACHE_MAX_AGE } from "@solo/kit";
 import { randomUUID } from "node:crypto";
 import { OptionalProps } from "@mikro-orm/core";
 import { Entity, Index, Enum, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
@@ -11,6 +11,7 @@ import { Plan, Role } from "./enums";
  */
 @ObjectType({ description: "A person with an account" })
 @Access({ withParent: true })
+@CacheHint({ maxAge: DEFAULT_CACHE_MAX_AGE })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: "users" })
 @Index({ properties: ["createdAt", "id"] })

@@ -2,6 +2,7 @@ import { Access, Secret, apiError, badInput, personCaller, rateLimited } from "@
 import { isEmail } from "class-validator";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { AccountToken, Role, Session, TokenPurpose, User } from "../entities";
+import { userTag } from "./user.resolver";
 import type { UsersContext } from "../context";
 import { consumeAccountToken, tokensSentSince } from "../services/account-tokens";
 import { recordAudit } from "../services/audit";
@@ -25,8 +26,10 @@ export class AccountEmailResolver {
   })
   async verifyEmail(@Arg("token", { description: "The token from the verification mail's link" }) @Secret() token: string, @Ctx() ctx: UsersContext): Promise<boolean> {
     const now = this.services.clock.now();
+    let verified = "";
     const promoted = await ctx.em.transactional(async (em) => {
       const { user } = await consumeAccountToken(em, token, TokenPurpose.VERIFY_EMAIL, now);
+      verified = user.id;
       // Whoever holds the token proves the account's address: the change is the account's own.
       const actor = { identity: ctx.identity, requestId: ctx.requestId, userId: user.id };
       if (!user.emailVerifiedAt) {
@@ -41,6 +44,7 @@ export class AccountEmailResolver {
       return undefined;
     });
     if (promoted) await this.services.credentials.committed(ctx, { userIds: [promoted] });
+    await ctx.changed(userTag(verified));
     return true;
   }
 

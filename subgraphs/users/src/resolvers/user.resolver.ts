@@ -1,6 +1,20 @@
 import { UploadPurpose, verifyAssetRoute } from "@solo/content/internal-api";
 import type { Logger } from "@solo/kit";
-import { API_KEY_SCOPES, Access, apiError, badInput, callInternal, isUuid, notFound, paginate, selfOrAdmin, signedIn, signedInCaller } from "@solo/kit";
+import {
+  API_KEY_SCOPES,
+  Access,
+  apiError,
+  badInput,
+  callInternal,
+  isUuid,
+  notFound,
+  paginate,
+  selfOrAdmin,
+  signedIn,
+  signedInCaller,
+  CacheHint,
+  entityTag,
+} from "@solo/kit";
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ApiKey, Plan, Role, User } from "../entities";
 import type { UsersContext } from "../context";
@@ -9,10 +23,14 @@ import { notOwnRole } from "../policies";
 import { recordAudit } from "../services/audit";
 import { UpdateProfileInput, UserConnection } from "./types";
 
+/** What the response cache names an account by: a change to it evicts every answer that read it. */
+export const userTag = (id: string) => entityTag("User", id);
+
 /**
  * Email, plan, time zone and keys are the account's own business (and admins': `selfOrAdmin`, null
  * for others); an API key also needs users:read for them, however it reached the account.
  */
+
 @Resolver(() => User)
 export class UserResolver {
   constructor(private readonly services: UsersServices) {}
@@ -20,8 +38,10 @@ export class UserResolver {
   /** Any API key reaches its owner's public profile here; each private field checks its own scope. */
   @Access({ public: true, scope: API_KEY_SCOPES, policy: signedIn })
   @Query(() => User, { nullable: true, description: "The signed-in account; null when signed out" })
-  async me(@Ctx() { identity, loaders }: UsersContext): Promise<User | null> {
-    return loaders.userById.load(signedInCaller(identity).userId);
+  async me(@Ctx() ctx: UsersContext): Promise<User | null> {
+    const { userId } = signedInCaller(ctx.identity);
+    ctx.reads(userTag(userId));
+    return ctx.loaders.userById.load(userId);
   }
 
   @Access({ roles: [Role.ADMIN], scope: "users:read" })
@@ -52,6 +72,7 @@ export class UserResolver {
       user.role = role;
       await ctx.em.flush();
       await this.services.credentials.committed(ctx, { userIds: [user.id] });
+      await ctx.changed(userTag(user.id));
     }
     return user;
   }
@@ -82,17 +103,20 @@ export class UserResolver {
     if (Object.keys(changes).length) {
       recordAudit(ctx.em, ctx, "user.profile_updated", { type: "User", id: user.id }, changes);
       await ctx.em.flush();
+      await ctx.changed(userTag(user.id));
     }
     return user;
   }
 
   @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
+  @CacheHint({ scope: "PRIVATE" })
   @FieldResolver(() => String, { nullable: true, description: "The address the account signs in with; visible to the account itself and admins" })
   email(@Root() user: User): string | null {
     return user.email;
   }
 
   @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
+  @CacheHint({ scope: "PRIVATE" })
   @FieldResolver(() => Boolean, {
     nullable: true,
     description: "Whether the owner has confirmed the address (verifyEmail); visible to the account itself and admins",
@@ -102,12 +126,14 @@ export class UserResolver {
   }
 
   @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
+  @CacheHint({ scope: "PRIVATE" })
   @FieldResolver(() => Plan, { nullable: true, description: "The account's subscription plan; visible to the account itself and admins" })
   plan(@Root() user: User): Plan | null {
     return user.plan;
   }
 
   @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
+  @CacheHint({ scope: "PRIVATE" })
   @FieldResolver(() => String, { nullable: true, description: "IANA time zone; visible to the account itself and admins" })
   timezone(@Root() user: User): string | null {
     return user.timezone;
@@ -119,6 +145,7 @@ export class UserResolver {
    * studyStats does not also need users:read, nor gets an error for a field it never asked for.
    */
   @Access({ public: true, scope: API_KEY_SCOPES, policy: selfOrAdmin })
+  @CacheHint({ scope: "PRIVATE" })
   @FieldResolver(() => String, { nullable: true })
   @Directive("@inaccessible")
   accountTimezone(@Root() user: User): string | null {
@@ -126,6 +153,7 @@ export class UserResolver {
   }
 
   @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
+  @CacheHint({ scope: "PRIVATE" })
   @Directive('@tag(name: "internal")')
   @FieldResolver(() => [ApiKey], { nullable: true, description: "The account's partner API keys, revoked ones included; visible to the account itself and admins" })
   apiKeys(@Root() user: User, @Ctx() { loaders }: UsersContext): Promise<ApiKey[]> {
@@ -151,5 +179,6 @@ async function requireAvatarUpload(contentUrl: string | undefined, userId: strin
 
 /** Entity resolution for other subgraphs: batched, one query for every User in a response. */
 export function resolveUserReference(reference: { id: string }, ctx: UsersContext): Promise<User | null> {
+  ctx.reads(userTag(reference.id));
   return ctx.loaders.userById.load(reference.id);
 }
