@@ -80,10 +80,18 @@ export async function startBenchPlatform(options: { peers: boolean; name: string
     // Without its response cache, so that it is measured doing the peers' work; `cached` has it.
     const ours = await startService("gateway", "gateway/dist/src/index.js", await freePort(), { ...subgraphs.env, RESPONSE_CACHE: "false" });
     services.push(ours);
+    // With its response cache, and with neither the cache nor in-flight sharing: every request fetched.
     const cached = options.responseCache
-      ? await startService("gateway, response cache", "gateway/dist/src/index.js", await freePort(), { ...subgraphs.env, RESPONSE_CACHE: "true" })
+      ? {
+          on: await startService("gateway, response cache", "gateway/dist/src/index.js", await freePort(), { ...subgraphs.env, RESPONSE_CACHE: "true" }),
+          off: await startService("gateway, each request fetched", "gateway/dist/src/index.js", await freePort(), {
+            ...subgraphs.env,
+            RESPONSE_CACHE: "false",
+            SHARE_IN_FLIGHT_QUERIES: "false",
+          }),
+        }
       : undefined;
-    if (cached) services.push(cached);
+    if (cached) services.push(cached.on, cached.off);
     const peers = options.peers
       ? {
           stock: await startService("stock @apollo/gateway", "bench/dist/src/peer-gateway.js", await freePort(), subgraphs.env, ["stock"]),

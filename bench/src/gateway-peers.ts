@@ -159,10 +159,10 @@ async function main() {
         ],
       },
       {
-        name: "F: query A through the response cache (ours cached against ours uncached)",
+        name: "F: query A from the response cache (ours cached, against ours sharing fetches in flight, and each request fetched)",
         text: oneSubgraph,
         variables: oneSubgraphVariables,
-        targets: [target(cached!), target(ours)],
+        targets: [target(cached!.on), target(ours), target(cached!.off)],
       },
       {
         name: "E: a mutation (ours, signed in: updateProfile)",

@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { projectRoot } from "@solo/kit";
+import { projectRoot, subscriptionTopic } from "@solo/kit";
 import type { GatewayConfig } from "@solo/gateway";
 import { publishedTest, sit } from "../src/assessment-fixtures";
 import { publishedCourse, registerWithRole } from "../src/content-fixtures";
 import { metricSum } from "../src/held-requests";
+import { connect, subscribe } from "../src/live";
 import type { GraphQLClient, GraphQLResponse, Stack } from "../src/stack";
 import { contractOperation, register, startStack } from "../src/stack";
 
@@ -108,6 +109,51 @@ describe("the gateway's response cache", () => {
     const { answer, elapsed } = await readUntil(board, (read) => read.data.leaderboard.length === 1);
     assert.equal(answer.data.leaderboard[0]?.user.id, student.user.id);
     assert.ok(elapsed < 1_000, `the leaderboard changed after ${Math.round(elapsed)} ms`);
+  });
+
+  it("never answers a live update from the cache: each event's read is fresh", async () => {
+    const test = await publishedTest(instructor.client, [{ correctOption: 1 }]);
+    const live = connect(stack.wsUrl);
+    try {
+      const board = subscribe(live, contractOperation("LeaderboardUpdated"), { testId: test.id });
+      // An event on the board's topic until the subscription (in place once the gateway took it) answers: empty.
+      for (let tries = 0; !board.results.length && tries < 40; tries++) {
+        await stack.events.publish(subscriptionTopic("leaderboardUpdated", { testId: test.id }), { at: new Date().toISOString() });
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      assert.deepEqual(board.results[0].data.leaderboardUpdated, []);
+      for (let round = 1; round <= 3; round++) {
+        const student = await register(stack, { displayName: `Live cached ${round}` });
+        await sit(student.client, test.id, test.questionIds, [1]);
+        // The board the submission's event delivered: no later event comes to mend a stale one.
+        const deadline = Date.now() + 5_000;
+        while (board.results.at(-1)?.data?.leaderboardUpdated.length !== round && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        const last = board.results.at(-1)!;
+        assert.equal(last.errors, undefined, JSON.stringify(last.errors));
+        assert.equal(last.data.leaderboardUpdated.length, round, `the event of submission ${round} delivered a board of ${last.data.leaderboardUpdated.length}`);
+      }
+      // An event nobody announced a change with (only its topic): a read from the cache would be the old board.
+      await stack.db.query("update assessments.attempts set score = -1 where test_id = $1", [test.id]);
+      const before = board.results.length;
+      await stack.events.publish(subscriptionTopic("leaderboardUpdated", { testId: test.id }), { at: new Date().toISOString() });
+      const rescored = (await board.next(before + 1, 5_000)).at(-1)!;
+      assert.deepEqual(
+        rescored.data.leaderboardUpdated.map((entry: { score: number }) => entry.score),
+        [-1, -1, -1],
+      );
+      board.stop();
+    } finally {
+      await live.client.dispose();
+    }
+  });
+
+  it("evicts the reading materials list when one is published", async () => {
+    const anonymous = stack.client();
+    const before = await anonymous.op("ReadingMaterials", { first: 100 });
+    assert.equal((await anonymous.op("ReadingMaterials", { first: 100 })).headers.get("x-cache"), "HIT");
+    await instructor.client.op("CreateReadingMaterial", { input: { title: "Fresh digest", kind: "GK_DIGEST", topic: "polity", body: "News" } });
+    const after = await anonymous.op("ReadingMaterials", { first: 100 });
+    assert.equal(after.data.readingMaterials.totalCount, before.data.readingMaterials.totalCount + 1);
   });
 
   it("keeps each signed-in reader's answers apart: a private field is never served from another's entry", async () => {

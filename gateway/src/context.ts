@@ -10,6 +10,8 @@ export interface GatewayContext {
   resultMediaType?: string;
   /** The identity as subgraph fetches carry it, made on the request's first fetch. */
   signedIdentity?: SignedIdentity;
+  /** Read from the subgraphs, never from the response cache, nor kept in it (a live update: an event says something changed). */
+  fresh?: boolean;
   /** Set by the response cache for the request's queries; each subgraph fetch adds what it read. */
   cacheReads?: CacheReads;
 }

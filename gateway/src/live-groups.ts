@@ -200,7 +200,8 @@ export class Subscriber implements AsyncIterableIterator<Result> {
 async function execute(services: GroupServices, spec: GroupSpec): Promise<Result> {
   const response = await services.apollo.executeOperation(
     { query: print(spec.lookup), variables: spec.variables },
-    { contextValue: { identity: spec.identity, requestId: crypto.randomUUID(), log: services.logger } },
+    // Fresh: the event that woke it may reach the response cache's eviction after this read would.
+    { contextValue: { identity: spec.identity, requestId: crypto.randomUUID(), log: services.logger, fresh: true } },
   );
   if (response.body.kind !== "single") return { errors: [new GraphQLError("Unexpected incremental result")] };
   // Formatted errors (message, path, extensions) become errors again: graphql-ws serialises them.

@@ -59,7 +59,7 @@ export function responseCachePlugin(cache: ResponseCache | undefined, metrics: R
       let hit: CachedAnswer | undefined;
       return {
         async responseForOperation(context) {
-          if (!cache || context.operation.operation !== OperationTypeNode.QUERY) return null;
+          if (!cache || contextValue.fresh || context.operation.operation !== OperationTypeNode.QUERY) return null;
           contextValue.cacheReads = { tags: new Set(), untagged: false };
           key = cacheKey(context);
           hit = await cache.lookup(key);
