@@ -7,7 +7,7 @@ import express from "express";
 import type { GraphQLSchema } from "graphql";
 import { formatError, observabilityPlugin } from "./apollo";
 import { cacheTagsPlugin, type TaggedContext } from "./cache-tags";
-import { DATA_CHANGED_HEADER } from "./cache-hints";
+import { DATA_CHANGED_HEADER, isCacheTag } from "./cache-hints";
 import { isProduction } from "./config";
 import { requestError } from "./errors";
 import type { RunningService } from "./http";
@@ -130,7 +130,10 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
           setResponseHeader: (name, value) => void res.setHeader(name, value),
           readTags,
           reads: (...tags) => tags.forEach((tag) => readTags.add(tag)),
-          changed: async (...tags) => {
+          changed: async (...named) => {
+            // A malformed tag is a bug: every gateway would refuse the whole change, so it goes without it.
+            const tags = named.filter(isCacheTag);
+            for (const tag of named) if (!isCacheTag(tag)) req.log.error({ tag }, "a change named a malformed cache tag");
             if (!tags.length) return;
             tags.forEach((tag) => changedTags.add(tag));
             res.setHeader(DATA_CHANGED_HEADER, [...changedTags].join(" "));

@@ -1,9 +1,9 @@
-import { Access, entityTag } from "@solo/kit";
+import { Access } from "@solo/kit";
 import { Ctx, Directive, FieldResolver, Resolver, Root } from "type-graphql";
 import { AssetStatus, Course, MediaAsset, UploadPurpose, User } from "../entities";
 import type { ContentContext } from "../context";
 import { publishedOrAuthor } from "../services/visibility";
-import { COURSES, assetTag } from "./cache-tags";
+import { COURSES, assetTag, userTag } from "./cache-tags";
 
 @Resolver(() => User)
 export class UserContentResolver {
@@ -35,7 +35,6 @@ export class UserContentResolver {
 
 /** Users are the users subgraph's: here a reference only carries what the gateway sends. */
 export function resolveUserReference(reference: { id: string; avatarAssetId?: string | null }, ctx: ContentContext): User {
-  // What the gateway sends (avatarAssetId) is the users subgraph's account: a change to it is one to the User.
-  ctx.reads(entityTag("User", reference.id));
+  ctx.reads(userTag(reference.id));
   return Object.assign(new User(), reference);
 }
