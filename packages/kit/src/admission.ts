@@ -42,9 +42,9 @@ interface Waiter {
  * CPU: with fast upstreams, 64 requests can keep its one thread busy all the time, and then the
  * connections and refusals it has not read yet wait behind them (seen: accepted 7 s late, the
  * listen queue 500 deep, while timers ran on time). So the places open shrink while the event loop
- * is busier than `maxEventLoopUtilization` (by a tenth each ~100 ms) and grow back by one each
- * ~100 ms that it is not, up to `maxInFlight`: what would have run then waits in the queue, which
- * a short burst passes through and a flood fills.
+ * is busier than `maxEventLoopUtilization` (by a tenth each ~100 ms, never below an eighth of
+ * `maxInFlight`) and grow back by one each ~100 ms that it is not, up to `maxInFlight`: what would
+ * have run then waits in the queue, which a short burst passes through and a flood fills.
  */
 export class AdmissionGate {
   private running = 0;
@@ -115,7 +115,16 @@ export class AdmissionGate {
     if (windows < 1) return;
     const busy = this.measure(this.utilization.reading).utilization > this.limits.maxEventLoopUtilization;
     this.utilization = { at: now, reading: this.measure() };
-    this.open = busy ? Math.max(1, Math.floor(Math.min(this.open, this.running) * 0.9)) : Math.min(this.limits.maxInFlight, this.open + windows);
+    this.open = busy ? Math.max(this.fewest, Math.floor(Math.min(this.open, this.running) * 0.9)) : Math.min(this.limits.maxInFlight, this.open + windows);
+  }
+
+  /**
+   * Places a busy loop never closes: an eighth of them (at least one). Fewer, and a request or two
+   * held long by a slow upstream (or a blocking pause such as a schema swap, read as a busy loop)
+   * would stop every other request until the loop had calmed for a while.
+   */
+  private get fewest(): number {
+    return Math.max(1, Math.ceil(this.limits.maxInFlight / 8));
   }
 
   private releaser(): () => void {

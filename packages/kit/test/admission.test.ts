@@ -61,25 +61,40 @@ describe("the admission gate", () => {
     const log: string[] = [];
     const releases = new Map<string, () => void>();
     const windowPasses = () => new Promise((resolve) => setTimeout(resolve, 110));
-    request(gate, "a", log, releases);
-    request(gate, "b", log, releases);
+    for (const name of ["a", "b", "c", "d"]) request(gate, name, log, releases);
     utilization = 0.95;
     await windowPasses();
-    request(gate, "c", log, releases);
-    assert.deepEqual(log, ["a admitted", "b admitted"], "c waits: the busy loop closed places down to a tenth fewer than were in use");
-    assert.equal(gate.limit, 1);
+    request(gate, "e", log, releases);
+    assert.deepEqual(log, ["a admitted", "b admitted", "c admitted", "d admitted"], "e waits: the busy loop closed places down to a tenth fewer than were in use");
+    assert.equal(gate.limit, 3);
     releases.get("a")!();
-    assert.deepEqual(log.slice(2), [], "one place open, one in use");
+    assert.deepEqual(log.slice(4), [], "three places open, three in use");
     releases.get("b")!();
-    assert.deepEqual(log.slice(2), ["c admitted"]);
+    assert.deepEqual(log.slice(4), ["e admitted"]);
     utilization = 0.5;
     await windowPasses();
-    request(gate, "d", log, releases);
-    request(gate, "e", log, releases);
-    assert.deepEqual(log.slice(3), ["d admitted"], "a calm window opens one place more");
-    assert.deepEqual([gate.limit, gate.inFlight, gate.queued], [2, 2, 1]);
-    for (const name of ["c", "d", "e"]) releases.get(name)?.();
-    releases.get("e")!();
+    request(gate, "f", log, releases);
+    request(gate, "g", log, releases);
+    assert.deepEqual(log.slice(5), ["f admitted"], "a calm window opens one place more");
+    assert.deepEqual([gate.limit, gate.inFlight, gate.queued], [4, 4, 1]);
+    for (const name of ["c", "d", "e", "f"]) releases.get(name)!();
+    releases.get("g")!();
     assert.deepEqual([gate.inFlight, gate.queued], [0, 0]);
+  });
+
+  it("never closes below an eighth of its places, so requests held on a slow upstream do not stop the rest", async () => {
+    const measure = () => ({ idle: 0, active: 0, utilization: 1 });
+    const gate = new AdmissionGate({ maxInFlight: 16, maxQueued: 10, maxWaitMs: 5_000, maxEventLoopUtilization: 0.9 }, measure);
+    const log: string[] = [];
+    const releases = new Map<string, () => void>();
+    request(gate, "held", log, releases);
+    for (let window = 0; window < 3; window++) {
+      await new Promise((resolve) => setTimeout(resolve, 110));
+      request(gate, `quick ${window}`, log, releases);
+      releases.get(`quick ${window}`)!();
+    }
+    assert.deepEqual(log, ["held admitted", "quick 0 admitted", "quick 1 admitted", "quick 2 admitted"]);
+    assert.equal(gate.limit, 2);
+    releases.get("held")!();
   });
 });
