@@ -156,6 +156,21 @@ describe("the gateway's response cache", () => {
     assert.equal(after.data.readingMaterials.totalCount, before.data.readingMaterials.totalCount + 1);
   });
 
+  it("evicts an owner's cached upload when the sweep job removes it (a change made outside any request)", async () => {
+    const owner = await register(stack);
+    const ticket = await owner.client.op("CreateUploadUrl", { input: { filename: "swept.png", contentType: "image/png", sizeBytes: 10, purpose: "AVATAR" } });
+    assert.equal(ticket.errors, undefined, JSON.stringify(ticket.errors));
+    const id = ticket.data.createUploadUrl.asset.id;
+    const read = () => owner.client.op("MediaAsset", { id });
+    assert.equal((await read()).data.mediaAsset.status, "PENDING");
+    assert.equal((await read()).headers.get("x-cache"), "HIT");
+    await stack.db.query("update content.media_assets set created_at = now() - interval '2 days' where id = $1", [id]);
+    await stack.subgraph("content").runJobNow("sweep-stale-uploads");
+    const { answer, elapsed } = await readUntil(read, (page) => page.data.mediaAsset === null);
+    assert.equal(answer.data.mediaAsset, null, "the removed upload is still served from the cache");
+    assert.ok(elapsed < 1_000, `it went after ${Math.round(elapsed)} ms`);
+  });
+
   it("keeps each signed-in reader's answers apart: a private field is never served from another's entry", async () => {
     const mine = "query Mine { me { id email } courses(first: 3) { totalCount } }";
     const [first, second] = [await register(stack), await register(stack)];

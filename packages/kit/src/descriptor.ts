@@ -34,6 +34,12 @@ export interface SubgraphRuntime<Settings> {
    * committed. A failed publish is logged and never undoes the change.
    */
   announce: (topic: string, payload: Record<string, unknown>) => Promise<void>;
+  /**
+   * `ctx.changed` for work outside a request (jobs, workers): after the commit, every gateway
+   * evicts the cached answers that read one of these tags. Needs `announcesChanges` (or another
+   * reason to be on the bus); without a bus nobody hears it.
+   */
+  changed(...tags: string[]): Promise<void>;
   /** An object-storage client (the S3_* settings), checked by /ready and closed with the process. */
   openStorage(): ObjectStorage;
   /** Called at shutdown, after the jobs stop and before the database closes (a mail transport, …). */

@@ -20,6 +20,7 @@ import type { PeriodicJob } from "./jobs";
 import { startPeriodicJob } from "./jobs";
 import { subgraphLimitsFromEnv } from "./limits";
 import { announcer, changeAnnouncer, livePublisher } from "./live-topics";
+import { isCacheTag } from "./cache-hints";
 import type { Logger } from "./logger";
 import { createLogger } from "./logger";
 import type { Orm } from "./orm";
@@ -216,6 +217,7 @@ async function openSubgraphProcess<Settings extends object, Services>(
       releases.push(() => own.close());
       bus = own;
     }
+    const announceChanges = changeAnnouncer(bus, logger);
     const runtime: SubgraphRuntime<Settings> = {
       name,
       settings,
@@ -225,6 +227,11 @@ async function openSubgraphProcess<Settings extends object, Services>(
       peers,
       live: livePublisher(descriptor.liveTopics ?? [], bus, logger),
       announce: announcer(descriptor.announces ?? [], bus, logger),
+      changed: async (...tags) => {
+        const valid = tags.filter(isCacheTag);
+        if (valid.length < tags.length) logger.error({ tags }, "a change named a malformed cache tag");
+        if (valid.length) await announceChanges?.(valid);
+      },
       openStorage() {
         const storage = new ObjectStorage(overrides.storage ?? storageConfigFromEnv(env));
         releases.push(() => storage.destroy());
@@ -235,7 +242,7 @@ async function openSubgraphProcess<Settings extends object, Services>(
       },
     };
     const services = descriptor.services ? await descriptor.services(runtime) : ({} as Services);
-    return { env, runtime, services, release, announceChanges: changeAnnouncer(bus, logger) };
+    return { env, runtime, services, release, announceChanges };
   } catch (error) {
     await release();
     await orm.close();

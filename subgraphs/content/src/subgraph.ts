@@ -6,6 +6,7 @@ import { Course, Flashcard, FlashcardDeck, Lesson, MediaAsset, ReadingMaterial, 
 import { internalRoutes } from "./internal-routes";
 import { createLoaders } from "./loaders";
 import { referenceResolvers, resolvers } from "./resolvers";
+import { assetTag } from "./resolvers/cache-tags";
 import { createContentServices } from "./services";
 import { sweepStaleUploads } from "./services/uploads";
 
@@ -26,7 +27,11 @@ export default defineSubgraph({
     {
       name: "sweep-stale-uploads",
       every: (settings) => settings.uploadSweepIntervalMs,
-      run: ({ storage, settings }, { orm }) => sweepStaleUploads(orm, storage, settings.pendingUploadMaxAgeMs),
+      run: async ({ storage, settings }, runtime) => {
+        const { removed } = await sweepStaleUploads(runtime.orm, storage, settings.pendingUploadMaxAgeMs);
+        // After the commit: an owner's cached answer about an upload that is gone goes too.
+        await runtime.changed(...removed.map(assetTag));
+      },
     },
   ],
   auditOutbox: { deliverTo: "users" },

@@ -160,7 +160,13 @@ const UPLOAD_URL_REACH_MS = (UPLOAD_URL_TTL_SECONDS + 60) * 1000;
  * a completion has claimed is left alone while its lease runs. A crash between the deletes and the
  * commit leaves the row, and the next sweep finishes it.
  */
-export async function sweepStaleUploads(orm: Orm, storage: ObjectStorage, maxAgeMs: number, now = new Date(), batch = 100): Promise<number> {
+export async function sweepStaleUploads(
+  orm: Orm,
+  storage: ObjectStorage,
+  maxAgeMs: number,
+  now = new Date(),
+  batch = 100,
+): Promise<{ removed: string[]; stagingCleared: number }> {
   return orm.em.fork().transactional(async (em) => {
     const stale = await em.find(
       MediaAsset,
@@ -182,6 +188,6 @@ export async function sweepStaleUploads(orm: Orm, storage: ObjectStorage, maxAge
       await storage.delete(stagingKey(asset));
       asset.stagingRemovedAt = now;
     }
-    return stale.length + ready.length;
+    return { removed: stale.map((asset) => asset.id), stagingCleared: ready.length };
   });
 }
