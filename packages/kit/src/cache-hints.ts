@@ -1,5 +1,6 @@
 import { Directive } from "type-graphql";
 import { z } from "zod";
+import type { Logger } from "./logger";
 
 /**
  * How long, and for whom, a field's value may be kept by the gateway's response cache and by CDNs:
@@ -83,6 +84,16 @@ export function collectionTag(type: string): string {
 
 export function isCacheTag(tag: string): boolean {
   return TAG.test(tag);
+}
+
+/**
+ * The tags a change may be announced under. A malformed one is a bug, logged: every gateway would
+ * refuse the whole change for it, so the change goes without it.
+ */
+export function wellFormedTags(tags: readonly string[], log: Pick<Logger, "error">): string[] {
+  const valid = tags.filter(isCacheTag);
+  if (valid.length < tags.length) log.error({ tags }, "a change named a malformed cache tag");
+  return valid;
 }
 
 /** Tags as a header value, or undefined when there are too many to name (the answer is then not cached). */

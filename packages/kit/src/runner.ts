@@ -20,7 +20,7 @@ import type { PeriodicJob } from "./jobs";
 import { startPeriodicJob } from "./jobs";
 import { subgraphLimitsFromEnv } from "./limits";
 import { announcer, changeAnnouncer, livePublisher } from "./live-topics";
-import { isCacheTag } from "./cache-hints";
+import { wellFormedTags } from "./cache-hints";
 import type { Logger } from "./logger";
 import { createLogger } from "./logger";
 import type { Orm } from "./orm";
@@ -227,10 +227,9 @@ async function openSubgraphProcess<Settings extends object, Services>(
       peers,
       live: livePublisher(descriptor.liveTopics ?? [], bus, logger),
       announce: announcer(descriptor.announces ?? [], bus, logger),
-      changed: async (...tags) => {
-        const valid = tags.filter(isCacheTag);
-        if (valid.length < tags.length) logger.error({ tags }, "a change named a malformed cache tag");
-        if (valid.length) await announceChanges?.(valid);
+      changed: async (...named) => {
+        const tags = wellFormedTags(named, logger);
+        if (tags.length) await announceChanges?.(tags);
       },
       openStorage() {
         const storage = new ObjectStorage(overrides.storage ?? storageConfigFromEnv(env));

@@ -7,7 +7,7 @@ import express from "express";
 import type { GraphQLSchema } from "graphql";
 import { formatError, observabilityPlugin } from "./apollo";
 import { cacheTagsPlugin, type TaggedContext } from "./cache-tags";
-import { DATA_CHANGED_HEADER, isCacheTag } from "./cache-hints";
+import { DATA_CHANGED_HEADER, wellFormedTags } from "./cache-hints";
 import { isProduction } from "./config";
 import { requestError } from "./errors";
 import type { RunningService } from "./http";
@@ -131,9 +131,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
           readTags,
           reads: (...tags) => tags.forEach((tag) => readTags.add(tag)),
           changed: async (...named) => {
-            // A malformed tag is a bug: every gateway would refuse the whole change, so it goes without it.
-            const tags = named.filter(isCacheTag);
-            for (const tag of named) if (!isCacheTag(tag)) req.log.error({ tag }, "a change named a malformed cache tag");
+            const tags = wellFormedTags(named, req.log);
             if (!tags.length) return;
             tags.forEach((tag) => changedTags.add(tag));
             res.setHeader(DATA_CHANGED_HEADER, [...changedTags].join(" "));
