@@ -34,6 +34,7 @@ export * from "./metrics";
 export * from "./orm";
 export * from "./origins";
 export * from "./pagination";
+export * from "./rows";
 export * from "./positions";
 export * from "./runner";
 export * from "./scopes";

@@ -1,4 +1,3 @@
-import { FilterQuery } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ClassType, Directive, Field, Int, ObjectType } from "type-graphql";
 import { Access } from "./access";
@@ -6,6 +5,8 @@ import { CacheHint } from "./cache-hints";
 import { isUuid } from "./config";
 import { badInput } from "./errors";
 import { isStorableDate } from "./input-rules";
+import type { Row, RowFilter, RowQuery } from "./rows";
+import { columnOf, countRows, findRows } from "./rows";
 
 @ObjectType({ description: "Relay page information" })
 @Directive("@shareable")
@@ -90,30 +91,33 @@ export function pageFrom<T extends Keyed>(rows: T[], size: number, totalCount: n
 
 /**
  * Keyset pagination over (createdAt, id): a cursor names the last row seen, so rows inserted
- * between two page requests neither repeat nor shift the next page.
+ * between two page requests neither repeat nor shift the next page. A page is shown, not changed:
+ * its nodes are rows (see findRows).
  */
 export async function paginate<T extends Keyed>(
   em: EntityManager,
   entity: ClassType<T>,
-  where: FilterQuery<T>,
+  where: RowFilter<T>,
   args: { first?: number | null; after?: string | null; direction?: "asc" | "desc" },
-): Promise<Page<T>> {
+): Promise<Page<Row<T>>> {
   const first = pageSize(args.first);
   const direction = args.direction ?? "asc";
-  const op = direction === "asc" ? "$gt" : "$lt";
-  const conditions: FilterQuery<T>[] = [where];
+  let after: RowQuery<T>["and"];
   if (args.after) {
     const { createdAt, id } = decodeCursor(args.after);
-    conditions.push({
-      $or: [{ createdAt: { [op]: createdAt } }, { createdAt, id: { [op]: id } }],
-    } as FilterQuery<T>);
+    // Row comparison: past (createdAt, id) in the page's order, as the index on both reads it.
+    after = { sql: `(${columnOf(em, entity, "createdAt")}, ${columnOf(em, entity, "id")}) ${direction === "asc" ? ">" : "<"} (?, ?)`, params: [createdAt, id] };
   }
   const [rows, totalCount] = await Promise.all([
-    em.find(entity, { $and: conditions } as FilterQuery<T>, {
-      orderBy: { createdAt: direction, id: direction } as never,
+    findRows(em, entity, where, {
+      and: after,
+      orderBy: [
+        ["createdAt", direction],
+        ["id", direction],
+      ],
       limit: first + 1,
     }),
-    em.count(entity, where),
+    countRows(em, entity, where),
   ]);
   return pageFrom(rows, first, totalCount);
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { groupBy, loaderById } from "@solo/kit";
+import type { Row } from "@solo/kit";
+import { findRows, groupBy, loaderById } from "@solo/kit";
 import DataLoader from "dataloader";
 import { Course, Flashcard, FlashcardDeck, Lesson, MediaAsset, ReadingMaterial } from "../entities";
 
@@ -21,8 +22,8 @@ export function createLoaders(em: EntityManager) {
     materialById: loaderById((ids) => em.find(ReadingMaterial, { id: { $in: [...ids] } })),
     deckById: loaderById((ids) => em.find(FlashcardDeck, { id: { $in: [...ids] } })),
     cardById: loaderById((ids) => em.find(Flashcard, { id: { $in: [...ids] } })),
-    lessonsByCourse: new DataLoader<string, Lesson[]>(async (courseIds) =>
-      groupBy(courseIds, await em.find(Lesson, { course: { $in: [...courseIds] } }, { orderBy: { position: "asc" } }), (lesson) => lesson.course.id),
+    lessonsByCourse: new DataLoader<string, Row<Lesson>[]>(async (courseIds) =>
+      groupBy(courseIds, await findRows(em, Lesson, { course: { $in: [...courseIds] } }, { orderBy: [["position", "asc"]] }), (lesson) => lesson.course.id),
     ),
     lessonCountByCourse: new DataLoader<string, number>((courseIds) => countBy(em, "lessons", "course_id", courseIds)),
     coursesByAuthor: new DataLoader<string, Course[]>(async (authorIds) =>

@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import { Access, CacheHint, DEFAULT_CACHE_MAX_AGE, badInput, isUuid, paginate, queueAudit, nextPosition, signedInCaller } from "@solo/kit";
+import type { Row } from "@solo/kit";
+import { Access, CacheHint, DEFAULT_CACHE_MAX_AGE, badInput, findRow, isUuid, paginate, queueAudit, nextPosition, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Course, CourseStatus, Lesson, MediaAsset, UploadPurpose, User, userRef } from "../entities";
 import type { ContentContext } from "../context";
@@ -20,8 +21,8 @@ function normalizeTags(tags: string[] | undefined): string[] {
 export class CourseResolver {
   @Access({ publicData: true, scope: "content:read", filter: publishedOrAuthor })
   @Query(() => Course, { nullable: true, description: "A course by slug; null when it does not exist or is a draft you cannot see" })
-  async course(@Arg("slug", { description: "The course's slug" }) slug: string, @Ctx() ctx: ContentContext): Promise<Course | null> {
-    const course = await ctx.em.findOne(Course, { slug });
+  async course(@Arg("slug", { description: "The course's slug" }) slug: string, @Ctx() ctx: ContentContext): Promise<Row<Course> | null> {
+    const course = await findRow(ctx.em, Course, { slug });
     const visible = course && publishedOrAuthor.visible(contentReader(ctx.identity), course) ? course : null;
     // Nothing to see here yet: a course created or published under this slug is a change to COURSES.
     ctx.reads(visible ? courseTag(visible.id) : COURSES);
@@ -141,7 +142,7 @@ export class CourseResolver {
   }
 
   @FieldResolver(() => [Lesson], { description: "Every lesson, by position" })
-  lessons(@Root() course: Course, @Ctx() ctx: ContentContext): Promise<Lesson[]> {
+  lessons(@Root() course: Course, @Ctx() ctx: ContentContext): Promise<Row<Lesson>[]> {
     ctx.reads(courseTag(course.id));
     return ctx.loaders.lessonsByCourse.load(course.id);
   }
