@@ -1,5 +1,6 @@
 import { DriverException } from "@mikro-orm/core";
-import type { GraphQLResolveInfo } from "graphql";
+import type { GraphQLField, GraphQLResolveInfo } from "graphql";
+import { Kind } from "graphql";
 import type { AuthCheckerInterface, ResolverData } from "type-graphql";
 import { Authorized, Directive } from "type-graphql";
 import { badInput, forbidden, unauthenticated } from "./errors";
@@ -184,10 +185,12 @@ export function checkAccess(identity: Identity, rule: AccessRule): void {
  * Postgres cannot read in them is the caller's error, as it is in a resolver.
  */
 export async function checkRules({ root, args, context, info }: ResolverData<{ identity: Identity }>, rules: readonly AccessRule[], services: unknown): Promise<boolean> {
+  let argumentsChecked = false;
   for (const rule of rules.length ? rules : [{}]) {
     checkAccess(context.identity, rule);
     if (!rule.policy) continue;
-    checkArguments(args, info);
+    if (!argumentsChecked) checkArguments(args, info);
+    argumentsChecked = true;
     let allowed: boolean;
     try {
       allowed = await rule.policy.allows({ identity: context.identity, root: root as unknown, args, context, info, services });
@@ -200,7 +203,23 @@ export async function checkRules({ root, args, context, info }: ResolverData<{ i
       throw forbidden();
     }
   }
+  // The field's input rules, after the caller's checks (guardArguments leaves them to this check).
+  if (!argumentsChecked) checkArguments(args, info);
   return true;
+}
+
+/**
+ * Whether a field's access rule checks the caller (type-graphql runs AccessChecker on it), from
+ * the tag `@Access` gave it: every rule but plain data (`with-parent`) without a policy.
+ */
+export function checksCaller(field: GraphQLField<unknown, unknown>): boolean {
+  const summary = (field.astNode?.directives ?? [])
+    .filter((directive) => directive.name.value === "tag")
+    .flatMap((directive) => directive.arguments ?? [])
+    .flatMap((arg) => (arg.name.value === "name" && arg.value.kind === Kind.STRING ? [arg.value.value] : []))
+    .find((tag) => tag.startsWith(ACCESS_TAG_PREFIX))
+    ?.slice(ACCESS_TAG_PREFIX.length);
+  return summary !== undefined && (!summary.startsWith("with-parent") || summary.split(",").some((part) => part.startsWith("policy=")));
 }
 
 /**

@@ -8,8 +8,8 @@ import type { BuildSchemaOptions } from "type-graphql";
 import { buildSchema, createResolversMap } from "type-graphql";
 import { describeRootAccess } from "./access-descriptions";
 import { CACHE_CONTROL_LINK } from "./cache-hints";
-import { AccessChecker } from "./access";
-import { guardInput } from "./input-guards";
+import { AccessChecker, checksCaller } from "./access";
+import { guardArguments } from "./input-guards";
 
 const FEDERATION_LINK = `extend schema
   @link(
@@ -39,7 +39,6 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
     authChecker: AccessChecker,
     // A policy's false makes its field null (`deny: "null"`); every other refusal throws its coded error.
     authMode: "null",
-    globalMiddlewares: [guardInput],
     skipCheck: true,
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
@@ -53,6 +52,7 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
     },
   });
   describeRootAccess(schema);
+  guardArguments(schema, checksCaller);
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, fields] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) };

@@ -126,8 +126,13 @@ export const GATEWAY_KEY_HEADER = "x-solo-gateway-key";
 const GATEWAY_KEY_LABEL = "solo anonymous gateway";
 
 /** HMAC-SHA256(INTERNAL_TOKEN_SECRET, "solo anonymous gateway"), base64url: static per secret. */
+let gatewayKey: { secret: string; key: string } | undefined;
+
 export function anonymousGatewayKey(): string {
-  return crypto.createHmac("sha256", platformSecrets().internalSecret).update(GATEWAY_KEY_LABEL).digest("base64url");
+  const secret = platformSecrets().internalSecret;
+  // Asked on every anonymous request a subgraph serves: one HMAC per secret, not per request.
+  if (gatewayKey?.secret !== secret) gatewayKey = { secret, key: crypto.createHmac("sha256", secret).update(GATEWAY_KEY_LABEL).digest("base64url") };
+  return gatewayKey.key;
 }
 
 export function isAnonymousGatewayKey(presented: string | undefined): boolean {

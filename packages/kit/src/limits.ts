@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from "express";
 import type { ASTVisitor, GraphQLResolveInfo, GraphQLSchema, ValidationContext, ValidationRule } from "graphql";
 import { GraphQLError, Lexer, Source, TokenKind, defaultFieldResolver, getNullableType, isListType, isObjectType, responsePathAsArray } from "graphql";
 import type { AdmissionLimits } from "./admission";
+import { BoundedMap } from "./bounded-map";
 import type { Env } from "./config";
 import { envFraction, envInt } from "./config";
 import { clientExtensions, requestError } from "./errors";
@@ -62,9 +63,23 @@ function exceedsTokenLimit(query: string, maxTokens: number): boolean {
   return false;
 }
 
+/**
+ * Documents found within a token limit, by limit: clients send the same few documents again and
+ * again, and looking one up costs less than lexing it. Only documents that passed are kept, so a
+ * flood of distinct large ones is lexed (and refused) each time.
+ */
+const withinTokenLimit = new Map<number, BoundedMap<string, true>>();
+const KEPT_DOCUMENTS = 1000;
+
 /** The refusal of a document over the token limit (HTTP and WebSocket alike), or undefined. */
 export function tokenLimitError(query: string, maxTokens: number): GraphQLError | undefined {
-  if (!exceedsTokenLimit(query, maxTokens)) return undefined;
+  let passed = withinTokenLimit.get(maxTokens);
+  if (!passed) withinTokenLimit.set(maxTokens, (passed = new BoundedMap(KEPT_DOCUMENTS)));
+  if (passed.has(query)) return undefined;
+  if (!exceedsTokenLimit(query, maxTokens)) {
+    passed.set(query, true);
+    return undefined;
+  }
   return requestError("BAD_REQUEST", `Query is too large: more than ${maxTokens} tokens`, { limit: "MAX_TOKENS" });
 }
 

@@ -81,12 +81,27 @@ export function pageSize(first: number | null | undefined): number {
 
 /** A page of `size` from the rows that follow the cursor, in order, fetched `size + 1` at most (one more says a next page exists). */
 export function pageFrom<T extends Keyed>(rows: T[], size: number, totalCount: number): Page<T> {
-  const edges = rows.slice(0, size).map((node) => ({ cursor: encodeCursor(node), node }));
+  const edges = rows.slice(0, size).map((node) => new LazyEdge(node));
+  const last = edges.at(-1);
   return {
     edges,
     totalCount,
-    pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: rows.length > size,
+      get endCursor() {
+        return last?.cursor ?? null;
+      },
+    },
   };
+}
+
+/** An edge whose cursor is written when a client asks for it: most pages are shown without them. */
+class LazyEdge<T extends Keyed> implements Edge<T> {
+  constructor(readonly node: T) {}
+
+  get cursor(): string {
+    return encodeCursor(this.node);
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { EntityClass, EntityMetadata, EntityProperty } from "@mikro-orm/core";
 import { ReferenceKind } from "@mikro-orm/core";
-import type { EntityManager } from "@mikro-orm/postgresql";
+import type { EntityManager, Kysely } from "@mikro-orm/postgresql";
 
 /**
  * An entity's row as data to answer with: its persisted properties (dates as Date, a relation as
@@ -102,9 +102,30 @@ function conditions<T>(em: EntityManager, entity: EntityClass<T>, where: RowFilt
 }
 
 /**
- * The rows of `entity` that match `where`, in `orderBy`'s order: one statement, through the ORM's
- * connection (its pool, its transaction when there is one, its query log), its columns mapped to
- * property names and types by the ORM's compiled result mapper.
+ * One statement as the ORM sends it (values inlined by its platform, on its Kysely client or the
+ * request's transaction, logged to its logger: query counts and captures see it; failures as its
+ * DriverExceptions), without the wrapper `connection.execute` puts around each: about a third of
+ * the client's time per statement on a short query.
+ */
+async function run(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  const formatted = em.getPlatform().formatQuery(sql, params);
+  const client = em.getTransactionContext<Kysely<unknown>>() ?? em.getConnection().getClient();
+  const logger = em.config.getLogger();
+  const started = Date.now();
+  try {
+    // A raw statement, as CompiledQuery.raw makes one (kysely is the ORM's, not a dependency of ours).
+    const { rows } = await client.executeQuery<Record<string, unknown>>({ sql: formatted, parameters: [], query: { kind: "RawNode" } } as never);
+    logger.logQuery({ level: "info", query: sql, params, formatted, took: Date.now() - started, results: rows.length } as never);
+    return rows;
+  } catch (error) {
+    logger.logQuery({ level: "error", query: sql, params, formatted, took: Date.now() - started } as never);
+    throw em.getDriver().convertException(error as Error);
+  }
+}
+
+/**
+ * The rows of `entity` that match `where`, in `orderBy`'s order: one statement (run), its columns
+ * mapped to property names and types by the ORM's compiled result mapper.
  */
 export async function findRows<T extends object>(em: EntityManager, entity: EntityClass<T>, where: RowFilter<T>, query: RowQuery<T> = {}): Promise<Row<T>[]> {
   const meta = em.getMetadata().get(entity);
@@ -112,9 +133,7 @@ export async function findRows<T extends object>(em: EntityManager, entity: Enti
   const filter = conditions(em, entity, where, query.and);
   const order = query.orderBy?.length ? ` order by ${query.orderBy.map(([property, direction]) => `${columnOf(em, entity, property)} ${direction}`).join(", ")}` : "";
   const limit = query.limit !== undefined ? ` limit ${Math.trunc(query.limit)}` : "";
-  const raw: Record<string, unknown>[] = await em
-    .getConnection()
-    .execute(`select ${shape.columns} from ${shape.table}${filter.sql}${order}${limit}`, filter.params, "all", em.getTransactionContext());
+  const raw = await run(em, `select ${shape.columns} from ${shape.table}${filter.sql}${order}${limit}`, filter.params);
   const comparator = em.getComparator();
   return raw.map((columns) => {
     const row = comparator.mapResult(meta, columns as never) as Record<string, unknown>;
@@ -134,8 +153,6 @@ export async function findRow<T extends object>(em: EntityManager, entity: Entit
 export async function countRows<T extends object>(em: EntityManager, entity: EntityClass<T>, where: RowFilter<T>, and?: RowQuery<T>["and"]): Promise<number> {
   const shape = shapeOf(em, em.getMetadata().get(entity));
   const filter = conditions(em, entity, where, and);
-  const [counted] = await em
-    .getConnection()
-    .execute<{ count: string }[]>(`select count(*) as count from ${shape.table}${filter.sql}`, filter.params, "all", em.getTransactionContext());
+  const [counted] = await run(em, `select count(*) as count from ${shape.table}${filter.sql}`, filter.params);
   return Number(counted.count);
 }

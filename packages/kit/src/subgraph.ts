@@ -1,11 +1,12 @@
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Express, NextFunction, Request, Response } from "express";
 import express from "express";
 import type { GraphQLSchema } from "graphql";
 import { formatError, observabilityPlugin } from "./apollo";
+import { cachePolicyPlugin } from "./cache-policy";
 import { cacheTagsPlugin, type TaggedContext } from "./cache-tags";
 import { DATA_CHANGED_HEADER, wellFormedTags } from "./cache-hints";
 import { isProduction } from "./config";
@@ -106,7 +107,15 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
     validationRules: limitRules(limits),
     // Shutdown is ours (exitGracefullyOnSignals): Apollo's own handler would stop it twice.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), observabilityPlugin(metrics), limitResolvedFields(options.schema, limits.maxResolvedFields), cacheTagsPlugin()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      // Cache-Control from each document's hints, once (cachePolicyPlugin), not by a hook on every field of every answer.
+      ApolloServerPluginCacheControlDisabled(),
+      cachePolicyPlugin(),
+      observabilityPlugin(metrics),
+      limitResolvedFields(options.schema, limits.maxResolvedFields),
+      cacheTagsPlugin(),
+    ],
   });
   await apollo.start();
   app.use(

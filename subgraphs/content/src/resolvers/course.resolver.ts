@@ -130,25 +130,25 @@ export class CourseResolver {
   }
 
   @FieldResolver(() => User, { description: "The account that wrote it (an instructor or an admin)" })
-  author(@Root() course: Course): User {
+  author(@Root() course: Row<Course>): User {
     return userRef(course.authorId);
   }
 
   @FieldResolver(() => MediaAsset, { description: "Cover picture (a COURSE_COVER upload); null without one", nullable: true })
-  cover(@Root() course: Course, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> | null {
+  cover(@Root() course: Row<Course>, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> | null {
     if (!course.coverAssetId) return null;
     ctx.reads(assetTag(course.coverAssetId));
     return ctx.loaders.assetById.load(course.coverAssetId);
   }
 
   @FieldResolver(() => [Lesson], { description: "Every lesson, by position" })
-  lessons(@Root() course: Course, @Ctx() ctx: ContentContext): Promise<Row<Lesson>[]> {
+  lessons(@Root() course: Row<Course>, @Ctx() ctx: ContentContext): Promise<Row<Lesson>[]> {
     ctx.reads(courseTag(course.id));
     return ctx.loaders.lessonsByCourse.load(course.id);
   }
 
   @FieldResolver(() => Int, { description: "How many lessons the course has" })
-  lessonCount(@Root() course: Course, @Ctx() ctx: ContentContext): Promise<number> {
+  lessonCount(@Root() course: Row<Course>, @Ctx() ctx: ContentContext): Promise<number> {
     ctx.reads(courseTag(course.id));
     return ctx.loaders.lessonCountByCourse.load(course.id);
   }

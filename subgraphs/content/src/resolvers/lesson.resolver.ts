@@ -1,3 +1,4 @@
+import type { Row } from "@solo/kit";
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { AssetStatus, Course, Lesson, MediaAsset } from "../entities";
 import type { ContentContext } from "../context";
@@ -7,13 +8,13 @@ import { COURSES, assetTag, courseTag } from "./cache-tags";
 @Resolver(() => Lesson)
 export class LessonResolver {
   @FieldResolver(() => Course, { description: "The course it belongs to" })
-  async course(@Root() lesson: Lesson, @Ctx() ctx: ContentContext): Promise<Course> {
+  async course(@Root() lesson: Row<Lesson>, @Ctx() ctx: ContentContext): Promise<Course> {
     ctx.reads(courseTag(lesson.course.id));
     return (await ctx.loaders.courseById.load(lesson.course.id))!;
   }
 
   @FieldResolver(() => [MediaAsset], { description: "Videos, audio and documents of the lesson (LESSON_MEDIA uploads), in display order" })
-  async media(@Root() lesson: Lesson, @Ctx() ctx: ContentContext): Promise<MediaAsset[]> {
+  async media(@Root() lesson: Row<Lesson>, @Ctx() ctx: ContentContext): Promise<MediaAsset[]> {
     ctx.reads(...lesson.mediaAssetIds.map(assetTag));
     const assets = await ctx.loaders.assetById.loadMany(lesson.mediaAssetIds);
     return assets.filter((asset): asset is MediaAsset => asset instanceof MediaAsset && asset.status === AssetStatus.READY);

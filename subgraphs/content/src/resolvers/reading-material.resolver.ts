@@ -1,3 +1,4 @@
+import type { Row } from "@solo/kit";
 import { Access, CacheHint, DEFAULT_CACHE_MAX_AGE, paginate, queueAudit, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { MaterialKind, MediaAsset, ReadingMaterial, UploadPurpose, User, userRef } from "../entities";
@@ -48,14 +49,14 @@ export class ReadingMaterialResolver {
   }
 
   @FieldResolver(() => MediaAsset, { description: "A file to go with it (a MATERIAL upload); null without one", nullable: true })
-  attachment(@Root() material: ReadingMaterial, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> | null {
+  attachment(@Root() material: Row<ReadingMaterial>, @Ctx() ctx: ContentContext): Promise<MediaAsset | null> | null {
     if (!material.attachmentAssetId) return null;
     ctx.reads(assetTag(material.attachmentAssetId));
     return ctx.loaders.assetById.load(material.attachmentAssetId);
   }
 
   @FieldResolver(() => User, { description: "The account that wrote it (an instructor or an admin)" })
-  author(@Root() material: ReadingMaterial): User {
+  author(@Root() material: Row<ReadingMaterial>): User {
     return userRef(material.authorId);
   }
 }

@@ -1,3 +1,4 @@
+import type { Row } from "@solo/kit";
 import { Access, badInput, paginate, signedInCaller } from "@solo/kit";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Campaign, Lead, Signup } from "../entities";
@@ -46,7 +47,7 @@ export class CampaignResolver {
   }
 
   @FieldResolver(() => CampaignFunnel, { description: "Its leads by stage, and its signups, now" })
-  funnel(@Root() campaign: Campaign, @Ctx() ctx: LeadsContext): Promise<CampaignFunnel> {
+  funnel(@Root() campaign: Row<Campaign>, @Ctx() ctx: LeadsContext): Promise<CampaignFunnel> {
     return ctx.loaders.funnelByCampaign.load(campaign.id);
   }
 

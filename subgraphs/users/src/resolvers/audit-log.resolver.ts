@@ -1,3 +1,4 @@
+import type { Row } from "@solo/kit";
 import { Access, paginate } from "@solo/kit";
 import { Arg, Ctx, Directive, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { AuditLogEntry, Role, User } from "../entities";
@@ -18,7 +19,7 @@ export class AuditLogResolver {
   }
 
   @FieldResolver(() => User, { nullable: true, description: "Null for system actions" })
-  actor(@Root() entry: AuditLogEntry, @Ctx() { loaders }: UsersContext): Promise<User | null> | null {
+  actor(@Root() entry: Row<AuditLogEntry>, @Ctx() { loaders }: UsersContext): Promise<User | null> | null {
     return entry.actorId ? loaders.userById.load(entry.actorId) : null;
   }
 }

@@ -1,3 +1,4 @@
+import type { Row } from "@solo/kit";
 import { UploadPurpose, verifyAssetRoute } from "@solo/content/internal-api";
 import type { Logger } from "@solo/kit";
 import {
@@ -111,7 +112,7 @@ export class UserResolver {
   @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
   @CacheHint({ scope: "PRIVATE" })
   @FieldResolver(() => String, { nullable: true, description: "The address the account signs in with; visible to the account itself and admins" })
-  email(@Root() user: User): string | null {
+  email(@Root() user: Row<User>): string | null {
     return user.email;
   }
 
@@ -121,21 +122,21 @@ export class UserResolver {
     nullable: true,
     description: "Whether the owner has confirmed the address (verifyEmail); visible to the account itself and admins",
   })
-  emailVerified(@Root() user: User): boolean | null {
+  emailVerified(@Root() user: Row<User>): boolean | null {
     return user.emailVerifiedAt !== null;
   }
 
   @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
   @CacheHint({ scope: "PRIVATE" })
   @FieldResolver(() => Plan, { nullable: true, description: "The account's subscription plan; visible to the account itself and admins" })
-  plan(@Root() user: User): Plan | null {
+  plan(@Root() user: Row<User>): Plan | null {
     return user.plan;
   }
 
   @Access({ public: true, scope: "users:read", policy: selfOrAdmin })
   @CacheHint({ scope: "PRIVATE" })
   @FieldResolver(() => String, { nullable: true, description: "IANA time zone; visible to the account itself and admins" })
-  timezone(@Root() user: User): string | null {
+  timezone(@Root() user: Row<User>): string | null {
     return user.timezone;
   }
 
@@ -148,7 +149,7 @@ export class UserResolver {
   @CacheHint({ scope: "PRIVATE" })
   @FieldResolver(() => String, { nullable: true })
   @Directive("@inaccessible")
-  accountTimezone(@Root() user: User): string | null {
+  accountTimezone(@Root() user: Row<User>): string | null {
     return user.timezone;
   }
 
@@ -156,7 +157,7 @@ export class UserResolver {
   @CacheHint({ scope: "PRIVATE" })
   @Directive('@tag(name: "internal")')
   @FieldResolver(() => [ApiKey], { nullable: true, description: "The account's partner API keys, revoked ones included; visible to the account itself and admins" })
-  apiKeys(@Root() user: User, @Ctx() { loaders }: UsersContext): Promise<ApiKey[]> {
+  apiKeys(@Root() user: Row<User>, @Ctx() { loaders }: UsersContext): Promise<ApiKey[]> {
     return loaders.apiKeysByOwner.load(user.id);
   }
 }
