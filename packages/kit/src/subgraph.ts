@@ -98,6 +98,8 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
       await options.ready?.();
     },
   });
+  // Answers to POSTed operations are never revalidated: hashing each body for an ETag is waste.
+  app.set("etag", false);
   options.routes?.(app);
 
   const apollo = new ApolloServer<SubgraphContext<Loaders> & TaggedContext>({
