@@ -21,7 +21,7 @@ interface Hint {
 }
 
 /** What an answer may be kept for, and by whom: Apollo's CachePolicy, as plain data. */
-export interface CachePolicy {
+interface CachePolicy {
   maxAge?: number;
   scope?: Scope;
 }
@@ -85,7 +85,7 @@ function fieldHint(field: GraphQLField<unknown, unknown>): Hint {
  * type condition no item meets, `@skip`) count too, so the policy is the same or shorter, never
  * longer, than the one Apollo's plugin would compute for that run.
  */
-export function operationCachePolicy(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): CachePolicy {
+function operationCachePolicy(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): CachePolicy {
   const policy: CachePolicy = {};
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -157,7 +157,7 @@ function typeConditions(selectionSet: SelectionSetNode, fragments: ReadonlyMap<s
 }
 
 /** The Cache-Control header Apollo's plugin would set for a policy: `max-age=N, public|private`, or `no-store`. */
-export function cacheControlHeader(policy: CachePolicy | undefined): string {
+function cacheControlHeader(policy: CachePolicy | undefined): string {
   return policy?.maxAge !== undefined && policy.maxAge > 0 ? `max-age=${policy.maxAge}, ${(policy.scope ?? "PUBLIC").toLowerCase()}` : "no-store";
 }
 
