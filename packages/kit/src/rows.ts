@@ -3,8 +3,8 @@ import { ReferenceKind } from "@mikro-orm/core";
 import type { EntityManager, Kysely } from "@mikro-orm/postgresql";
 
 /**
- * An entity's row as data to answer with: its persisted properties (dates as Date, a relation as
- * `{ id }`, what resolvers read of one), read without the unit of work. Building managed entities
+ * An entity's row as data to answer with: its persisted properties but the lazy and hidden ones
+ * (dates as Date, a relation as `{ id }`, what resolvers read of one), read without the unit of work. Building managed entities
  * (a query builder per statement, hydration, the identity map, a property accessor per field and
  * instance) cost about twice what the statements themselves cost on the content subgraph's
  * busiest page: answers that only show data read rows. What a request changes is loaded as an
@@ -29,7 +29,7 @@ export interface RowQuery<T> {
 
 interface RowShape {
   table: string;
-  /** The select list: every persisted column but the lazy ones (full-text vectors, …). */
+  /** The select list: every persisted column but the lazy and the hidden ones. */
   columns: string;
   /** Relations stored as a foreign key, with the name of their target's key. */
   relations: [name: string, key: string][];
@@ -46,7 +46,10 @@ function shapeOf(em: EntityManager, meta: EntityMetadata): RowShape {
   const known = shapes.get(meta);
   if (known) return known;
   const platform = em.getPlatform();
-  const props = meta.props.filter((prop) => !prop.lazy && prop.persist !== false && !prop.formula && (prop.kind === ReferenceKind.SCALAR || isStoredRelation(prop)));
+  // Neither lazy columns (full-text vectors) nor hidden ones (a key's hash): what the entity would serialize.
+  const props = meta.props.filter(
+    (prop) => !prop.lazy && !prop.hidden && prop.persist !== false && !prop.formula && (prop.kind === ReferenceKind.SCALAR || isStoredRelation(prop)),
+  );
   const schema = meta.schema ?? em.config.get("schema");
   const shape: RowShape = {
     table: schema ? `${quote(schema)}.${quote(meta.tableName)}` : quote(meta.tableName),

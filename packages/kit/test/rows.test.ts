@@ -22,7 +22,7 @@ class Shelf {
 
 @Entity({ tableName: "books" })
 class Book {
-  [OptionalProps]?: "tags" | "publishedAt" | "createdAt" | "notes";
+  [OptionalProps]?: "tags" | "publishedAt" | "createdAt" | "notes" | "barcode";
 
   @PrimaryKey({ type: "uuid" })
   id: string = randomUUID();
@@ -47,6 +47,9 @@ class Book {
 
   @Property({ type: "text", lazy: true })
   notes = "";
+
+  @Property({ type: "text", hidden: true })
+  barcode = "hidden";
 }
 
 const SCHEMA = "rows";
@@ -101,7 +104,7 @@ describe("rows", () => {
 
   const fresh = () => (em = orm.em.fork());
 
-  it("hold what em.find hydrates, a relation as { id }, without the lazy columns", async () => {
+  it("hold what em.find hydrates, a relation as { id }, without the lazy and hidden columns", async () => {
     fresh();
     const rows = await findRows(em, Book, {}, { orderBy: [["title", "asc"]] });
     const entities = await orm.em.fork().find(Book, {}, { orderBy: { title: "asc" } });
