@@ -1,4 +1,5 @@
 import { Kind, parse } from "graphql";
+import { tagNames } from "@solo/kit";
 
 export interface LiveField {
   /** The query field that reads the subscription's current value, with the same arguments. */
@@ -30,10 +31,7 @@ export function readLiveFields(supergraphSdl: string): Map<string, LiveField> {
   for (const definition of parse(supergraphSdl).definitions) {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION || definition.name.value !== "Subscription") continue;
     for (const field of definition.fields ?? []) {
-      const tags = (field.directives ?? [])
-        .filter((directive) => directive.name.value === "tag")
-        .map((directive) => directive.arguments?.find((arg) => arg.name.value === "name")?.value)
-        .map((value) => (value?.kind === Kind.STRING ? value.value : ""));
+      const tags = tagNames(field.directives);
       const lookup = tags.find((tag) => tag.startsWith("live:"))?.slice("live:".length);
       if (!lookup) continue;
       fields.set(field.name.value, {

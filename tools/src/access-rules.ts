@@ -1,6 +1,6 @@
 import type { ConstDirectiveNode, FieldDefinitionNode, ObjectTypeDefinitionNode, ObjectTypeExtensionNode } from "graphql";
 import { Kind, parse } from "graphql";
-import { ACCESS_TAG_PREFIX, SCOPE_TAG_PREFIX, acceptsEveryScope } from "@solo/kit";
+import { ACCESS_TAG_PREFIX, SCOPE_TAG_PREFIX, acceptsEveryScope, tagNames } from "@solo/kit";
 
 /**
  * Every field of every subgraph with the access rule it declares, read from the subgraph's SDL:
@@ -24,14 +24,8 @@ export interface FieldRule {
   scopes: string[];
 }
 
-const tagsOf = (directives: readonly ConstDirectiveNode[] | undefined): string[] =>
-  (directives ?? [])
-    .filter((directive) => directive.name.value === "tag")
-    .map((directive) => directive.arguments?.find((arg) => arg.name.value === "name")?.value)
-    .flatMap((value) => (value?.kind === Kind.STRING ? [value.value] : []));
-
 const accessOf = (directives: readonly ConstDirectiveNode[] | undefined): string | null =>
-  tagsOf(directives)
+  tagNames(directives)
     .find((tag) => tag.startsWith(ACCESS_TAG_PREFIX))
     ?.slice(ACCESS_TAG_PREFIX.length) ?? null;
 
@@ -73,7 +67,7 @@ export function fieldRules(subgraph: string, sdl: string): FieldRule[] {
       const exempt = exemption(type, field, keys);
       if (exempt === "federation") continue;
       const own = accessOf(field.directives);
-      const scopes = tagsOf(field.directives).flatMap((tag) => (tag.startsWith(SCOPE_TAG_PREFIX) ? [tag.slice(SCOPE_TAG_PREFIX.length)] : []));
+      const scopes = tagNames(field.directives).flatMap((tag) => (tag.startsWith(SCOPE_TAG_PREFIX) ? [tag.slice(SCOPE_TAG_PREFIX.length)] : []));
       const [access, source]: [string | null, FieldRule["source"]] = own
         ? [own, "field"]
         : typeAccess

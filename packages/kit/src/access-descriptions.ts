@@ -1,6 +1,5 @@
 import type { GraphQLSchema } from "graphql";
-import { Kind } from "graphql";
-import { ACCESS_TAG_PREFIX, SCOPE_TAG_PREFIX } from "./access";
+import { ACCESS_TAG_PREFIX, SCOPE_TAG_PREFIX, tagNames } from "./access";
 import { acceptsEveryScope } from "./scopes";
 
 /**
@@ -27,11 +26,7 @@ export function accessSentence(tags: readonly string[]): string | undefined {
 export function describeRootAccess(schema: GraphQLSchema): void {
   for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     for (const field of Object.values(root?.getFields() ?? {})) {
-      const tags = (field.astNode?.directives ?? [])
-        .filter((directive) => directive.name.value === "tag")
-        .flatMap((directive) => directive.arguments ?? [])
-        .flatMap((arg) => (arg.name.value === "name" && arg.value.kind === Kind.STRING ? [arg.value.value] : []));
-      const sentence = accessSentence(tags);
+      const sentence = accessSentence(tagNames(field.astNode?.directives));
       if (sentence && !field.description?.includes(sentence)) field.description = field.description ? `${field.description}\n\n${sentence}` : sentence;
     }
   }

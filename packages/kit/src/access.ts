@@ -1,5 +1,5 @@
 import { DriverException } from "@mikro-orm/core";
-import type { GraphQLField, GraphQLResolveInfo } from "graphql";
+import type { ConstDirectiveNode, GraphQLField, GraphQLResolveInfo } from "graphql";
 import { Kind } from "graphql";
 import type { AuthCheckerInterface, ResolverData } from "type-graphql";
 import { Authorized, Directive } from "type-graphql";
@@ -208,15 +208,20 @@ export async function checkRules({ root, args, context, info }: ResolverData<{ i
   return true;
 }
 
+/** The names of the `@tag`s among a definition's directives (`access:…`, `scope:…`, `live:…`). */
+export function tagNames(directives: readonly ConstDirectiveNode[] | undefined): string[] {
+  return (directives ?? [])
+    .filter((directive) => directive.name.value === "tag")
+    .map((directive) => directive.arguments?.find((arg) => arg.name.value === "name")?.value)
+    .flatMap((value) => (value?.kind === Kind.STRING ? [value.value] : []));
+}
+
 /**
  * Whether a field's access rule checks the caller (type-graphql runs AccessChecker on it), from
  * the tag `@Access` gave it: every rule but plain data (`with-parent`) without a policy.
  */
 export function checksCaller(field: GraphQLField<unknown, unknown>): boolean {
-  const summary = (field.astNode?.directives ?? [])
-    .filter((directive) => directive.name.value === "tag")
-    .flatMap((directive) => directive.arguments ?? [])
-    .flatMap((arg) => (arg.name.value === "name" && arg.value.kind === Kind.STRING ? [arg.value.value] : []))
+  const summary = tagNames(field.astNode?.directives)
     .find((tag) => tag.startsWith(ACCESS_TAG_PREFIX))
     ?.slice(ACCESS_TAG_PREFIX.length);
   return summary !== undefined && (!summary.startsWith("with-parent") || summary.split(",").some((part) => part.startsWith("policy=")));
