@@ -1,6 +1,6 @@
 import type { EventLoopUtilization } from "node:perf_hooks";
 import { performance } from "node:perf_hooks";
-import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 import { Counter, Gauge } from "prom-client";
 import { requestError } from "./errors";
@@ -165,8 +165,11 @@ export function overloaded(retryAfterSeconds = 1) {
  * leaves; a client that leaves while waiting gives up its place in the queue. Counts what it
  * refuses, and shows what is in flight and waiting, in `registry` under `<prefix>_…`.
  */
-export function admissionControl(limits: AdmissionLimits, registry: Registry, prefix: string): RequestHandler {
-  if (limits.maxInFlight < 1) return (_req: Request, _res: Response, next: NextFunction) => next();
+/** A step of a route, on node's request and response: Express mounts it as middleware, a route without Express calls it. */
+export type RouteStep = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+export function admissionControl(limits: AdmissionLimits, registry: Registry, prefix: string): RouteStep {
+  if (limits.maxInFlight < 1) return (_req, _res, next) => next();
   const gate = new AdmissionGate(limits);
   const shedTotal = new Counter({
     name: `${prefix}_requests_shed_total`,
@@ -187,7 +190,7 @@ export function admissionControl(limits: AdmissionLimits, registry: Registry, pr
   gauge("limit", "Requests let in at once now: the configured most, less while the event loop is too busy", () => gate.limit);
   gauge("queued", "Requests waiting for a place", () => gate.queued);
   const refusal = overloaded();
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req, res, next) => {
     if (req.method === "OPTIONS") return next();
     const leave = gate.enter(
       (release) => {

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import http from "node:http";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express, NextFunction, Request, Response } from "express";
 import express from "express";
@@ -47,10 +48,39 @@ export function trustProxySetting(value: string | undefined): boolean | number |
   return value;
 }
 
+/** A request's id (the caller's when well-formed, so one id follows it through the gateway into subgraphs) and its logger. */
+export interface TrackedRequest {
+  id: string;
+  log: Logger;
+}
+
 /**
- * The HTTP shell shared by the gateway and every subgraph: request ids (taken from the caller when
- * well-formed, so one id follows a request through the gateway into subgraphs), JSON access logs,
- * liveness, readiness and Prometheus metrics.
+ * Gives a request its id (echoed in the response) and logger, and when its response is done,
+ * observes its duration in `metrics` and logs it (not health checks and scrapes). On node's own
+ * request and response, so a route served without Express is tracked the same way.
+ */
+export function trackRequest(req: IncomingMessage, res: ServerResponse, logger: Logger, metrics: ServiceMetrics): TrackedRequest {
+  const incoming = req.headers[REQUEST_ID_HEADER];
+  const id = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+  const log = logger.child({ requestId: id });
+  res.setHeader(REQUEST_ID_HEADER, id);
+  const started = process.hrtime.bigint();
+  // Taken now: a mounted router rewrites req.url before the response ends.
+  const path = (req.url ?? "/").split("?")[0];
+  res.on("finish", () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const route = path === "/graphql" || path.startsWith("/internal/") ? path : "other";
+    metrics.httpDuration.observe({ method: req.method ?? "", route, status: String(res.statusCode) }, seconds);
+    if (path !== "/health" && path !== "/metrics") {
+      log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) }, "request");
+    }
+  });
+  return { id, log };
+}
+
+/**
+ * The HTTP shell shared by the gateway and every subgraph: request ids and access logs
+ * (trackRequest), liveness, readiness and Prometheus metrics.
  */
 export function createHttpApp(options: { logger: Logger; metrics: ServiceMetrics; ready: () => Promise<void> }): Express {
   const { logger, metrics } = options;
@@ -58,21 +88,7 @@ export function createHttpApp(options: { logger: Logger; metrics: ServiceMetrics
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxySetting(process.env.TRUST_PROXY));
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const incoming = req.header(REQUEST_ID_HEADER);
-    req.id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
-    req.log = logger.child({ requestId: req.id });
-    res.setHeader(REQUEST_ID_HEADER, req.id);
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      // req.path is relative to the mount point by now; the original URL is not.
-      const path = req.originalUrl.split("?")[0];
-      const route = path === "/graphql" || path.startsWith("/internal/") ? path : "other";
-      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      if (path !== "/health" && path !== "/metrics") {
-        req.log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) }, "request");
-      }
-    });
+    Object.assign(req, trackRequest(req, res, logger, metrics));
     next();
   });
   app.get("/health", (_req, res) => {
@@ -114,7 +130,7 @@ function mayScrape(req: Request): boolean {
   return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
 }
 
-export async function listen(app: Express, port: number, host: string, onClose: () => Promise<void>): Promise<RunningService & { server: http.Server }> {
+export async function listen(app: RequestListener, port: number, host: string, onClose: () => Promise<void>): Promise<RunningService & { server: http.Server }> {
   const server = http.createServer(app);
   // Keep-alive sockets from the gateway must not hold a shutdown open forever.
   server.keepAliveTimeout = 65_000;

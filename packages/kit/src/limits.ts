@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
@@ -105,35 +106,41 @@ export function longestList(value: unknown): number {
 /**
  * Request-shape checks that come before GraphQL: one operation per request (no batching), a
  * bounded number of tokens and, when given, no list in the variables longer than maxListLength.
+ * `query` is the document of a GET (its search parameter); a POST's is in `body`.
  */
+export function requestShapeError(
+  limits: { maxTokens: number; maxListLength?: number },
+  request: { method: string; body: unknown; query?: unknown },
+): GraphQLError | undefined {
+  if (Array.isArray(request.body)) return requestError("BAD_REQUEST", "Batched operations are not supported: send one operation per request");
+  const body = request.body as { query?: unknown; variables?: unknown } | undefined;
+  const query = request.method === "GET" ? request.query : body?.query;
+  const tooLarge = typeof query === "string" ? tokenLimitError(query, limits.maxTokens) : undefined;
+  if (tooLarge) return tooLarge;
+  if (limits.maxListLength === undefined || request.method === "GET") return undefined;
+  const longest = longestList(body?.variables);
+  if (longest <= limits.maxListLength) return undefined;
+  return requestError("BAD_REQUEST", `A list in the variables has ${longest} items, more than ${limits.maxListLength}`, { limit: "MAX_LIST_LENGTH" });
+}
+
+/** requestShapeError as Express middleware (after express.json). */
 export function requestShapeGuard(limits: { maxTokens: number; maxListLength?: number }) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (Array.isArray(req.body)) {
-      return sendError(res, requestError("BAD_REQUEST", "Batched operations are not supported: send one operation per request"));
-    }
-    const body = req.body as { query?: unknown; variables?: unknown } | undefined;
-    const query = req.method === "GET" ? req.query.query : body?.query;
-    const tooLarge = typeof query === "string" ? tokenLimitError(query, limits.maxTokens) : undefined;
-    if (tooLarge) return sendError(res, tooLarge);
-    if (limits.maxListLength !== undefined && req.method !== "GET") {
-      const longest = longestList(body?.variables);
-      if (longest > limits.maxListLength) {
-        return sendError(
-          res,
-          requestError("BAD_REQUEST", `A list in the variables has ${longest} items, more than ${limits.maxListLength}`, {
-            limit: "MAX_LIST_LENGTH",
-          }),
-        );
-      }
-    }
+    const refusal = requestShapeError(limits, { method: req.method, body: req.body, query: req.method === "GET" ? req.query.query : undefined });
+    if (refusal) return sendError(res, refusal);
     next();
   };
 }
 
-export function sendError(res: Response, error: GraphQLError): void {
+/** A refusal before GraphQL runs, shaped as GraphQL errors are: its HTTP status and headers from `extensions.http`. */
+export function sendError(res: ServerResponse, error: GraphQLError): void {
   const http = error.extensions.http as { status: number; headers?: Map<string, string> } | undefined;
   for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
-  res.status(http?.status ?? 400).json({ errors: [{ message: error.message, extensions: clientExtensions(error) }] });
+  const body = JSON.stringify({ errors: [{ message: error.message, extensions: clientExtensions(error) }] });
+  res.statusCode = http?.status ?? 400;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.setHeader("content-length", Buffer.byteLength(body));
+  res.end(body);
 }
 
 /** express.json failures (malformed JSON, oversized bodies) as GraphQL-shaped errors with a code. */

@@ -1,10 +1,9 @@
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
-import { expressMiddleware } from "@as-integrations/express5";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { Express, NextFunction, Request, Response } from "express";
-import express from "express";
-import type { GraphQLSchema } from "graphql";
+import type { IncomingMessage, RequestListener } from "node:http";
+import type { Express } from "express";
+import type { GraphQLError, GraphQLSchema } from "graphql";
 import { formatError, observabilityPlugin } from "./apollo";
 import { cachePolicyPlugin } from "./cache-policy";
 import { cacheTagsPlugin, type TaggedContext } from "./cache-tags";
@@ -13,11 +12,12 @@ import { isProduction } from "./config";
 import { requestError } from "./errors";
 import type { RunningService } from "./http";
 import { admissionControl } from "./admission";
-import { createHttpApp, listen } from "./http";
+import { createHttpApp, listen, trackRequest } from "./http";
+import { graphqlEndpoint } from "./graphql-endpoint";
 import type { Identity } from "./identity";
 import { ANONYMOUS, GATEWAY_KEY_HEADER, IDENTITY_HEADER, isAnonymousGatewayKey, readSignedIdentity } from "./identity";
 import type { SubgraphLimits } from "./limits";
-import { bodyErrorHandler, limitResolvedFields, limitRules, requestShapeGuard, subgraphLimitsFromEnv, sendError } from "./limits";
+import { limitResolvedFields, limitRules, subgraphLimitsFromEnv } from "./limits";
 import type { Logger } from "./logger";
 import { createMetrics } from "./metrics";
 import type { Orm } from "./orm";
@@ -63,27 +63,18 @@ export interface SubgraphServerOptions<Loaders> {
   announceChanges?: (tags: string[]) => Promise<void>;
 }
 
-declare module "express-serve-static-core" {
-  interface Request {
-    /** Who the gateway says the caller is, set by callerGuard. */
-    identity?: Identity;
-  }
-}
-
 /**
  * A subgraph answers only the gateway: a request needs the identity the gateway signed (anonymous
  * callers included, signed as anonymous) or, from another gateway that holds the internal secret,
  * the static anonymous-gateway key. Anything else is refused before its body is even read.
  */
-async function callerGuard(req: Request, res: Response, next: NextFunction): Promise<void> {
-  const signed = req.header(IDENTITY_HEADER);
-  const identity = signed ? await readSignedIdentity(signed) : isAnonymousGatewayKey(req.header(GATEWAY_KEY_HEADER)) ? ANONYMOUS : null;
-  if (!identity) {
-    const reason = signed ? "the identity header is not one the gateway signed" : "call the gateway, not a subgraph";
-    return sendError(res, requestError("UNAUTHENTICATED", `Unauthenticated: ${reason}`));
-  }
-  req.identity = identity;
-  next();
+async function callerOf(req: IncomingMessage): Promise<Identity | GraphQLError> {
+  const signed = req.headers[IDENTITY_HEADER];
+  const key = req.headers[GATEWAY_KEY_HEADER];
+  const identity = typeof signed === "string" && signed ? await readSignedIdentity(signed) : isAnonymousGatewayKey(typeof key === "string" ? key : undefined) ? ANONYMOUS : null;
+  if (identity) return identity;
+  const reason = signed ? "the identity header is not one the gateway signed" : "call the gateway, not a subgraph";
+  return requestError("UNAUTHENTICATED", `Unauthenticated: ${reason}`);
 }
 
 export async function startSubgraphServer<Loaders>(options: SubgraphServerOptions<Loaders>): Promise<RunningService & { orm: Orm }> {
@@ -120,39 +111,42 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
     ],
   });
   await apollo.start();
-  app.use(
-    "/graphql",
-    callerGuard,
-    admissionControl(limits.admission, metrics.registry, "subgraph"),
-    express.json({ limit: limits.maxBodyBytes }),
-    bodyErrorHandler(limits.maxBodyBytes),
-    requestShapeGuard(limits),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<SubgraphContext<Loaders> & TaggedContext> => {
-        const em = orm.em.fork();
-        const readTags = new Set<string>();
-        const changedTags = new Set<string>();
-        return {
-          em,
-          identity: req.identity!,
-          requestId: req.id,
-          log: req.log,
-          loaders: options.createLoaders(em),
-          setResponseHeader: (name, value) => void res.setHeader(name, value),
-          readTags,
-          reads: (...tags) => tags.forEach((tag) => readTags.add(tag)),
-          changed: async (...named) => {
-            const tags = wellFormedTags(named, req.log);
-            if (!tags.length) return;
-            tags.forEach((tag) => changedTags.add(tag));
-            res.setHeader(DATA_CHANGED_HEADER, [...changedTags].join(" "));
-            await options.announceChanges?.(tags);
-          },
-        };
-      },
-    }),
-  );
-  const running = await listen(app, options.port, options.host ?? "127.0.0.1", async () => {
+  const graphql = graphqlEndpoint({
+    apollo,
+    maxBodyBytes: limits.maxBodyBytes,
+    limits,
+    track: (req, res) => trackRequest(req, res, logger, metrics),
+    caller: callerOf,
+    admission: admissionControl(limits.admission, metrics.registry, "subgraph"),
+    context: async ({ res, caller, id, log }): Promise<SubgraphContext<Loaders> & TaggedContext> => {
+      const em = orm.em.fork();
+      const readTags = new Set<string>();
+      const changedTags = new Set<string>();
+      return {
+        em,
+        identity: caller,
+        requestId: id,
+        log,
+        loaders: options.createLoaders(em),
+        setResponseHeader: (name, value) => void res.setHeader(name, value),
+        readTags,
+        reads: (...tags) => tags.forEach((tag) => readTags.add(tag)),
+        changed: async (...named) => {
+          const tags = wellFormedTags(named, log);
+          if (!tags.length) return;
+          tags.forEach((tag) => changedTags.add(tag));
+          res.setHeader(DATA_CHANGED_HEADER, [...changedTags].join(" "));
+          await options.announceChanges?.(tags);
+        },
+      };
+    },
+  });
+  // Everything but /graphql (health, readiness, metrics, internal routes) goes through Express.
+  const serve: RequestListener = (req, res) => {
+    if ((req.url ?? "").split("?")[0] === "/graphql") graphql(req, res);
+    else app(req, res);
+  };
+  const running = await listen(serve, options.port, options.host ?? "127.0.0.1", async () => {
     await apollo.stop();
     await options.beforeClose?.();
     await orm.close();
