@@ -6,24 +6,36 @@ import type { Logger } from "./logger";
 import type { ServiceMetrics } from "./metrics";
 import { boundedLabels } from "./metrics";
 
+/** What an operation's outcome is recorded from: its name and type, the errors it met (unformatted), whether its answer holds errors. */
+export interface OperationOutcome {
+  operationName: string | null | undefined;
+  type: string | undefined;
+  errors: readonly GraphQLError[] | undefined;
+  answeredWithErrors: boolean;
+  log?: Logger;
+}
+
 /** Counts operations and errors by code, and logs unexpected errors with the request id. */
-export function observabilityPlugin(metrics: ServiceMetrics): ApolloServerPlugin<{ log?: Logger }> {
+export function operationRecorder(metrics: ServiceMetrics): (outcome: OperationOutcome) => void {
   const operationLabel = boundedLabels();
+  return ({ operationName, type, errors, answeredWithErrors, log }) => {
+    metrics.operations.inc({ operation: operationLabel(operationName), type: type ?? "unknown", outcome: errors?.length || answeredWithErrors ? "error" : "ok" });
+    for (const error of errors ?? []) {
+      const code = typeof error.extensions?.code === "string" ? error.extensions.code : "INTERNAL_SERVER_ERROR";
+      metrics.errors.inc({ code });
+      if (!isClientError(code)) log?.error({ err: error.originalError ?? error }, "operation failed");
+    }
+  };
+}
+
+/** operationRecorder as an Apollo Server plugin. */
+export function observabilityPlugin(metrics: ServiceMetrics, record = operationRecorder(metrics)): ApolloServerPlugin<{ log?: Logger }> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ response, operation, operationName, errors, contextValue }) {
-          const outcome = errors?.length || (response.body.kind === "single" && response.body.singleResult.errors) ? "error" : "ok";
-          metrics.operations.inc({
-            operation: operationLabel(operationName),
-            type: operation?.operation ?? "unknown",
-            outcome,
-          });
-          for (const error of errors ?? []) {
-            const code = typeof error.extensions?.code === "string" ? error.extensions.code : "INTERNAL_SERVER_ERROR";
-            metrics.errors.inc({ code });
-            if (!isClientError(code)) contextValue.log?.error({ err: error.originalError ?? error }, "operation failed");
-          }
+          const answeredWithErrors = response.body.kind === "single" && !!response.body.singleResult.errors;
+          record({ operationName, type: operation?.operation, errors, answeredWithErrors, log: contextValue.log });
         },
       };
     },

@@ -161,6 +161,22 @@ function cacheControlHeader(policy: CachePolicy | undefined): string {
   return policy?.maxAge !== undefined && policy.maxAge > 0 ? `max-age=${policy.maxAge}, ${(policy.scope ?? "PUBLIC").toLowerCase()}` : "no-store";
 }
 
+const policies = new WeakMap<DocumentNode, Map<OperationDefinitionNode, CachePolicy>>();
+
+/** operationCachePolicy, once per document and operation. */
+function cachedPolicy(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): CachePolicy {
+  let byOperation = policies.get(document);
+  if (!byOperation) policies.set(document, (byOperation = new Map<OperationDefinitionNode, CachePolicy>()));
+  let policy = byOperation.get(operation);
+  if (!policy) byOperation.set(operation, (policy = operationCachePolicy(schema, document, operation)));
+  return policy;
+}
+
+/** The Cache-Control header of an answer to `operation` without errors (with errors: `no-store`). */
+export function operationCacheControl(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): string {
+  return cacheControlHeader(cachedPolicy(schema, document, operation));
+}
+
 /**
  * Sets each answer's Cache-Control from its operation's policy (operationCachePolicy), computed
  * once per document: what Apollo's cache-control plugin sends, without its hook on every field of
@@ -168,17 +184,12 @@ function cacheControlHeader(policy: CachePolicy | undefined): string {
  * are `no-store`, as Apollo's are.
  */
 export function cachePolicyPlugin(): ApolloServerPlugin {
-  const policies = new WeakMap<DocumentNode, Map<OperationDefinitionNode, CachePolicy>>();
   return {
     async requestDidStart() {
       let policy: CachePolicy | undefined;
       return {
         async didResolveOperation({ schema, document, operation }) {
-          if (!operation) return;
-          let byOperation = policies.get(document);
-          if (!byOperation) policies.set(document, (byOperation = new Map<OperationDefinitionNode, CachePolicy>()));
-          policy = byOperation.get(operation);
-          if (!policy) byOperation.set(operation, (policy = operationCachePolicy(schema, document, operation)));
+          if (operation) policy = cachedPolicy(schema, document, operation);
         },
         async willSendResponse({ response }) {
           const answered = response.body.kind === "single" && !response.body.singleResult.errors;

@@ -16,13 +16,21 @@ export function cacheTagsPlugin(): ApolloServerPlugin<TaggedContext> {
     async requestDidStart() {
       return {
         async willSendResponse({ operation, contextValue, response }) {
-          if (operation?.operation !== OperationTypeNode.QUERY || !contextValue.readTags?.size) return;
-          const header = formatCacheTags(contextValue.readTags);
-          // Runs before Apollo's cache-control plugin (ours are listed first), which keeps an uncacheable header.
-          if (header === undefined) response.http.headers.set("cache-control", "no-store");
-          else response.http.headers.set(CACHE_TAGS_HEADER, header);
+          const header = cacheTagsHeader(operation?.operation, contextValue.readTags);
+          if (header) response.http.headers.set(...header);
         },
       };
     },
   };
+}
+
+/**
+ * The header that names what a query's answer read (what the gateway keeps it under), or, with too
+ * many to name, `Cache-Control: no-store`; none for anything but a query that read something.
+ * Set after the answer's Cache-Control, which it may replace.
+ */
+export function cacheTagsHeader(operation: OperationTypeNode | undefined, readTags: ReadonlySet<string> | undefined): [name: string, value: string] | undefined {
+  if (operation !== OperationTypeNode.QUERY || !readTags?.size) return undefined;
+  const header = formatCacheTags(readTags);
+  return header === undefined ? ["cache-control", "no-store"] : [CACHE_TAGS_HEADER, header];
 }

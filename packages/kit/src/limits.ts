@@ -216,20 +216,28 @@ export function limitResolvedFields(schema: GraphQLSchema, maxResolvedFields: nu
   }
   return {
     async requestDidStart({ contextValue }) {
-      const budget: FieldBudget = { max: maxResolvedFields, remaining: maxResolvedFields };
-      Object.defineProperty(contextValue, FIELD_BUDGET, { value: budget });
+      giveFieldBudget(contextValue, maxResolvedFields);
       return {
         async willSendResponse({ response }) {
-          // Reached at many nullable positions, the refusal would otherwise be listed once for each.
-          if (budget.refusal && response.body.kind === "single" && response.body.singleResult.errors) {
-            const errors = response.body.singleResult.errors;
-            const first = errors.findIndex((error) => error.extensions?.limit === "MAX_RESOLVED_FIELDS");
-            response.body.singleResult.errors = errors.filter((error, index) => index <= first || error.extensions?.limit !== "MAX_RESOLVED_FIELDS");
+          if (response.body.kind === "single" && response.body.singleResult.errors) {
+            response.body.singleResult.errors = onceEachBudgetRefusal(response.body.singleResult.errors);
           }
         },
       };
     },
   };
+}
+
+/** Gives a request (its context) the budget limitResolvedFields counts its fields against. */
+export function giveFieldBudget(context: object, maxResolvedFields: number): void {
+  const budget: FieldBudget = { max: maxResolvedFields, remaining: maxResolvedFields };
+  Object.defineProperty(context, FIELD_BUDGET, { value: budget });
+}
+
+/** Reached at many nullable positions, the budget's refusal would otherwise be listed once for each. */
+export function onceEachBudgetRefusal<E extends { extensions?: Record<string, unknown> }>(errors: readonly E[]): E[] {
+  const first = errors.findIndex((error) => error.extensions?.limit === "MAX_RESOLVED_FIELDS");
+  return first < 0 ? [...errors] : errors.filter((error, index) => index <= first || error.extensions?.limit !== "MAX_RESOLVED_FIELDS");
 }
 
 const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | undefined)?.then === "function";

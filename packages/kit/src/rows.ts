@@ -29,11 +29,14 @@ export interface RowQuery<T> {
 
 interface RowShape {
   table: string;
-  /** The select list: every persisted column but the lazy and the hidden ones. */
+  /**
+   * The select list: every persisted column but the lazy and the hidden ones, each named as its
+   * property (`"author_id" as "author"`), so the driver's row is the row: no second object per row.
+   */
   columns: string;
   /** Relations stored as a foreign key, with the name of their target's key. */
   relations: [name: string, key: string][];
-  /** Properties of a custom type, and how a column value becomes the property's (as hydration converts it). */
+  /** Properties whose column value is not yet the property's, and how it becomes so (as the ORM's result mapper and hydration convert it). */
   conversions: [name: string, convert: (value: unknown) => unknown][];
 }
 
@@ -50,14 +53,21 @@ function shapeOf(em: EntityManager, meta: EntityMetadata): RowShape {
   const props = meta.props.filter(
     (prop) => !prop.lazy && !prop.hidden && prop.persist !== false && !prop.formula && (prop.kind === ReferenceKind.SCALAR || isStoredRelation(prop)),
   );
+  const compound = props.find((prop) => prop.fieldNames.length !== 1 || prop.embedded);
+  if (compound) throw new Error(`rows read properties of one column each: ${meta.className}.${compound.name} is not one`);
   const schema = meta.schema ?? em.config.get("schema");
   const shape: RowShape = {
     table: schema ? `${quote(schema)}.${quote(meta.tableName)}` : quote(meta.tableName),
-    columns: props.flatMap((prop) => prop.fieldNames.map(quote)).join(", "),
+    columns: props.map((prop) => (prop.fieldNames[0] === prop.name ? quote(prop.name) : `${quote(prop.fieldNames[0])} as ${quote(prop.name)}`)).join(", "),
     relations: props.filter((prop) => isStoredRelation(prop) && !prop.mapToPk).map((prop) => [prop.name, prop.targetMeta!.primaryKeys[0]]),
-    conversions: props
-      .filter((prop) => prop.kind === ReferenceKind.SCALAR && prop.customType)
-      .map((prop) => [prop.name, (value: unknown): unknown => (value == null ? value : prop.customType!.convertToJSValue(value, platform))]),
+    conversions: props.flatMap((prop): RowShape["conversions"] => {
+      if (prop.kind !== ReferenceKind.SCALAR) return [];
+      if (prop.customType) return [[prop.name, (value): unknown => (value == null ? value : prop.customType!.convertToJSValue(value, platform))]];
+      // The driver gives timestamps as Dates and booleans as booleans; a date-only column may come as text.
+      if (prop.runtimeType === "Date") return [[prop.name, (value) => (value == null || value instanceof Date ? value : platform.parseDate(value as string))]];
+      if (prop.runtimeType === "boolean") return [[prop.name, (value) => (value == null ? value : !!value)]];
+      return [];
+    }),
   };
   shapes.set(meta, shape);
   return shape;
@@ -127,8 +137,8 @@ async function run(em: EntityManager, sql: string, params: unknown[]): Promise<R
 }
 
 /**
- * The rows of `entity` that match `where`, in `orderBy`'s order: one statement (run), its columns
- * mapped to property names and types by the ORM's compiled result mapper.
+ * The rows of `entity` that match `where`, in `orderBy`'s order: one statement (run) whose columns
+ * are named as their properties, then relations as `{ id }` and values converted as the ORM would.
  */
 export async function findRows<T extends object>(em: EntityManager, entity: EntityClass<T>, where: RowFilter<T>, query: RowQuery<T> = {}): Promise<Row<T>[]> {
   const meta = em.getMetadata().get(entity);
@@ -136,14 +146,12 @@ export async function findRows<T extends object>(em: EntityManager, entity: Enti
   const filter = conditions(em, entity, where, query.and);
   const order = query.orderBy?.length ? ` order by ${query.orderBy.map(([property, direction]) => `${columnOf(em, entity, property)} ${direction}`).join(", ")}` : "";
   const limit = query.limit !== undefined ? ` limit ${Math.trunc(query.limit)}` : "";
-  const raw = await run(em, `select ${shape.columns} from ${shape.table}${filter.sql}${order}${limit}`, filter.params);
-  const comparator = em.getComparator();
-  return raw.map((columns) => {
-    const row = comparator.mapResult(meta, columns as never) as Record<string, unknown>;
+  const rows = await run(em, `select ${shape.columns} from ${shape.table}${filter.sql}${order}${limit}`, filter.params);
+  for (const row of rows) {
     for (const [name, key] of shape.relations) if (row[name] != null) row[name] = { [key]: row[name] };
     for (const [name, convert] of shape.conversions) row[name] = convert(row[name]);
-    return row as Row<T>;
-  });
+  }
+  return rows as Row<T>[];
 }
 
 /** The one row of `entity` that matches `where`, or null. */

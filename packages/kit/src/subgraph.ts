@@ -4,7 +4,8 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { IncomingMessage, RequestListener } from "node:http";
 import type { Express } from "express";
 import type { GraphQLError, GraphQLSchema } from "graphql";
-import { formatError, observabilityPlugin } from "./apollo";
+import { formatError, observabilityPlugin, operationRecorder } from "./apollo";
+import { queryRunner } from "./query-runner";
 import { cachePolicyPlugin } from "./cache-policy";
 import { cacheTagsPlugin, type TaggedContext } from "./cache-tags";
 import { DATA_CHANGED_HEADER, wellFormedTags } from "./cache-hints";
@@ -93,11 +94,13 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
   app.set("etag", false);
   options.routes?.(app);
 
+  const validationRules = limitRules(limits);
+  const recordOperation = operationRecorder(metrics);
   const apollo = new ApolloServer<SubgraphContext<Loaders> & TaggedContext>({
     schema: options.schema,
     introspection: !isProduction(),
     formatError: formatError({ production: isProduction() }),
-    validationRules: limitRules(limits),
+    validationRules,
     // Shutdown is ours (exitGracefullyOnSignals): Apollo's own handler would stop it twice.
     stopOnTerminationSignals: false,
     plugins: [
@@ -105,7 +108,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
       // Cache-Control from each document's hints, once (cachePolicyPlugin), not by a hook on every field of every answer.
       ApolloServerPluginCacheControlDisabled(),
       cachePolicyPlugin(),
-      observabilityPlugin(metrics),
+      observabilityPlugin(metrics, recordOperation),
       limitResolvedFields(options.schema, limits.maxResolvedFields),
       cacheTagsPlugin(),
     ],
@@ -118,6 +121,14 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
     track: (req, res) => trackRequest(req, res, logger, metrics),
     caller: callerOf,
     admission: admissionControl(limits.admission, metrics.registry, "subgraph"),
+    runner: queryRunner({
+      schema: options.schema,
+      validationRules,
+      introspection: !isProduction(),
+      formatError: formatError({ production: isProduction() }),
+      maxResolvedFields: limits.maxResolvedFields,
+      record: recordOperation,
+    }),
     context: async ({ res, caller, id, log }): Promise<SubgraphContext<Loaders> & TaggedContext> => {
       const em = orm.em.fork();
       const readTags = new Set<string>();
