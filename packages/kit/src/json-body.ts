@@ -22,9 +22,13 @@ export type BodyRead = { body: unknown } | { refusal: GraphQLError } | null;
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<BodyRead> {
   const [mediaType, ...parameters] = (req.headers["content-type"] ?? "").split(";").map((part) => part.trim().toLowerCase());
   if (mediaType !== "application/json") return { body: undefined };
-  const charset = parameters.find((parameter) => parameter.startsWith("charset="))?.slice("charset=".length).replaceAll('"', "");
+  const charset = parameters
+    .find((parameter) => parameter.startsWith("charset="))
+    ?.slice("charset=".length)
+    .replaceAll('"', "");
   const encoding = (req.headers["content-encoding"] ?? "identity").toLowerCase();
-  if ((charset && charset !== "utf-8" && charset !== "utf8") || !(encoding in decompressors)) return { refusal: requestError("BAD_REQUEST", "Unsupported request encoding") };
+  if ((charset && charset !== "utf-8" && charset !== "utf8") || !(encoding in decompressors))
+    return { refusal: requestError("BAD_REQUEST", "Unsupported request encoding") };
   const tooLarge = () => ({ refusal: requestError("PAYLOAD_TOO_LARGE", `Request body is larger than ${maxBytes} bytes`) });
   if (Number(req.headers["content-length"] ?? 0) > maxBytes) return tooLarge();
   const decompress = decompressors[encoding];

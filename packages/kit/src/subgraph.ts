@@ -6,6 +6,7 @@ import type { Express } from "express";
 import type { GraphQLError, GraphQLSchema } from "graphql";
 import { formatError, observabilityPlugin, operationRecorder } from "./apollo";
 import { queryRunner } from "./query-runner";
+import { tracingEnabled } from "./tracing";
 import { cachePolicyPlugin } from "./cache-policy";
 import { cacheTagsPlugin, type TaggedContext } from "./cache-tags";
 import { DATA_CHANGED_HEADER, wellFormedTags } from "./cache-hints";
@@ -72,7 +73,8 @@ export interface SubgraphServerOptions<Loaders> {
 async function callerOf(req: IncomingMessage): Promise<Identity | GraphQLError> {
   const signed = req.headers[IDENTITY_HEADER];
   const key = req.headers[GATEWAY_KEY_HEADER];
-  const identity = typeof signed === "string" && signed ? await readSignedIdentity(signed) : isAnonymousGatewayKey(typeof key === "string" ? key : undefined) ? ANONYMOUS : null;
+  const identity =
+    typeof signed === "string" && signed ? await readSignedIdentity(signed) : isAnonymousGatewayKey(typeof key === "string" ? key : undefined) ? ANONYMOUS : null;
   if (identity) return identity;
   const reason = signed ? "the identity header is not one the gateway signed" : "call the gateway, not a subgraph";
   return requestError("UNAUTHENTICATED", `Unauthenticated: ${reason}`);
@@ -128,6 +130,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
       formatError: formatError({ production: isProduction() }),
       maxResolvedFields: limits.maxResolvedFields,
       record: recordOperation,
+      compile: !tracingEnabled(),
     }),
     context: async ({ res, caller, id, log }): Promise<SubgraphContext<Loaders> & TaggedContext> => {
       const em = orm.em.fork();
