@@ -97,11 +97,12 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
   options.routes?.(app);
 
   const validationRules = limitRules(limits);
+  const formatAnswerError = formatError({ production: isProduction() });
   const recordOperation = operationRecorder(metrics);
   const apollo = new ApolloServer<SubgraphContext<Loaders> & TaggedContext>({
     schema: options.schema,
     introspection: !isProduction(),
-    formatError: formatError({ production: isProduction() }),
+    formatError: formatAnswerError,
     validationRules,
     // Shutdown is ours (exitGracefullyOnSignals): Apollo's own handler would stop it twice.
     stopOnTerminationSignals: false,
@@ -127,7 +128,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
       schema: options.schema,
       validationRules,
       introspection: !isProduction(),
-      formatError: formatError({ production: isProduction() }),
+      formatError: formatAnswerError,
       maxResolvedFields: limits.maxResolvedFields,
       record: recordOperation,
       compile: !tracingEnabled(),
