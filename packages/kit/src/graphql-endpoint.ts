@@ -51,7 +51,9 @@ export function graphqlEndpoint<Context extends TaggedContext & { log?: Logger }
       if (!read) return;
       if ("refusal" in read) return refuse(read.refusal);
       const search = searchOf(req.url);
-      const refusal = requestShapeError(options.limits, { method, body: read.body, query: new URLSearchParams(search).get("query") ?? undefined });
+      // A GET's document is in its search parameters, a POST's in its body.
+      const query = method === "GET" ? (new URLSearchParams(search).get("query") ?? undefined) : undefined;
+      const refusal = requestShapeError(options.limits, { method, body: read.body, query });
       if (refusal) return refuse(refusal);
       const prepared = method === "POST" ? options.runner?.prepare(read.body, req.headers.accept) : undefined;
       if (prepared) {

@@ -30,6 +30,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   if ((charset && charset !== "utf-8" && charset !== "utf8") || !(encoding in decompressors))
     return { refusal: requestError("BAD_REQUEST", "Unsupported request encoding") };
   const tooLarge = () => ({ refusal: requestError("PAYLOAD_TOO_LARGE", `Request body is larger than ${maxBytes} bytes`) });
+  const notJson = () => ({ refusal: requestError("BAD_REQUEST", "Request body is not valid JSON") });
   if (Number(req.headers["content-length"] ?? 0) > maxBytes) return tooLarge();
   const decompress = decompressors[encoding];
   const source: Readable = decompress ? req.pipe(decompress()) : req;
@@ -58,14 +59,14 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   });
   if (read === "gone") return null;
   if (read === "too large") return tooLarge();
-  if (read === "broken") return { refusal: requestError("BAD_REQUEST", "Request body is not valid JSON") };
+  if (read === "broken") return notJson();
   const { chunks, size } = read;
   const text = Buffer.concat(chunks, size).toString("utf8").trim();
   if (!text) return { body: {} };
-  if (text[0] !== "{" && text[0] !== "[") return { refusal: requestError("BAD_REQUEST", "Request body is not valid JSON") };
+  if (text[0] !== "{" && text[0] !== "[") return notJson();
   try {
     return { body: JSON.parse(text) as unknown };
   } catch {
-    return { refusal: requestError("BAD_REQUEST", "Request body is not valid JSON") };
+    return notJson();
   }
 }

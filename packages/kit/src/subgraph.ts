@@ -92,7 +92,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphServerOption
       await options.ready?.();
     },
   });
-  // Answers to POSTed operations are never revalidated: hashing each body for an ETag is waste.
+  // Internal routes answer POSTs, which are never revalidated: hashing each answer for an ETag is waste.
   app.set("etag", false);
   options.routes?.(app);
 
