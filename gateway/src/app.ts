@@ -305,8 +305,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   return {
     url: running.url,
     port: running.port,
-    // Sockets first (1001 after in-flight events), then HTTP, then what both used.
+    // Out of the load balancer's rotation first (SHUTDOWN_DELAY_MS, sockets still served), then the
+    // sockets (1001 after in-flight events: clients reconnect to a replica that stays), then HTTP,
+    // then what both used.
     close: async () => {
+      await running.drain();
       await subscriptions?.close();
       await running.close();
     },

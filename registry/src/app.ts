@@ -2,13 +2,13 @@ import type { NextFunction, Request, Response } from "express";
 import express from "express";
 import { Pool } from "pg";
 import type { EventBus, Logger, RunningService } from "@solo/kit";
-import { createEventBus, createHttpApp, createMetrics, listen } from "@solo/kit";
+import { createEventBus, createHttpApp, createMetrics, listen, waitForMigrations } from "@solo/kit";
 import { authenticate } from "./auth";
 import type { RegistryConfig } from "./config";
 import { RegistryError } from "./errors";
 import { SchemaHistory } from "./history";
 import { Limiter } from "./limiter";
-import { migrate } from "./migrations";
+import { migrate, pendingMigrations } from "./migrations";
 import { registryRoutes } from "./routes";
 import { answerUplink } from "./uplink";
 import { currentLaunch } from "./store";
@@ -34,8 +34,12 @@ export async function startRegistry(config: RegistryConfig, logger: Logger): Pro
   // A request waits at most 10 s for a connection and a statement runs at most 30 s: a stuck database answers 503, not a hung request.
   const pool = new Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000, statement_timeout: 30_000 });
   pool.on("error", (error) => logger.error({ err: error }, "idle Postgres connection failed"));
-  const applied = await migrate(pool);
-  if (applied.length) logger.info({ applied }, "registry migrations applied");
+  if (config.migrateOnStart !== false) {
+    const applied = await migrate(pool);
+    if (applied.length) logger.info({ applied }, "registry migrations applied");
+  } else {
+    await waitForMigrations('schema "registry"', () => pendingMigrations(pool), logger);
+  }
   const events = await createEventBus({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl, logger, namespace: config.eventBusNamespace });
   const metrics = createMetrics("registry");
   const app = createHttpApp({

@@ -1,4 +1,4 @@
-import { envInt, envString, eventBusNamespace, subgraphUrl } from "@solo/kit";
+import { envInt, envString, eventBusNamespace, migrateOnStart, subgraphUrl } from "@solo/kit";
 
 export interface RegistryConfig {
   port: number;
@@ -14,6 +14,8 @@ export interface RegistryConfig {
   minDelaySeconds: number;
   /** Checks validate operations the gateways saw within this many days. */
   checkUsageDays: number;
+  /** MIGRATE_ON_START: false, it waits for `npm run migrate` rather than migrate its schema itself (default true). */
+  migrateOnStart?: boolean;
 }
 
 export function registryConfigFromEnv(): RegistryConfig {
@@ -28,5 +30,6 @@ export function registryConfigFromEnv(): RegistryConfig {
     eventBusNamespace: eventBusNamespace(),
     minDelaySeconds: envInt("REGISTRY_MIN_DELAY_SECONDS", 5),
     checkUsageDays: envInt("REGISTRY_CHECK_USAGE_DAYS", 30),
+    migrateOnStart: migrateOnStart(),
   };
 }

@@ -1,9 +1,10 @@
 import type { Pool } from "pg";
+import { isMissingRelation } from "@solo/kit";
 
 /**
  * The registry's tables, in schema `registry`, one step per entry. A step is never edited once it
- * has shipped: a change is a new step. They run at start-up under an advisory lock, so replicas
- * starting together apply each step once.
+ * has shipped: a change is a new step. They run at start-up (or, with MIGRATE_ON_START=false, in
+ * `npm run migrate` only) under an advisory lock, so replicas starting together apply each step once.
  */
 const MIGRATIONS: { id: string; sql: string }[] = [
   {
@@ -92,6 +93,16 @@ const MIGRATIONS: { id: string; sql: string }[] = [
 
 /** An arbitrary constant: the key of the advisory lock migrations hold. */
 const MIGRATION_LOCK = 4_100_013;
+
+/** The registry's migrations not yet applied to its schema (none are, before its first start). */
+export async function pendingMigrations(pool: Pool): Promise<string[]> {
+  const done = await pool.query<{ id: string }>("select id from registry.migrations").catch((error: unknown) => {
+    if (isMissingRelation(error)) return { rows: [] };
+    throw error;
+  });
+  const applied = new Set(done.rows.map((row) => row.id));
+  return MIGRATIONS.map((migration) => migration.id).filter((id) => !applied.has(id));
+}
 
 export async function migrate(pool: Pool): Promise<string[]> {
   const client = await pool.connect();

@@ -11,3 +11,4 @@ export * from "./manifest";
 export * from "./split-operations";
 export { LAUNCH_EVENT, VARIANT_EVENT, startRegistry, type RunningRegistry } from "./app";
 export { GRAPH_REF } from "./uplink";
+export { migrate as migrateRegistry } from "./migrations";

@@ -4,7 +4,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import type { AddressInfo } from "node:net";
 import type { Express, NextFunction, Request, Response } from "express";
 import express from "express";
-import { isProduction } from "./config";
+import { envInt, isProduction } from "./config";
 import { REQUEST_ID_HEADER } from "./identity";
 import type { Logger } from "./logger";
 import type { ServiceMetrics } from "./metrics";
@@ -130,8 +130,39 @@ function mayScrape(req: Request): boolean {
   return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
 }
 
-export async function listen(app: RequestListener, port: number, host: string, onClose: () => Promise<void>): Promise<RunningService & { server: http.Server }> {
-  const server = http.createServer(app);
+/**
+ * SHUTDOWN_DELAY_MS: after SIGTERM a service keeps serving this long while /ready answers 503, so
+ * load balancers (Kubernetes endpoints) stop sending to it before it stops accepting: closing at
+ * once would refuse the requests they still route here in the meantime.
+ */
+export function shutdownDelayMs(): number {
+  return envInt("SHUTDOWN_DELAY_MS", 0);
+}
+
+const DRAINING_BODY = JSON.stringify({ status: "unavailable", reason: "shutting down" });
+
+export interface ListeningService extends RunningService {
+  server: http.Server;
+  /**
+   * The first step of close(), for callers with work between it and the rest (the gateway closes
+   * its sockets here): /ready answers 503 and every answer closes its connection, for SHUTDOWN_DELAY_MS.
+   */
+  drain: () => Promise<void>;
+}
+
+export async function listen(app: RequestListener, port: number, host: string, onClose: () => Promise<void>): Promise<ListeningService> {
+  let draining = false;
+  const server = http.createServer((req, res) => {
+    if (draining) {
+      // Keep-alive callers reconnect for their next request, to a replica that is staying.
+      res.setHeader("connection", "close");
+      if ((req.url ?? "").split("?")[0] === "/ready") {
+        res.writeHead(503, { "content-type": "application/json", "content-length": Buffer.byteLength(DRAINING_BODY) }).end(DRAINING_BODY);
+        return;
+      }
+    }
+    app(req, res);
+  });
   // Keep-alive sockets from the gateway must not hold a shutdown open forever.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -141,13 +172,22 @@ export async function listen(app: RequestListener, port: number, host: string, o
     server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  let drained: Promise<void> | undefined;
+  const drain = () =>
+    (drained ??= (async () => {
+      draining = true;
+      const delay = shutdownDelayMs();
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    })());
   let closing: Promise<void> | undefined;
   return {
     server,
     port: address.port,
     url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}/graphql`,
+    drain,
     close: () =>
       (closing ??= (async () => {
+        await drain();
         // Stop accepting, let in-flight requests finish, then release what they were using.
         // Keep-alive connections go as soon as they fall idle, not when their client hangs up.
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -190,7 +230,7 @@ export function exitGracefullyOnSignals(logger: Logger, close: () => Promise<voi
         logger.error("shutdown took too long, exiting");
         process.exit(1);
       },
-      Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 15_000),
+      shutdownDelayMs() + Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 15_000),
     );
     timer.unref();
     close().then(

@@ -31,6 +31,7 @@ export * from "./live-topics";
 export * from "./locks";
 export * from "./logger";
 export * from "./metrics";
+export * from "./migration-gate";
 export * from "./orm";
 export * from "./origins";
 export * from "./pagination";

@@ -6,6 +6,7 @@ import { Migrator } from "@mikro-orm/migrations";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
 import { Client } from "pg";
 import type { Logger } from "./logger";
+import { isMissingRelation, migrationNames, waitForMigrations } from "./migration-gate";
 
 export type Orm = MikroORM<PostgreSqlDriver>;
 
@@ -18,6 +19,8 @@ export interface DatabaseOptions {
   clientUrl: string;
   logger?: Logger;
   poolMax?: number;
+  /** False: apply no migration, wait until every one is applied (MIGRATE_ON_START=false); default true. */
+  migrate?: boolean;
 }
 
 /**
@@ -30,7 +33,10 @@ export const SCHEMA_GENERATOR_OPTIONS = { defaultUpdateRule: "cascade" } as cons
 /** Connections a subgraph's pool opens at most (benchmarks size their own pools alike). */
 export const POOL_MAX = 10;
 
-/** Opens the subgraph's database and applies its checked-in migrations before anything serves. */
+/**
+ * Opens the subgraph's database and applies its checked-in migrations before anything serves (or,
+ * with `migrate: false`, waits until they have been applied).
+ */
 export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
   const orm = await MikroORM.init<PostgreSqlDriver>({
     driver: PostgreSqlDriver,
@@ -55,6 +61,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
     },
     logger: (message) => options.logger?.debug({ orm: true }, message),
   });
+  if (options.migrate === false) {
+    const connection = orm.em.getConnection();
+    await waitForMigrations(
+      `schema "${options.schema}"`,
+      async () => {
+        const executed = await connection.execute<{ name: string }[]>(`select name from "${options.schema}".mikro_orm_migrations`).catch((error: unknown) => {
+          if (isMissingRelation(error)) return [];
+          throw error;
+        });
+        const done = new Set(executed.map((row) => row.name));
+        return migrationNames(options.migrationsPath).filter((name) => !done.has(name));
+      },
+      options.logger,
+    ).catch(async (error: unknown) => {
+      await orm.close();
+      throw error;
+    });
+    return orm;
+  }
   const applied = await withSchemaLock(options.clientUrl, options.schema, async () => {
     await orm.em.getConnection().execute(`create schema if not exists "${options.schema}"`);
     return orm.migrator.up();

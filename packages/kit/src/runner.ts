@@ -16,6 +16,7 @@ import { buildFederatedSchema } from "./federation";
 import type { RunningService } from "./http";
 import { subgraphUrl, subgraphUrlVariable } from "./internal-http";
 import { mountInternalRoutes } from "./internal-routes";
+import { migrateOnStart } from "./migration-gate";
 import type { PeriodicJob } from "./jobs";
 import { startPeriodicJob } from "./jobs";
 import { subgraphLimitsFromEnv } from "./limits";
@@ -208,7 +209,14 @@ async function openSubgraphProcess<Settings extends object, Services>(
   const release = async () => {
     for (const step of releases.splice(0).reverse()) await step();
   };
-  const orm = await openDatabase({ schema: descriptor.schema, entities: [...descriptor.entities], migrationsPath: descriptor.migrations, clientUrl, logger });
+  const orm = await openDatabase({
+    schema: descriptor.schema,
+    entities: [...descriptor.entities],
+    migrationsPath: descriptor.migrations,
+    clientUrl,
+    logger,
+    migrate: migrateOnStart(env),
+  });
   try {
     let bus = overrides.eventBus;
     if ((descriptor.liveTopics?.length || descriptor.announces?.length || descriptor.announcesChanges) && !bus) {
