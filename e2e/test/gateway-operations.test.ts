@@ -160,6 +160,19 @@ describe("gateway operations: health, readiness, metrics, request ids", () => {
       hung.close();
     }
   });
+
+  it("with READY_REQUIRES_SUBGRAPHS=false, is ready while a subgraph is down (a balancer keeps it in rotation for the others' fields)", async () => {
+    const other = await startStack({ gateway: { readyRequiresSubgraphs: false, subgraphUrls: { users: "http://127.0.0.1:9/graphql" } } });
+    try {
+      const ready = await fetch(`${other.origin}/ready`);
+      assert.equal(ready.status, 200);
+      assert.deepEqual(await ready.json(), { status: "ready" });
+      const partial = await other.client().request("{ courses(first: 1) { totalCount } }");
+      assert.equal(typeof partial.data.courses.totalCount, "number");
+    } finally {
+      await other.close();
+    }
+  });
 });
 
 describe("gateway limits and supergraph sources", () => {

@@ -223,6 +223,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     logger,
     metrics,
     ready: async () => {
+      if (config.readyRequiresSubgraphs === false) return;
       const down = await subgraphsNotReady(endpoints);
       if (down.length) throw new NotReadyError(`subgraphs not ready: ${down.join(", ")}`, { down });
     },

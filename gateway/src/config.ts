@@ -38,6 +38,12 @@ export interface GatewayConfig {
   introspection: "everyone" | "admins";
   /** How often a live connection's credentials are checked again (30 s). */
   liveReauthenticateMs: number;
+  /**
+   * READY_REQUIRES_SUBGRAPHS: whether /ready waits for every subgraph's /ready (default true). Off
+   * behind a load balancer that follows it (Kubernetes): one subgraph down would take every gateway
+   * out of rotation, where they can still answer every field but that subgraph's.
+   */
+  readyRequiresSubgraphs?: boolean;
   /** A WebSocket message (all its frames) above this closes its socket with 1009, unread. */
   maxWsMessageBytes: number;
   /** Subscriptions one socket may have open or starting at once. */
@@ -154,6 +160,7 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     introspection,
     hideSchemaDetails: isProduction(),
     liveReauthenticateMs: envInt("LIVE_REAUTHENTICATE_SECONDS", 30) * 1000,
+    readyRequiresSubgraphs: envBoolean("READY_REQUIRES_SUBGRAPHS", true),
     maxWsMessageBytes: envPositive("MAX_WS_MESSAGE_BYTES", 65_536),
     maxSubscriptionsPerConnection: envPositive("MAX_SUBSCRIPTIONS_PER_CONNECTION", 50),
     maxUnauthenticatedSocketsPerIp: envPositive("MAX_UNAUTHENTICATED_SOCKETS_PER_IP", 20),

@@ -220,6 +220,7 @@ if (require.main === module) {
         `  npm run compose        # writes schema/${name}.graphql and the supergraph`,
         `  npm test -- ${name}     # its own test`,
         "  npm start              # serves it through the gateway",
+        "  npm run k8s            # its Deployment, Service, autoscaler and policies in deploy/k8s/base",
         "",
         `Then make it yours: its entities (subgraphs/${name}/src/entities.ts, then \`npm run migration:create -- ${name}\``,
         `for their migration), its resolvers (src/resolvers.ts), and, in src/subgraph.ts, what it needs beyond them`,
