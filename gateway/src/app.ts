@@ -5,7 +5,18 @@ import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheContr
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { Logger, RunningService } from "@solo/kit";
-import { NotReadyError, admissionControl, createHttpApp, createLogger, createEventBus, createMetrics, formatError, listen, observabilityPlugin } from "@solo/kit";
+import {
+  NotReadyError,
+  admissionControl,
+  createHttpApp,
+  createLogger,
+  createEventBus,
+  createMetrics,
+  formatError,
+  listen,
+  observabilityPlugin,
+  shutdownDelayMs,
+} from "@solo/kit";
 import { operationCoordinates } from "@solo/registry";
 import express from "express";
 import type { GraphQLSchema } from "graphql";
@@ -306,11 +317,19 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   return {
     url: running.url,
     port: running.port,
-    // Out of the load balancer's rotation first (SHUTDOWN_DELAY_MS, sockets still served), then the
-    // sockets (1001 after in-flight events: clients reconnect to a replica that stays), then HTTP,
-    // then what both used.
+    // Out of the load balancer's rotation first (SHUTDOWN_DELAY_MS, every request still served).
+    // Its first half lets the balancers stop sending here; over its second, the sockets close with
+    // 1001 one after another, so their clients reconnect to the replicas staying as a stream, not
+    // a burst. Then the sockets opened meanwhile (1001 after in-flight events), then HTTP, then
+    // what both used.
     close: async () => {
-      await running.drain();
+      const drained = running.drain();
+      const delay = shutdownDelayMs();
+      if (subscriptions && delay > 0) {
+        await new Promise((resolve) => setTimeout(resolve, delay / 2));
+        await subscriptions.moveClients(delay / 2);
+      }
+      await drained;
       await subscriptions?.close();
       await running.close();
     },

@@ -104,6 +104,19 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
   }
 
   return {
+    /**
+     * Closes the sockets open now with 1001 one after another, evenly over `overMs`: clients
+     * reconnect (to the replicas staying) as a stream rather than all in the same instant.
+     */
+    async closeGradually(overMs: number) {
+      const sockets = [...wss.clients];
+      const started = Date.now();
+      for (const [index, socket] of sockets.entries()) {
+        const wait = started + (overMs * index) / sockets.length - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (socket.readyState === WebSocket.OPEN) socket.close(1001, "Server shutting down");
+      }
+    },
     /** Stops taking upgrades and closes every socket with 1001 (going away). */
     async close() {
       options.server.off("upgrade", onUpgrade);

@@ -278,6 +278,8 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
   }
 
   return {
+    /** Moves the clients on: their sockets closed with 1001, evenly over `overMs` (see closeGradually). */
+    moveClients: (overMs: number) => transport.closeGradually(overMs),
     /** Closes every socket with 1001 (going away) after in-flight events are delivered. */
     async close() {
       // No new events in, then what is under way out, then the sockets.

@@ -56,55 +56,69 @@ function writeFully(fd: number, bytes: Buffer) {
   }
 }
 
+const RUNS_ALONE = /\.alone\.test\.js$/;
+
 async function drive(files: string[], runnerArgs: string[]) {
   const root = projectRoot();
   const durations = readDurations(root);
-  const shares = shareFiles(files, Number(process.env.TEST_CONCURRENCY ?? 2), (file) => durations[sourceOf(root, file)]);
+  // Files named *.alone.test.ts measure what the machine can do (a whole platform restarted under
+  // load, reconnects timed): they run after the others, one at a time, with the machine to themselves.
+  const alone = files.filter((file) => RUNS_ALONE.test(file));
+  const phases = [
+    shareFiles(
+      files.filter((file) => !RUNS_ALONE.test(file)),
+      Number(process.env.TEST_CONCURRENCY ?? 2),
+      (file) => durations[sourceOf(root, file)],
+    ),
+    alone.length ? [alone] : [],
+  ];
   const report = new PassThrough({ objectMode: true });
   report.compose(spec).pipe(process.stdout);
   report.compose(testDurations).pipe(process.stdout);
   const started = Date.now();
   const counts = new Map(["tests", "suites", "pass", "fail", "cancelled", "skipped", "todo", "duration_ms"].map((name) => [name, 0]));
   let failed = false;
-  const portRanges = splitPortRange(shares.length);
-  const workers = shares.map((share, index) => startWorker(__filename, [WORKER_ARGUMENT, ...runnerArgs, ...share], portRanges[index]));
-  // Ctrl-C reaches the workers too, as the process group's; a signal sent to this process alone is passed on.
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => workers.forEach((worker) => worker.kill(signal)));
-  await Promise.all(
-    workers.map(async (worker, index) => {
-      const exited = once(worker, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
-      let sawFailure = false;
-      const reported = new Set<unknown>();
-      // A top-level test's or suite's events go to the report together, once it has ended, so that
-      // two workers' lines never mix within one block.
-      let block: RunnerEvent[] = [];
-      for await (const event of decodeEvents(worker.stdio[EVENTS_FD] as Readable)) {
-        const count = summaryCount(event);
-        if (count) {
-          counts.set(count[0], (counts.get(count[0]) ?? 0) + count[1]);
-          continue;
+  for (const shares of phases) {
+    const portRanges = splitPortRange(shares.length);
+    const workers = shares.map((share, index) => startWorker(__filename, [WORKER_ARGUMENT, ...runnerArgs, ...share], portRanges[index]));
+    // Ctrl-C reaches the workers too, as the process group's; a signal sent to this process alone is passed on.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => workers.forEach((worker) => worker.kill(signal)));
+    await Promise.all(
+      workers.map(async (worker, index) => {
+        const exited = once(worker, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+        let sawFailure = false;
+        const reported = new Set<unknown>();
+        // A top-level test's or suite's events go to the report together, once it has ended, so that
+        // two workers' lines never mix within one block.
+        let block: RunnerEvent[] = [];
+        for await (const event of decodeEvents(worker.stdio[EVENTS_FD] as Readable)) {
+          const count = summaryCount(event);
+          if (count) {
+            counts.set(count[0], (counts.get(count[0]) ?? 0) + count[1]);
+            continue;
+          }
+          // The run's own summary (no file) lists the failures: once, for all the workers, below.
+          if (event.type === "test:summary" && event.data?.file === undefined) continue;
+          if (failure(event)) sawFailure = failed = true;
+          block.push(event);
+          if (event.data?.nesting === 0 && (event.type === "test:pass" || event.type === "test:fail")) {
+            reported.add(event.data.file);
+            for (const held of block) report.write(held);
+            block = [];
+          }
         }
-        // The run's own summary (no file) lists the failures: once, for all the workers, below.
-        if (event.type === "test:summary" && event.data?.file === undefined) continue;
-        if (failure(event)) sawFailure = failed = true;
-        block.push(event);
-        if (event.data?.nesting === 0 && (event.type === "test:pass" || event.type === "test:fail")) {
-          reported.add(event.data.file);
-          for (const held of block) report.write(held);
-          block = [];
+        for (const held of block) report.write(held);
+        const [code, signal] = await exited;
+        if (code !== 0 && !(code === 1 && sawFailure)) {
+          failed = true;
+          counts.set("fail", (counts.get("fail") ?? 0) + 1);
+          const unreported = shares[index].filter((file) => !reported.has(file)).map((file) => sourceOf(root, file));
+          const message = `test worker ${index + 1} ended with ${signal ?? `exit code ${code}`} before its run did; no results from ${unreported.join(", ") || "none of its files missing"}`;
+          report.write({ type: "test:diagnostic", data: { nesting: 0, message } });
         }
-      }
-      for (const held of block) report.write(held);
-      const [code, signal] = await exited;
-      if (code !== 0 && !(code === 1 && sawFailure)) {
-        failed = true;
-        counts.set("fail", (counts.get("fail") ?? 0) + 1);
-        const unreported = shares[index].filter((file) => !reported.has(file)).map((file) => sourceOf(root, file));
-        const message = `test worker ${index + 1} ended with ${signal ?? `exit code ${code}`} before its run did; no results from ${unreported.join(", ") || "none of its files missing"}`;
-        report.write({ type: "test:diagnostic", data: { nesting: 0, message } });
-      }
-    }),
-  );
+      }),
+    );
+  }
   counts.set("duration_ms", Date.now() - started);
   for (const [name, value] of counts) report.write({ type: "test:diagnostic", data: { nesting: 0, message: `${name} ${value}` } });
   report.write({ type: "test:summary", data: { nesting: 0, success: !failed } });

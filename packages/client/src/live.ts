@@ -10,7 +10,8 @@ export interface LiveOptions {
    */
   WebSocket?: unknown;
   /**
-   * Wait before reconnect attempt `attempt` (0 first), in ms; by default 0.5–1 s doubling up to 15–30 s.
+   * Wait before reconnect attempt `attempt` (0 first), in ms; by default 0.5–1 s doubling up to 15–30 s
+   * (0–0.5 s for the first after the server closed with 1001, going away: a restart).
    * It also paces the retries of a token refresh that failed on the way (network, 503).
    */
   reconnectDelayMs?: (attempt: number) => number;
@@ -32,9 +33,21 @@ export interface Sink<Result> {
 /** Close codes the gateway uses for credentials: refused (4401), and changed access (4403, reconnect). */
 const UNAUTHORIZED = 4401;
 
+/** 1001: the server is going away on purpose (a restart, a deploy), and its peers are serving. */
+const GOING_AWAY = 1001;
+
 function defaultDelay(attempt: number): number {
   const base = Math.min(500 * 2 ** attempt, 15_000);
   return base + Math.random() * base;
+}
+
+/**
+ * After a 1001 the first attempt goes within 0–500 ms rather than 0.5–1 s: nothing failed, so
+ * there is nothing to back off from, and every socket of the replica leaving is moving at once,
+ * so the spread stays (its sockets do not all land on the next replica in the same instant).
+ */
+function goingAwayDelay(attempt: number): number {
+  return attempt === 0 ? Math.random() * 500 : defaultDelay(attempt);
 }
 
 /**
@@ -43,7 +56,8 @@ function defaultDelay(attempt: number): number {
  * a reconnect carries the token as it is then). graphql-ws resubscribes what was running.
  */
 export function createLiveClient(url: string, options: LiveOptions, connectionParams: () => Record<string, string>): LiveClient {
-  const delay = options.reconnectDelayMs ?? defaultDelay;
+  let lastCloseCode: number | undefined;
+  const delay = options.reconnectDelayMs ?? ((attempt: number) => (lastCloseCode === GOING_AWAY ? goingAwayDelay : defaultDelay)(attempt));
   let connections = 0;
   return createClient({
     url,
@@ -59,7 +73,10 @@ export function createLiveClient(url: string, options: LiveOptions, connectionPa
         connections += 1;
         options.onConnected?.(connections > 1);
       },
-      closed: (event) => options.onClosed?.((event as { code?: number } | undefined)?.code),
+      closed: (event) => {
+        lastCloseCode = (event as { code?: number } | undefined)?.code;
+        options.onClosed?.(lastCloseCode);
+      },
     },
   });
 }

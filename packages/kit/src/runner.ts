@@ -25,7 +25,7 @@ import { wellFormedTags } from "./cache-hints";
 import type { Logger } from "./logger";
 import { createLogger } from "./logger";
 import type { Orm } from "./orm";
-import { openDatabase } from "./orm";
+import { POOL_MAX, openDatabase } from "./orm";
 import { OutboxWakeUp } from "./outbox-wake";
 import type { StorageConfig } from "./storage";
 import { ObjectStorage, storageConfigFromEnv } from "./storage";
@@ -216,6 +216,7 @@ async function openSubgraphProcess<Settings extends object, Services>(
     clientUrl,
     logger,
     migrate: migrateOnStart(env),
+    poolMax: envInt("DATABASE_POOL_MAX", POOL_MAX, env),
   });
   try {
     let bus = overrides.eventBus;
