@@ -1,14 +1,9 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { readSubgraphs, subgraphUrlVariable } from "@solo/kit";
-import { createTestDatabase } from "@solo/kit/dist/src/testing";
-import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
+import { startBackingServices } from "./backing-services";
 import type { LoadBalancer, LoadBalancerOptions } from "./load-balancer";
 import { startLoadBalancer } from "./load-balancer";
 import { migratedTemplate } from "./migrated-template";
-import { startTestObjectStore } from "./object-store";
 import type { Service } from "./processes";
 import { freePort, startService, startSubgraphProcess, stopService } from "./processes";
 
@@ -67,16 +62,7 @@ export async function startReplicatedPlatform(options: ReplicatedPlatformOptions
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    const database = await createTestDatabase("replicated", { template: await migratedTemplate() });
-    cleanups.push(() => database.drop());
-    const store = await startTestObjectStore();
-    cleanups.push(() => store.close());
-    const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), "solo-mail-"));
-    const mail = await startMailCatcher({ port: 0, mailboxPath: path.join(mailDir, "mailbox.jsonl") });
-    cleanups.push(async () => {
-      await mail.close();
-      fs.rmSync(mailDir, { recursive: true, force: true });
-    });
+    const { database, store, mail } = await startBackingServices("replicated", cleanups, await migratedTemplate());
 
     const entries = readSubgraphs();
     // A gateway's /ready asks every subgraph's (each up to 3 s): its answer may take longer than a subgraph's.

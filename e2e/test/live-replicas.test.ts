@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { createTestDatabase } from "@solo/kit/dist/src/testing";
-import { startMailCatcher } from "@solo/tools/dist/src/mail-catcher";
-import { startTestObjectStore } from "../src/object-store";
 import { subgraphUrlVariable } from "@solo/kit";
+import { startBackingServices } from "../src/backing-services";
 import type { Service } from "../src/processes";
 import { freePort, startService, startSubgraphProcess, startSubgraphProcesses, stopService } from "../src/processes";
 import { GraphQLClient, PASSWORD, VERIFY_EMAIL, contractOperation, mailTo, uniqueEmail } from "../src/stack";
@@ -28,16 +23,7 @@ for (const backend of ["postgres", "redis"] as const) {
     });
 
     it("reaches subscribers on both gateways, and survives a gateway stopping", { timeout: 120_000 }, async () => {
-      const database = await createTestDatabase(`live_${backend}`);
-      cleanups.push(() => database.drop());
-      const store = await startTestObjectStore();
-      cleanups.push(() => store.close());
-      const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), "solo-mail-"));
-      const mail = await startMailCatcher({ port: 0, mailboxPath: path.join(mailDir, "mailbox.jsonl") });
-      cleanups.push(async () => {
-        await mail.close();
-        fs.rmSync(mailDir, { recursive: true, force: true });
-      });
+      const { database, store, mail } = await startBackingServices(`live_${backend}`, cleanups);
       const [a2, g1, g2] = await Promise.all(Array.from({ length: 3 }, () => freePort()));
       const adminEmail = uniqueEmail("live-admin");
       const base: NodeJS.ProcessEnv = {

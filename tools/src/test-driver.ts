@@ -78,11 +78,12 @@ async function drive(files: string[], runnerArgs: string[]) {
   const started = Date.now();
   const counts = new Map(["tests", "suites", "pass", "fail", "cancelled", "skipped", "todo", "duration_ms"].map((name) => [name, 0]));
   let failed = false;
+  let workers: ReturnType<typeof startWorker>[] = [];
+  // Ctrl-C reaches the workers too, as the process group's; a signal sent to this process alone is passed on (to the phase's workers).
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => workers.forEach((worker) => worker.kill(signal)));
   for (const shares of phases) {
     const portRanges = splitPortRange(shares.length);
-    const workers = shares.map((share, index) => startWorker(__filename, [WORKER_ARGUMENT, ...runnerArgs, ...share], portRanges[index]));
-    // Ctrl-C reaches the workers too, as the process group's; a signal sent to this process alone is passed on.
-    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => workers.forEach((worker) => worker.kill(signal)));
+    workers = shares.map((share, index) => startWorker(__filename, [WORKER_ARGUMENT, ...runnerArgs, ...share], portRanges[index]));
     await Promise.all(
       workers.map(async (worker, index) => {
         const exited = once(worker, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
