@@ -14,7 +14,7 @@ import { tokenLimitError } from "./limits";
 import type { GroupSpec } from "./live-groups";
 import { Group, Subscriber, judge } from "./live-groups";
 import type { LiveField } from "./live-fields";
-import { planSubscription } from "./subscribe-request";
+import { ValidatedDocuments, planSubscription } from "./subscribe-request";
 import { UnauthenticatedSockets } from "./unauthenticated-sockets";
 
 export interface SubscriptionServerOptions {
@@ -70,6 +70,9 @@ interface SocketExtra {
 /** Sockets of one IP over the cap wait this long: one that never signs in is closed after 3 s. */
 const UNAUTHENTICATED_RETRY_AFTER_SECONDS = 5;
 
+/** Valid subscription documents a gateway keeps per schema: the clients' few, with room for many versions of them. */
+const VALIDATED_DOCUMENTS = 1_000;
+
 /**
  * graphql-ws on the gateway's /graphql, beside HTTP. A subscription listens on its field's topic
  * (from the field and its arguments, as the subgraph publishes), and on each event the gateway runs
@@ -99,6 +102,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
   };
   const format = (error: GraphQLError) => options.formatError({ ...error.toJSON(), extensions: clientExtensions(error) });
 
+  const validated = new ValidatedDocuments(VALIDATED_DOCUMENTS);
   const transport = serveGraphqlWs<Record<string, unknown>, SocketExtra>(
     {
       server: options.server,
@@ -215,7 +219,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
       if (error instanceof GraphQLError) return [error];
       throw error;
     }
-    const plan = planSubscription(payload, current.schema, current.liveFields, limits.rules);
+    const plan = planSubscription(payload, current.schema, current.liveFields, limits.rules, validated);
     if (Array.isArray(plan)) return plan;
 
     // A topic of the subscriber's own is keyed by their account: nobody listens on another's.
