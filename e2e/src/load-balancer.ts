@@ -33,6 +33,8 @@ interface BalancerStats {
   served: Record<string, number>;
   /** Requests and upgrades a backend failed (connection refused or reset): answered 502. */
   badGateway: number;
+  /** The first few of those: which backend, what was asked, what went wrong, when. */
+  badGatewayDetails: { backend: string; request: string; error: string; at: number }[];
   /** Those that found no backend in rotation: answered 503. */
   noBackend: number;
 }
@@ -96,7 +98,11 @@ export async function startLoadBalancer(options: LoadBalancerOptions = {}): Prom
 /** The balancer itself, in this process. */
 async function serveLoadBalancer(options: LoadBalancerOptions) {
   const backends = new Map<string, Backend>();
-  const stats = { served: new Map<string, number>(), badGateway: 0, noBackend: 0 };
+  const stats = { served: new Map<string, number>(), badGateway: 0, noBackend: 0, badGatewayDetails: [] as BalancerStats["badGatewayDetails"] };
+  const failed = (backend: Backend, request: string, error: Error) => {
+    stats.badGateway += 1;
+    if (stats.badGatewayDetails.length < 10) stats.badGatewayDetails.push({ backend: backend.origin, request, error: error.message, at: Date.now() });
+  };
   let turn = 0;
   const pick = (): Backend | undefined => {
     const ready = [...backends.values()].filter((backend) => backend.ready);
@@ -141,7 +147,7 @@ async function serveLoadBalancer(options: LoadBalancerOptions) {
       },
     );
     upstream.on("error", (error) => {
-      stats.badGateway += 1;
+      failed(backend, `${req.method} ${req.url}`, error);
       if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" }).end(`bad gateway: ${error.message}`);
       else res.destroy(error);
     });
@@ -166,8 +172,8 @@ async function serveLoadBalancer(options: LoadBalancerOptions) {
       upstream.pipe(client);
       client.pipe(upstream);
     });
-    upstream.on("error", () => {
-      stats.badGateway += 1;
+    upstream.on("error", (error) => {
+      failed(backend, `upgrade ${req.url}`, error);
       client.destroy();
     });
     client.on("error", () => upstream.destroy());
@@ -198,7 +204,7 @@ async function serveLoadBalancer(options: LoadBalancerOptions) {
       backends.delete(backendOrigin);
     },
     ready: () => [...backends.values()].filter((backend) => backend.ready).map((backend) => backend.origin),
-    stats: (): BalancerStats => ({ served: Object.fromEntries(stats.served), badGateway: stats.badGateway, noBackend: stats.noBackend }),
+    stats: (): BalancerStats => ({ ...stats, served: Object.fromEntries(stats.served) }),
     async close() {
       closed = true;
       for (const backend of backends.values()) backend.agent.destroy();

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { readSubgraphs, subgraphUrlVariable } from "@solo/kit";
+import { SHUTDOWN_DELAY_MS } from "@solo/tools/dist/src/k8s-objects";
 import { startBackingServices } from "./backing-services";
 import type { LoadBalancer, LoadBalancerOptions } from "./load-balancer";
 import { startLoadBalancer } from "./load-balancer";
@@ -80,9 +81,11 @@ export async function startReplicatedPlatform(options: ReplicatedPlatformOptions
       S3_ACCESS_KEY_ID: store.config.accessKeyId,
       S3_SECRET_ACCESS_KEY: store.config.secretAccessKey,
       // As the Kubernetes manifests set them: gateways stay in rotation whichever subgraph is down,
-      // and services leave it before they stop (the balancer's checks find /ready 503 meanwhile).
+      // and services leave it before they stop (the balancer's checks find /ready 503 meanwhile); a
+      // gateway moves its sockets over the second half of that delay, so its length is the rate at
+      // which they land on the others.
       READY_REQUIRES_SUBGRAPHS: "false",
-      SHUTDOWN_DELAY_MS: "2000",
+      SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS),
       // Eleven subgraph processes at once during a restart, at 10 connections each, would be more than
       // this Postgres allows (max_connections 100) next to the other test files' databases.
       DATABASE_POOL_MAX: "4",

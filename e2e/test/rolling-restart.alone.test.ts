@@ -9,6 +9,19 @@ import { GraphQLClient, PASSWORD, VERIFY_EMAIL, mailTo, uniqueEmail } from "../s
 
 const STUDENTS = 20;
 const SUBSCRIBERS = 200;
+/**
+ * The load's pace, each stream one request after another: 4 query streams every 400 ms, a lesson
+ * write every 400 ms, each student's progress every 2 s (22.5 requests a second, 100 live messages).
+ * This host's 2 cores carry it with room to spare, as a cluster's nodes would: at four times the
+ * pace they were 100% busy before any restart and every stream fell behind its pace, which made it
+ * an overload test (overload.test.ts's subject) whose queueing, not the restarts, set the latencies.
+ */
+const QUERY_STREAMS = 4;
+const QUERY_EVERY_MS = 400;
+const WRITE_EVERY_MS = 400;
+const PROGRESS_EVERY_MS = 2_000;
+/** A stream that kept to its pace made at least this share of the requests it would at full pace. */
+const STEADY_SHARE = 0.75;
 
 /** One live subscriber: a client of its own (its own socket), and when things happened to it. */
 interface Subscriber {
@@ -17,6 +30,8 @@ interface Subscriber {
   events: { at: number; focusSeconds: number }[];
   closes: { at: number; code: number | undefined }[];
   connects: { at: number; reconnected: boolean }[];
+  /** Each socket the client made, when, and when its upgrade was answered. */
+  sockets: { at: number; openedAt?: number }[];
   errors: unknown[];
 }
 
@@ -116,12 +131,29 @@ describe("a rolling restart of every process", () => {
     // 200 subscribers, through the balancer, with the client package (it reconnects and resubscribes).
     for (let index = 0; index < SUBSCRIBERS; index++) {
       const student = students[index % STUDENTS];
-      const subscriber: Subscriber = { client: undefined as unknown as SoloClient, sessionId: student.sessionId, events: [], closes: [], connects: [], errors: [] };
+      const subscriber: Subscriber = {
+        client: undefined as unknown as SoloClient,
+        sessionId: student.sessionId,
+        events: [],
+        closes: [],
+        connects: [],
+        sockets: [],
+        errors: [],
+      };
+      // ws, noting when each socket was made and opened: where a slow reconnect spent its time.
+      class TimedWebSocket extends WebSocket {
+        constructor(...args: ConstructorParameters<typeof WebSocket>) {
+          super(...args);
+          const socket: Subscriber["sockets"][number] = { at: Date.now() };
+          subscriber.sockets.push(socket);
+          this.once("open", () => (socket.openedAt = Date.now()));
+        }
+      }
       subscriber.client = createSoloClient({
         url,
         tokens: { accessToken: student.accessToken, refreshToken: student.refreshToken },
         live: {
-          WebSocket,
+          WebSocket: TimedWebSocket,
           onConnected: (reconnected) => subscriber.connects.push({ at: Date.now(), reconnected }),
           onClosed: (code) => subscriber.closes.push({ at: Date.now(), code }),
         },
@@ -167,10 +199,10 @@ describe("a rolling restart of every process", () => {
       ["StudyStats", {}],
       ["MyCourses", {}],
     ];
-    const queries = Array.from({ length: 4 }, async (_, worker) => {
+    const queries = Array.from({ length: QUERY_STREAMS }, async (_, worker) => {
       const student = students[worker];
       let round = worker;
-      await paced(100, async () => {
+      await paced(QUERY_EVERY_MS, async () => {
         const [name, variables] = queryNames[round++ % queryNames.length];
         const client = name === "CourseBySlug" ? anonymous : student.client;
         if (await attempt(name, () => client.op(name, variables))) counts.queries += 1;
@@ -179,7 +211,7 @@ describe("a rolling restart of every process", () => {
     // Writes one after another (a lesson's position follows the ones before it): each acknowledged title once, later.
     const acknowledgedTitles: string[] = [];
     let lessonNumber = 0;
-    const writes = paced(100, async () => {
+    const writes = paced(WRITE_EVERY_MS, async () => {
       const title = `Rolling lesson ${lessonNumber++}`;
       const data = await attempt("AddLesson", () => teach.op("AddLesson", { courseId: course.id, input: { title, body: "b", durationMinutes: 1 } }));
       if (data) acknowledgedTitles.push(title);
@@ -187,8 +219,8 @@ describe("a rolling restart of every process", () => {
     });
     // Each session's focus time grows by one second per acknowledged write (never faster than its clock), and each write is an event.
     const progress = students.map(async (student, index) => {
-      await sleep(index * 50);
-      await paced(1_100, async () => {
+      await sleep((index * PROGRESS_EVERY_MS) / STUDENTS);
+      await paced(PROGRESS_EVERY_MS, async () => {
         const data = await attempt("RecordStudyProgress", () =>
           student.client.op("RecordStudyProgress", { sessionId: student.sessionId, input: { progressPercent: 50, addFocusSeconds: 1 } }),
         );
@@ -197,6 +229,7 @@ describe("a rolling restart of every process", () => {
       });
     });
     const load = Promise.all([...queries, writes, ...progress]);
+    const loadStarted = Date.now();
 
     try {
       await sleep(2_000);
@@ -231,13 +264,18 @@ describe("a rolling restart of every process", () => {
       running = false;
       await load;
     }
+    const loadSeconds = (Date.now() - loadStarted) / 1_000;
 
     assert.deepEqual(failures.slice(0, 20), [], `${failures.length} of ${counts.queries + counts.writes + counts.progress} requests failed (${JSON.stringify(counts)})`);
     for (const set of [...platform.subgraphs, platform.gateways]) {
-      const { badGateway, noBackend } = await set.balancer.stats();
-      assert.deepEqual({ set: set.name, badGateway, noBackend }, { set: set.name, badGateway: 0, noBackend: 0 });
+      const { badGateway, noBackend, badGatewayDetails } = await set.balancer.stats();
+      assert.deepEqual({ set: set.name, badGateway, noBackend }, { set: set.name, badGateway: 0, noBackend: 0 }, JSON.stringify(badGatewayDetails));
     }
-    assert.ok(counts.queries > 100 && counts.writes > 50 && counts.progress > 200, JSON.stringify(counts));
+    // The load was steady: every stream kept (nearly) to its pace through the restarts.
+    const paceOf = { queries: (QUERY_STREAMS * 1_000) / QUERY_EVERY_MS, writes: 1_000 / WRITE_EVERY_MS, progress: (STUDENTS * 1_000) / PROGRESS_EVERY_MS };
+    for (const stream of ["queries", "writes", "progress"] as const) {
+      assert.ok(counts[stream] >= STEADY_SHARE * paceOf[stream] * loadSeconds, `${stream}: ${counts[stream]} in ${loadSeconds} s, at a pace of ${paceOf[stream]}/s`);
+    }
 
     // Writes: every acknowledged lesson is there once, and nothing else is.
     const lessons = succeeded(await anonymous.op("CourseBySlug", { slug: course.slug })).course.lessons as { title: string }[];
@@ -250,6 +288,8 @@ describe("a rolling restart of every process", () => {
     }
 
     // Subscribers: each socket a gateway closed was closed with 1001 (going away), and was back within 2 s.
+    /** Each reconnect in its parts: the client's wait, the upgrade's answer, connection_init's ack; and sockets made. */
+    const phases = { wait: [] as number[], upgrade: [] as number[], init: [] as number[], attempts: [] as number[] };
     for (const subscriber of subscribers) {
       assert.deepEqual(subscriber.errors, []);
       assert.ok(
@@ -260,6 +300,13 @@ describe("a rolling restart of every process", () => {
         const back = subscriber.connects.find((connect) => connect.reconnected && connect.at >= close.at);
         assert.ok(back, `a subscriber closed at ${close.at} never reconnected`);
         gaps.push(back.at - close.at);
+        const socket = subscriber.sockets.find((made) => made.at >= close.at);
+        if (socket?.openedAt !== undefined) {
+          phases.wait.push(socket.at - close.at);
+          phases.upgrade.push(socket.openedAt - socket.at);
+          phases.init.push(back.at - socket.openedAt);
+        }
+        phases.attempts.push(subscriber.sockets.filter((made) => made.at >= close.at && made.at <= back.at).length);
       }
     }
     // Each gateway's restart moves its sockets to the others: every subscriber moved at least once.
@@ -267,18 +314,22 @@ describe("a rolling restart of every process", () => {
       subscribers.every((subscriber) => subscriber.closes.length >= 1),
       "every subscriber was moved",
     );
-    const sorted = [...gaps].sort((a, b) => a - b);
-    const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
+    const spread = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
+      return `p50 ${at(0.5)}, p90 ${at(0.9)}, max ${sorted.at(-1)}`;
+    };
     t.diagnostic(
-      `${counts.queries} queries, ${counts.writes} lesson writes, ${counts.progress} progress writes; ${gaps.length} reconnects: p50 ${at(0.5)} ms, p90 ${at(0.9)} ms, max ${sorted.at(-1)} ms`,
+      `in ${loadSeconds.toFixed(0)} s: ${counts.queries} queries, ${counts.writes} lesson writes, ${counts.progress} progress writes; ${gaps.length} reconnects (ms): ${spread(gaps)}; ` +
+        `of which the client's wait ${spread(phases.wait)}, the upgrade ${spread(phases.upgrade)}, connection_init ${spread(phases.init)}; sockets per reconnect ${spread(phases.attempts)}`,
     );
   });
 
-  // A finding, not yet held: on this 2-core host, where twelve services, six balancers and the 200
-  // clients share the cores, the slowest reconnect took 1.0–1.7 s in some runs and 2–4 s in others
-  // (the WebSocket upgrade and connection_init waiting for a busy gateway's event loop). The bound
-  // stays 2 s; this test reports it on every run without failing the suite until it holds.
-  it("every subscriber is back within 2 s", { todo: "a 2-core host misses it in some runs (see the comment above)" }, () => {
+  // Most of a reconnect is the client's own jittered wait (0-0.5 s after a 1001); the upgrade and
+  // connection_init take milliseconds on a gateway that is not saturated. At the load's old pace,
+  // which kept this host 100% busy before any restart, the slowest took 2-4 s in some runs: the
+  // upgrade queued behind a busy event loop. The diagnostic above breaks each run's figures down.
+  it("every subscriber is back within 2 s", () => {
     assert.ok(gaps.length > 0, "the restart above ran");
     const sorted = [...gaps].sort((a, b) => a - b);
     const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
