@@ -107,7 +107,10 @@ describe("the gateway over HTTP", () => {
         await setEditor(page, ".graphiql-query-editor", `subscription Live { studySessionUpdated(sessionId: "${session.id}") { progressPercent } }`);
         await operationNamed(page, "Live");
         await page.click(".graphiql-execute-button");
-        await page.waitForSelector(".graphiql-execute-button[aria-label*='Stop']", { timeout: 10_000 });
+        // Running: the button offers Stop. When it does not, the response pane says why (a refused subscribe, a closed socket).
+        await page
+          .waitForSelector(".graphiql-execute-button[aria-label*='Stop']", { timeout: 10_000 })
+          .catch(async (error: Error) => assert.fail(`${error.message}; response: ${await response(page).catch(() => "(none)")}`));
         // The subscription is live once the gateway holds it; until then an event could be missed, so send until one shows.
         let progress = 10;
         await assert.doesNotReject(async () => {
