@@ -305,6 +305,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
         formatError: formatGraphQLError,
         reauthenticateMs: config.liveReauthenticateMs,
         acceptsOrigin: upgradeOriginCheck(config.corsOrigins),
+        documentCacheEntries: config.documentCacheEntries,
         admitDocument: async (payload, identity) => {
           const resolved = await resolveSubscribeDocument(payload, identity, trustedDocuments, config.requireTrustedDocumentsForAnonymous);
           if (Array.isArray(resolved)) return resolved;

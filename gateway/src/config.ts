@@ -63,7 +63,7 @@ export interface GatewayConfig {
   responseCache: ResponseCacheConfig;
   /** Requests over HTTP served at once, waiting, and for how long at most; past these, 503 with Retry-After. */
   admission: AdmissionLimits;
-  /** Parsed documents, and query plans, kept at most (1,000 each; the least recently used go first). */
+  /** Parsed documents (HTTP's, and valid subscriptions' per schema), and query plans, kept at most (1,000 each; the least recently used go first). */
   documentCacheEntries: number;
   /** Drop field suggestions and the subgraph names of forwarded errors (production default; SERVICE_UNAVAILABLE still names its service). */
   hideSchemaDetails: boolean;

@@ -51,6 +51,8 @@ export interface SubscriptionServerOptions {
   admitDocument?: (payload: SubscribePayload, identity: Identity) => Promise<SubscribePayload | readonly GraphQLError[]>;
   /** Whether an upgrade's Origin may open a socket; others get HTTP 403. */
   acceptsOrigin?: (request: http.IncomingMessage) => boolean;
+  /** Valid subscription documents kept per schema (DOCUMENT_CACHE_ENTRIES, as for HTTP's parsed documents). */
+  documentCacheEntries: number;
 }
 
 interface ConnectionState {
@@ -69,9 +71,6 @@ interface SocketExtra {
 
 /** Sockets of one IP over the cap wait this long: one that never signs in is closed after 3 s. */
 const UNAUTHENTICATED_RETRY_AFTER_SECONDS = 5;
-
-/** Valid subscription documents a gateway keeps per schema: the clients' few, with room for many versions of them. */
-const VALIDATED_DOCUMENTS = 1_000;
 
 /**
  * graphql-ws on the gateway's /graphql, beside HTTP. A subscription listens on its field's topic
@@ -102,7 +101,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions) {
   };
   const format = (error: GraphQLError) => options.formatError({ ...error.toJSON(), extensions: clientExtensions(error) });
 
-  const validated = new ValidatedDocuments(VALIDATED_DOCUMENTS);
+  const validated = new ValidatedDocuments(options.documentCacheEntries);
   const transport = serveGraphqlWs<Record<string, unknown>, SocketExtra>(
     {
       server: options.server,
